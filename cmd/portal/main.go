@@ -1,0 +1,186 @@
+// Command portal runs the community-services procurement portal: the HTTP
+// server and its maintenance subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/linshu/portal/frontend"
+	"github.com/linshu/portal/handlers"
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/tender"
+)
+
+const usage = `usage: portal <command> [flags]
+
+commands:
+  serve          run the HTTP server (PORTAL_AUTO_MIGRATE=1 migrates first)
+  migrate        apply database migrations
+  create-user    -role admin|evaluator|auditor -username U -password P [-name N]
+  seed-demo      load demo data (catalog, organizations, evaluators, tenders)
+  audit-verify   verify every audit stream and the checkpoint chain
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return errors.New("no command given")
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, getenv)
+	case "migrate":
+		return withStore(ctx, getenv, func(s *storage.Store) error { return s.Migrate(ctx) })
+	case "create-user":
+		return createUser(ctx, args, getenv, stdout)
+	case "seed-demo":
+		return withStore(ctx, getenv, func(s *storage.Store) error { return seedDemo(ctx, s, stdout) })
+	case "audit-verify":
+		return withStore(ctx, getenv, func(s *storage.Store) error {
+			rep, err := s.VerifyAudit(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "entries: %d, checkpoints: %d\n", rep.Entries, rep.Checkpoints)
+			if !rep.OK {
+				return fmt.Errorf("audit log broken at entry %d: %s", *rep.FirstBadID, rep.Problem)
+			}
+			fmt.Fprintln(stdout, "audit log intact")
+			return nil
+		})
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stdout, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func withStore(ctx context.Context, getenv func(string) string, fn func(*storage.Store) error) error {
+	cfg, err := loadConfig(getenv, false)
+	if err != nil {
+		return err
+	}
+	s, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s)
+}
+
+func createUser(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fl := flag.NewFlagSet("create-user", flag.ContinueOnError)
+	role := fl.String("role", "admin", "admin, evaluator or auditor")
+	username := fl.String("username", "", "login name")
+	password := fl.String("password", "", "password (at least 10 characters)")
+	name := fl.String("name", "", "display name (defaults to the username)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if *name == "" {
+		*name = *username
+	}
+	u := tender.User{Username: *username, Role: tender.Role(*role), Name: *name}
+	var f tender.Fields
+	tender.ValidateCredentials(&f, u.Username, *password)
+	if err := errors.Join(f.Validation(), u.Validate()); err != nil {
+		return err
+	}
+	return withStore(ctx, getenv, func(s *storage.Store) error {
+		out, err := s.CreateUser(ctx, tender.Actor{}, u, *password)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "created %s %s (%s)\n", out.Role, out.Username, out.ID)
+		return nil
+	})
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+func serve(ctx context.Context, getenv func(string) string) error {
+	cfg, err := loadConfig(getenv, true)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogLevel)
+	store, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if cfg.AutoMigrate {
+		if err := store.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	objects, err := storage.NewObjects(cfg.S3)
+	if err != nil {
+		return err
+	}
+	if err := objects.EnsureBucket(ctx); err != nil {
+		return err
+	}
+	dist, err := fs.Sub(frontend.Dist, "dist")
+	if err != nil {
+		return err
+	}
+	app, err := handlers.New(handlers.Options{JWTSecret: cfg.JWTSecret, MaxUpload: cfg.MaxUpload, Domain: cfg.Domain,
+		TrustedProxies: cfg.TrustedProxies, Frontend: dist, Logger: log}, store, objects)
+	if err != nil {
+		return err
+	}
+
+	jobsCtx, stopJobs := context.WithCancel(context.Background())
+	jobsDone := startJobs(jobsCtx, log, store, objects)
+
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listen(cfg.Addr) }()
+	log.Info("portal serving", "addr", cfg.Addr)
+	select {
+	case err := <-errc:
+		stopJobs()
+		<-jobsDone
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = app.ShutdownWithContext(shutdownCtx)
+	stopJobs()
+	<-jobsDone
+	if err != nil && !strings.Contains(err.Error(), "context") {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

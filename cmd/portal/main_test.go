@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/linshu/portal/storage/storagetest"
+)
+
+func envMap(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfigRefusesWeakSecret(t *testing.T) {
+	_, err := loadConfig(envMap(map[string]string{"PORTAL_DATABASE_URL": "postgres://x", "PORTAL_JWT_SECRET": "short",
+		"PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY": "b"}), true)
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_JWT_SECRET") {
+		t.Fatalf("want a refusal naming PORTAL_JWT_SECRET, got %v", err)
+	}
+	err = run(context.Background(), []string{"serve"}, envMap(map[string]string{"PORTAL_DATABASE_URL": "postgres://x",
+		"PORTAL_JWT_SECRET": strings.Repeat("s", 31)}), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "32 bytes") {
+		t.Fatalf("serve started with a 31-byte secret: %v", err)
+	}
+}
+
+func TestConfigParsesDurationsAndProxies(t *testing.T) {
+	c, err := loadConfig(envMap(map[string]string{"PORTAL_DATABASE_URL": "postgres://x", "PORTAL_MIN_BID_WINDOW": "0s",
+		"PORTAL_MIN_PUBLICITY": "48h", "PORTAL_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16"}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Domain.MinBidWindow != 0 || c.Domain.MinPublicity.Hours() != 48 || len(c.TrustedProxies) != 2 {
+		t.Fatalf("config %+v", c)
+	}
+	if c.Domain.PublicTenderFen != 100000000 || c.MaxUpload != 50<<20 || c.Addr != ":8080" {
+		t.Fatalf("defaults %+v", c)
+	}
+	_, err = loadConfig(envMap(map[string]string{"PORTAL_DATABASE_URL": "x", "PORTAL_MIN_BID_WINDOW": "5 days",
+		"PORTAL_TRUSTED_PROXIES": "nonsense"}), false)
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_MIN_BID_WINDOW") || !strings.Contains(err.Error(), "PORTAL_TRUSTED_PROXIES") {
+		t.Fatalf("want both problems reported, got %v", err)
+	}
+}
+
+func TestCreateUserSeedAndAuditVerify(t *testing.T) {
+	url := storagetest.DatabaseURL(t)
+	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url})
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"create-user", "-role", "admin", "-username", "boss", "-password", "long-enough-pw"}, env, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"create-user", "-role", "admin", "-username", "boss2", "-password", "short"}, env, &out); err == nil {
+		t.Fatal("a short password was accepted")
+	}
+	if err := run(ctx, []string{"seed-demo"}, env, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"seed-demo"}, env, &out); err != nil {
+		t.Fatalf("seed-demo is not idempotent: %v", err)
+	}
+	if !strings.Contains(out.String(), "admin") || !strings.Contains(out.String(), demoPassword) {
+		t.Fatalf("demo logins not printed: %s", out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit-verify"}, env, &out); err != nil || !strings.Contains(out.String(), "intact") {
+		t.Fatalf("audit-verify: %v %s", err, out.String())
+	}
+}

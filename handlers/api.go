@@ -1,0 +1,175 @@
+// Package handlers is the HTTP face of the portal: it parses requests, calls
+// storage and the domain, and writes responses. Every route is listed in
+// routes.go with its guard beside it.
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/tender"
+)
+
+// Options configures the HTTP API.
+type Options struct {
+	JWTSecret      []byte
+	MaxUpload      int64 // bytes per document
+	Domain         tender.Config
+	TrustedProxies []netip.Prefix
+	Frontend       fs.FS // built single-page app; nil or empty serves a how-to-build page
+	Logger         *slog.Logger
+	// Now overrides the application clock for non-binding times (tests); deadlines use the database clock.
+	Now func() time.Time
+}
+
+// API holds the concrete dependencies of the handlers.
+type API struct {
+	opts    Options
+	store   *storage.Store
+	objects *storage.Objects
+	log     *slog.Logger
+	metrics *metrics
+}
+
+const (
+	jsonBodyLimit = 1 << 20 // JSON bodies; uploads stream separately
+	accessTTL     = 15 * time.Minute
+	jwtIssuer     = "lsmz-portal"
+	jwtAudience   = "lsmz-portal-api"
+)
+
+// ErrWeakSecret is returned when the JWT secret is shorter than 32 bytes.
+var ErrWeakSecret = errors.New("PORTAL_JWT_SECRET must be at least 32 bytes")
+
+// New builds the Fiber application with every route.
+func New(opts Options, store *storage.Store, objects *storage.Objects) (*fiber.App, error) {
+	if len(opts.JWTSecret) < 32 {
+		return nil, ErrWeakSecret
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxUpload <= 0 {
+		opts.MaxUpload = 50 << 20
+	}
+	a := &API{opts: opts, store: store, objects: objects, log: opts.Logger, metrics: newMetrics()}
+	app := fiber.New(fiber.Config{
+		Immutable:             true,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          10 * time.Minute, // large document downloads
+		IdleTimeout:           90 * time.Second,
+		BodyLimit:             int(opts.MaxUpload) + 1<<20,
+		StreamRequestBody:     true,
+		ErrorHandler:          a.errorHandler,
+		DisableStartupMessage: true,
+		AppName:               "lsmz-portal",
+		JSONEncoder:           jsonMarshal,
+		ReadBufferSize:        16 << 10,
+	})
+	a.routes(app)
+	return app, nil
+}
+
+// Registry exposes the Prometheus registry (for tests).
+func (a *API) Registry() *prometheus.Registry { return a.metrics.reg }
+
+// jsonMarshal encodes without HTML escaping so Chinese and "<" stay readable.
+func jsonMarshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// decode reads a JSON body into dst, refusing unknown fields, trailing data and oversize bodies.
+func decode(c *fiber.Ctx, dst any) error {
+	if n := c.Request().Header.ContentLength(); n > jsonBodyLimit {
+		return &tender.Error{Code: tender.CodePayloadTooLarge, Key: "payload_too_large", Message: "请求内容过大"}
+	}
+	body := c.Body()
+	if len(body) > jsonBodyLimit {
+		return &tender.Error{Code: tender.CodePayloadTooLarge, Key: "payload_too_large", Message: "请求内容过大"}
+	}
+	ct := string(c.Request().Header.ContentType())
+	if len(body) > 0 && ct != "" && !strings.HasPrefix(ct, "application/json") && !strings.HasSuffix(strings.Split(ct, ";")[0], "+json") {
+		return &tender.Error{Code: tender.CodeUnsupportedMediaType, Key: "unsupported_media_type",
+			Message: "请求内容须为 JSON（Content-Type: application/json）"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return badJSON(err)
+	}
+	if dec.More() {
+		return &tender.Error{Code: tender.CodeInvalidJSON, Key: "invalid_json", Message: "请求体包含多余内容"}
+	}
+	return nil
+}
+
+func badJSON(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return &tender.Error{Code: tender.CodeValidationFailed, Key: "validation_failed", Message: "字段类型不正确",
+			Fields: []tender.FieldError{{Field: typeErr.Field, Message: "应为 " + typeErr.Type.String()}}}
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, "json: unknown field ") {
+		field := strings.Trim(strings.TrimPrefix(msg, "json: unknown field "), `"`)
+		return &tender.Error{Code: tender.CodeValidationFailed, Key: "unknown_field", Message: "包含不允许的字段",
+			Fields: []tender.FieldError{{Field: field, Message: "不允许的字段"}}}
+	}
+	if e, ok := tender.AsError(err); ok {
+		return e
+	}
+	return &tender.Error{Code: tender.CodeInvalidJSON, Key: "invalid_json", Message: "请求体不是有效的 JSON：" + msg}
+}
+
+// ctx returns the request's context, cancelled when the client goes away or the server shuts down.
+func ctx(c *fiber.Ctx) context.Context { return c.UserContext() }
+
+// page is the SPEC's list envelope.
+type page[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// limit reads ?limit= (default 20, max 100).
+func limit(c *fiber.Ctx) (int, error) {
+	l := c.QueryInt("limit", 20)
+	if l < 1 || l > 100 {
+		return 0, &tender.Error{Code: tender.CodeValidationFailed, Key: "validation_failed", Message: "limit 应在 1 到 100 之间",
+			Fields: []tender.FieldError{{Field: "limit", Message: "1..100"}}}
+	}
+	return l, nil
+}
+
+// paginate fetches limit+1 rows through fetch and turns the extra row into a cursor.
+func paginate[T any](items []T, l int, cursorOf func(T) string) page[T] {
+	p := page[T]{Items: items}
+	if len(items) > l {
+		p.Items = items[:l]
+		cur := cursorOf(items[l-1])
+		p.NextCursor = &cur
+	}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	return p
+}

@@ -1,0 +1,121 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/linshu/portal/tender"
+)
+
+// Problem is an RFC 9457 problem document with the SPEC's code and an i18n key.
+type Problem struct {
+	Type   string              `json:"type"`
+	Title  string              `json:"title"`
+	Status int                 `json:"status"`
+	Detail string              `json:"detail"`
+	Code   string              `json:"code"`
+	Key    string              `json:"key"`
+	Errors []tender.FieldError `json:"errors"`
+}
+
+// statusOf maps each problem code to its HTTP status.
+var statusOf = map[string]int{
+	tender.CodeInvalidJSON:          http.StatusBadRequest,
+	tender.CodeValidationFailed:     http.StatusUnprocessableEntity,
+	tender.CodeUnauthenticated:      http.StatusUnauthorized,
+	tender.CodeForbidden:            http.StatusForbidden,
+	tender.CodeNotFound:             http.StatusNotFound,
+	tender.CodeConflict:             http.StatusConflict,
+	tender.CodeInvalidState:         http.StatusConflict,
+	tender.CodeDeadlinePassed:       http.StatusConflict,
+	tender.CodeNotEligible:          http.StatusUnprocessableEntity,
+	tender.CodeSealed:               http.StatusForbidden,
+	tender.CodePayloadTooLarge:      http.StatusRequestEntityTooLarge,
+	tender.CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
+	tender.CodeRateLimited:          http.StatusTooManyRequests,
+	tender.CodeStorageUnavailable:   http.StatusServiceUnavailable,
+	tender.CodeInternal:             http.StatusInternalServerError,
+}
+
+// errorHandler is the one place where errors become responses.
+func (a *API) errorHandler(c *fiber.Ctx, err error) error {
+	var p Problem
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &fe):
+		p = fiberProblem(fe)
+	default:
+		if e, ok := tender.AsError(err); ok {
+			p = Problem{Status: statusOf[e.Code], Code: e.Code, Key: e.Key, Detail: e.Message, Errors: e.Fields}
+			if p.Status == 0 {
+				p.Status = http.StatusInternalServerError
+			}
+			if e.Code == tender.CodeStorageUnavailable {
+				a.log.Warn("object store unavailable", "request_id", requestID(c), "error", err)
+			}
+		} else {
+			a.log.Error("internal error", "request_id", requestID(c), "method", c.Method(),
+				"path", c.Path(), "error", err)
+			p = Problem{Status: http.StatusInternalServerError, Code: tender.CodeInternal, Key: "internal",
+				Detail: "服务器内部错误，请稍后重试；如持续出现请联系管理员并提供请求编号 " + requestID(c)}
+		}
+	}
+	if p.Errors == nil {
+		p.Errors = []tender.FieldError{}
+	}
+	p.Type = "urn:lsmz-portal:problem:" + p.Code
+	p.Title = http.StatusText(p.Status)
+	if p.Key == "" {
+		p.Key = p.Code
+	}
+	c.Status(p.Status)
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	if p.Status == http.StatusTooManyRequests && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
+		c.Set(fiber.HeaderRetryAfter, "60")
+	}
+	b, merr := jsonMarshal(p)
+	if merr != nil {
+		return c.SendString(`{"code":"internal","status":500}`)
+	}
+	return c.Send(b)
+}
+
+// fiberProblem translates Fiber's own errors (unknown route, wrong method, body too large…).
+func fiberProblem(fe *fiber.Error) Problem {
+	p := Problem{Status: fe.Code, Detail: fe.Message}
+	switch fe.Code {
+	case http.StatusNotFound:
+		p.Code, p.Key, p.Detail = tender.CodeNotFound, "route.not_found", "请求的地址不存在"
+	case http.StatusMethodNotAllowed:
+		// The SPEC's code list has no method_not_allowed: the route does not exist for this method.
+		p.Code, p.Key, p.Detail = tender.CodeNotFound, "route.method_not_allowed", "该地址不支持此请求方法"
+	case http.StatusRequestEntityTooLarge:
+		p.Code, p.Key, p.Detail = tender.CodePayloadTooLarge, "payload_too_large", "请求内容过大"
+	case http.StatusUnsupportedMediaType:
+		p.Code, p.Key = tender.CodeUnsupportedMediaType, "unsupported_media_type"
+	case http.StatusBadRequest:
+		p.Code, p.Key = tender.CodeInvalidJSON, "bad_request"
+	case http.StatusRequestTimeout:
+		p.Code, p.Key = tender.CodeInternal, "timeout"
+	default:
+		p.Code, p.Key = tender.CodeInternal, "internal"
+		if fe.Code < 500 {
+			p.Code = tender.CodeValidationFailed
+		}
+	}
+	return p
+}
+
+func requestID(c *fiber.Ctx) string {
+	if id, ok := c.Locals("requestid").(string); ok {
+		return id
+	}
+	return ""
+}
+
+func logAttrs(c *fiber.Ctx) []any {
+	return []any{slog.String("request_id", requestID(c))}
+}

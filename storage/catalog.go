@@ -1,0 +1,49 @@
+package storage
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/linshu/portal/tender"
+)
+
+const catalogColumns = `id, code, name, category, description, active, created_at, updated_at`
+
+// Catalog lists catalog items by code; inactive ones only when all is set.
+func (s *Store) Catalog(ctx context.Context, all bool) ([]tender.CatalogItem, error) {
+	out := []tender.CatalogItem{}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+catalogColumns+` FROM catalog_items
+		WHERE $1 OR active ORDER BY code`, all)
+	return out, mapError(err)
+}
+
+// CatalogItem returns one catalog item.
+func (s *Store) CatalogItem(ctx context.Context, id string) (tender.CatalogItem, error) {
+	var c tender.CatalogItem
+	err := get(ctx, s.db, &c, `SELECT `+catalogColumns+` FROM catalog_items WHERE id = $1`, id)
+	return c, err
+}
+
+// SaveCatalogItem creates (empty id) or updates a catalog item.
+func (s *Store) SaveCatalogItem(ctx context.Context, actor tender.Actor, c tender.CatalogItem) (tender.CatalogItem, error) {
+	var out tender.CatalogItem
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		action := "create"
+		if c.ID == "" {
+			err = tx.GetContext(ctx, &out, `INSERT INTO catalog_items (code, name, category, description, active)
+				VALUES ($1, $2, $3, $4, $5) RETURNING `+catalogColumns, c.Code, c.Name, c.Category, c.Description, c.Active)
+		} else {
+			action = "update"
+			err = tx.GetContext(ctx, &out, `UPDATE catalog_items SET code = $2, name = $3, category = $4,
+				description = $5, active = $6, updated_at = now() WHERE id = $1 RETURNING `+catalogColumns,
+				c.ID, c.Code, c.Name, c.Category, c.Description, c.Active)
+		}
+		if err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, action, "catalog", out.ID, out)
+	})
+	return out, err
+}

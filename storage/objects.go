@@ -1,0 +1,195 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/linshu/portal/tender"
+)
+
+// ObjectConfig says where the object store is.
+type ObjectConfig struct {
+	Endpoint  string // host:port
+	AccessKey string
+	SecretKey string
+	Bucket    string
+	Secure    bool
+}
+
+// Objects is the object store (MinIO or any S3-compatible service), spoken to
+// as plain S3 through minio-go. Every call has a timeout and bounded retries.
+type Objects struct {
+	client *minio.Client
+	bucket string
+}
+
+// partSize keeps multipart uploads' memory flat: minio-go buffers one part at
+// a time, and with an unknown size it would otherwise allocate ~528 MiB.
+const partSize = 16 << 20
+
+const (
+	opTimeout     = 15 * time.Second
+	uploadTimeout = 30 * time.Minute
+)
+
+// ErrStorageUnavailable is returned when the object store cannot be reached.
+var ErrStorageUnavailable = &tender.Error{Code: tender.CodeStorageUnavailable, Key: "storage_unavailable",
+	Message: "文件存储服务暂时不可用，请稍后重试"}
+
+// NewObjects connects to the object store. It does not contact it yet.
+func NewObjects(cfg ObjectConfig) (*Objects, error) {
+	c, err := minio.New(cfg.Endpoint, &minio.Options{
+		Creds:      credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+		Secure:     cfg.Secure,
+		MaxRetries: 3,
+		Transport: &http.Transport{
+			Proxy:                 nil, // the object store is never reached through a proxy
+			MaxIdleConnsPerHost:   32,
+			ResponseHeaderTimeout: opTimeout,
+			IdleConnTimeout:       90 * time.Second,
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("object store client: %w", err)
+	}
+	return &Objects{client: c, bucket: cfg.Bucket}, nil
+}
+
+// EnsureBucket creates the bucket when it does not exist yet.
+func (o *Objects) EnsureBucket(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	ok, err := o.client.BucketExists(ctx, o.bucket)
+	if err != nil {
+		return fmt.Errorf("bucket %s: %w", o.bucket, err)
+	}
+	if ok {
+		return nil
+	}
+	if err := o.client.MakeBucket(ctx, o.bucket, minio.MakeBucketOptions{}); err != nil {
+		if resp := minio.ToErrorResponse(err); resp.Code == "BucketAlreadyOwnedByYou" {
+			return nil
+		}
+		return fmt.Errorf("create bucket %s: %w", o.bucket, err)
+	}
+	return nil
+}
+
+// Ready checks that the bucket answers.
+func (o *Objects) Ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	ok, err := o.client.BucketExists(ctx, o.bucket)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("bucket %s does not exist", o.bucket)
+	}
+	return nil
+}
+
+// Put streams r into key. size may be -1 when unknown; memory stays bounded by partSize.
+func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
+	ctx, cancel := context.WithTimeout(ctx, uploadTimeout)
+	defer cancel()
+	_, err := o.client.PutObject(ctx, o.bucket, key, r, size, minio.PutObjectOptions{
+		ContentType: contentType, PartSize: partSize})
+	if err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// Object is an open object stream with its size.
+type Object struct {
+	io.ReadCloser
+	Size int64
+}
+
+// Get opens key for reading, optionally from offset for length bytes (length < 0: to the end).
+func (o *Objects) Get(ctx context.Context, key string, offset, length int64) (*Object, error) {
+	opts := minio.GetObjectOptions{}
+	if offset > 0 || length >= 0 {
+		end := int64(0)
+		if length >= 0 {
+			end = offset + length - 1
+		}
+		if err := opts.SetRange(offset, end); err != nil {
+			return nil, err
+		}
+	}
+	obj, err := o.client.GetObject(ctx, o.bucket, key, opts)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	st, err := obj.Stat()
+	if err != nil {
+		obj.Close()
+		if minio.ToErrorResponse(err).Code == "NoSuchKey" {
+			return nil, tender.ErrNotFound
+		}
+		return nil, unavailable(err)
+	}
+	return &Object{ReadCloser: obj, Size: st.Size}, nil
+}
+
+// Remove deletes key; a missing key is not an error.
+func (o *Objects) Remove(ctx context.Context, key string) error {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	if err := o.client.RemoveObject(ctx, o.bucket, key, minio.RemoveObjectOptions{}); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// ObjectInfo is a stored object's key and age.
+type ObjectInfo struct {
+	Key          string
+	LastModified time.Time
+}
+
+// List returns the objects under prefix.
+func (o *Objects) List(ctx context.Context, prefix string) ([]ObjectInfo, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	var out []ObjectInfo
+	for obj := range o.client.ListObjects(ctx, o.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if obj.Err != nil {
+			return nil, unavailable(obj.Err)
+		}
+		out = append(out, ObjectInfo{Key: obj.Key, LastModified: obj.LastModified})
+	}
+	return out, nil
+}
+
+// RawGet reads a whole object as stored, bypassing decryption; tests use it to
+// prove sealed documents are not stored in plaintext.
+func (o *Objects) RawGet(ctx context.Context, key string) ([]byte, error) {
+	obj, err := o.Get(ctx, key, 0, -1)
+	if err != nil {
+		return nil, err
+	}
+	defer obj.Close()
+	return io.ReadAll(obj)
+}
+
+// unavailable turns transport failures into storage_unavailable; S3 errors keep their meaning.
+func unavailable(err error) error {
+	if err == nil {
+		return nil
+	}
+	var resp minio.ErrorResponse
+	if errors.As(err, &resp) && resp.StatusCode != 0 && resp.StatusCode < 500 {
+		return fmt.Errorf("object store: %w", err)
+	}
+	return fmt.Errorf("%w: %v", ErrStorageUnavailable, err)
+}

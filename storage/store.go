@@ -1,0 +1,132 @@
+// Package storage keeps the portal's state: all SQL against PostgreSQL and all
+// object storage. Exported methods own their transactions; a state change
+// locks, applies the domain rule, writes and appends its audit entry in one
+// transaction.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/pressly/goose/v3"
+
+	"github.com/linshu/portal/migrations"
+	"github.com/linshu/portal/tender"
+)
+
+// Store is the PostgreSQL side of the portal.
+type Store struct {
+	db *sqlx.DB
+}
+
+// Open connects to PostgreSQL and checks the connection.
+func Open(ctx context.Context, url string) (*Store, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.SetMaxOpenConns(40)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the pool for tests and benchmarks that need raw SQL.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Migrate applies every pending migration.
+func (s *Store) Migrate(ctx context.Context) error {
+	provider, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, migrations.FS)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Now returns the database clock (clock_timestamp), the clock every binding deadline uses.
+func (s *Store) Now(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := s.db.GetContext(ctx, &t, `SELECT clock_timestamp()`)
+	return t, err
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback() // the error from fn is the one worth returning
+		return mapError(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return mapError(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// mapError turns driver errors into domain errors; it is the only place that does.
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := tender.AsError(err); ok {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return tender.ErrNotFound
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch pqErr.Code {
+		case "23505": // unique_violation
+			return &tender.Error{Code: tender.CodeConflict, Key: "conflict",
+				Message: "记录已存在，不能重复提交", Fields: conflictField(pqErr)}
+		case "23503": // foreign_key_violation
+			return &tender.Error{Code: tender.CodeValidationFailed, Key: "validation_failed",
+				Message: "引用的记录不存在", Fields: []tender.FieldError{{Field: pqErr.Column, Message: "引用的记录不存在"}}}
+		case "22P02": // invalid_text_representation: a malformed id can name nothing
+			return tender.ErrNotFound
+		}
+	}
+	return err
+}
+
+// conflictField names the field behind a unique violation, from the constraint name.
+func conflictField(e *pq.Error) []tender.FieldError {
+	fields := map[string]string{
+		"organizations_uscc_key": "uscc",
+		"users_username_key":     "username",
+		"catalog_items_code_key": "code",
+	}
+	if f, ok := fields[e.Constraint]; ok {
+		return []tender.FieldError{{Field: f, Message: "已被使用"}}
+	}
+	return nil
+}
+
+// get runs a single-row query, mapping "no rows" to not_found.
+func get(ctx context.Context, q sqlx.QueryerContext, dest any, query string, args ...any) error {
+	return mapError(sqlx.GetContext(ctx, q, dest, query, args...))
+}

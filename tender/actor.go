@@ -1,0 +1,42 @@
+package tender
+
+// Role is what a user may do in the portal.
+type Role string
+
+// Roles of the SPEC. The anonymous public has no role.
+const (
+	RoleAdmin     Role = "admin"
+	RoleOrg       Role = "org"
+	RoleEvaluator Role = "evaluator"
+	RoleAuditor   Role = "auditor"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleAdmin, RoleOrg, RoleEvaluator, RoleAuditor:
+		return true
+	}
+	return false
+}
+
+// Actor is who performs an action; the zero Actor is the anonymous public.
+type Actor struct {
+	UserID string
+	Role   Role
+	OrgID  string // set for RoleOrg
+	Name   string
+}
+
+// Anonymous reports whether the actor is the public.
+func (a Actor) Anonymous() bool { return a.UserID == "" }
+
+// Is reports whether the actor has one of roles.
+func (a Actor) Is(roles ...Role) bool {
+	for _, r := range roles {
+		if a.Role == r && !a.Anonymous() {
+			return true
+		}
+	}
+	return false
+}
