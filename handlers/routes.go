@@ -50,6 +50,20 @@ func (a *API) routes(app *fiber.App) {
 	v1.Post("/catalog", allow(admin), a.createCatalogItem)
 	v1.Patch("/catalog/:id", allow(admin), a.patchCatalogItem)
 
+	v1.Post("/tenders", allow(admin), a.createTender)
+	v1.Get("/tenders", anyone, a.listTenders)
+	v1.Get("/tenders/:id", anyone, a.getTender)
+	v1.Patch("/tenders/:id", allow(admin), a.patchTender)
+	v1.Post("/tenders/:id/publish", allow(admin), a.publishTender)
+	v1.Post("/tenders/:id/cancel", allow(admin), a.cancelTender)
+	v1.Post("/tenders/:id/documents", allow(admin), a.uploadTenderDocument)
+	v1.Get("/tenders/:id/documents", anyone, a.listTenderDocuments)
+	v1.Get("/documents/:id", anyone, a.getDocument)
+	v1.Get("/documents/:id/content", anyone, a.documentContent)
+	v1.Post("/tenders/:id/questions", allow(org), a.askQuestion)
+	v1.Get("/tenders/:id/questions", anyone, a.listQuestions)
+	v1.Post("/questions/:id/answer", allow(admin), a.answerQuestion)
+
 	v1.Get("/audit", allow(admin, auditor), a.listAudit)
 	v1.Get("/audit/verify", allow(admin, auditor), a.verifyAudit)
 

@@ -56,5 +56,10 @@ func startJobs(ctx context.Context, log *slog.Logger, store *storage.Store, obje
 
 // domainJobs are the tender timers (opening, completion) and the object sweeper.
 func domainJobs(store *storage.Store, objects *storage.Objects) []job {
-	return nil
+	return []job{
+		{"object-sweeper", 10 * time.Minute, func(ctx context.Context) error {
+			_, err := store.SweepOrphans(ctx, objects, time.Hour)
+			return err
+		}},
+	}
 }

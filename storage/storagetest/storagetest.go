@@ -11,8 +11,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -197,4 +200,54 @@ func NewObjects(t testing.TB) *storage.Objects {
 		t.Fatalf("create bucket: %v", err)
 	}
 	return o
+}
+
+// MinIO is a MinIO server of a test's own, for tests that stop it.
+type MinIO struct {
+	Config storage.ObjectConfig
+	cmd    *exec.Cmd
+}
+
+// StartMinIO starts a private MinIO server (the binary named by
+// PORTAL_TEST_MINIO_BIN) on a free loopback port with a temporary data dir.
+func StartMinIO(t testing.TB) *MinIO {
+	t.Helper()
+	bin := need(t, "PORTAL_TEST_MINIO_BIN")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(bin, "server", "--quiet", "--address", addr, t.TempDir())
+	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER=private-test", "MINIO_ROOT_PASSWORD=private-test-secret",
+		"MINIO_BROWSER=off", "MINIO_UPDATE=off")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	m := &MinIO{cmd: cmd, Config: storage.ObjectConfig{Endpoint: addr, AccessKey: "private-test",
+		SecretKey: "private-test-secret", Bucket: randomName("test-")}}
+	t.Cleanup(m.Stop)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := http.Get("http://" + addr + "/minio/health/live")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return m
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("private MinIO did not start on %s", addr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Stop kills the server and waits for it to exit.
+func (m *MinIO) Stop() {
+	if m.cmd.Process != nil && m.cmd.ProcessState == nil {
+		_ = m.cmd.Process.Kill()
+		_, _ = m.cmd.Process.Wait()
+	}
 }

@@ -1,0 +1,301 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"mime"
+	"mime/multipart"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/tender"
+)
+
+// multipartOverhead allows for the multipart envelope around the file.
+const multipartOverhead = 64 << 10
+
+// meter hashes and counts what passes through and stops past the limit.
+type meter struct {
+	r     io.Reader
+	h     hash.Hash
+	n     int64
+	limit int64
+	err   error
+}
+
+func (m *meter) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
+	m.h.Write(p[:n])
+	m.n += int64(n)
+	if m.n > m.limit {
+		m.err = storage.ErrTooLarge
+		return n, m.err
+	}
+	if err != nil && err != io.EOF {
+		m.err = err
+	}
+	return n, err
+}
+
+func (m *meter) result() (int64, string, error) {
+	return m.n, hex.EncodeToString(m.h.Sum(nil)), m.err
+}
+
+// upload is a file part being received.
+type upload struct {
+	filename    string
+	contentType string
+	body        *meter
+}
+
+// receiveFile finds the multipart field "file" in the streamed request body,
+// sniffs its type and returns a reader that hashes, counts and limits it. The
+// body is never held in memory whole.
+func (a *API) receiveFile(c *fiber.Ctx) (*upload, error) {
+	max := a.opts.MaxUpload
+	if cl := c.Request().Header.ContentLength(); cl > 0 && int64(cl) > max+multipartOverhead {
+		return nil, tooLarge(max)
+	}
+	_, params, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
+	if err != nil || params["boundary"] == "" {
+		return nil, &tender.Error{Code: tender.CodeUnsupportedMediaType, Key: "document.multipart",
+			Message: "请以 multipart/form-data 上传，文件字段名为 file"}
+	}
+	var body io.Reader = c.Context().RequestBodyStream()
+	if body == nil {
+		body = bytes.NewReader(c.Body())
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, fileMissing()
+		}
+		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "multipart") {
+				return nil, fileMissing()
+			}
+			return nil, err
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		name := tender.SanitizeFilename(part.FileName())
+		head := make([]byte, tender.MaxSniff)
+		n, err := io.ReadFull(part, head)
+		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+			return nil, err
+		}
+		head = head[:n]
+		if n == 0 {
+			return nil, &tender.Error{Code: tender.CodeValidationFailed, Key: "document.empty", Message: "文件为空",
+				Fields: []tender.FieldError{{Field: "file", Message: "文件为空（0 字节）"}}}
+		}
+		ct, err := tender.SniffDocument(head, name)
+		if err != nil {
+			return nil, err
+		}
+		m := &meter{r: io.MultiReader(bytes.NewReader(head), part), h: sha256.New(), limit: max}
+		return &upload{filename: name, contentType: ct, body: m}, nil
+	}
+}
+
+func fileMissing() error {
+	return &tender.Error{Code: tender.CodeValidationFailed, Key: "document.missing", Message: "请选择要上传的文件",
+		Fields: []tender.FieldError{{Field: "file", Message: "缺少文件字段 file"}}}
+}
+
+func tooLarge(max int64) error {
+	return &tender.Error{Code: tender.CodePayloadTooLarge, Key: "document.too_large",
+		Message: fmt.Sprintf("文件超过大小上限 %d MB", max>>20)}
+}
+
+// uploadTenderDocument adds a document to a draft or open tender.
+func (a *API) uploadTenderDocument(c *fiber.Ctx) error {
+	id := c.Params("id")
+	t, err := a.store.Tender(ctx(c), id)
+	if err != nil {
+		return err
+	}
+	if err := tenderAcceptsDocuments(t); err != nil {
+		return err
+	}
+	up, err := a.receiveFile(c)
+	if err != nil {
+		return err
+	}
+	doc, err := a.store.AddDocument(ctx(c), a.objects, actorOf(c), storage.DocumentUpload{
+		Doc:      tender.Document{OwnerType: "tender", OwnerID: id, Filename: up.filename, ContentType: up.contentType},
+		Key:      storage.NewObjectKey("tenders/" + id),
+		Body:     up.body,
+		Measured: up.body.result,
+		Check: func(ctx context.Context, tx *sqlx.Tx) error {
+			t, err := a.store.LockTender(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			return tenderAcceptsDocuments(t)
+		},
+	})
+	if storage.IsTooLarge(err) {
+		return tooLarge(a.opts.MaxUpload)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(doc)
+}
+
+// tenderAcceptsDocuments: the bureau attaches tender documents (and addenda) while the tender is draft or open.
+func tenderAcceptsDocuments(t tender.Tender) error {
+	if t.Status != tender.StatusDraft && t.Status != tender.StatusOpen {
+		return tender.InvalidState("tender", string(t.Status), "上传文件")
+	}
+	return nil
+}
+
+func (a *API) listTenderDocuments(c *fiber.Ctx) error {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	docs, err := a.store.Documents(ctx(c), "tender", t.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": docs, "next_cursor": nil})
+}
+
+// readableDocument loads a document the caller may read, judged by its owner.
+func (a *API) readableDocument(c *fiber.Ctx) (storage.StoredDocument, error) {
+	d, err := a.store.Document(ctx(c), c.Params("id"))
+	if err != nil {
+		return d, err
+	}
+	switch d.OwnerType {
+	case "tender":
+		if _, err := a.visibleTender(c, d.OwnerID); err != nil {
+			return d, err
+		}
+	case "bid":
+		if err := a.mayReadBidDocument(c, d); err != nil {
+			return d, err
+		}
+	default:
+		return d, tender.ErrNotFound
+	}
+	return d, nil
+}
+
+func (a *API) getDocument(c *fiber.Ctx) error {
+	d, err := a.readableDocument(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d.Document)
+}
+
+// documentContent streams a document with an RFC 6266 Content-Disposition and Range support.
+func (a *API) documentContent(c *fiber.Ctx) error {
+	d, err := a.readableDocument(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(d.Filename))
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Content-SHA256", d.SHA256)
+	c.Set(fiber.HeaderContentType, d.ContentType)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	if d.Sealed {
+		// Encrypted at rest: decrypt the whole stream; ranges are not offered for sealed documents.
+		r, err := a.openSealed(c, d)
+		if err != nil {
+			return err
+		}
+		return c.SendStream(r, int(d.SizeBytes))
+	}
+	c.Set(fiber.HeaderAcceptRanges, "bytes")
+	start, length, partial, err := parseRange(c.Get(fiber.HeaderRange), d.SizeBytes)
+	if err != nil {
+		c.Set(fiber.HeaderContentRange, "bytes */"+strconv.FormatInt(d.SizeBytes, 10))
+		return fiber.NewError(fiber.StatusRequestedRangeNotSatisfiable, "请求的范围无效")
+	}
+	obj, err := a.objects.Get(ctx(c), d.ObjectKey, start, length)
+	if err != nil {
+		return err
+	}
+	if partial {
+		c.Status(fiber.StatusPartialContent)
+		c.Set(fiber.HeaderContentRange, fmt.Sprintf("bytes %d-%d/%d", start, start+length-1, d.SizeBytes))
+	}
+	return c.SendStream(obj, int(length))
+}
+
+// parseRange reads a single "bytes=" range. No header or several ranges: the whole file.
+func parseRange(h string, size int64) (start, length int64, partial bool, err error) {
+	spec, ok := strings.CutPrefix(strings.TrimSpace(h), "bytes=")
+	if h == "" || !ok || strings.Contains(spec, ",") {
+		return 0, size, false, nil
+	}
+	a, b, _ := strings.Cut(spec, "-")
+	bad := errors.New("bad range")
+	switch {
+	case a == "": // suffix: the last b bytes
+		n, perr := strconv.ParseInt(b, 10, 64)
+		if perr != nil || n <= 0 {
+			return 0, 0, false, bad
+		}
+		n = min(n, size)
+		return size - n, n, true, nil
+	default:
+		s, perr := strconv.ParseInt(a, 10, 64)
+		if perr != nil || s < 0 || s >= size {
+			return 0, 0, false, bad
+		}
+		e := size - 1
+		if b != "" {
+			if e, perr = strconv.ParseInt(b, 10, 64); perr != nil || e < s {
+				return 0, 0, false, bad
+			}
+			e = min(e, size-1)
+		}
+		return s, e - s + 1, true, nil
+	}
+}
+
+// contentDisposition names the download for every browser: an ASCII fallback
+// and the UTF-8 name in RFC 5987 encoding (RFC 6266 filename*), so Chinese survives.
+func contentDisposition(name string) string {
+	var ascii strings.Builder
+	for _, r := range name {
+		if r >= 0x20 && r < 0x7f && r != '"' && r != '\\' {
+			ascii.WriteRune(r)
+		} else {
+			ascii.WriteByte('_')
+		}
+	}
+	return `attachment; filename="` + ascii.String() + `"; filename*=UTF-8''` + rfc5987(name)
+}
+
+func rfc5987(s string) string {
+	const attr = "!#$&+-.^_`|~"
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(attr, c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,60 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/linshu/portal/tender"
+)
+
+type textRequest struct {
+	Text string `json:"text"`
+}
+
+func (a *API) askQuestion(c *fiber.Ctx) error {
+	var req textRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	text, err := tender.ValidateText("text", req.Text, 2000)
+	if err != nil {
+		return err
+	}
+	q, err := a.store.AskQuestion(ctx(c), actorOf(c), c.Params("id"), text)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(q)
+}
+
+func (a *API) listQuestions(c *fiber.Ctx) error {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	actor := actorOf(c)
+	orgID := ""
+	if actor.Is(tender.RoleOrg) {
+		orgID = actor.OrgID
+	}
+	qs, err := a.store.Questions(ctx(c), t.ID, orgID, staffSeesDrafts(actor))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": qs, "next_cursor": nil})
+}
+
+func (a *API) answerQuestion(c *fiber.Ctx) error {
+	var req textRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	text, err := tender.ValidateText("text", req.Text, 5000)
+	if err != nil {
+		return err
+	}
+	q, err := a.store.AnswerQuestion(ctx(c), actorOf(c), c.Params("id"), text)
+	if err != nil {
+		return err
+	}
+	return c.JSON(q)
+}

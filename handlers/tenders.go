@@ -1,0 +1,178 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/tender"
+)
+
+// tenderRequest is what the bureau may set on a draft; status, code and ids are the portal's.
+type tenderRequest struct {
+	Kind                   tender.Kind             `json:"kind"`
+	Title                  string                  `json:"title"`
+	Description            string                  `json:"description"`
+	CatalogItemID          string                  `json:"catalog_item_id"`
+	Community              string                  `json:"community"`
+	FundingSource          tender.FundingSource    `json:"funding_source"`
+	BudgetFen              int64                   `json:"budget_fen"`
+	MaxAwardFen            *int64                  `json:"max_award_fen"`
+	MaxAwards              int                     `json:"max_awards"`
+	MinBids                int                     `json:"min_bids"`
+	MinAwardScore          *tender.Hundredths      `json:"min_award_score"`
+	ServiceStart           string                  `json:"service_start"`
+	ServiceEnd             string                  `json:"service_end"`
+	Eligibility            tender.Eligibility      `json:"eligibility"`
+	CommunityPreferencePct int                     `json:"community_preference_pct"`
+	Evaluation             tender.EvaluationConfig `json:"evaluation"`
+	EnquiryDeadline        time.Time               `json:"enquiry_deadline"`
+	BidDeadline            time.Time               `json:"bid_deadline"`
+}
+
+func (r tenderRequest) apply(t *tender.Tender) {
+	t.Kind, t.Title, t.Description, t.CatalogItemID = r.Kind, r.Title, r.Description, r.CatalogItemID
+	t.Community, t.FundingSource, t.BudgetFen, t.MaxAwardFen = r.Community, r.FundingSource, r.BudgetFen, r.MaxAwardFen
+	t.MaxAwards, t.MinBids, t.MinAwardScore = r.MaxAwards, r.MinBids, r.MinAwardScore
+	t.ServiceStart, t.ServiceEnd, t.Eligibility = r.ServiceStart, r.ServiceEnd, r.Eligibility
+	t.CommunityPreferencePct, t.Evaluation = r.CommunityPreferencePct, r.Evaluation
+	t.EnquiryDeadline, t.BidDeadline = r.EnquiryDeadline, r.BidDeadline
+}
+
+func requestOf(t tender.Tender) tenderRequest {
+	return tenderRequest{Kind: t.Kind, Title: t.Title, Description: t.Description, CatalogItemID: t.CatalogItemID,
+		Community: t.Community, FundingSource: t.FundingSource, BudgetFen: t.BudgetFen, MaxAwardFen: t.MaxAwardFen,
+		MaxAwards: t.MaxAwards, MinBids: t.MinBids, MinAwardScore: t.MinAwardScore, ServiceStart: t.ServiceStart,
+		ServiceEnd: t.ServiceEnd, Eligibility: t.Eligibility, CommunityPreferencePct: t.CommunityPreferencePct,
+		Evaluation: t.Evaluation, EnquiryDeadline: t.EnquiryDeadline, BidDeadline: t.BidDeadline}
+}
+
+// tenderView is a tender as the API shows it.
+type tenderView struct {
+	tender.Tender
+	RedFlags []string `json:"red_flags"`
+}
+
+func (a *API) createTender(c *fiber.Ctx) error {
+	var req tenderRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	var t tender.Tender
+	req.apply(&t)
+	t.ApplyDefaults()
+	if err := t.ValidateDraft(); err != nil {
+		return err
+	}
+	out, err := a.store.CreateTender(ctx(c), actorOf(c), t)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(tenderView{Tender: out, RedFlags: []string{}})
+}
+
+// patchTender merges the given fields over the draft: absent fields keep their value.
+func (a *API) patchTender(c *fiber.Ctx) error {
+	var probe tenderRequest
+	if err := decode(c, &probe); err != nil { // refuses unknown fields and wrong types
+		return err
+	}
+	body := c.Body()
+	out, err := a.store.UpdateTender(ctx(c), actorOf(c), c.Params("id"), func(t *tender.Tender, _ time.Time) (string, any, error) {
+		if err := t.CanEdit(); err != nil {
+			return "", nil, err
+		}
+		merged := requestOf(*t)
+		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&merged); err != nil {
+			return "", nil, badJSON(err)
+		}
+		merged.apply(t)
+		t.ApplyDefaults()
+		if err := t.ValidateDraft(); err != nil {
+			return "", nil, err
+		}
+		return "update", t, nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(tenderView{Tender: out, RedFlags: []string{}})
+}
+
+func (a *API) publishTender(c *fiber.Ctx) error {
+	cfg := a.opts.Domain
+	out, err := a.store.UpdateTender(ctx(c), actorOf(c), c.Params("id"), func(t *tender.Tender, now time.Time) (string, any, error) {
+		if err := t.Publish(now, cfg); err != nil {
+			return "", nil, err
+		}
+		return "publish", map[string]any{"published_at": t.PublishedAt, "bid_deadline": t.BidDeadline,
+			"enquiry_deadline": t.EnquiryDeadline}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(tenderView{Tender: out, RedFlags: []string{}})
+}
+
+func (a *API) cancelTender(c *fiber.Ctx) error {
+	var req reasonRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	out, err := a.store.UpdateTender(ctx(c), actorOf(c), c.Params("id"), func(t *tender.Tender, _ time.Time) (string, any, error) {
+		from := t.Status
+		if err := t.Cancel(req.Reason); err != nil {
+			return "", nil, err
+		}
+		return "cancel", map[string]any{"from": from, "reason": t.CancelReason}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(tenderView{Tender: out, RedFlags: []string{}})
+}
+
+// staffSeesDrafts: the bureau and its auditors see drafts; nobody else knows they exist.
+func staffSeesDrafts(actor tender.Actor) bool { return actor.Is(tender.RoleAdmin, tender.RoleAuditor) }
+
+func (a *API) listTenders(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
+	f := storage.TenderFilter{IncludeDrafts: staffSeesDrafts(actorOf(c)), Status: c.Query("status"), Kind: c.Query("kind"),
+		CatalogItemID: c.Query("catalog_item_id"), Community: c.Query("community"), Q: c.Query("q"),
+		Cursor: c.Query("cursor"), Limit: l + 1}
+	tenders, err := a.store.Tenders(ctx(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(paginate(tenders, l, storage.TenderCursor))
+}
+
+// visibleTender loads a tender the caller may see; drafts are not found for the public.
+func (a *API) visibleTender(c *fiber.Ctx, id string) (tender.Tender, error) {
+	t, err := a.store.Tender(ctx(c), id)
+	if err != nil {
+		return t, err
+	}
+	if !t.Public() && !staffSeesDrafts(actorOf(c)) {
+		return t, tender.ErrNotFound
+	}
+	return t, nil
+}
+
+func (a *API) getTender(c *fiber.Ctx) error {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	flags, err := a.store.RedFlags(ctx(c), t)
+	if err != nil {
+		return err
+	}
+	return c.JSON(tenderView{Tender: t, RedFlags: flags})
+}

@@ -1,0 +1,178 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/linshu/portal/tender"
+)
+
+const documentColumns = `id, owner_type, owner_id, filename, content_type, size_bytes, sha256, sealed, created_at`
+
+// NewObjectKey names a new object under prefix; keys never come from filenames.
+func NewObjectKey(prefix string) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return prefix + "/" + hex.EncodeToString(b)
+}
+
+// DocumentUpload is a document on its way in: its metadata, where it goes and
+// the bytes (already encrypted when sealed). Size and SHA256 are read from
+// Measured after the body has been consumed.
+type DocumentUpload struct {
+	Doc        tender.Document
+	Key        string
+	Body       io.Reader
+	WrappedKey []byte // sealed documents only
+	// Measured reports the plaintext size and hash once Body is drained, or the
+	// error that stopped it (e.g. the size limit).
+	Measured func() (size int64, sha256 string, err error)
+	// Check runs inside the row's transaction, after the owner is locked, to
+	// re-check that the owner still accepts documents.
+	Check func(ctx context.Context, tx *sqlx.Tx) error
+}
+
+// AddDocument streams the body to the object store, then writes the row and
+// its audit entry in one transaction. If the row cannot be written the object
+// is removed again; the sweeper catches what a crash leaves behind.
+func (s *Store) AddDocument(ctx context.Context, objects *Objects, actor tender.Actor, up DocumentUpload) (tender.Document, error) {
+	putErr := objects.Put(ctx, up.Key, up.Body, -1, up.Doc.ContentType)
+	size, sum, measureErr := up.Measured()
+	if measureErr != nil || putErr != nil {
+		// Best effort: the object may be partial or absent; the sweeper is the backstop.
+		_ = objects.Remove(context.WithoutCancel(ctx), up.Key)
+		if measureErr != nil {
+			return tender.Document{}, measureErr
+		}
+		return tender.Document{}, putErr
+	}
+	up.Doc.SizeBytes, up.Doc.SHA256 = size, sum
+	var out tender.Document
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if up.Check != nil {
+			if err := up.Check(ctx, tx); err != nil {
+				return err
+			}
+		}
+		if err := tx.GetContext(ctx, &out, `INSERT INTO documents (owner_type, owner_id, object_key, filename,
+			content_type, size_bytes, sha256, sealed, wrapped_key, uploaded_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+documentColumns,
+			up.Doc.OwnerType, up.Doc.OwnerID, up.Key, up.Doc.Filename, up.Doc.ContentType, size, sum,
+			up.Doc.Sealed, up.WrappedKey, nullIfEmpty(actor.UserID)); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "add_document", up.Doc.OwnerType, up.Doc.OwnerID, map[string]any{
+			"document_id": out.ID, "filename": out.Filename, "size_bytes": out.SizeBytes, "sha256": out.SHA256})
+	})
+	if err != nil {
+		_ = objects.Remove(context.WithoutCancel(ctx), up.Key)
+		return tender.Document{}, err
+	}
+	return out, nil
+}
+
+// StoredDocument is a document row with where its bytes are.
+type StoredDocument struct {
+	tender.Document
+	ObjectKey  string `db:"object_key"`
+	WrappedKey []byte `db:"wrapped_key"`
+}
+
+// Document returns one document with its object key.
+func (s *Store) Document(ctx context.Context, id string) (StoredDocument, error) {
+	var d StoredDocument
+	err := get(ctx, s.db, &d, `SELECT `+documentColumns+`, object_key, wrapped_key FROM documents WHERE id = $1`, id)
+	return d, err
+}
+
+// Documents lists an owner's documents, oldest first.
+func (s *Store) Documents(ctx context.Context, ownerType, ownerID string) ([]tender.Document, error) {
+	out := []tender.Document{}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+documentColumns+` FROM documents
+		WHERE owner_type = $1 AND owner_id = $2 ORDER BY created_at, id`, ownerType, ownerID)
+	return out, mapError(err)
+}
+
+// RemoveDocument deletes a document row (and then its object) inside the owner's rules.
+func (s *Store) RemoveDocument(ctx context.Context, objects *Objects, actor tender.Actor, id string,
+	check func(ctx context.Context, tx *sqlx.Tx, d StoredDocument) error) error {
+	var key string
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var d StoredDocument
+		if err := tx.GetContext(ctx, &d, `SELECT `+documentColumns+`, object_key, wrapped_key FROM documents
+			WHERE id = $1 FOR UPDATE`, id); err != nil {
+			return err
+		}
+		if err := check(ctx, tx, d); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE id = $1`, id); err != nil {
+			return err
+		}
+		key = d.ObjectKey
+		return appendAudit(ctx, tx, actor, "remove_document", d.OwnerType, d.OwnerID, map[string]any{
+			"document_id": d.ID, "filename": d.Filename, "sha256": d.SHA256})
+	})
+	if err != nil {
+		return err
+	}
+	// The row is gone; if the object removal fails the sweeper finds the orphan.
+	_ = objects.Remove(ctx, key)
+	return nil
+}
+
+// SweepOrphans removes objects older than minAge that no document row names:
+// what is left when a process dies between storing an object and writing its
+// row. It returns how many objects it removed.
+func (s *Store) SweepOrphans(ctx context.Context, objects *Objects, minAge time.Duration) (int, error) {
+	removed := 0
+	for _, prefix := range []string{"tenders/", "bids/"} {
+		list, err := objects.List(ctx, prefix)
+		if err != nil {
+			return removed, err
+		}
+		var keys []string
+		cutoff := time.Now().Add(-minAge)
+		for _, o := range list {
+			if o.LastModified.Before(cutoff) {
+				keys = append(keys, o.Key)
+			}
+		}
+		for len(keys) > 0 {
+			batch := keys[:min(len(keys), 500)]
+			keys = keys[len(batch):]
+			var known []string
+			if err := s.db.SelectContext(ctx, &known, `SELECT object_key FROM documents WHERE object_key = ANY($1)`,
+				pq.StringArray(batch)); err != nil {
+				return removed, err
+			}
+			have := make(map[string]bool, len(known))
+			for _, k := range known {
+				have[k] = true
+			}
+			for _, k := range batch {
+				if have[k] {
+					continue
+				}
+				if err := objects.Remove(ctx, k); err != nil {
+					return removed, err
+				}
+				removed++
+			}
+		}
+	}
+	return removed, nil
+}
+
+// ErrTooLarge is returned when an upload passes PORTAL_MAX_UPLOAD.
+var ErrTooLarge = &tender.Error{Code: tender.CodePayloadTooLarge, Key: "document.too_large", Message: "文件超过大小上限"}
+
+// IsTooLarge reports whether err is the upload size limit.
+func IsTooLarge(err error) bool { return errors.Is(err, ErrTooLarge) }

@@ -1,0 +1,363 @@
+package storage
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/linshu/portal/tender"
+)
+
+// tenderRow is a tenders row: the JSON columns and nullable values arrive raw.
+type tenderRow struct {
+	ID                     string     `db:"id"`
+	Code                   string     `db:"code"`
+	Kind                   string     `db:"kind"`
+	Title                  string     `db:"title"`
+	Description            string     `db:"description"`
+	CatalogItemID          *string    `db:"catalog_item_id"`
+	Community              string     `db:"community"`
+	FundingSource          string     `db:"funding_source"`
+	BudgetFen              int64      `db:"budget_fen"`
+	MaxAwardFen            *int64     `db:"max_award_fen"`
+	MaxAwards              int        `db:"max_awards"`
+	MinBids                int        `db:"min_bids"`
+	MinAwardScore          *int64     `db:"min_award_score"`
+	ServiceStart           *string    `db:"service_start"`
+	ServiceEnd             *string    `db:"service_end"`
+	Eligibility            []byte     `db:"eligibility"`
+	CommunityPreferencePct int        `db:"community_preference_pct"`
+	Evaluation             []byte     `db:"evaluation"`
+	EnquiryDeadline        time.Time  `db:"enquiry_deadline"`
+	BidDeadline            time.Time  `db:"bid_deadline"`
+	Status                 string     `db:"status"`
+	CancelReason           string     `db:"cancel_reason"`
+	PublishedAt            *time.Time `db:"published_at"`
+	OpenedAt               *time.Time `db:"opened_at"`
+	CreatedAt              time.Time  `db:"created_at"`
+	UpdatedAt              time.Time  `db:"updated_at"`
+}
+
+const tenderColumns = `id, code, kind, title, description, catalog_item_id, community, funding_source, budget_fen,
+	max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start,
+	to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation,
+	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, created_at, updated_at`
+
+func (r tenderRow) tender() (tender.Tender, error) {
+	t := tender.Tender{ID: r.ID, Code: r.Code, Kind: tender.Kind(r.Kind), Title: r.Title, Description: r.Description,
+		Community: r.Community, FundingSource: tender.FundingSource(r.FundingSource), BudgetFen: r.BudgetFen,
+		MaxAwardFen: r.MaxAwardFen, MaxAwards: r.MaxAwards, MinBids: r.MinBids,
+		CommunityPreferencePct: r.CommunityPreferencePct, EnquiryDeadline: r.EnquiryDeadline, BidDeadline: r.BidDeadline,
+		Status: tender.Status(r.Status), CancelReason: r.CancelReason, PublishedAt: r.PublishedAt, OpenedAt: r.OpenedAt,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	if r.CatalogItemID != nil {
+		t.CatalogItemID = *r.CatalogItemID
+	}
+	if r.MinAwardScore != nil {
+		h := tender.Hundredths(*r.MinAwardScore)
+		t.MinAwardScore = &h
+	}
+	if r.ServiceStart != nil {
+		t.ServiceStart = *r.ServiceStart
+	}
+	if r.ServiceEnd != nil {
+		t.ServiceEnd = *r.ServiceEnd
+	}
+	if err := json.Unmarshal(r.Eligibility, &t.Eligibility); err != nil {
+		return t, fmt.Errorf("tender %s eligibility: %w", r.ID, err)
+	}
+	if err := json.Unmarshal(r.Evaluation, &t.Evaluation); err != nil {
+		return t, fmt.Errorf("tender %s evaluation: %w", r.ID, err)
+	}
+	if t.Eligibility.OrgTypes == nil {
+		t.Eligibility.OrgTypes = []tender.OrgType{}
+	}
+	if t.Evaluation.Criteria == nil {
+		t.Evaluation.Criteria = []tender.Criterion{}
+	}
+	return t, nil
+}
+
+// tenderArgs are the stored columns of t in the order of the INSERT/UPDATE below.
+func tenderArgs(t tender.Tender) ([]any, error) {
+	elig, err := json.Marshal(t.Eligibility)
+	if err != nil {
+		return nil, err
+	}
+	eval, err := json.Marshal(t.Evaluation)
+	if err != nil {
+		return nil, err
+	}
+	var minScore *int64
+	if t.MinAwardScore != nil {
+		v := int64(*t.MinAwardScore)
+		minScore = &v
+	}
+	return []any{t.Kind, t.Title, t.Description, nullIfEmpty(t.CatalogItemID), t.Community, t.FundingSource,
+		t.BudgetFen, t.MaxAwardFen, t.MaxAwards, t.MinBids, minScore, nullIfEmpty(t.ServiceStart),
+		nullIfEmpty(t.ServiceEnd), string(elig), t.CommunityPreferencePct, string(eval), t.EnquiryDeadline,
+		t.BidDeadline}, nil
+}
+
+func nullIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// dbNow reads the database clock inside tx; binding deadlines use it.
+func dbNow(ctx context.Context, tx *sqlx.Tx) (time.Time, error) {
+	var now time.Time
+	err := tx.GetContext(ctx, &now, `SELECT clock_timestamp()`)
+	return now, err
+}
+
+// CreateTender stores a draft with the next gapless code of the current year (Asia/Shanghai).
+func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.Tender) (tender.Tender, error) {
+	var out tender.Tender
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := checkCatalogItem(ctx, tx, t.CatalogItemID); err != nil {
+			return err
+		}
+		var year int
+		if err := tx.GetContext(ctx, &year, `SELECT extract(year FROM clock_timestamp() AT TIME ZONE 'Asia/Shanghai')::int`); err != nil {
+			return err
+		}
+		var seq int64
+		// The counter row lock serialises code assignment; a rollback returns the number.
+		if err := tx.GetContext(ctx, &seq, `INSERT INTO tender_code_counters (year, last_seq) VALUES ($1, 1)
+			ON CONFLICT (year) DO UPDATE SET last_seq = tender_code_counters.last_seq + 1 RETURNING last_seq`, year); err != nil {
+			return err
+		}
+		args, err := tenderArgs(t)
+		if err != nil {
+			return err
+		}
+		args = append([]any{tender.TenderCode(year, seq), nullIfEmpty(actor.UserID)}, args...)
+		var r tenderRow
+		if err := tx.GetContext(ctx, &r, `INSERT INTO tenders (code, created_by, kind, title, description,
+			catalog_item_id, community, funding_source, budget_fen, max_award_fen, max_awards, min_bids,
+			min_award_score, service_start, service_end, eligibility, community_preference_pct, evaluation,
+			enquiry_deadline, bid_deadline)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+			RETURNING `+tenderColumns, args...); err != nil {
+			return err
+		}
+		if out, err = r.tender(); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "create", "tender", out.ID, out)
+	})
+	return out, err
+}
+
+func checkCatalogItem(ctx context.Context, tx *sqlx.Tx, id string) error {
+	if id == "" {
+		return nil
+	}
+	var active bool
+	err := tx.GetContext(ctx, &active, `SELECT active FROM catalog_items WHERE id = $1`, id)
+	if err := mapError(err); err != nil {
+		if err == tender.ErrNotFound {
+			return &tender.Error{Code: tender.CodeValidationFailed, Key: "tender.catalog_item", Message: "服务目录项不存在",
+				Fields: []tender.FieldError{{Field: "catalog_item_id", Message: "服务目录项不存在"}}}
+		}
+		return err
+	}
+	if !active {
+		return &tender.Error{Code: tender.CodeValidationFailed, Key: "tender.catalog_item", Message: "服务目录项已停用",
+			Fields: []tender.FieldError{{Field: "catalog_item_id", Message: "服务目录项已停用"}}}
+	}
+	return nil
+}
+
+// Tender returns one tender.
+func (s *Store) Tender(ctx context.Context, id string) (tender.Tender, error) {
+	var r tenderRow
+	if err := get(ctx, s.db, &r, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1`, id); err != nil {
+		return tender.Tender{}, err
+	}
+	return r.tender()
+}
+
+// TenderChange applies a domain verb to a locked tender at the database time
+// now, and returns the audit action and details.
+type TenderChange func(t *tender.Tender, now time.Time) (action string, details any, err error)
+
+// UpdateTender locks the tender FOR UPDATE, lets change apply a domain rule at
+// the database clock, saves it and appends the audit entry, all in one transaction.
+func (s *Store) UpdateTender(ctx context.Context, actor tender.Actor, id string, change TenderChange) (tender.Tender, error) {
+	var out tender.Tender
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		out, err = updateTender(ctx, tx, actor, id, change)
+		return err
+	})
+	return out, err
+}
+
+func updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id string, change TenderChange) (tender.Tender, error) {
+	var r tenderRow
+	if err := tx.GetContext(ctx, &r, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return tender.Tender{}, err
+	}
+	t, err := r.tender()
+	if err != nil {
+		return t, err
+	}
+	now, err := dbNow(ctx, tx)
+	if err != nil {
+		return t, err
+	}
+	action, details, err := change(&t, now)
+	if err != nil {
+		return t, err
+	}
+	if err := checkCatalogItem(ctx, tx, t.CatalogItemID); err != nil && action == "update" {
+		return t, err
+	}
+	args, err := tenderArgs(t)
+	if err != nil {
+		return t, err
+	}
+	args = append([]any{id, t.Status, t.CancelReason, t.PublishedAt, t.OpenedAt}, args...)
+	if err := tx.GetContext(ctx, &r, `UPDATE tenders SET status = $2, cancel_reason = $3, published_at = $4,
+		opened_at = $5, kind = $6, title = $7, description = $8, catalog_item_id = $9, community = $10,
+		funding_source = $11, budget_fen = $12, max_award_fen = $13, max_awards = $14, min_bids = $15,
+		min_award_score = $16, service_start = $17, service_end = $18, eligibility = $19,
+		community_preference_pct = $20, evaluation = $21, enquiry_deadline = $22, bid_deadline = $23,
+		updated_at = clock_timestamp() WHERE id = $1 RETURNING `+tenderColumns, args...); err != nil {
+		return t, err
+	}
+	out, err := r.tender()
+	if err != nil {
+		return out, err
+	}
+	return out, appendAudit(ctx, tx, actor, action, "tender", id, details)
+}
+
+// TenderFilter selects tenders for a list.
+type TenderFilter struct {
+	IncludeDrafts bool
+	Status        string
+	Kind          string
+	CatalogItemID string
+	Community     string
+	Q             string
+	Cursor        string
+	Limit         int
+}
+
+// TenderCursor encodes a keyset position (created_at, id); stable under inserts.
+func TenderCursor(t tender.Tender) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(t.CreatedAt.UTC().Format(time.RFC3339Nano) + "|" + t.ID))
+}
+
+func parseTenderCursor(c string) (*time.Time, string, error) {
+	if c == "" {
+		return nil, "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return nil, "", errBadCursor
+	}
+	ts, id, ok := strings.Cut(string(b), "|")
+	at, perr := time.Parse(time.RFC3339Nano, ts)
+	if !ok || perr != nil {
+		return nil, "", errBadCursor
+	}
+	return &at, id, nil
+}
+
+var errBadCursor = &tender.Error{Code: tender.CodeValidationFailed, Key: "cursor.invalid", Message: "分页游标无效",
+	Fields: []tender.FieldError{{Field: "cursor", Message: "分页游标无效"}}}
+
+// BigramQuery turns a search string into a tsquery over lsmz_bigrams: each
+// whitespace-separated term becomes a phrase of its overlapping two-character
+// tokens (one character: a prefix match); terms are ANDed. Empty input gives "".
+func BigramQuery(q string) string {
+	var terms []string
+	for _, term := range strings.Fields(strings.ToLower(q)) {
+		runes := []rune(term)
+		if len(runes) > 64 {
+			runes = runes[:64]
+		}
+		quote := func(s string) string {
+			return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
+		}
+		if len(runes) == 1 {
+			terms = append(terms, quote(string(runes))+":*")
+			continue
+		}
+		var grams []string
+		for i := 0; i+1 < len(runes); i++ {
+			grams = append(grams, quote(string(runes[i:i+2])))
+		}
+		terms = append(terms, "("+strings.Join(grams, " <-> ")+")")
+	}
+	return strings.Join(terms, " & ")
+}
+
+// Tenders lists tenders newest first with keyset pagination. The search runs
+// in PostgreSQL on the bigram index.
+func (s *Store) Tenders(ctx context.Context, f TenderFilter) ([]tender.Tender, error) {
+	at, id, err := parseTenderCursor(f.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	if utf8.RuneCountInString(f.Q) > 100 {
+		f.Q = string([]rune(f.Q)[:100])
+	}
+	var rows []tenderRow
+	err = s.db.SelectContext(ctx, &rows, `SELECT `+tenderColumns+` FROM tenders
+		WHERE ($1 OR status <> 'draft')
+		  AND ($2 = '' OR status = $2) AND ($3 = '' OR kind = $3)
+		  AND ($4 = '' OR catalog_item_id = $4::uuid) AND ($5 = '' OR community = $5)
+		  AND ($6 = '' OR search @@ $6::tsquery)
+		  AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
+		ORDER BY created_at DESC, id DESC LIMIT $9`,
+		f.IncludeDrafts, f.Status, f.Kind, f.CatalogItemID, f.Community, BigramQuery(f.Q), at, nullUUID(id), f.Limit)
+	if err != nil {
+		return nil, mapListError(err)
+	}
+	out := make([]tender.Tender, 0, len(rows))
+	for _, r := range rows {
+		t, err := r.tender()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func nullUUID(id string) any {
+	if id == "" {
+		return nil
+	}
+	return id
+}
+
+// mapListError: a malformed filter id in a list names nothing, so the list is simply empty.
+func mapListError(err error) error {
+	if mapError(err) == tender.ErrNotFound {
+		return &tender.Error{Code: tender.CodeValidationFailed, Key: "filter.invalid", Message: "筛选条件格式不正确"}
+	}
+	return mapError(err)
+}
+
+// LockTender reads a tender FOR UPDATE inside tx.
+func (s *Store) LockTender(ctx context.Context, tx *sqlx.Tx, id string) (tender.Tender, error) {
+	var r tenderRow
+	if err := tx.GetContext(ctx, &r, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return tender.Tender{}, mapError(err)
+	}
+	return r.tender()
+}
