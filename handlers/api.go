@@ -5,6 +5,7 @@ package handlers
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,6 +29,8 @@ type Options struct {
 	Domain         tender.Config
 	TrustedProxies []netip.Prefix
 	Frontend       fs.FS // built single-page app; nil or empty serves a how-to-build page
+	Sealer         *storage.Sealer    // encrypts sealed-bid documents (PORTAL_SEAL_KEY)
+	ReceiptKey     ed25519.PrivateKey // signs bid receipts
 	Logger         *slog.Logger
 	// Now overrides the application clock for non-binding times (tests); deadlines use the database clock.
 	Now func() time.Time
@@ -56,6 +59,9 @@ var ErrWeakSecret = errors.New("PORTAL_JWT_SECRET must be at least 32 bytes")
 func New(opts Options, store *storage.Store, objects *storage.Objects) (*fiber.App, error) {
 	if len(opts.JWTSecret) < 32 {
 		return nil, ErrWeakSecret
+	}
+	if opts.ReceiptKey == nil {
+		return nil, errors.New("a receipt signing key is required")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

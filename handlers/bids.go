@@ -1,21 +1,328 @@
 package handlers
 
 import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"io"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
 
-// mayReadBidDocument: bid documents are sealed; until the bids capability
-// lands nobody reads them through the API.
-func (a *API) mayReadBidDocument(c *fiber.Ctx, d storage.StoredDocument) error {
-	return tender.ErrNotFound
+var errSealed = &tender.Error{Code: tender.CodeSealed, Key: "bid.sealed", Message: "投标文件在开标前密封，开标后方可查看"}
+
+type bidRequest struct {
+	PriceFen *int64  `json:"price_fen"`
+	Summary  *string `json:"summary"`
 }
 
-// openSealed decrypts a sealed document.
+func (a *API) createBid(c *fiber.Ctx) error {
+	var req bidRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if req.PriceFen == nil {
+		var f tender.Fields
+		f.Add("price_fen", "请填写报价（分）")
+		return f.Validation()
+	}
+	summary := ""
+	if req.Summary != nil {
+		summary = *req.Summary
+	}
+	b, err := a.store.CreateBid(ctx(c), actorOf(c), c.Params("id"), *req.PriceFen, summary)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(b)
+}
+
+// listBids: an organization sees its own bid; staff and the panel see the
+// opened bids once the tender has left open, and are told the bids are sealed before.
+func (a *API) listBids(c *fiber.Ctx) error {
+	actor := actorOf(c)
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if actor.Is(tender.RoleOrg) {
+		bids, err := a.store.OrgBid(ctx(c), t.ID, actor.OrgID)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"items": bids, "next_cursor": nil})
+	}
+	if err := a.mayReadOpenedBids(c, t); err != nil {
+		return err
+	}
+	bids, err := a.store.TenderBids(ctx(c), t.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": bids, "next_cursor": nil})
+}
+
+// mayReadOpenedBids: admin, auditor and the tender's panel, after opening.
+func (a *API) mayReadOpenedBids(c *fiber.Ctx, t tender.Tender) error {
+	actor := actorOf(c)
+	staff := actor.Is(tender.RoleAdmin, tender.RoleAuditor)
+	if !staff && actor.Is(tender.RoleEvaluator) {
+		member, err := a.store.IsPanelMember(ctx(c), t.ID, actor.UserID)
+		if err != nil {
+			return err
+		}
+		staff = member
+	}
+	switch {
+	case !staff && !actor.Is(tender.RoleEvaluator):
+		return tender.ErrForbidden
+	case t.BidsSealed():
+		return errSealed
+	case !staff:
+		return tender.ErrForbidden
+	}
+	return nil
+}
+
+// readableBid loads a bid the caller may see: its own organization always;
+// staff and the panel once it was opened. Anyone else is told it does not exist.
+func (a *API) readableBid(c *fiber.Ctx, id string) (tender.Bid, error) {
+	b, err := a.store.Bid(ctx(c), id)
+	if err != nil {
+		return b, err
+	}
+	actor := actorOf(c)
+	if actor.Is(tender.RoleOrg) && actor.OrgID == b.OrgID {
+		return b, nil
+	}
+	t, err := a.store.Tender(ctx(c), b.TenderID)
+	if err != nil {
+		return b, err
+	}
+	if t.BidsSealed() || !storage.Opened(b) || a.mayReadOpenedBids(c, t) != nil {
+		return b, tender.ErrNotFound
+	}
+	return b, nil
+}
+
+func (a *API) getBid(c *fiber.Ctx) error {
+	b, err := a.readableBid(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (a *API) patchBid(c *fiber.Ctx) error {
+	var req bidRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	out, err := a.store.ChangeBid(ctx(c), actorOf(c), c.Params("id"), func(b *tender.Bid, t tender.Tender, _ time.Time, _ []string) (string, any, error) {
+		if err := b.Edit(); err != nil {
+			return "", nil, err
+		}
+		if req.PriceFen != nil {
+			if err := tender.CheckPrice(t, *req.PriceFen); err != nil {
+				return "", nil, err
+			}
+			b.PriceFen = *req.PriceFen
+		}
+		if req.Summary != nil {
+			if err := tender.CheckBidSummary(*req.Summary); err != nil {
+				return "", nil, err
+			}
+			b.Summary = *req.Summary
+		}
+		// The audit log is readable by auditors before opening: never the price or the text.
+		return "update", map[string]any{"status": b.Status}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// submitResponse is a submitted bid with its signed receipt (回执).
+type submitResponse struct {
+	Bid     tender.Bid           `json:"bid"`
+	Receipt tender.SignedReceipt `json:"receipt"`
+}
+
+func (a *API) submitBid(c *fiber.Ctx) error {
+	out, err := a.store.ChangeBid(ctx(c), actorOf(c), c.Params("id"), func(b *tender.Bid, t tender.Tender, now time.Time, docs []string) (string, any, error) {
+		if err := b.Submit(now); err != nil {
+			return "", nil, err
+		}
+		b.ContentSHA256 = tender.BidContentHash(b.PriceFen, b.Summary, docs)
+		return "submit", map[string]any{"version": b.Version, "content_sha256": b.ContentSHA256, "submitted_at": now}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(submitResponse{Bid: out, Receipt: tender.SignReceipt(a.opts.ReceiptKey, tender.NewReceipt(out))})
+}
+
+func (a *API) withdrawBid(c *fiber.Ctx) error {
+	out, err := a.store.ChangeBid(ctx(c), actorOf(c), c.Params("id"), func(b *tender.Bid, _ tender.Tender, _ time.Time, _ []string) (string, any, error) {
+		if err := b.Withdraw(); err != nil {
+			return "", nil, err
+		}
+		return "withdraw", map[string]any{"version": b.Version}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+type qualifyRequest struct {
+	Qualified *bool  `json:"qualified"`
+	Reason    string `json:"reason"`
+}
+
+func (a *API) qualifyBid(c *fiber.Ctx) error {
+	var req qualifyRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if req.Qualified == nil {
+		var f tender.Fields
+		f.Add("qualified", "请选择是否通过资格审查")
+		return f.Validation()
+	}
+	b, t, err := a.store.QualifyBid(ctx(c), actorOf(c), c.Params("id"), *req.Qualified, req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"bid": b, "tender_status": t.Status})
+}
+
+func (a *API) opening(c *fiber.Ctx) error {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if t.BidsSealed() || t.OpenedAt == nil {
+		return &tender.Error{Code: tender.CodeSealed, Key: "opening.not_yet", Message: "尚未开标"}
+	}
+	o, err := a.store.Opening(ctx(c), t.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
+}
+
+func (a *API) receiptKey(c *fiber.Ctx) error {
+	pub := a.opts.ReceiptKey.Public().(ed25519.PublicKey)
+	return c.JSON(fiber.Map{"algorithm": "Ed25519", "key_id": tender.ReceiptKeyID(pub),
+		"public_key": base64.StdEncoding.EncodeToString(pub),
+		"signed_fields": "canonical JSON {bid_id,content_sha256,submitted_at,tender_id,version}, keys sorted, no whitespace"})
+}
+
+func (a *API) myBids(c *fiber.Ctx) error {
+	bids, err := a.store.OrgBids(ctx(c), actorOf(c).OrgID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": bids, "next_cursor": nil})
+}
+
+// uploadBidDocument encrypts the document before it reaches the object store.
+func (a *API) uploadBidDocument(c *fiber.Ctx) error {
+	actor := actorOf(c)
+	id := c.Params("id")
+	if err := a.store.CheckBidOpen(ctx(c), actor, id); err != nil {
+		return err
+	}
+	if a.opts.Sealer == nil {
+		return &tender.Error{Code: tender.CodeInternal, Key: "seal.unconfigured", Message: "未配置 PORTAL_SEAL_KEY，不能接收投标文件"}
+	}
+	up, err := a.receiveFile(c)
+	if err != nil {
+		return err
+	}
+	sealed, wrapped, err := a.opts.Sealer.Seal(up.body)
+	if err != nil {
+		return err
+	}
+	doc, err := a.store.AddDocument(ctx(c), a.objects, actor, storage.DocumentUpload{
+		Doc: tender.Document{OwnerType: "bid", OwnerID: id, Filename: up.filename, ContentType: up.contentType,
+			Sealed: true},
+		Key: storage.NewObjectKey("bids/" + id), Body: sealed, WrappedKey: wrapped, Measured: up.body.result,
+		Check: a.store.BidDocumentCheck(actor, id),
+	})
+	if storage.IsTooLarge(err) {
+		return tooLarge(a.opts.MaxUpload)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(doc)
+}
+
+func (a *API) listBidDocuments(c *fiber.Ctx) error {
+	b, err := a.readableBid(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	docs, err := a.store.Documents(ctx(c), "bid", b.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": docs, "next_cursor": nil})
+}
+
+// deleteDocument removes a draft tender's document (admin) or a bid document
+// of the caller's organization before the deadline.
+func (a *API) deleteDocument(c *fiber.Ctx) error {
+	actor := actorOf(c)
+	err := a.store.RemoveDocument(ctx(c), a.objects, actor, c.Params("id"), func(ctx context.Context, tx *sqlx.Tx, d storage.StoredDocument) error {
+		switch {
+		case d.OwnerType == "bid" && actor.Is(tender.RoleOrg):
+			return a.store.BidDocumentCheck(actor, d.OwnerID)(ctx, tx)
+		case d.OwnerType == "tender" && actor.Is(tender.RoleAdmin):
+			t, err := a.store.LockTender(ctx, tx, d.OwnerID)
+			if err != nil {
+				return err
+			}
+			return t.CanEdit()
+		}
+		return tender.ErrNotFound
+	})
+	if err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// mayReadBidDocument: the same as the bid itself.
+func (a *API) mayReadBidDocument(c *fiber.Ctx, d storage.StoredDocument) error {
+	_, err := a.readableBid(c, d.OwnerID)
+	return err
+}
+
+// openSealed decrypts a sealed document for a caller already allowed to read it.
 func (a *API) openSealed(c *fiber.Ctx, d storage.StoredDocument) (io.Reader, error) {
-	return nil, tender.ErrNotFound
+	if a.opts.Sealer == nil {
+		return nil, &tender.Error{Code: tender.CodeInternal, Key: "seal.unconfigured", Message: "未配置 PORTAL_SEAL_KEY"}
+	}
+	obj, err := a.objects.Get(ctx(c), d.ObjectKey, 0, -1)
+	if err != nil {
+		return nil, err
+	}
+	r, err := a.opts.Sealer.Open(obj, d.WrappedKey)
+	if err != nil {
+		obj.Close()
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{r, obj}, nil
 }

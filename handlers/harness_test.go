@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -44,7 +45,13 @@ func newEnv(t *testing.T, tweak ...func(*handlers.Options)) *env {
 		MaxUpload: 1 << 20,
 		Domain:    tender.Config{MinBidWindow: 0, PublicTenderFen: 100000000, MinPublicity: 0},
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Sealer:    testSealer,
 	}
+	key, err := store.ReceiptKey(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.ReceiptKey = key
 	for _, f := range tweak {
 		f(&opts)
 	}
@@ -204,6 +211,14 @@ func (e *env) staff(role tender.Role, username string, extra map[string]any) (id
 	r.ok(e.t, 201)
 	return r.json(e.t)["id"].(string), e.login(username, testPassword)
 }
+
+var testSealer = func() *storage.Sealer {
+	s, err := storage.NewSealer(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)))
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
 
 var usccSeq = 0
 

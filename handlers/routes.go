@@ -27,7 +27,7 @@ func (a *API) routes(app *fiber.App) {
 	app.Get("/readyz", a.readyz)
 	app.Get("/metrics", a.metricsHandler())
 
-	v1 := app.Group("/api/v1", a.authenticate)
+	v1 := app.Group("/api/v1", a.authenticate, a.idempotent)
 
 	v1.Post("/auth/login", anyone, a.login)
 	v1.Post("/auth/refresh", anyone, a.refresh)
@@ -63,6 +63,21 @@ func (a *API) routes(app *fiber.App) {
 	v1.Post("/tenders/:id/questions", allow(org), a.askQuestion)
 	v1.Get("/tenders/:id/questions", anyone, a.listQuestions)
 	v1.Post("/questions/:id/answer", allow(admin), a.answerQuestion)
+
+	v1.Delete("/documents/:id", allow(admin, org), a.deleteDocument)
+
+	v1.Post("/tenders/:id/bids", allow(org), a.createBid)
+	v1.Get("/tenders/:id/bids", allow(), a.listBids)
+	v1.Get("/me/bids", allow(org), a.myBids)
+	v1.Get("/bids/:id", allow(), a.getBid)
+	v1.Patch("/bids/:id", allow(org), a.patchBid)
+	v1.Post("/bids/:id/documents", allow(org), a.uploadBidDocument)
+	v1.Get("/bids/:id/documents", allow(), a.listBidDocuments)
+	v1.Post("/bids/:id/submit", allow(org), a.submitBid)
+	v1.Post("/bids/:id/withdraw", allow(org), a.withdrawBid)
+	v1.Post("/bids/:id/qualify", allow(admin), a.qualifyBid)
+	v1.Get("/tenders/:id/opening", anyone, a.opening)
+	v1.Get("/keys/receipts", anyone, a.receiptKey)
 
 	v1.Get("/audit", allow(admin, auditor), a.listAudit)
 	v1.Get("/audit/verify", allow(admin, auditor), a.verifyAudit)

@@ -132,6 +132,9 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]tender.Audit
 		entity_id, at, details, prev_hash, hash FROM audit_entries
 		WHERE ($1 = '' OR stream = $1) AND ($2 = '' OR entity = $2) AND ($3 = '' OR entity_id = $3)
 		  AND ($4 = 0 OR id < $4)
+		  -- A bid's stream stays hidden while its tender is sealed: not even its existence shows.
+		  AND NOT (entity = 'bid' AND EXISTS (SELECT 1 FROM bids b JOIN tenders t ON t.id = b.tender_id
+		           WHERE b.id::text = audit_entries.entity_id AND t.status IN ('draft', 'open')))
 		ORDER BY id DESC LIMIT $5`, f.Stream, f.Entity, f.EntityID, f.BeforeID, f.Limit)
 	return entries, mapError(err)
 }

@@ -95,6 +95,9 @@ func loadConfig(getenv func(string) string, needServer bool) (config, error) {
 		if len(c.JWTSecret) < 32 {
 			errs = append(errs, errors.New("PORTAL_JWT_SECRET is required and must be at least 32 bytes"))
 		}
+		if c.SealKey == "" {
+			errs = append(errs, errors.New("PORTAL_SEAL_KEY is required (base64 of 32 random bytes)"))
+		}
 		if c.S3.AccessKey == "" || c.S3.SecretKey == "" {
 			errs = append(errs, errors.New("PORTAL_S3_ACCESS_KEY and PORTAL_S3_SECRET_KEY are required"))
 		}

@@ -57,6 +57,12 @@ func startJobs(ctx context.Context, log *slog.Logger, store *storage.Store, obje
 // domainJobs are the tender timers (opening, completion) and the object sweeper.
 func domainJobs(store *storage.Store, objects *storage.Objects) []job {
 	return []job{
+		// Opening within a second of the deadline; safe in every instance (see Store.OpenDue).
+		{"opening", 500 * time.Millisecond, func(ctx context.Context) error {
+			_, err := store.OpenDue(ctx)
+			return err
+		}},
+		{"idempotency-prune", time.Hour, store.PruneIdempotency},
 		{"object-sweeper", 10 * time.Minute, func(ctx context.Context) error {
 			_, err := store.SweepOrphans(ctx, objects, time.Hour)
 			return err

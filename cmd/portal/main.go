@@ -149,12 +149,21 @@ func serve(ctx context.Context, getenv func(string) string) error {
 	if err := objects.EnsureBucket(ctx); err != nil {
 		return err
 	}
+	sealer, err := storage.NewSealer(cfg.SealKey)
+	if err != nil {
+		return err
+	}
+	receiptKey, err := store.ReceiptKey(ctx, cfg.ReceiptKey)
+	if err != nil {
+		return err
+	}
 	dist, err := fs.Sub(frontend.Dist, "dist")
 	if err != nil {
 		return err
 	}
 	app, err := handlers.New(handlers.Options{JWTSecret: cfg.JWTSecret, MaxUpload: cfg.MaxUpload, Domain: cfg.Domain,
-		TrustedProxies: cfg.TrustedProxies, Frontend: dist, Logger: log}, store, objects)
+		TrustedProxies: cfg.TrustedProxies, Frontend: dist, Logger: log, Sealer: sealer, ReceiptKey: receiptKey},
+		store, objects)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ func envMap(m map[string]string) func(string) string { return func(k string) str
 
 func TestConfigRefusesWeakSecret(t *testing.T) {
 	_, err := loadConfig(envMap(map[string]string{"PORTAL_DATABASE_URL": "postgres://x", "PORTAL_JWT_SECRET": "short",
-		"PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY": "b"}), true)
+		"PORTAL_S3_ACCESS_KEY": "a", "PORTAL_S3_SECRET_KEY": "b", "PORTAL_SEAL_KEY": "x"}), true)
 	if err == nil || !strings.Contains(err.Error(), "PORTAL_JWT_SECRET") {
 		t.Fatalf("want a refusal naming PORTAL_JWT_SECRET, got %v", err)
 	}

@@ -1,0 +1,432 @@
+package storage
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/linshu/portal/tender"
+)
+
+const bidColumns = `b.id, b.tender_id, b.org_id, o.name AS org_name, b.price_fen, b.summary, b.status, b.version,
+	b.submitted_at, b.qualification_reason, b.content_sha256, b.created_at, b.updated_at`
+
+const bidFrom = ` FROM bids b JOIN organizations o ON o.id = b.org_id `
+
+// openedStatuses are the statuses of bids that took part in an opening.
+var openedStatuses = []string{string(tender.BidSubmitted), string(tender.BidQualified), string(tender.BidDisqualified)}
+
+// Opened reports whether b took part in the opening of its tender.
+func Opened(b tender.Bid) bool {
+	return b.Status == tender.BidSubmitted || b.Status == tender.BidQualified || b.Status == tender.BidDisqualified
+}
+
+// CreateBid creates an organization's draft bid while the tender is open and
+// the database clock is before the deadline, after checking eligibility and price.
+func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID string, priceFen int64, summary string) (tender.Bid, error) {
+	var out tender.Bid
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		t, now, err := shareTender(ctx, tx, tenderID)
+		if err != nil {
+			return err
+		}
+		if !t.Public() {
+			return tender.ErrNotFound
+		}
+		if err := tender.CanChangeBid(t, now); err != nil {
+			return err
+		}
+		if err := checkBidder(ctx, tx, t, actor.OrgID, priceFen, summary); err != nil {
+			return err
+		}
+		var id string
+		if err := tx.GetContext(ctx, &id, `INSERT INTO bids (tender_id, org_id, price_fen, summary)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (tender_id, org_id) DO NOTHING RETURNING id`,
+			tenderID, actor.OrgID, priceFen, summary); err != nil {
+			if mapError(err) == tender.ErrNotFound {
+				return &tender.Error{Code: tender.CodeConflict, Key: "bid.exists", Message: "本组织已对该项目投标，请修改已有投标"}
+			}
+			return err
+		}
+		if out, err = lockBid(ctx, tx, id); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "create", "bid", id, map[string]any{"tender_id": tenderID})
+	})
+	return out, err
+}
+
+// checkBidder checks eligibility (from the organization as it is now) and the price.
+func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID string, priceFen int64, summary string) error {
+	var org tender.Organization
+	if err := tx.GetContext(ctx, &org, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, orgID); err != nil {
+		return err
+	}
+	if err := tender.CheckEligibility(t, org); err != nil {
+		return err
+	}
+	if err := tender.CheckPrice(t, priceFen); err != nil {
+		return err
+	}
+	return tender.CheckBidSummary(summary)
+}
+
+// shareTender reads a tender FOR SHARE and the database clock. Submissions
+// share the lock, so they do not wait for each other, but the opening's
+// FOR UPDATE waits for every submission in flight, and a submission that
+// comes after the opening sees the tender opened.
+func shareTender(ctx context.Context, tx *sqlx.Tx, id string) (tender.Tender, time.Time, error) {
+	var r tenderRow
+	if err := tx.GetContext(ctx, &r, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1 FOR SHARE`, id); err != nil {
+		return tender.Tender{}, time.Time{}, mapError(err)
+	}
+	t, err := r.tender()
+	if err != nil {
+		return t, time.Time{}, err
+	}
+	// clock_timestamp, read after the lock is granted: now() would be the transaction's start.
+	now, err := dbNow(ctx, tx)
+	return t, now, err
+}
+
+func lockBid(ctx context.Context, tx *sqlx.Tx, id string) (tender.Bid, error) {
+	var b tender.Bid
+	err := tx.GetContext(ctx, &b, `SELECT `+bidColumns+bidFrom+`WHERE b.id = $1 FOR UPDATE OF b`, id)
+	return b, mapError(err)
+}
+
+// Bid returns one bid with its organization's name.
+func (s *Store) Bid(ctx context.Context, id string) (tender.Bid, error) {
+	var b tender.Bid
+	err := get(ctx, s.db, &b, `SELECT `+bidColumns+bidFrom+`WHERE b.id = $1`, id)
+	return b, err
+}
+
+// TenderBids lists the bids of a tender that took part in its opening.
+func (s *Store) TenderBids(ctx context.Context, tenderID string) ([]tender.Bid, error) {
+	out := []tender.Bid{}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1
+		AND b.status IN ('submitted', 'qualified', 'disqualified') ORDER BY b.submitted_at, b.id`, tenderID)
+	return out, mapError(err)
+}
+
+// OrgBid returns an organization's bid for a tender, if any.
+func (s *Store) OrgBid(ctx context.Context, tenderID, orgID string) ([]tender.Bid, error) {
+	out := []tender.Bid{}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.org_id = $2`, tenderID, orgID)
+	return out, mapError(err)
+}
+
+// MyBid is a bid with the essentials of its tender, for an organization's list.
+type MyBid struct {
+	tender.Bid
+	TenderCode   string        `json:"tender_code" db:"tender_code"`
+	TenderTitle  string        `json:"tender_title" db:"tender_title"`
+	TenderStatus tender.Status `json:"tender_status" db:"tender_status"`
+	BidDeadline  time.Time     `json:"bid_deadline" db:"bid_deadline"`
+}
+
+// OrgBids lists an organization's bids, newest first.
+func (s *Store) OrgBids(ctx context.Context, orgID string) ([]MyBid, error) {
+	out := []MyBid{}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+`, t.code AS tender_code, t.title AS tender_title,
+		t.status AS tender_status, t.bid_deadline`+bidFrom+`JOIN tenders t ON t.id = b.tender_id
+		WHERE b.org_id = $1 ORDER BY b.created_at DESC LIMIT 200`, orgID)
+	return out, mapError(err)
+}
+
+// BidChange applies a verb to a bid locked for change; docs are the SHA-256s of its documents.
+type BidChange func(b *tender.Bid, t tender.Tender, now time.Time, docs []string) (action string, details any, err error)
+
+// ChangeBid lets the bid's own organization change it: the tender is read
+// FOR SHARE and the deadline checked against the database clock in the same
+// transaction, then the bid is locked, changed, saved and audited.
+func (s *Store) ChangeBid(ctx context.Context, actor tender.Actor, bidID string, change BidChange) (tender.Bid, error) {
+	var out tender.Bid
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		b, t, now, err := lockBidForChange(ctx, tx, actor, bidID)
+		if err != nil {
+			return err
+		}
+		var docs []string
+		if err := tx.SelectContext(ctx, &docs, `SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = $1`, bidID); err != nil {
+			return err
+		}
+		action, details, err := change(&b, t, now, docs)
+		if err != nil {
+			return err
+		}
+		if action == "submit" {
+			if err := checkBidder(ctx, tx, t, b.OrgID, b.PriceFen, b.Summary); err != nil {
+				return err
+			}
+		}
+		if out, err = saveBid(ctx, tx, b); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, action, "bid", bidID, details)
+	})
+	return out, err
+}
+
+// lockBidForChange checks ownership, reads the tender FOR SHARE with the
+// database clock, checks the deadline and locks the bid.
+func lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string) (tender.Bid, tender.Tender, time.Time, error) {
+	var ref struct {
+		TenderID string `db:"tender_id"`
+		OrgID    string `db:"org_id"`
+	}
+	if err := tx.GetContext(ctx, &ref, `SELECT tender_id, org_id FROM bids WHERE id = $1`, bidID); err != nil {
+		return tender.Bid{}, tender.Tender{}, time.Time{}, mapError(err)
+	}
+	if ref.OrgID != actor.OrgID {
+		return tender.Bid{}, tender.Tender{}, time.Time{}, tender.ErrNotFound // another organization's bid
+	}
+	t, now, err := shareTender(ctx, tx, ref.TenderID)
+	if err != nil {
+		return tender.Bid{}, t, now, err
+	}
+	if err := tender.CanChangeBid(t, now); err != nil {
+		return tender.Bid{}, t, now, err
+	}
+	b, err := lockBid(ctx, tx, bidID)
+	return b, t, now, err
+}
+
+func saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid) (tender.Bid, error) {
+	var out tender.Bid
+	err := tx.GetContext(ctx, &out, `WITH u AS (UPDATE bids SET price_fen = $2, summary = $3, status = $4, version = $5,
+			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, updated_at = clock_timestamp()
+			WHERE id = $1 RETURNING *)
+		SELECT b.id, b.tender_id, b.org_id, o.name AS org_name, b.price_fen, b.summary, b.status, b.version,
+			b.submitted_at, b.qualification_reason, b.content_sha256, b.created_at, b.updated_at
+		FROM u b JOIN organizations o ON o.id = b.org_id`,
+		b.ID, b.PriceFen, b.Summary, b.Status, b.Version, b.SubmittedAt, b.ContentSHA256, b.QualificationReason)
+	return out, mapError(err)
+}
+
+// BidDocumentCheck is the in-transaction check for adding or removing a bid
+// document: the owner organization, before the deadline; a submitted bid
+// returns to draft, since what is opened must be what was last submitted.
+func (s *Store) BidDocumentCheck(actor tender.Actor, bidID string) func(ctx context.Context, tx *sqlx.Tx) error {
+	return func(ctx context.Context, tx *sqlx.Tx) error {
+		b, _, _, err := lockBidForChange(ctx, tx, actor, bidID)
+		if err != nil {
+			return err
+		}
+		if err := b.Edit(); err != nil {
+			return err
+		}
+		_, err = saveBid(ctx, tx, b)
+		return err
+	}
+}
+
+// CheckBidOpen reports, outside a transaction, whether the organization may
+// still change the bid (used to refuse an upload before streaming it).
+func (s *Store) CheckBidOpen(ctx context.Context, actor tender.Actor, bidID string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, _, _, err := lockBidForChange(ctx, tx, actor, bidID)
+		return err
+	})
+}
+
+// QualifyBid records the bureau's qualification decision on an opened bid.
+// Once every opened bid is decided and fewer than min_bids are qualified, the
+// tender fails (87号令 第四十四条).
+func (s *Store) QualifyBid(ctx context.Context, actor tender.Actor, bidID string, ok bool, reason string) (tender.Bid, tender.Tender, error) {
+	var out tender.Bid
+	var t tender.Tender
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var tenderID string
+		if err := tx.GetContext(ctx, &tenderID, `SELECT tender_id FROM bids WHERE id = $1`, bidID); err != nil {
+			return err
+		}
+		var err error
+		// FOR UPDATE: decisions on one tender are serialised, so the count below is exact.
+		if t, err = s.LockTender(ctx, tx, tenderID); err != nil {
+			return err
+		}
+		if t.Status != tender.StatusEvaluating {
+			return tender.InvalidState("tender", string(t.Status), "资格审查")
+		}
+		b, err := lockBid(ctx, tx, bidID)
+		if err != nil {
+			return err
+		}
+		if err := b.Qualify(ok, reason); err != nil {
+			return err
+		}
+		if out, err = saveBid(ctx, tx, b); err != nil {
+			return err
+		}
+		if err := appendAudit(ctx, tx, actor, "qualify", "bid", bidID, map[string]any{
+			"qualified": ok, "reason": b.QualificationReason}); err != nil {
+			return err
+		}
+		var counts struct {
+			Undecided int `db:"undecided"`
+			Qualified int `db:"qualified"`
+		}
+		if err := tx.GetContext(ctx, &counts, `SELECT count(*) FILTER (WHERE status = 'submitted') AS undecided,
+			count(*) FILTER (WHERE status = 'qualified') AS qualified FROM bids WHERE tender_id = $1`, tenderID); err != nil {
+			return err
+		}
+		failed, err := t.FailAfterQualification(counts.Qualified, counts.Undecided == 0)
+		if err != nil || !failed {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, updated_at = clock_timestamp() WHERE id = $1`,
+			tenderID, t.Status); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "fail", "tender", tenderID, map[string]any{
+			"reason": "qualified bids fewer than min_bids", "qualified": counts.Qualified, "min_bids": t.MinBids})
+	})
+	return out, t, err
+}
+
+// OpeningBid is one bid in the public opening record.
+type OpeningBid struct {
+	BidID         string    `json:"bid_id" db:"bid_id"`
+	OrgID         string    `json:"org_id" db:"org_id"`
+	OrgName       string    `json:"org_name" db:"org_name"`
+	PriceFen      int64     `json:"price_fen" db:"price_fen"`
+	SubmittedAt   time.Time `json:"submitted_at" db:"submitted_at"`
+	Version       int       `json:"version" db:"version"`
+	ContentSHA256 string    `json:"content_sha256" db:"content_sha256"`
+}
+
+// Opening is the public opening record of a tender.
+type Opening struct {
+	TenderID string       `json:"tender_id"`
+	OpenedAt time.Time    `json:"opened_at"`
+	Outcome  string       `json:"outcome"`
+	Bids     []OpeningBid `json:"bids"`
+}
+
+// OpenDue opens every open tender whose bid deadline has passed on the
+// database clock. Every instance may call it at any time: each tender is
+// opened in its own transaction under FOR UPDATE, and a tender already opened
+// by another instance no longer matches. It returns the ids it opened.
+func (s *Store) OpenDue(ctx context.Context) ([]string, error) {
+	var due []string
+	if err := s.db.SelectContext(ctx, &due, `SELECT id FROM tenders
+		WHERE status = 'open' AND bid_deadline <= clock_timestamp() ORDER BY bid_deadline LIMIT 50`); err != nil {
+		return nil, err
+	}
+	var opened []string
+	for _, id := range due {
+		ok, err := s.openTender(ctx, id)
+		if err != nil {
+			return opened, err
+		}
+		if ok {
+			opened = append(opened, id)
+		}
+	}
+	return opened, nil
+}
+
+var errNotDue = errors.New("not due")
+
+func (s *Store) openTender(ctx context.Context, id string) (bool, error) {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// FOR UPDATE waits for every submission holding the tender FOR SHARE.
+		t, err := s.LockTender(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		now, err := dbNow(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if !t.DueForOpening(now) {
+			return errNotDue // opened by another instance meanwhile, or the deadline moved
+		}
+		bids := []OpeningBid{}
+		if err := tx.SelectContext(ctx, &bids, `SELECT b.id AS bid_id, b.org_id, o.name AS org_name, b.price_fen,
+			b.submitted_at, b.version, b.content_sha256 FROM bids b JOIN organizations o ON o.id = b.org_id
+			WHERE b.tender_id = $1 AND b.status = 'submitted' ORDER BY b.submitted_at, b.id`, id); err != nil {
+			return err
+		}
+		outcome, err := t.Open(now, len(bids))
+		if err != nil {
+			return err
+		}
+		raw, err := json.Marshal(bids)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO openings (tender_id, opened_at, outcome, bids) VALUES ($1, $2, $3, $4)`,
+			id, now, outcome, string(raw)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, opened_at = $3, updated_at = clock_timestamp()
+			WHERE id = $1`, id, outcome, now); err != nil {
+			return err
+		}
+		hashes := make([]map[string]any, 0, len(bids))
+		for _, b := range bids {
+			hashes = append(hashes, map[string]any{"bid_id": b.BidID, "version": b.Version, "content_sha256": b.ContentSHA256})
+		}
+		return appendAudit(ctx, tx, tender.Actor{}, "open", "tender", id, map[string]any{
+			"outcome": outcome, "opened_at": now, "bids": hashes})
+	})
+	if errors.Is(err, errNotDue) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Opening returns the opening record of a tender.
+func (s *Store) Opening(ctx context.Context, tenderID string) (Opening, error) {
+	var row struct {
+		OpenedAt time.Time `db:"opened_at"`
+		Outcome  string    `db:"outcome"`
+		Bids     []byte    `db:"bids"`
+	}
+	if err := get(ctx, s.db, &row, `SELECT opened_at, outcome, bids FROM openings WHERE tender_id = $1`, tenderID); err != nil {
+		return Opening{}, err
+	}
+	o := Opening{TenderID: tenderID, OpenedAt: row.OpenedAt, Outcome: row.Outcome}
+	return o, json.Unmarshal(row.Bids, &o.Bids)
+}
+
+// IsPanelMember reports whether userID sits on the tender's panel.
+func (s *Store) IsPanelMember(ctx context.Context, tenderID, userID string) (bool, error) {
+	var ok bool
+	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM panel_members
+		WHERE tender_id = $1 AND evaluator_id::text = $2 AND active)`, tenderID, userID)
+	return ok, mapError(err)
+}
+
+// ReceiptKey returns the key that signs bid receipts: from seedB64
+// (PORTAL_RECEIPT_KEY) when given, else the one kept in the database,
+// generated on first use so that every instance signs with the same key.
+func (s *Store) ReceiptKey(ctx context.Context, seedB64 string) (ed25519.PrivateKey, error) {
+	if seedB64 == "" {
+		seed := make([]byte, ed25519.SeedSize)
+		if _, err := rand.Read(seed); err != nil {
+			return nil, err
+		}
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('receipt_key', $1)
+			ON CONFLICT (key) DO NOTHING`, base64.StdEncoding.EncodeToString(seed)); err != nil {
+			return nil, err
+		}
+		if err := s.db.GetContext(ctx, &seedB64, `SELECT value FROM settings WHERE key = 'receipt_key'`); err != nil {
+			return nil, err
+		}
+	}
+	seed, err := base64.StdEncoding.DecodeString(seedB64)
+	if err != nil || len(seed) != ed25519.SeedSize {
+		return nil, errors.New("PORTAL_RECEIPT_KEY must be the base64 of a 32-byte Ed25519 seed")
+	}
+	return ed25519.NewKeyFromSeed(seed), nil
+}

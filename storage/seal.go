@@ -1,0 +1,179 @@
+package storage
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Sealer encrypts sealed-bid documents before they reach the object store:
+// each document gets its own random 256-bit data key, which is stored wrapped
+// (AES-256-GCM) by the key-encryption key from PORTAL_SEAL_KEY. Someone with
+// access to the object store alone cannot read a bid.
+//
+// The object is the document in 64 KiB chunks, each sealed with AES-256-GCM
+// under the data key. The nonce is the chunk's index (8 bytes, big endian)
+// followed by 4 bytes that are 1 for the last chunk and 0 otherwise, so
+// chunks cannot be reordered, dropped or the stream cut short unnoticed.
+type Sealer struct {
+	kek cipher.AEAD
+}
+
+const sealChunk = 64 << 10
+
+// NewSealer reads the base64 of 32 random bytes.
+func NewSealer(b64 string) (*Sealer, error) {
+	key, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(key) != 32 {
+		return nil, errors.New("PORTAL_SEAL_KEY must be the base64 of 32 random bytes")
+	}
+	aead, err := newGCM(key)
+	if err != nil {
+		return nil, err
+	}
+	return &Sealer{kek: aead}, nil
+}
+
+func newGCM(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+// Seal returns a reader of the encrypted plaintext and the wrapped data key to store with it.
+func (s *Sealer) Seal(plaintext io.Reader) (io.Reader, []byte, error) {
+	dek := make([]byte, 32)
+	if _, err := rand.Read(dek); err != nil {
+		return nil, nil, err
+	}
+	nonce := make([]byte, s.kek.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, nil, err
+	}
+	wrapped := s.kek.Seal(nonce, nonce, dek, []byte("lsmz-portal bid document key"))
+	aead, err := newGCM(dek)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &sealReader{aead: aead, src: plaintext, buf: make([]byte, sealChunk+1)}, wrapped, nil
+}
+
+// Open returns a reader of the plaintext of an object sealed with wrapped.
+func (s *Sealer) Open(ciphertext io.Reader, wrapped []byte) (io.Reader, error) {
+	ns := s.kek.NonceSize()
+	if len(wrapped) < ns {
+		return nil, errors.New("sealed document: wrapped key too short")
+	}
+	dek, err := s.kek.Open(nil, wrapped[:ns], wrapped[ns:], []byte("lsmz-portal bid document key"))
+	if err != nil {
+		return nil, fmt.Errorf("sealed document: cannot unwrap its key (wrong PORTAL_SEAL_KEY?): %w", err)
+	}
+	aead, err := newGCM(dek)
+	if err != nil {
+		return nil, err
+	}
+	return &openReader{aead: aead, src: ciphertext, buf: make([]byte, sealChunk+aead.Overhead()+1)}, nil
+}
+
+func chunkNonce(i uint64, last bool) []byte {
+	n := make([]byte, 12)
+	binary.BigEndian.PutUint64(n, i)
+	if last {
+		n[11] = 1
+	}
+	return n
+}
+
+// sealReader reads one byte ahead so it knows which chunk is the last.
+type sealReader struct {
+	aead    cipher.AEAD
+	src     io.Reader
+	buf     []byte // holds up to one chunk plus one look-ahead byte
+	have    int
+	out     []byte
+	index   uint64
+	done    bool
+	srcDone bool
+}
+
+func (r *sealReader) Read(p []byte) (int, error) {
+	for len(r.out) == 0 {
+		if r.done {
+			return 0, io.EOF
+		}
+		for !r.srcDone && r.have < len(r.buf) {
+			n, err := r.src.Read(r.buf[r.have:])
+			r.have += n
+			if err == io.EOF {
+				r.srcDone = true
+			} else if err != nil {
+				return 0, err
+			}
+		}
+		take := min(r.have, sealChunk)
+		last := r.srcDone && r.have <= sealChunk
+		r.out = r.aead.Seal(r.out[:0], chunkNonce(r.index, last), r.buf[:take], nil)
+		r.index++
+		copy(r.buf, r.buf[take:r.have])
+		r.have -= take
+		r.done = last
+	}
+	n := copy(p, r.out)
+	r.out = r.out[n:]
+	return n, nil
+}
+
+type openReader struct {
+	aead    cipher.AEAD
+	src     io.Reader
+	buf     []byte
+	have    int
+	out     []byte
+	index   uint64
+	done    bool
+	srcDone bool
+}
+
+var errSealBroken = errors.New("sealed document is damaged or was tampered with")
+
+func (r *openReader) Read(p []byte) (int, error) {
+	chunk := sealChunk + r.aead.Overhead()
+	for len(r.out) == 0 {
+		if r.done {
+			return 0, io.EOF
+		}
+		for !r.srcDone && r.have < len(r.buf) {
+			n, err := r.src.Read(r.buf[r.have:])
+			r.have += n
+			if err == io.EOF {
+				r.srcDone = true
+			} else if err != nil {
+				return 0, err
+			}
+		}
+		take := min(r.have, chunk)
+		last := r.srcDone && r.have <= chunk
+		if take < r.aead.Overhead() {
+			return 0, errSealBroken
+		}
+		out, err := r.aead.Open(r.out[:0], chunkNonce(r.index, last), r.buf[:take], nil)
+		if err != nil {
+			return 0, errSealBroken
+		}
+		r.out = out
+		r.index++
+		copy(r.buf, r.buf[take:r.have])
+		r.have -= take
+		r.done = last
+	}
+	n := copy(p, r.out)
+	r.out = r.out[n:]
+	return n, nil
+}
