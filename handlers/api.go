@@ -5,8 +5,8 @@ package handlers
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -28,7 +28,7 @@ type Options struct {
 	MaxUpload      int64 // bytes per document
 	Domain         tender.Config
 	TrustedProxies []netip.Prefix
-	Frontend       fs.FS // built single-page app; nil or empty serves a how-to-build page
+	Frontend       fs.FS              // built single-page app; nil or empty serves a how-to-build page
 	Sealer         *storage.Sealer    // encrypts sealed-bid documents (PORTAL_SEAL_KEY)
 	ReceiptKey     ed25519.PrivateKey // signs bid receipts
 	Logger         *slog.Logger

@@ -221,7 +221,7 @@ func (a *API) opening(c *fiber.Ctx) error {
 func (a *API) receiptKey(c *fiber.Ctx) error {
 	pub := a.opts.ReceiptKey.Public().(ed25519.PublicKey)
 	return c.JSON(fiber.Map{"algorithm": "Ed25519", "key_id": tender.ReceiptKeyID(pub),
-		"public_key": base64.StdEncoding.EncodeToString(pub),
+		"public_key":    base64.StdEncoding.EncodeToString(pub),
 		"signed_fields": "canonical JSON {bid_id,content_sha256,submitted_at,tender_id,version}, keys sorted, no whitespace"})
 }
 
