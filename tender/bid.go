@@ -341,3 +341,9 @@ func VerifyReceipt(pub ed25519.PublicKey, s SignedReceipt) bool {
 	}
 	return ed25519.Verify(pub, s.Receipt.SigningBytes(), sig)
 }
+
+// SubmittedAtBefore reports whether the receipt's time is before t.
+func (r Receipt) SubmittedAtBefore(t time.Time) bool {
+	at, err := time.Parse(time.RFC3339Nano, r.SubmittedAt)
+	return err == nil && at.Before(t)
+}
