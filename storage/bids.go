@@ -399,11 +399,11 @@ func (s *Store) Opening(ctx context.Context, tenderID string) (Opening, error) {
 	return o, json.Unmarshal(row.Bids, &o.Bids)
 }
 
-// IsPanelMember reports whether userID sits on the tender's panel.
+// IsPanelMember reports whether userID sits on the tender's panel and has declared no conflict.
 func (s *Store) IsPanelMember(ctx context.Context, tenderID, userID string) (bool, error) {
 	var ok bool
 	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM panel_members
-		WHERE tender_id = $1 AND evaluator_id::text = $2 AND active)`, tenderID, userID)
+		WHERE tender_id = $1 AND evaluator_id::text = $2 AND active AND declared AND NOT conflict)`, tenderID, userID)
 	return ok, mapError(err)
 }
 

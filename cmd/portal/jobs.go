@@ -62,6 +62,10 @@ func domainJobs(store *storage.Store, objects *storage.Objects) []job {
 			_, err := store.OpenDue(ctx)
 			return err
 		}},
+		{"completion", time.Second, func(ctx context.Context) error {
+			_, err := store.CompleteDue(ctx)
+			return err
+		}},
 		{"idempotency-prune", time.Hour, store.PruneIdempotency},
 		{"object-sweeper", 10 * time.Minute, func(ctx context.Context) error {
 			_, err := store.SweepOrphans(ctx, objects, time.Hour)

@@ -1,0 +1,552 @@
+package handlers
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+	_ "time/tzdata" // Asia/Shanghai without relying on the host's zoneinfo
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/tender"
+)
+
+// shanghai is the portal's civil time zone: working days and publicity end there.
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+// publicityWorkdays is how many working days an award is publicised (质疑期, 《政府采购质疑和投诉办法》第十条).
+const publicityWorkdays = 7
+
+type panelRequest struct {
+	Size         int      `json:"size"`
+	EvaluatorIDs []string `json:"evaluator_ids"`
+}
+
+func (a *API) drawPanel(c *fiber.Ctx) error {
+	var req panelRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if req.Size < 0 || req.Size > 25 {
+		var f tender.Fields
+		f.Add("size", "抽取人数不正确")
+		return f.Validation()
+	}
+	members, err := a.store.AddPanelMembers(ctx(c), actorOf(c), c.Params("id"), storage.PanelRequest{
+		Size: req.Size, EvaluatorIDs: req.EvaluatorIDs, Pick: tender.CryptoPick})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"members": members})
+}
+
+// panelRole says how the caller relates to a tender's panel.
+func (a *API) onPanel(c *fiber.Ctx, tenderID string) (bool, error) {
+	actor := actorOf(c)
+	if !actor.Is(tender.RoleEvaluator) {
+		return false, nil
+	}
+	members, err := a.store.Panel(ctx(c), tenderID)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range members {
+		if m.EvaluatorID == actor.UserID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// awardedOrLater: the award notice, the evaluation and the panel are public from the award on.
+func awardedOrLater(t tender.Tender) bool {
+	return t.Status == tender.StatusAwarded || t.Status == tender.StatusCompleted
+}
+
+func (a *API) getPanel(c *fiber.Ctx) error {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	members, err := a.store.Panel(ctx(c), t.ID)
+	if err != nil {
+		return err
+	}
+	actor := actorOf(c)
+	member, err := a.onPanel(c, t.ID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case actor.Is(tender.RoleAdmin, tender.RoleAuditor) || member:
+	case awardedOrLater(t):
+		// The public sees who served (第四十七条, 第六十九条), not declarations or notes.
+		public := []fiber.Map{}
+		for _, m := range members {
+			if m.Active {
+				public = append(public, fiber.Map{"evaluator_id": m.EvaluatorID, "name": m.Name})
+			}
+		}
+		return c.JSON(fiber.Map{"members": public})
+	default:
+		return &tender.Error{Code: tender.CodeForbidden, Key: "panel.confidential", Message: "评审委员会名单在成交公告时公布"}
+	}
+	return c.JSON(fiber.Map{"members": members})
+}
+
+type declarationRequest struct {
+	Conflict *bool  `json:"conflict"`
+	Note     string `json:"note"`
+}
+
+func (a *API) declare(c *fiber.Ctx) error {
+	var req declarationRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if req.Conflict == nil {
+		var f tender.Fields
+		f.Add("conflict", "请声明是否存在应当回避的情形")
+		return f.Validation()
+	}
+	if err := a.store.Declare(ctx(c), actorOf(c), c.Params("id"), *req.Conflict, req.Note); err != nil {
+		return err
+	}
+	members, err := a.store.Panel(ctx(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"members": members})
+}
+
+type scoresRequest struct {
+	Scores []struct {
+		CriterionID string      `json:"criterion_id"`
+		Score       json.Number `json:"score"`
+		Comment     string      `json:"comment"`
+	} `json:"scores"`
+}
+
+func (a *API) putScores(c *fiber.Ctx) error {
+	var req scoresRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	var f tender.Fields
+	if len(req.Scores) == 0 {
+		f.Add("scores", "请填写评分")
+	}
+	entries := make([]storage.ScoreEntry, 0, len(req.Scores))
+	for i, s := range req.Scores {
+		h, err := tender.ParseHundredths(s.Score.String())
+		if err != nil {
+			f.Addf(fmt.Sprintf("scores[%d].score", i), "评分项 %s 的分值应为最多两位小数的数字", s.CriterionID)
+		}
+		entries = append(entries, storage.ScoreEntry{CriterionID: s.CriterionID, Score: h, Comment: s.Comment})
+	}
+	if err := f.Validation(); err != nil {
+		return err
+	}
+	actor := actorOf(c)
+	if err := a.store.SaveScores(ctx(c), actor, c.Params("id"), c.Params("bid_id"), entries); err != nil {
+		return err
+	}
+	scores, err := a.store.Scores(ctx(c), c.Params("id"), actor.UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": scores})
+}
+
+// listScores: a member sees only their own sheet until every member has
+// submitted; admin and auditor see all.
+func (a *API) listScores(c *fiber.Ctx) error {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	actor := actorOf(c)
+	who := ""
+	if !actor.Is(tender.RoleAdmin, tender.RoleAuditor) {
+		member, err := a.onPanel(c, t.ID)
+		if err != nil {
+			return err
+		}
+		if !member {
+			return tender.ErrForbidden
+		}
+		ev, err := a.store.EvaluationOf(ctx(c), t.ID)
+		if err != nil {
+			return err
+		}
+		if !ev.Complete {
+			who = actor.UserID
+		}
+	}
+	scores, err := a.store.Scores(ctx(c), t.ID, who)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": scores, "own_only": who != ""})
+}
+
+func (a *API) submitScores(c *fiber.Ctx) error {
+	if err := a.store.SubmitSheet(ctx(c), actorOf(c), c.Params("id")); err != nil {
+		return err
+	}
+	members, err := a.store.Panel(ctx(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"members": members})
+}
+
+// evaluationView is the SPEC's evaluation body.
+type evaluationView struct {
+	TenderID    string              `json:"tender_id"`
+	Complete    bool                `json:"complete"`
+	Method      tender.Method       `json:"method"`
+	Criteria    []tender.Criterion  `json:"criteria"`
+	Items       []tender.ResultItem `json:"items"`
+	SpreadFlags []tender.SpreadFlag `json:"spread_flags"`
+}
+
+// readableEvaluation: admin and auditor after opening; the panel once complete; the public after the award.
+func (a *API) readableEvaluation(c *fiber.Ctx) (storage.Evaluation, error) {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return storage.Evaluation{}, err
+	}
+	if t.BidsSealed() {
+		return storage.Evaluation{}, errSealed
+	}
+	ev, err := a.store.EvaluationOf(ctx(c), t.ID)
+	if err != nil {
+		return ev, err
+	}
+	actor := actorOf(c)
+	if actor.Is(tender.RoleAdmin, tender.RoleAuditor) || awardedOrLater(t) {
+		return ev, nil
+	}
+	member, err := a.onPanel(c, t.ID)
+	if err != nil {
+		return ev, err
+	}
+	if member && ev.Complete {
+		return ev, nil
+	}
+	return ev, &tender.Error{Code: tender.CodeForbidden, Key: "evaluation.not_public", Message: "评审结果在评审完成后向评审委员会、成交公告时向社会公开"}
+}
+
+func (a *API) evaluation(c *fiber.Ctx) error {
+	ev, err := a.readableEvaluation(c)
+	if err != nil {
+		return err
+	}
+	flags := tender.ScoreSpreadFlags(ev.Input)
+	if flags == nil {
+		flags = []tender.SpreadFlag{}
+	}
+	return c.JSON(evaluationView{TenderID: ev.Tender.ID, Complete: ev.Complete, Method: ev.Tender.Evaluation.Method,
+		Criteria: ev.Tender.Evaluation.Criteria, Items: tender.Evaluate(ev.Input), SpreadFlags: flags})
+}
+
+// evaluationXLSX writes the 评分汇总表: a summary sheet and one sheet per evaluator.
+func (a *API) evaluationXLSX(c *fiber.Ctx) error {
+	ev, err := a.readableEvaluation(c)
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	t := ev.Tender
+	quality := []tender.Criterion{}
+	for _, cr := range t.Evaluation.Criteria {
+		if cr.Kind == tender.CriterionQuality {
+			quality = append(quality, cr)
+		}
+	}
+	summary := "评分汇总表"
+	f.SetSheetName("Sheet1", summary)
+	status := "评审已完成"
+	if !ev.Complete {
+		status = "评审未完成（仅含已提交的评分表）"
+	}
+	f.SetCellValue(summary, "A1", fmt.Sprintf("%s %s 评分汇总表", t.Code, t.Title))
+	f.SetCellValue(summary, "A2", status)
+	header := []any{"排名", "投标单位", "报价（元）", "评审价（元）"}
+	for _, cr := range quality {
+		header = append(header, fmt.Sprintf("%s（%d分）", cr.Name, cr.MaxScore))
+	}
+	header = append(header, "技术得分合计", "价格得分", "总分", "提示")
+	f.SetSheetRow(summary, "A4", &header)
+	names := map[string]string{}
+	for i, it := range tender.Evaluate(ev.Input) {
+		names[it.BidID] = it.OrgName
+		row := []any{it.Rank, it.OrgName, yuan(it.PriceFen), yuan(it.EvaluatedPriceFen)}
+		for _, cr := range it.Criteria {
+			row = append(row, cr.Score.String())
+		}
+		hints := ""
+		for _, fl := range it.Flags {
+			hints += map[string]string{tender.FlagAbnormallyLowPrice: "报价明显低于其他报价；", tender.FlagScoreSpread: "评分差异较大；"}[fl]
+		}
+		row = append(row, it.QualityTotal.String(), it.PriceScore.String(), it.Total.String(), hints)
+		cell, _ := excelize.CoordinatesToCellName(1, 5+i)
+		f.SetSheetRow(summary, cell, &row)
+	}
+	f.SetColWidth(summary, "B", "B", 36)
+	for i, m := range ev.Panel {
+		if !m.Active || !m.Submitted {
+			continue
+		}
+		sheet := fmt.Sprintf("专家%d-%s", i+1, m.Name)
+		if len([]rune(sheet)) > 31 {
+			sheet = string([]rune(sheet)[:31])
+		}
+		f.NewSheet(sheet)
+		h := []any{"投标单位"}
+		for _, cr := range quality {
+			h = append(h, fmt.Sprintf("%s（%d分）", cr.Name, cr.MaxScore), "评语")
+		}
+		f.SetSheetRow(sheet, "A1", &h)
+		byBid := map[string]map[string]storage.ScoreRow{}
+		var order []string
+		for _, s := range ev.Scores {
+			if s.EvaluatorID != m.EvaluatorID {
+				continue
+			}
+			if byBid[s.BidID] == nil {
+				byBid[s.BidID] = map[string]storage.ScoreRow{}
+				order = append(order, s.BidID)
+			}
+			byBid[s.BidID][s.CriterionID] = s
+		}
+		for j, bid := range order {
+			row := []any{names[bid]}
+			for _, cr := range quality {
+				s := byBid[bid][cr.ID]
+				row = append(row, s.Score.String(), s.Comment)
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, 2+j)
+			f.SetSheetRow(sheet, cell, &row)
+		}
+		f.SetColWidth(sheet, "A", "A", 36)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(t.Code+"-评分汇总表.xlsx"))
+	return c.Send(buf.Bytes())
+}
+
+func yuan(fen int64) string { return tender.Hundredths(fen).String() }
+
+func (a *API) recommendation(c *fiber.Ctx) error {
+	rec, err := a.store.Recommend(ctx(c), actorOf(c), c.Params("id"), tender.CryptoPick)
+	if err != nil {
+		return err
+	}
+	cal, err := a.store.WorkCalendar(ctx(c))
+	if err != nil {
+		return err
+	}
+	now := a.opts.Now()
+	rec.PublicityEndsAt = cal.AddWorkdays(now, publicityWorkdays, shanghai)
+	if min := now.Add(a.opts.Domain.MinPublicity); rec.PublicityEndsAt.Before(min) {
+		rec.PublicityEndsAt = min
+	}
+	return c.JSON(rec)
+}
+
+type awardRequest struct {
+	BidIDs          []string  `json:"bid_ids"`
+	PublicityEndsAt time.Time `json:"publicity_ends_at"`
+	Reason          string    `json:"reason"`
+}
+
+func (a *API) award(c *fiber.Ctx) error {
+	var req awardRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	awards, err := a.store.AwardTender(ctx(c), actorOf(c), c.Params("id"), storage.AwardRequest{BidIDs: req.BidIDs,
+		PublicityEndsAt: req.PublicityEndsAt, Reason: req.Reason, Config: a.opts.Domain, Pick: tender.CryptoPick})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"items": awards})
+}
+
+func (a *API) awards(c *fiber.Ctx) error {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if !awardedOrLater(t) && !actorOf(c).Is(tender.RoleAdmin, tender.RoleAuditor) {
+		return &tender.Error{Code: tender.CodeForbidden, Key: "award.not_yet", Message: "尚未发布成交公告"}
+	}
+	awards, err := a.store.Awards(ctx(c), t.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": awards, "next_cursor": nil})
+}
+
+func (a *API) object(c *fiber.Ctx) error {
+	var req textRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if err := tender.ValidateObjectionText(req.Text); err != nil {
+		return err
+	}
+	o, err := a.store.Object(ctx(c), actorOf(c), c.Params("id"), req.Text)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(o)
+}
+
+func (a *API) objections(c *fiber.Ctx) error {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	actor := actorOf(c)
+	org := ""
+	if actor.Is(tender.RoleOrg) {
+		org = actor.OrgID
+	}
+	items, err := a.store.Objections(ctx(c), t.ID, org)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
+}
+
+type resolveRequest struct {
+	Upheld   *bool  `json:"upheld"`
+	Response string `json:"response"`
+}
+
+func (a *API) resolveObjection(c *fiber.Ctx) error {
+	var req resolveRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if req.Upheld == nil {
+		var f tender.Fields
+		f.Add("upheld", "请选择质疑是否成立")
+		return f.Validation()
+	}
+	o, err := a.store.ResolveObjection(ctx(c), actorOf(c), c.Params("id"), *req.Upheld, req.Response)
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
+}
+
+type performanceRequest struct {
+	Score   *int   `json:"score"`
+	Comment string `json:"comment"`
+}
+
+func (a *API) ratePerformance(c *fiber.Ctx) error {
+	var req performanceRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if req.Score == nil {
+		var f tender.Fields
+		f.Add("score", "请填写履约评价分（0–100）")
+		return f.Validation()
+	}
+	p, err := a.store.RatePerformance(ctx(c), actorOf(c), c.Params("id"), *req.Score, req.Comment)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(p)
+}
+
+func calendarYear(c *fiber.Ctx) (int, error) {
+	year, err := strconv.Atoi(c.Params("year"))
+	if err != nil || year < 2000 || year > 2100 {
+		return 0, tender.ErrNotFound
+	}
+	return year, nil
+}
+
+func (a *API) getCalendar(c *fiber.Ctx) error {
+	year, err := calendarYear(c)
+	if err != nil {
+		return err
+	}
+	hol, work, err := a.store.CalendarYear(ctx(c), year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"year": year, "holidays": hol, "workdays": work})
+}
+
+type calendarRequest struct {
+	Holidays []string `json:"holidays"`
+	Workdays []string `json:"workdays"`
+}
+
+func (a *API) putCalendar(c *fiber.Ctx) error {
+	year, err := calendarYear(c)
+	if err != nil {
+		return err
+	}
+	var req calendarRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if _, err := tender.ParseCalendarDates(req.Holidays, req.Workdays); err != nil {
+		return err
+	}
+	var f tender.Fields
+	for i, d := range req.Holidays {
+		if d[:4] != strconv.Itoa(year) {
+			f.Addf(fmt.Sprintf("holidays[%d]", i), "日期不在%d年", year)
+		}
+	}
+	for i, d := range req.Workdays {
+		if d[:4] != strconv.Itoa(year) {
+			f.Addf(fmt.Sprintf("workdays[%d]", i), "日期不在%d年", year)
+		}
+	}
+	if err := f.Validation(); err != nil {
+		return err
+	}
+	if req.Holidays == nil {
+		req.Holidays = []string{}
+	}
+	if req.Workdays == nil {
+		req.Workdays = []string{}
+	}
+	if err := a.store.SetCalendarYear(ctx(c), actorOf(c), year, req.Holidays, req.Workdays); err != nil {
+		return err
+	}
+	return a.getCalendar(c)
+}
+
+func (a *API) myPanels(c *fiber.Ctx) error {
+	items, err := a.store.EvaluatorPanels(ctx(c), actorOf(c).UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
+}

@@ -1,0 +1,411 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/linshu/portal/tender"
+)
+
+var errIncomplete = &tender.Error{Code: tender.CodeInvalidState, Key: "evaluation.incomplete",
+	Message: "评审尚未完成：须全体评审专家提交评分表且资格审查完毕"}
+
+// Recommendation is the evaluation's proposal.
+type Recommendation struct {
+	BidIDs          []string  `json:"bid_ids"`
+	TieCandidates   []string  `json:"tie_candidates"`
+	PublicityEndsAt time.Time `json:"publicity_ends_at"`
+}
+
+// Recommend returns the tender's recommendation, computing it once: a tie
+// draw happens exactly once and is recorded in the audit log.
+func (s *Store) Recommend(ctx context.Context, actor tender.Actor, tenderID string, pick func(int) int) (Recommendation, error) {
+	var rec Recommendation
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		rec, err = recommend(ctx, s, tx, actor, tenderID, pick)
+		return err
+	})
+	return rec, err
+}
+
+func recommend(ctx context.Context, s *Store, tx *sqlx.Tx, actor tender.Actor, tenderID string, pick func(int) int) (Recommendation, error) {
+	var rec Recommendation
+	// FOR UPDATE: two concurrent first requests cannot both draw.
+	t, err := s.LockTender(ctx, tx, tenderID)
+	if err != nil {
+		return rec, err
+	}
+	if t.Status != tender.StatusEvaluating && t.Status != tender.StatusAwarded && t.Status != tender.StatusCompleted {
+		return rec, tender.InvalidState("tender", string(t.Status), "推荐成交")
+	}
+	var row struct {
+		BidIDs pq.StringArray `db:"bid_ids"`
+		Tie    pq.StringArray `db:"tie_candidates"`
+	}
+	err = tx.GetContext(ctx, &row, `SELECT bid_ids, tie_candidates FROM recommendations WHERE tender_id = $1`, tenderID)
+	switch mapError(err) {
+	case nil:
+		rec.BidIDs, rec.TieCandidates = row.BidIDs, row.Tie
+	case tender.ErrNotFound:
+		ev := Evaluation{Tender: t}
+		if err := s.fillEvaluation(ctx, tx, &ev); err != nil {
+			return rec, err
+		}
+		if !ev.Complete {
+			return rec, errIncomplete
+		}
+		items := tender.Evaluate(ev.Input)
+		rec.BidIDs, rec.TieCandidates = tender.Recommend(string(t.Kind), items, t.BudgetFen, t.MaxAwards, t.MinAwardScore, pick)
+		if rec.BidIDs == nil {
+			rec.BidIDs = []string{}
+		}
+		if rec.TieCandidates == nil {
+			rec.TieCandidates = []string{}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recommendations (tender_id, bid_ids, tie_candidates) VALUES ($1, $2, $3)`,
+			tenderID, pq.StringArray(rec.BidIDs), pq.StringArray(rec.TieCandidates)); err != nil {
+			return rec, err
+		}
+		if err := appendAudit(ctx, tx, actor, "recommend", "tender", tenderID, map[string]any{
+			"bid_ids": rec.BidIDs, "tie_draw_candidates": rec.TieCandidates}); err != nil {
+			return rec, err
+		}
+	default:
+		return rec, mapError(err)
+	}
+	return rec, nil
+}
+
+// AwardRequest is the bureau's award decision.
+type AwardRequest struct {
+	BidIDs          []string
+	PublicityEndsAt time.Time
+	Reason          string
+	Config          tender.Config
+	Pick            func(int) int
+}
+
+// AwardTender awards an evaluating tender whose evaluation is complete.
+func (s *Store) AwardTender(ctx context.Context, actor tender.Actor, tenderID string, req AwardRequest) ([]tender.Award, error) {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		rec, err := recommend(ctx, s, tx, actor, tenderID, req.Pick)
+		if err != nil {
+			return err
+		}
+		t, err := s.LockTender(ctx, tx, tenderID) // already locked by recommend; re-read in this tx
+		if err != nil {
+			return err
+		}
+		now, err := dbNow(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var bids []tender.Bid
+		if err := tx.SelectContext(ctx, &bids, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.status = 'qualified'`, tenderID); err != nil {
+			return err
+		}
+		qualified := map[string]tender.Bid{}
+		for _, b := range bids {
+			qualified[b.ID] = b
+		}
+		if err := tender.ValidateAward(t, req.BidIDs, rec.BidIDs, req.PublicityEndsAt, now, req.Config, req.Reason, qualified); err != nil {
+			return err
+		}
+		if err := t.Award(); err != nil {
+			return err
+		}
+		differs := !sameIDs(req.BidIDs, rec.BidIDs)
+		for _, id := range req.BidIDs {
+			b := qualified[id]
+			if _, err := tx.ExecContext(ctx, `INSERT INTO awards (tender_id, bid_id, org_id, amount_fen, publicity_ends_at, reason, differs)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenderID, id, b.OrgID, b.PriceFen, req.PublicityEndsAt, req.Reason, differs); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, updated_at = clock_timestamp() WHERE id = $1`, tenderID, t.Status); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "award", "tender", tenderID, map[string]any{"bid_ids": req.BidIDs,
+			"recommended": rec.BidIDs, "differs": differs, "reason": req.Reason, "publicity_ends_at": req.PublicityEndsAt})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Awards(ctx, tenderID)
+}
+
+func sameIDs(a, b []string) bool {
+	sa, sb := set(a), set(b)
+	if len(sa) != len(sb) {
+		return false
+	}
+	for k := range sa {
+		if !sb[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// Awards lists a tender's awards, revoked ones included.
+func (s *Store) Awards(ctx context.Context, tenderID string) ([]tender.Award, error) {
+	out := []tender.Award{}
+	err := s.db.SelectContext(ctx, &out, `SELECT a.id, a.tender_id, a.bid_id, a.org_id, o.name AS org_name, a.amount_fen,
+		a.status, a.publicity_ends_at, a.reason, a.created_at, a.updated_at
+		FROM awards a JOIN organizations o ON o.id = a.org_id WHERE a.tender_id = $1 ORDER BY a.created_at, a.id`, tenderID)
+	return out, mapError(err)
+}
+
+// publicityEnd is when the publicity of the tender's active award ends.
+func publicityEnd(ctx context.Context, q sqlx.QueryerContext, tenderID string) (time.Time, error) {
+	var end *time.Time
+	err := sqlx.GetContext(ctx, q, &end, `SELECT max(publicity_ends_at) FROM awards WHERE tender_id = $1 AND status = 'active'`, tenderID)
+	if err != nil || end == nil {
+		return time.Time{}, err
+	}
+	return *end, nil
+}
+
+const objectionColumns = `id, tender_id, org_id, text, status, response, created_at, resolved_at`
+
+// Object files an objection (质疑) from an organization that submitted a bid, during publicity.
+func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text string) (tender.Objection, error) {
+	var out tender.Objection
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		t, now, err := shareTender(ctx, tx, tenderID)
+		if err != nil {
+			return err
+		}
+		var submitted bool
+		if err := tx.GetContext(ctx, &submitted, `SELECT EXISTS (SELECT 1 FROM bids WHERE tender_id = $1 AND org_id = $2
+			AND status IN ('submitted', 'qualified', 'disqualified'))`, tenderID, actor.OrgID); err != nil {
+			return err
+		}
+		end, err := publicityEnd(ctx, tx, tenderID)
+		if err != nil {
+			return err
+		}
+		if err := tender.CanObject(t, submitted, now, end); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &out, `INSERT INTO objections (tender_id, org_id, text) VALUES ($1, $2, $3)
+			RETURNING `+objectionColumns, tenderID, actor.OrgID, text); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "object", "tender", tenderID, map[string]any{"objection_id": out.ID, "text": text})
+	})
+	return out, err
+}
+
+// Objections lists a tender's objections; orgID "" lists all.
+func (s *Store) Objections(ctx context.Context, tenderID, orgID string) ([]tender.Objection, error) {
+	out := []tender.Objection{}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+objectionColumns+` FROM objections
+		WHERE tender_id = $1 AND ($2 = '' OR org_id::text = $2) ORDER BY created_at, id`, tenderID, orgID)
+	return out, mapError(err)
+}
+
+// ResolveObjection answers an objection. Upheld: the awards are revoked, the
+// tender returns to evaluating and the panel's sheets unlock for review.
+func (s *Store) ResolveObjection(ctx context.Context, actor tender.Actor, id string, upheld bool, response string) (tender.Objection, error) {
+	var out tender.Objection
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var tenderID string
+		if err := tx.GetContext(ctx, &tenderID, `SELECT tender_id FROM objections WHERE id = $1`, id); err != nil {
+			return err
+		}
+		t, err := s.LockTender(ctx, tx, tenderID)
+		if err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &out, `SELECT `+objectionColumns+` FROM objections WHERE id = $1 FOR UPDATE`, id); err != nil {
+			return err
+		}
+		now, err := dbNow(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := out.Resolve(upheld, response, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE objections SET status = $2, response = $3, resolved_at = $4, resolved_by = $5
+			WHERE id = $1`, id, out.Status, out.Response, out.ResolvedAt, actor.UserID); err != nil {
+			return err
+		}
+		if upheld {
+			if err := t.RevokeAward(); err != nil {
+				return err
+			}
+			for _, q := range []string{
+				`UPDATE awards SET status = 'revoked', updated_at = clock_timestamp() WHERE tender_id = $1 AND status = 'active'`,
+				`UPDATE panel_members SET submitted_at = NULL WHERE tender_id = $1`,
+				`DELETE FROM recommendations WHERE tender_id = $1`,
+				`UPDATE tenders SET status = 'evaluating', updated_at = clock_timestamp() WHERE id = $1`,
+			} {
+				if _, err := tx.ExecContext(ctx, q, tenderID); err != nil {
+					return err
+				}
+			}
+		}
+		return appendAudit(ctx, tx, actor, "resolve_objection", "tender", tenderID, map[string]any{
+			"objection_id": id, "upheld": upheld, "response": out.Response})
+	})
+	return out, err
+}
+
+// CompleteDue completes every awarded tender whose publicity has ended on the
+// database clock with no pending objection. Like OpenDue it is safe to run in
+// every instance: each tender is completed under FOR UPDATE after re-checking.
+func (s *Store) CompleteDue(ctx context.Context) ([]string, error) {
+	var due []string
+	if err := s.db.SelectContext(ctx, &due, `SELECT DISTINCT t.id FROM tenders t JOIN awards a ON a.tender_id = t.id
+		WHERE t.status = 'awarded' AND a.status = 'active' AND a.publicity_ends_at <= clock_timestamp()
+		  AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = t.id AND o.status = 'pending') LIMIT 50`); err != nil {
+		return nil, err
+	}
+	var done []string
+	for _, id := range due {
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			t, err := s.LockTender(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			now, err := dbNow(ctx, tx)
+			if err != nil {
+				return err
+			}
+			end, err := publicityEnd(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			var pending int
+			if err := tx.GetContext(ctx, &pending, `SELECT count(*) FROM objections WHERE tender_id = $1 AND status = 'pending'`, id); err != nil {
+				return err
+			}
+			if end.IsZero() || !tender.ReadyToComplete(t, now, end, pending) {
+				return errNotDue
+			}
+			if err := t.Complete(); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE awards SET status = 'completed', updated_at = clock_timestamp()
+				WHERE tender_id = $1 AND status = 'active'`, id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = 'completed', updated_at = clock_timestamp() WHERE id = $1`, id); err != nil {
+				return err
+			}
+			return appendAudit(ctx, tx, tender.Actor{}, "complete", "tender", id, map[string]any{"publicity_ended_at": end})
+		})
+		if errors.Is(err, errNotDue) {
+			continue
+		}
+		if err != nil {
+			return done, err
+		}
+		done = append(done, id)
+	}
+	return done, nil
+}
+
+// Performance is a performance rating (履约评价) of a completed award.
+type Performance struct {
+	AwardID   string    `json:"award_id" db:"award_id"`
+	Score     int       `json:"score" db:"score"`
+	Comment   string    `json:"comment" db:"comment"`
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
+}
+
+// RatePerformance rates a completed award once.
+func (s *Store) RatePerformance(ctx context.Context, actor tender.Actor, awardID string, score int, comment string) (Performance, error) {
+	var out Performance
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var a tender.Award
+		if err := tx.GetContext(ctx, &a, `SELECT a.id, a.tender_id, a.bid_id, a.org_id, '' AS org_name, a.amount_fen, a.status,
+			a.publicity_ends_at, a.reason, a.created_at, a.updated_at FROM awards a WHERE a.id = $1 FOR UPDATE`, awardID); err != nil {
+			return err
+		}
+		t, _, err := shareTender(ctx, tx, a.TenderID)
+		if err != nil {
+			return err
+		}
+		if err := tender.ValidatePerformance(t, a, score, comment); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &out, `INSERT INTO performance_ratings (award_id, score, comment, rated_by)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (award_id) DO NOTHING RETURNING award_id, score, comment, created_at`,
+			awardID, score, comment, actor.UserID); err != nil {
+			if mapError(err) == tender.ErrNotFound {
+				return &tender.Error{Code: tender.CodeConflict, Key: "performance.exists", Message: "该成交项目已作出履约评价"}
+			}
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "rate_performance", "award", awardID, map[string]any{"score": score, "comment": comment})
+	})
+	return out, err
+}
+
+// WorkCalendar returns the working-day calendar (all years).
+func (s *Store) WorkCalendar(ctx context.Context) (tender.Calendar, error) {
+	var rows []struct {
+		Day  string `db:"day"`
+		Kind string `db:"kind"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind FROM calendar_days`); err != nil {
+		return tender.Calendar{}, err
+	}
+	var hol, work []string
+	for _, r := range rows {
+		if r.Kind == "holiday" {
+			hol = append(hol, r.Day)
+		} else {
+			work = append(work, r.Day)
+		}
+	}
+	return tender.ParseCalendarDates(hol, work)
+}
+
+// CalendarYear returns a year's holidays and make-up working days.
+func (s *Store) CalendarYear(ctx context.Context, year int) (holidays, workdays []string, err error) {
+	var rows []struct {
+		Day  string `db:"day"`
+		Kind string `db:"kind"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind FROM calendar_days
+		WHERE extract(year FROM day) = $1 ORDER BY day`, year); err != nil {
+		return nil, nil, err
+	}
+	holidays, workdays = []string{}, []string{}
+	for _, r := range rows {
+		if r.Kind == "holiday" {
+			holidays = append(holidays, r.Day)
+		} else {
+			workdays = append(workdays, r.Day)
+		}
+	}
+	return holidays, workdays, nil
+}
+
+// SetCalendarYear replaces a year's holidays and make-up working days.
+func (s *Store) SetCalendarYear(ctx context.Context, actor tender.Actor, year int, holidays, workdays []string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days WHERE extract(year FROM day) = $1`, year); err != nil {
+			return err
+		}
+		for kind, days := range map[string][]string{"holiday": holidays, "workday": workdays} {
+			for _, d := range days {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (day, kind) VALUES ($1, $2)`, d, kind); err != nil {
+					return err
+				}
+			}
+		}
+		return appendAudit(ctx, tx, actor, "set_calendar", "calendar", strconv.Itoa(year), map[string]any{
+			"holidays": holidays, "workdays": workdays})
+	})
+}

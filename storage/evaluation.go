@@ -1,0 +1,458 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/linshu/portal/tender"
+)
+
+// candidates are the active evaluators of the expert pool.
+func candidates(ctx context.Context, q sqlx.QueryerContext) ([]tender.Candidate, error) {
+	var rows []struct {
+		ID        string         `db:"id"`
+		Expertise pq.StringArray `db:"expertise"`
+		Employer  *string        `db:"employer_org_id"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT id, expertise, employer_org_id FROM users
+		WHERE role = 'evaluator' AND active ORDER BY id`); err != nil {
+		return nil, err
+	}
+	out := make([]tender.Candidate, 0, len(rows))
+	for _, r := range rows {
+		c := tender.Candidate{ID: r.ID, Expertise: r.Expertise}
+		if r.Employer != nil {
+			c.EmployerOrgID = *r.Employer
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// PanelRequest is the bureau's panel decision: draw Size at random, or name EvaluatorIDs.
+type PanelRequest struct {
+	Size         int
+	EvaluatorIDs []string
+	Pick         func(n int) int // crypto/rand-backed
+}
+
+// AddPanelMembers draws or names evaluators for an evaluating tender, up to
+// its panel size, excluding any evaluator employed by a bidder. The draw's
+// candidates and result go to the audit log.
+func (s *Store) AddPanelMembers(ctx context.Context, actor tender.Actor, tenderID string, req PanelRequest) ([]tender.PanelMember, error) {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		t, err := s.LockTender(ctx, tx, tenderID)
+		if err != nil {
+			return err
+		}
+		if t.Status != tender.StatusEvaluating {
+			return tender.InvalidState("tender", string(t.Status), "组建评审委员会")
+		}
+		cands, err := candidates(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var bidderOrgs []string
+		if err := tx.SelectContext(ctx, &bidderOrgs, `SELECT org_id FROM bids WHERE tender_id = $1
+			AND status IN ('submitted', 'qualified', 'disqualified')`, tenderID); err != nil {
+			return err
+		}
+		var members []struct {
+			ID     string `db:"evaluator_id"`
+			Active bool   `db:"active"`
+		}
+		if err := tx.SelectContext(ctx, &members, `SELECT evaluator_id, active FROM panel_members WHERE tender_id = $1`, tenderID); err != nil {
+			return err
+		}
+		bidders, onPanel := set(bidderOrgs), map[string]bool{}
+		active := 0
+		for _, m := range members {
+			onPanel[m.ID] = true
+			if m.Active {
+				active++
+			}
+		}
+		need := t.Evaluation.PanelSize - active
+		var chosen []string
+		var details any
+		if len(req.EvaluatorIDs) > 0 {
+			if err := tender.CheckNamedPanel(req.EvaluatorIDs, cands, need, bidders, onPanel); err != nil {
+				return err
+			}
+			chosen = req.EvaluatorIDs
+			details = map[string]any{"named": chosen}
+		} else {
+			size := req.Size
+			if size == 0 {
+				size = need
+			}
+			if size > need {
+				var f tender.Fields
+				f.Addf("size", "评审委员会为%d人，现有%d人，最多还可抽取%d人", t.Evaluation.PanelSize, active, need)
+				return f.Validation()
+			}
+			category := ""
+			if t.CatalogItemID != "" {
+				if err := tx.GetContext(ctx, &category, `SELECT category FROM catalog_items WHERE id = $1`, t.CatalogItemID); err != nil {
+					return err
+				}
+			}
+			res, err := tender.DrawPanel(cands, size, category, bidders, onPanel, req.Pick)
+			if err != nil {
+				return err
+			}
+			chosen, details = res.Chosen, res
+		}
+		for _, id := range chosen {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO panel_members (tender_id, evaluator_id) VALUES ($1, $2)`, tenderID, id); err != nil {
+				return err
+			}
+		}
+		return appendAudit(ctx, tx, actor, "panel_draw", "tender", tenderID, details)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Panel(ctx, tenderID)
+}
+
+func set(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// Panel lists a tender's panel, recused members included.
+func (s *Store) Panel(ctx context.Context, tenderID string) ([]tender.PanelMember, error) {
+	out := []tender.PanelMember{}
+	err := s.db.SelectContext(ctx, &out, `SELECT p.evaluator_id, u.name, p.active, p.declared, p.conflict, p.note,
+		p.submitted_at, p.submitted_at IS NOT NULL AS submitted
+		FROM panel_members p JOIN users u ON u.id = p.evaluator_id WHERE p.tender_id = $1
+		ORDER BY p.created_at, p.evaluator_id`, tenderID)
+	return out, mapError(err)
+}
+
+// MyPanel is a tender an evaluator sits on.
+type MyPanel struct {
+	TenderID  string        `json:"tender_id" db:"tender_id"`
+	Code      string        `json:"code" db:"code"`
+	Title     string        `json:"title" db:"title"`
+	Status    tender.Status `json:"status" db:"status"`
+	Active    bool          `json:"active" db:"active"`
+	Declared  bool          `json:"declared" db:"declared"`
+	Conflict  bool          `json:"conflict" db:"conflict"`
+	Submitted bool          `json:"submitted" db:"submitted"`
+}
+
+// EvaluatorPanels lists the panels an evaluator sits on, newest first.
+func (s *Store) EvaluatorPanels(ctx context.Context, evaluatorID string) ([]MyPanel, error) {
+	out := []MyPanel{}
+	err := s.db.SelectContext(ctx, &out, `SELECT t.id AS tender_id, t.code, t.title, t.status, p.active, p.declared,
+		p.conflict, p.submitted_at IS NOT NULL AS submitted FROM panel_members p JOIN tenders t ON t.id = p.tender_id
+		WHERE p.evaluator_id = $1 ORDER BY p.created_at DESC LIMIT 200`, evaluatorID)
+	return out, mapError(err)
+}
+
+// memberRow is a panel_members row locked for change.
+type memberRow struct {
+	Active    bool       `db:"active"`
+	Declared  bool       `db:"declared"`
+	Conflict  bool       `db:"conflict"`
+	Submitted *time.Time `db:"submitted_at"`
+}
+
+var errNotOnPanel = &tender.Error{Code: tender.CodeForbidden, Key: "panel.not_member", Message: "您不是本项目评审委员会成员"}
+
+func lockMember(ctx context.Context, tx *sqlx.Tx, tenderID, evaluatorID string) (memberRow, error) {
+	var m memberRow
+	err := tx.GetContext(ctx, &m, `SELECT active, declared, conflict, submitted_at FROM panel_members
+		WHERE tender_id = $1 AND evaluator_id::text = $2 FOR UPDATE`, tenderID, evaluatorID)
+	if mapError(err) == tender.ErrNotFound {
+		return m, errNotOnPanel
+	}
+	return m, mapError(err)
+}
+
+// Declare records a member's conflict-of-interest declaration (回避声明); a
+// conflict recuses the member, and the bureau may draw a replacement.
+func (s *Store) Declare(ctx context.Context, actor tender.Actor, tenderID string, conflict bool, note string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		t, _, err := shareTender(ctx, tx, tenderID)
+		if err != nil {
+			return err
+		}
+		if t.Status != tender.StatusEvaluating {
+			return tender.InvalidState("tender", string(t.Status), "回避声明")
+		}
+		m, err := lockMember(ctx, tx, tenderID, actor.UserID)
+		if err != nil {
+			return err
+		}
+		if !m.Active || m.Declared {
+			return &tender.Error{Code: tender.CodeConflict, Key: "panel.declared", Message: "已作出回避声明"}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE panel_members SET declared = true, conflict = $3, note = $4, active = NOT $3
+			WHERE tender_id = $1 AND evaluator_id = $2`, tenderID, actor.UserID, conflict, note); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "declare", "tender", tenderID, map[string]any{
+			"evaluator_id": actor.UserID, "conflict": conflict, "note": note})
+	})
+}
+
+// ScoreEntry is one score on a sheet.
+type ScoreEntry struct {
+	CriterionID string            `json:"criterion_id" db:"criterion_id"`
+	Score       tender.Hundredths `json:"score" db:"score"`
+	Comment     string            `json:"comment" db:"comment"`
+}
+
+// ScoreRow is a stored score with its evaluator and bid.
+type ScoreRow struct {
+	EvaluatorID   string `json:"evaluator_id" db:"evaluator_id"`
+	EvaluatorName string `json:"evaluator_name" db:"evaluator_name"`
+	BidID         string `json:"bid_id" db:"bid_id"`
+	ScoreEntry
+}
+
+// scoreCriteria are the tender's criteria as scoring needs them.
+func scoreCriteria(t tender.Tender) []tender.ScoreCriterion {
+	out := make([]tender.ScoreCriterion, 0, len(t.Evaluation.Criteria))
+	for _, c := range t.Evaluation.Criteria {
+		out = append(out, tender.ScoreCriterion{ID: c.ID, MaxScore: c.MaxScore, Price: c.Kind == tender.CriterionPrice})
+	}
+	return out
+}
+
+// lockSheet checks that the actor may change their sheet on the tender now.
+func lockSheet(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, tenderID string) (tender.Tender, error) {
+	t, _, err := shareTender(ctx, tx, tenderID)
+	if err != nil {
+		return t, err
+	}
+	m, err := lockMember(ctx, tx, tenderID, actor.UserID)
+	if err != nil {
+		return t, err
+	}
+	switch {
+	case t.Status != tender.StatusEvaluating:
+		return t, tender.InvalidState("tender", string(t.Status), "评分")
+	case !m.Active:
+		return t, &tender.Error{Code: tender.CodeForbidden, Key: "panel.recused", Message: "您已回避本项目，不能评分"}
+	case !m.Declared:
+		return t, &tender.Error{Code: tender.CodeInvalidState, Key: "panel.undeclared", Message: "请先作出回避声明"}
+	case m.Submitted != nil:
+		return t, &tender.Error{Code: tender.CodeInvalidState, Key: "sheet.submitted", Message: "评分表已提交，不能再修改"}
+	}
+	return t, nil
+}
+
+// SaveScores sets (or revises) the actor's scores for one qualified bid, until the sheet is submitted.
+func (s *Store) SaveScores(ctx context.Context, actor tender.Actor, tenderID, bidID string, entries []ScoreEntry) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		t, err := lockSheet(ctx, tx, actor, tenderID)
+		if err != nil {
+			return err
+		}
+		var status string
+		if err := tx.GetContext(ctx, &status, `SELECT status FROM bids WHERE id = $1 AND tender_id = $2`, bidID, tenderID); err != nil {
+			return err
+		}
+		if status != string(tender.BidQualified) {
+			return &tender.Error{Code: tender.CodeInvalidState, Key: "score.bid_not_qualified", Message: "只对资格审查合格的投标评分"}
+		}
+		byID := map[string]tender.ScoreCriterion{}
+		for _, c := range scoreCriteria(t) {
+			byID[c.ID] = c
+		}
+		var f tender.Fields
+		for i, e := range entries {
+			c, ok := byID[e.CriterionID]
+			if !ok {
+				f.Addf(fmt.Sprintf("scores[%d].criterion_id", i), "评分项 %s 不存在", e.CriterionID)
+				continue
+			}
+			if err := tender.ValidateScore(c, e.Score); err != nil {
+				if te, ok := tender.AsError(err); ok {
+					for _, fe := range te.Fields {
+						f.Add(fmt.Sprintf("scores[%d].score", i), fe.Message)
+					}
+				}
+			}
+		}
+		if err := f.Validation(); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO scores (tender_id, evaluator_id, bid_id, criterion_id, score, comment)
+				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tender_id, evaluator_id, bid_id, criterion_id)
+				DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, updated_at = clock_timestamp()`,
+				tenderID, actor.UserID, bidID, e.CriterionID, int64(e.Score), e.Comment); err != nil {
+				return err
+			}
+		}
+		return appendAudit(ctx, tx, actor, "score", "sheet", tenderID+":"+actor.UserID, map[string]any{
+			"bid_id": bidID, "scores": entries})
+	})
+}
+
+// Scores lists stored scores of a tender; evaluatorID "" lists every member's.
+func (s *Store) Scores(ctx context.Context, tenderID, evaluatorID string) ([]ScoreRow, error) {
+	out := []ScoreRow{}
+	err := s.db.SelectContext(ctx, &out, `SELECT s.evaluator_id, u.name AS evaluator_name, s.bid_id, s.criterion_id,
+		s.score, s.comment FROM scores s JOIN users u ON u.id = s.evaluator_id
+		JOIN panel_members p ON p.tender_id = s.tender_id AND p.evaluator_id = s.evaluator_id AND p.active
+		WHERE s.tender_id = $1 AND ($2 = '' OR s.evaluator_id::text = $2)
+		ORDER BY u.name, s.evaluator_id, s.bid_id, s.criterion_id`, tenderID, evaluatorID)
+	return out, mapError(err)
+}
+
+// SubmitSheet locks the actor's sheet once it scores every qualified bid on
+// every quality criterion, and qualification is finished.
+func (s *Store) SubmitSheet(ctx context.Context, actor tender.Actor, tenderID string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		t, err := lockSheet(ctx, tx, actor, tenderID)
+		if err != nil {
+			return err
+		}
+		var bids []struct {
+			ID     string `db:"id"`
+			Status string `db:"status"`
+		}
+		if err := tx.SelectContext(ctx, &bids, `SELECT id, status FROM bids WHERE tender_id = $1
+			AND status IN ('submitted', 'qualified', 'disqualified')`, tenderID); err != nil {
+			return err
+		}
+		var qualified []string
+		for _, b := range bids {
+			if b.Status == string(tender.BidSubmitted) {
+				return &tender.Error{Code: tender.CodeInvalidState, Key: "sheet.qualification_pending",
+					Message: "资格审查尚未完成，暂不能提交评分表"}
+			}
+			if b.Status == string(tender.BidQualified) {
+				qualified = append(qualified, b.ID)
+			}
+		}
+		rows := []ScoreRow{}
+		if err := tx.SelectContext(ctx, &rows, `SELECT evaluator_id, '' AS evaluator_name, bid_id, criterion_id, score, comment
+			FROM scores WHERE tender_id = $1 AND evaluator_id = $2`, tenderID, actor.UserID); err != nil {
+			return err
+		}
+		if err := tender.SheetComplete(scoreCriteria(t), qualified, sheetOf(rows)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE panel_members SET submitted_at = clock_timestamp()
+			WHERE tender_id = $1 AND evaluator_id = $2`, tenderID, actor.UserID); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "submit", "sheet", tenderID+":"+actor.UserID, map[string]any{"bids": len(qualified)})
+	})
+}
+
+func sheetOf(rows []ScoreRow) map[string]map[string]tender.Hundredths {
+	m := map[string]map[string]tender.Hundredths{}
+	for _, r := range rows {
+		if m[r.BidID] == nil {
+			m[r.BidID] = map[string]tender.Hundredths{}
+		}
+		m[r.BidID][r.CriterionID] = r.Score
+	}
+	return m
+}
+
+// Evaluation is everything the results need: the tender, the scoring input
+// (qualified bids, submitted sheets of active members) and whether the
+// evaluation is complete (a full panel, every sheet submitted, qualification done).
+type Evaluation struct {
+	Tender   tender.Tender
+	Input    tender.ScoreInput
+	Complete bool
+	Panel    []tender.PanelMember
+	Scores   []ScoreRow
+}
+
+// EvaluationOf gathers a tender's evaluation.
+func (s *Store) EvaluationOf(ctx context.Context, tenderID string) (Evaluation, error) {
+	var ev Evaluation
+	var err error
+	if ev.Tender, err = s.Tender(ctx, tenderID); err != nil {
+		return ev, err
+	}
+	return ev, s.fillEvaluation(ctx, s.db, &ev)
+}
+
+func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *Evaluation) error {
+	t := ev.Tender
+	var bids []struct {
+		tender.ScoreBid
+		Status string `db:"status"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &bids, `SELECT b.id AS bidid, b.org_id AS orgid, o.name AS orgname,
+		b.price_fen AS pricefen, o.community AS orgcommunity, b.status FROM bids b JOIN organizations o ON o.id = b.org_id
+		WHERE b.tender_id = $1 AND b.status IN ('submitted', 'qualified', 'disqualified') ORDER BY b.id`, t.ID); err != nil {
+		return err
+	}
+	if err := sqlx.SelectContext(ctx, q, &ev.Panel, `SELECT p.evaluator_id, u.name, p.active, p.declared, p.conflict,
+		p.note, p.submitted_at, p.submitted_at IS NOT NULL AS submitted
+		FROM panel_members p JOIN users u ON u.id = p.evaluator_id WHERE p.tender_id = $1
+		ORDER BY p.created_at, p.evaluator_id`, t.ID); err != nil {
+		return err
+	}
+	ev.Scores = []ScoreRow{}
+	if err := sqlx.SelectContext(ctx, q, &ev.Scores, `SELECT s.evaluator_id, u.name AS evaluator_name, s.bid_id,
+		s.criterion_id, s.score, s.comment FROM scores s JOIN users u ON u.id = s.evaluator_id
+		JOIN panel_members p ON p.tender_id = s.tender_id AND p.evaluator_id = s.evaluator_id
+		WHERE s.tender_id = $1 AND p.active AND p.submitted_at IS NOT NULL
+		ORDER BY u.name, s.evaluator_id, s.bid_id, s.criterion_id`, t.ID); err != nil {
+		return err
+	}
+	in := tender.ScoreInput{Method: string(t.Evaluation.Method), Criteria: scoreCriteria(t),
+		TrimExtremes: t.Evaluation.TrimExtremes, CommunityPreferencePct: t.CommunityPreferencePct,
+		TenderCommunity: t.Community}
+	undecided := 0
+	for _, b := range bids {
+		switch b.Status {
+		case string(tender.BidQualified):
+			in.Bids = append(in.Bids, b.ScoreBid)
+		case string(tender.BidSubmitted):
+			undecided++
+		}
+	}
+	sheets := map[string]*tender.Sheet{}
+	for _, r := range ev.Scores {
+		sh := sheets[r.EvaluatorID]
+		if sh == nil {
+			sh = &tender.Sheet{EvaluatorID: r.EvaluatorID, Scores: map[string]map[string]tender.Hundredths{}}
+			sheets[r.EvaluatorID] = sh
+		}
+		if sh.Scores[r.BidID] == nil {
+			sh.Scores[r.BidID] = map[string]tender.Hundredths{}
+		}
+		sh.Scores[r.BidID][r.CriterionID] = r.Score
+	}
+	for _, m := range ev.Panel {
+		if sh := sheets[m.EvaluatorID]; sh != nil {
+			in.Sheets = append(in.Sheets, *sh)
+		}
+	}
+	active, submitted := 0, 0
+	for _, m := range ev.Panel {
+		if m.Active {
+			active++
+			if m.Submitted {
+				submitted++
+			}
+		}
+	}
+	lowest := t.Evaluation.Method == tender.MethodLowestPrice
+	ev.Complete = undecided == 0 && len(in.Bids) > 0 &&
+		(lowest || (active == t.Evaluation.PanelSize && submitted == active))
+	ev.Input = in
+	return nil
+}

@@ -1,0 +1,106 @@
+package tender
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// PanelMember is an evaluator on a tender's panel (评审委员会).
+type PanelMember struct {
+	EvaluatorID string     `json:"evaluator_id" db:"evaluator_id"`
+	Name        string     `json:"name" db:"name"`
+	Active      bool       `json:"active" db:"active"` // false once recused
+	Declared    bool       `json:"declared" db:"declared"`
+	Conflict    bool       `json:"conflict" db:"conflict"`
+	Note        string     `json:"note,omitempty" db:"note"`
+	SubmittedAt *time.Time `json:"submitted_at" db:"submitted_at"`
+	Submitted   bool       `json:"submitted" db:"submitted"`
+}
+
+// Candidate is an active evaluator who might be drawn.
+type Candidate struct {
+	ID            string
+	Expertise     []string
+	EmployerOrgID string
+}
+
+// DrawResult is what a draw did, for the audit log.
+type DrawResult struct {
+	Category  string   `json:"category"`
+	Preferred []string `json:"preferred"` // eligible candidates whose expertise matches
+	Others    []string `json:"others"`    // the remaining eligible candidates
+	Excluded  []string `json:"excluded"`  // employed by a bidder, or already on the panel
+	Chosen    []string `json:"chosen"`
+}
+
+// DrawPanel draws need evaluators at random (pick must be backed by
+// crypto/rand), first from those whose expertise contains category, then from
+// the others, never one employed by a bidder (回避) nor one already on (or
+// recused from) the panel. Fewer eligible candidates than needed is a 422.
+func DrawPanel(cands []Candidate, need int, category string, bidderOrgs, onPanel map[string]bool, pick func(n int) int) (DrawResult, error) {
+	res := DrawResult{Category: category, Preferred: []string{}, Others: []string{}, Excluded: []string{}, Chosen: []string{}}
+	for _, c := range cands {
+		switch {
+		case onPanel[c.ID] || (c.EmployerOrgID != "" && bidderOrgs[c.EmployerOrgID]):
+			res.Excluded = append(res.Excluded, c.ID)
+		case category != "" && slices.ContainsFunc(c.Expertise, func(e string) bool { return strings.TrimSpace(e) == category }):
+			res.Preferred = append(res.Preferred, c.ID)
+		default:
+			res.Others = append(res.Others, c.ID)
+		}
+	}
+	if need <= 0 {
+		return res, Errorf(CodeInvalidState, "panel.full", "评审委员会人数已满，无需再抽取")
+	}
+	if len(res.Preferred)+len(res.Others) < need {
+		var f Fields
+		f.Addf("size", "可抽取的评审专家不足：需要%d人，符合回避规定的仅%d人，请先在专家库中增加专家",
+			need, len(res.Preferred)+len(res.Others))
+		return res, f.Validation()
+	}
+	for _, pool := range [][]string{res.Preferred, res.Others} {
+		pool = slices.Clone(pool)
+		for len(res.Chosen) < need && len(pool) > 0 {
+			i := pick(len(pool))
+			res.Chosen = append(res.Chosen, pool[i])
+			pool = slices.Delete(pool, i, i+1)
+		}
+	}
+	return res, nil
+}
+
+// CheckNamedPanel checks evaluators the bureau names itself: each must be an
+// active evaluator, not employed by a bidder, not already on the panel, and
+// the panel must not grow beyond need.
+func CheckNamedPanel(ids []string, cands []Candidate, need int, bidderOrgs, onPanel map[string]bool) error {
+	var f Fields
+	byID := map[string]Candidate{}
+	for _, c := range cands {
+		byID[c.ID] = c
+	}
+	if len(ids) == 0 {
+		f.Add("evaluator_ids", "请选择评审专家")
+	}
+	if len(ids) > need {
+		f.Addf("evaluator_ids", "评审委员会还需%d人，选择了%d人", need, len(ids))
+	}
+	seen := map[string]bool{}
+	for i, id := range ids {
+		path := fmt.Sprintf("evaluator_ids[%d]", i)
+		c, ok := byID[id]
+		switch {
+		case seen[id]:
+			f.Add(path, "重复选择")
+		case !ok:
+			f.Add(path, "不是在库的评审专家")
+		case onPanel[id]:
+			f.Add(path, "已在（或已回避）本项目评审委员会")
+		case c.EmployerOrgID != "" && bidderOrgs[c.EmployerOrgID]:
+			f.Add(path, "该专家任职于投标组织，应当回避")
+		}
+		seen[id] = true
+	}
+	return f.Validation()
+}
