@@ -89,12 +89,17 @@ func seedDemo(ctx context.Context, s *storage.Store, out io.Writer) error {
 		{Username: "expert5", Role: tender.RoleEvaluator, Name: "冯会计师", Expertise: []string{"社会救助", "物业服务"}},
 		{Username: "expert6", Role: tender.RoleEvaluator, Name: "钱社工督导", Expertise: []string{"居家养老", "青少年保护"}, EmployerOrgID: &orgIDs[0]},
 	}
+	admin := cli
 	for _, u := range staff {
-		if _, err := s.CreateUser(ctx, cli, u, demoPassword); err != nil {
+		created, err := s.CreateUser(ctx, cli, u, demoPassword)
+		if err != nil {
 			return fmt.Errorf("user %s: %w", u.Username, err)
 		}
+		if u.Username == "admin" {
+			admin = tender.Actor{UserID: created.ID, Role: tender.RoleAdmin, Name: created.Name}
+		}
 	}
-	if err := seedDemoTenders(ctx, s, cli, orgIDs); err != nil {
+	if err := seedDemoTenders(ctx, s, admin, orgIDs); err != nil {
 		return err
 	}
 	printDemoLogins(out)
