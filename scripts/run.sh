@@ -27,5 +27,5 @@ export PORTAL_ADDR=${PORTAL_ADDR:-:8080} PORTAL_AUTO_MIGRATE=1
 
 "$ROOT/bin/portal" migrate
 "$ROOT/bin/portal" seed-demo
-log "serving on http://localhost${PORTAL_ADDR#*:} (Ctrl-C stops; MinIO and PostgreSQL keep running)"
+log "serving on http://localhost:${PORTAL_ADDR##*:} (Ctrl-C stops; MinIO and PostgreSQL keep running)"
 exec "$ROOT/bin/portal" serve

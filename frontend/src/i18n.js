@@ -1,0 +1,35 @@
+import { createI18n } from 'vue-i18n'
+import zhCN from './locales/zh-CN.json'
+import en from './locales/en.json'
+
+const LOCALE_KEY = 'portal.locale'
+export const LOCALES = ['zh-CN', 'en']
+
+function initial() {
+  const saved = localStorage.getItem(LOCALE_KEY)
+  return LOCALES.includes(saved) ? saved : 'zh-CN'
+}
+
+/** i18n is the app's translator; zh-CN is complete and the fallback. */
+export const i18n = createI18n({
+  legacy: false,
+  globalInjection: true,
+  locale: initial(),
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+  missingWarn: false,
+  fallbackWarn: false,
+})
+
+document.documentElement.lang = i18n.global.locale.value
+
+/** setLocale switches the language and remembers the choice. */
+export function setLocale(l) {
+  if (!LOCALES.includes(l)) return
+  i18n.global.locale.value = l
+  localStorage.setItem(LOCALE_KEY, l)
+  document.documentElement.lang = l
+}
+
+export const t = (...args) => i18n.global.t(...args)
+export const te = (key) => i18n.global.te(key) || i18n.global.te(key, 'zh-CN')

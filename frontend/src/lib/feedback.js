@@ -1,0 +1,61 @@
+// How the UI tells people what happened: translated problems, confirmations, prompts.
+
+import { ElMessage, ElMessageBox } from 'element-plus'
+import { ApiError } from '@/api/client'
+import { t, te } from '@/i18n'
+
+/** problemMessage translates an API problem: by its key, else by its code, with the server's detail. */
+export function problemMessage(err) {
+  if (!(err instanceof ApiError)) return t('errors.unknown')
+  let main
+  if (err.key && te(`apiKeys.${err.key}`)) main = t(`apiKeys.${err.key}`)
+  else if (te(`errors.${err.code}`)) main = t(`errors.${err.code}`)
+  else main = err.title || t('errors.internal')
+  const detail = err.detail && err.detail !== main ? err.detail : ''
+  return detail ? `${main}（${detail}）` : main
+}
+
+/** notifyError shows a failed call as a toast. */
+export function notifyError(err) {
+  if (!(err instanceof ApiError)) console.error(err)
+  ElMessage.error({ message: problemMessage(err), grouping: true })
+}
+
+/** notifyOk shows a short success toast. */
+export function notifyOk(key, params) {
+  ElMessage.success({ message: t(key, params || {}), grouping: true })
+}
+
+/** confirmAction asks before an irreversible step; true when confirmed. */
+export async function confirmAction(messageKey, params = {}, titleKey = 'common.confirmTitle') {
+  try {
+    await ElMessageBox.confirm(t(messageKey, params), t(titleKey), {
+      type: 'warning',
+      confirmButtonText: t('common.confirm'),
+      cancelButtonText: t('common.cancel'),
+      confirmButtonClass: 'confirm-ok',
+      cancelButtonClass: 'confirm-cancel',
+      autofocus: false,
+    })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** promptText asks for a reason or note; null when cancelled. */
+export async function promptText(messageKey, params = {}, { required = true, titleKey = 'common.confirmTitle' } = {}) {
+  try {
+    const { value } = await ElMessageBox.prompt(t(messageKey, params), t(titleKey), {
+      confirmButtonText: t('common.confirm'),
+      cancelButtonText: t('common.cancel'),
+      confirmButtonClass: 'confirm-ok',
+      cancelButtonClass: 'confirm-cancel',
+      inputType: 'textarea',
+      inputValidator: (v) => (!required || (v && v.trim()) ? true : t('common.required')),
+    })
+    return (value || '').trim()
+  } catch {
+    return null
+  }
+}

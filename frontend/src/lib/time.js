@@ -1,0 +1,64 @@
+// Every time is shown in Asia/Shanghai, whatever the browser's zone. China has
+// had no daylight saving since 1991, so the offset is a constant +08:00.
+
+export const TIME_ZONE = 'Asia/Shanghai'
+const OFFSET = '+08:00'
+
+const cache = new Map()
+function fmt(locale, opts) {
+  const k = locale + JSON.stringify(opts)
+  if (!cache.has(k)) cache.set(k, new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, ...opts }))
+  return cache.get(k)
+}
+
+/** formatDateTime shows "2026/12/08 10:00" in Shanghai time. */
+export function formatDateTime(v, locale = 'zh-CN') {
+  if (!v) return '—'
+  const d = new Date(v)
+  if (Number.isNaN(d.getTime())) return String(v)
+  return fmt(locale, {
+    year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).format(d)
+}
+
+/** formatDate shows a calendar date; "2027-01-01" stays that date. */
+export function formatDate(v, locale = 'zh-CN') {
+  if (!v) return '—'
+  const s = String(v)
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T00:00:00${OFFSET}`) : new Date(s)
+  if (Number.isNaN(d.getTime())) return s
+  return fmt(locale, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
+}
+
+/** toShanghaiLocal turns an RFC 3339 time into "YYYY-MM-DDTHH:mm:ss" wall-clock time in Shanghai, for pickers. */
+export function toShanghaiLocal(v) {
+  if (!v) return ''
+  const d = new Date(v)
+  if (Number.isNaN(d.getTime())) return ''
+  const parts = Object.fromEntries(
+    fmt('en-CA', {
+      year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    }).formatToParts(d).map((p) => [p.type, p.value]),
+  )
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`
+}
+
+/** fromShanghaiLocal turns picker wall-clock "YYYY-MM-DDTHH:mm:ss" (Shanghai) into RFC 3339. */
+export function fromShanghaiLocal(s) {
+  if (!s) return null
+  return `${s.length === 16 ? `${s}:00` : s}${OFFSET}`
+}
+
+// serverOffset is server time minus browser time, learnt from the Date header
+// of API responses, so countdowns follow the portal's clock, not the PC's.
+let serverOffset = 0
+export function learnServerDate(header) {
+  if (!header) return
+  const t = Date.parse(header)
+  if (!Number.isNaN(t)) serverOffset = t - Date.now()
+}
+export function serverNow() {
+  return Date.now() + serverOffset
+}

@@ -1,0 +1,68 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { useAuthStore } from '@/stores/auth'
+
+// Every page is its own chunk; meta.roles lists who may open it (none: public).
+const routes = [
+  { path: '/', name: 'home', component: () => import('@/views/public/HomePage.vue') },
+  { path: '/tenders/:id', name: 'tender', component: () => import('@/views/public/TenderDetail.vue'), props: true },
+  { path: '/organizations', name: 'orgs', component: () => import('@/views/public/OrganizationList.vue') },
+  { path: '/organizations/:id', name: 'org', component: () => import('@/views/public/OrganizationProfile.vue'), props: true },
+  { path: '/stats', name: 'stats', component: () => import('@/views/public/StatsPage.vue') },
+  { path: '/login', name: 'login', component: () => import('@/views/public/LoginPage.vue') },
+  { path: '/register', name: 'register', component: () => import('@/views/org/RegisterPage.vue') },
+
+  { path: '/org/profile', name: 'org-profile', component: () => import('@/views/org/OrgProfile.vue'), meta: { roles: ['org'] } },
+  { path: '/org/bids', name: 'my-bids', component: () => import('@/views/org/MyBids.vue'), meta: { roles: ['org'] } },
+  {
+    path: '/org/tenders/:tenderId/bid', name: 'bid-editor', component: () => import('@/views/org/BidEditor.vue'),
+    props: true, meta: { roles: ['org'] },
+  },
+
+  { path: '/manage/tenders', name: 'manage-tenders', component: () => import('@/views/admin/TenderList.vue'), meta: { roles: ['admin', 'auditor'] } },
+  { path: '/manage/tenders/new', name: 'tender-new', component: () => import('@/views/admin/TenderWizard.vue'), meta: { roles: ['admin'] } },
+  {
+    path: '/manage/tenders/:id/edit', name: 'tender-edit', component: () => import('@/views/admin/TenderWizard.vue'),
+    props: true, meta: { roles: ['admin'] },
+  },
+  {
+    path: '/manage/tenders/:id', name: 'tender-manage', component: () => import('@/views/admin/TenderManage.vue'),
+    props: true, meta: { roles: ['admin', 'auditor'] },
+  },
+  { path: '/manage/organizations', name: 'manage-orgs', component: () => import('@/views/admin/OrgApproval.vue'), meta: { roles: ['admin', 'auditor'] } },
+  { path: '/manage/catalog', name: 'catalog', component: () => import('@/views/admin/CatalogPage.vue'), meta: { roles: ['admin'] } },
+  { path: '/manage/users', name: 'users', component: () => import('@/views/admin/UsersPage.vue'), meta: { roles: ['admin'] } },
+  { path: '/manage/feedback', name: 'feedback', component: () => import('@/views/admin/FeedbackPage.vue'), meta: { roles: ['admin'] } },
+  { path: '/manage/calendar', name: 'calendar', component: () => import('@/views/admin/CalendarPage.vue'), meta: { roles: ['admin'] } },
+  { path: '/manage/audit', name: 'audit', component: () => import('@/views/admin/AuditPage.vue'), meta: { roles: ['admin', 'auditor'] } },
+
+  { path: '/evaluator/panels', name: 'panels', component: () => import('@/views/evaluator/MyPanels.vue'), meta: { roles: ['evaluator'] } },
+  {
+    path: '/evaluator/tenders/:id', name: 'scoring', component: () => import('@/views/evaluator/ScoringSheet.vue'),
+    props: true, meta: { roles: ['evaluator'] },
+  },
+
+  { path: '/forbidden', name: 'forbidden', component: () => import('@/views/public/ForbiddenPage.vue') },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/public/NotFound.vue') },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: (to, from, saved) => saved || { top: 0 },
+})
+
+router.beforeEach((to) => {
+  const roles = to.meta.roles
+  if (!roles) return true
+  const auth = useAuthStore()
+  if (!auth.loggedIn) return { name: 'login', query: { redirect: to.fullPath } }
+  if (!roles.includes(auth.role)) return { name: 'forbidden' }
+  return true
+})
+
+/** homeFor is where a role lands after login. */
+export function homeFor(role) {
+  return (
+    { admin: '/manage/tenders', auditor: '/manage/tenders', evaluator: '/evaluator/panels', org: '/org/bids' }[role] || '/'
+  )
+}

@@ -1,0 +1,84 @@
+import { defineStore } from 'pinia'
+import { api } from '@/api/client'
+
+const STORAGE_KEY = 'portal.auth'
+
+function load() {
+  try {
+    return JSON.parse(localStorage.getItem(STORAGE_KEY)) || {}
+  } catch {
+    return {}
+  }
+}
+
+// refreshing is shared so that parallel 401s spend the (rotating) refresh token once.
+let refreshing = null
+
+/** useAuthStore holds the session; it is mirrored to localStorage (see main.js). */
+export const useAuthStore = defineStore('auth', {
+  state: () => {
+    const s = load()
+    return {
+      accessToken: s.accessToken || '',
+      refreshToken: s.refreshToken || '',
+      user: s.user || null,
+    }
+  },
+  getters: {
+    loggedIn: (s) => !!s.accessToken && !!s.user,
+    role: (s) => s.user?.role || '',
+  },
+  actions: {
+    persist() {
+      localStorage.setItem(
+        STORAGE_KEY,
+        JSON.stringify({ accessToken: this.accessToken, refreshToken: this.refreshToken, user: this.user }),
+      )
+    },
+    setSession(data) {
+      this.accessToken = data.access_token
+      if (data.refresh_token) this.refreshToken = data.refresh_token
+      if (data.user) this.user = data.user
+    },
+    clear() {
+      this.accessToken = ''
+      this.refreshToken = ''
+      this.user = null
+    },
+    async login(username, password) {
+      const data = await api.post('/auth/login', { username, password }, { auth: false })
+      this.setSession(data)
+      return data.user
+    },
+    /** refresh trades the refresh token for a new pair once; false when the session is gone. */
+    refresh() {
+      if (!this.refreshToken) return Promise.resolve(false)
+      if (!refreshing) {
+        const token = this.refreshToken
+        refreshing = fetch('/api/v1/auth/refresh', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify({ refresh_token: token }),
+        })
+          .then(async (res) => {
+            if (!res.ok) return false
+            this.setSession(await res.json())
+            return true
+          })
+          .catch(() => false)
+          .finally(() => {
+            refreshing = null
+          })
+      }
+      return refreshing
+    },
+    async logout() {
+      try {
+        if (this.accessToken) await api.post('/auth/logout', { refresh_token: this.refreshToken })
+      } catch {
+        /* the token may be expired already; forgetting it locally is what matters */
+      }
+      this.clear()
+    },
+  },
+})
