@@ -31,6 +31,7 @@ type Options struct {
 	Frontend       fs.FS              // built single-page app; nil or empty serves a how-to-build page
 	Sealer         *storage.Sealer    // encrypts sealed-bid documents (PORTAL_SEAL_KEY)
 	ReceiptKey     ed25519.PrivateKey // signs bid receipts
+	OCIDPrefix     string             // PORTAL_OCID_PREFIX, e.g. "ocds-lsmz00-"
 	Logger         *slog.Logger
 	// Now overrides the application clock for non-binding times (tests); deadlines use the database clock.
 	Now func() time.Time

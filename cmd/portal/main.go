@@ -162,7 +162,8 @@ func serve(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	app, err := handlers.New(handlers.Options{JWTSecret: cfg.JWTSecret, MaxUpload: cfg.MaxUpload, Domain: cfg.Domain,
-		TrustedProxies: cfg.TrustedProxies, Frontend: dist, Logger: log, Sealer: sealer, ReceiptKey: receiptKey},
+		TrustedProxies: cfg.TrustedProxies, Frontend: dist, Logger: log, Sealer: sealer, ReceiptKey: receiptKey,
+		OCIDPrefix: cfg.OCIDPrefix},
 		store, objects)
 	if err != nil {
 		return err
