@@ -98,6 +98,15 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/calendar/:year", anyone, a.getCalendar)
 	v1.Put("/calendar/:year", allow(admin), a.putCalendar)
 
+	v1.Get("/public/organizations", anyone, a.publicOrganizations)
+	v1.Get("/public/organizations/:id", anyone, a.publicOrganization)
+	v1.Post("/public/tenders/:id/feedback", anyone, a.addFeedback)
+	v1.Get("/public/tenders/:id/feedback", anyone, a.tenderFeedback)
+	v1.Get("/feedback", allow(admin), a.feedbackQueue)
+	v1.Post("/feedback/:id/approve", allow(admin), a.moderateFeedback(true))
+	v1.Post("/feedback/:id/reject", allow(admin), a.moderateFeedback(false))
+	v1.Get("/stats", anyone, a.stats)
+
 	v1.Get("/audit", allow(admin, auditor), a.listAudit)
 	v1.Get("/audit/verify", allow(admin, auditor), a.verifyAudit)
 

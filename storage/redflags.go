@@ -2,15 +2,91 @@ package storage
 
 import (
 	"context"
+	"time"
 
 	"github.com/linshu/portal/tender"
 )
 
-// RedFlags lists the supervision red flags of a tender that are public at its current status.
-func (s *Store) RedFlags(ctx context.Context, t tender.Tender) ([]string, error) {
-	flags := []string{}
-	if t.PublishedAt != nil && t.BidDeadline.Sub(*t.PublishedAt) < tender.DefaultConfig().MinBidWindow {
-		flags = append(flags, "short_bid_window")
+// redFlagFactsSQL gathers, per public tender (or one tender), the facts the
+// red flags are computed from, in one query.
+const redFlagFactsSQL = `
+WITH t AS (
+    SELECT id, community, status, published_at, bid_deadline FROM tenders
+    WHERE status <> 'draft' AND ($1::uuid IS NULL OR id = $1)
+), q AS (
+    SELECT b.tender_id,
+           count(*) FILTER (WHERE b.status = 'qualified') AS qualified,
+           count(*) FILTER (WHERE b.status = 'submitted') AS undecided
+    FROM bids b JOIN t ON t.id = b.tender_id AND t.status NOT IN ('open', 'cancelled')
+    WHERE b.status IN ('submitted', 'qualified', 'disqualified')
+    GROUP BY b.tender_id
+), won AS (
+    SELECT DISTINCT a.tender_id, a.org_id, tt.community FROM awards a JOIN tenders tt ON tt.id = a.tender_id
+    WHERE a.status IN ('active', 'completed') AND tt.community <> ''
+), per_org AS (
+    SELECT community, org_id, count(DISTINCT tender_id) AS wins FROM won GROUP BY community, org_id
+), per_community AS (
+    SELECT community, count(DISTINCT tender_id) AS tenders FROM won GROUP BY community
+)
+SELECT t.id,
+       CASE WHEN t.published_at IS NULL THEN NULL
+            ELSE extract(epoch FROM t.bid_deadline - t.published_at)::bigint END AS window_seconds,
+       t.status NOT IN ('open', 'cancelled') AND q.tender_id IS NOT NULL AS opened,
+       COALESCE(q.undecided, 0) AS undecided, COALESCE(q.qualified, 0) AS qualified,
+       EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = t.id AND a.status <> 'revoked' AND a.differs) AS award_differs,
+       EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = t.id AND o.status = 'upheld') AS objection_upheld,
+       COALESCE(pc.tenders, 0) AS community_tenders,
+       COALESCE((SELECT max(po.wins) FROM won w JOIN per_org po ON po.org_id = w.org_id AND po.community = w.community
+                 WHERE w.tender_id = t.id), 0) AS winner_wins
+FROM t LEFT JOIN q ON q.tender_id = t.id LEFT JOIN per_community pc ON pc.community = t.community`
+
+type redFlagRow struct {
+	ID              string `db:"id"`
+	WindowSeconds   *int64 `db:"window_seconds"`
+	Opened          bool   `db:"opened"`
+	Undecided       int    `db:"undecided"`
+	Qualified       int    `db:"qualified"`
+	AwardDiffers    bool   `db:"award_differs"`
+	ObjectionUpheld bool   `db:"objection_upheld"`
+	CommunityTend   int    `db:"community_tenders"`
+	WinnerWins      int    `db:"winner_wins"`
+}
+
+func (r redFlagRow) flags() []string {
+	f := tender.RedFlagFacts{OpenedBids: r.Opened, Undecided: r.Undecided, Qualified: r.Qualified,
+		AwardDiffers: r.AwardDiffers, ObjectionUpheld: r.ObjectionUpheld, CommunityTenders: r.CommunityTend,
+		WinnerCommunityWins: r.WinnerWins}
+	if r.WindowSeconds != nil {
+		w := time.Duration(*r.WindowSeconds) * time.Second
+		f.BidWindow = &w
 	}
-	return flags, nil
+	return tender.RedFlags(f, tender.DefaultConfig().MinBidWindow)
+}
+
+// RedFlags lists the public red flags of a tender.
+func (s *Store) RedFlags(ctx context.Context, t tender.Tender) ([]string, error) {
+	if !t.Public() {
+		return []string{}, nil
+	}
+	var rows []redFlagRow
+	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, t.ID); err != nil || len(rows) == 0 {
+		return []string{}, mapError(err)
+	}
+	return rows[0].flags(), nil
+}
+
+// RedFlagCounts counts public tenders per red flag.
+func (s *Store) RedFlagCounts(ctx context.Context) (map[string]int, error) {
+	var rows []redFlagRow
+	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, nil); err != nil {
+		return nil, err
+	}
+	counts := map[string]int{tender.RedFlagShortBidWindow: 0, tender.RedFlagSingleQualified: 0,
+		tender.RedFlagDominantWinner: 0, tender.RedFlagAwardDiffers: 0, tender.RedFlagObjectionUpheld: 0}
+	for _, r := range rows {
+		for _, f := range r.flags() {
+			counts[f]++
+		}
+	}
+	return counts, nil
 }

@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/tender"
+)
+
+func (a *API) publicOrganizations(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
+	items, err := a.store.PublicOrganizations(ctx(c), storage.PublicOrgFilter{Q: c.Query("q"), Type: c.Query("type"),
+		Community: c.Query("community"), Grade: c.Query("grade"), Cursor: c.Query("cursor"), Limit: l + 1})
+	if err != nil {
+		return err
+	}
+	return c.JSON(paginate(items, l, storage.PublicOrgCursor))
+}
+
+func (a *API) publicOrganization(c *fiber.Ctx) error {
+	p, err := a.store.PublicOrganization(ctx(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+type feedbackRequest struct {
+	Rating  int    `json:"rating"`
+	Comment string `json:"comment"`
+}
+
+// feedbackPerHour is how many ratings one client address may leave per hour.
+const feedbackPerHour = 5
+
+func (a *API) addFeedback(c *fiber.Ctx) error {
+	var req feedbackRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	comment, err := tender.ValidateFeedback(req.Rating, req.Comment)
+	if err != nil {
+		return err
+	}
+	key := "feedback:" + a.clientIP(c)
+	limited, err := a.store.Throttled(ctx(c), key, feedbackPerHour, time.Hour)
+	if err != nil {
+		return err
+	}
+	if limited {
+		c.Set(fiber.HeaderRetryAfter, "3600")
+		return &tender.Error{Code: tender.CodeRateLimited, Key: "feedback.rate_limited", Message: "评价过于频繁，请稍后再试"}
+	}
+	fb, err := a.store.AddFeedback(ctx(c), c.Params("id"), req.Rating, comment)
+	if err != nil {
+		return err
+	}
+	if err := a.store.RecordThrottle(ctx(c), key); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": fb.ID, "status": fb.Status})
+}
+
+func (a *API) tenderFeedback(c *fiber.Ctx) error {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	fb, err := a.store.PublicFeedback(ctx(c), t.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fb)
+}
+
+func (a *API) feedbackQueue(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
+	items, err := a.store.FeedbackQueue(ctx(c), c.Query("status"), l)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
+}
+
+func (a *API) moderateFeedback(approve bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		fb, err := a.store.ModerateFeedback(ctx(c), actorOf(c), c.Params("id"), approve)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fb)
+	}
+}
+
+func (a *API) stats(c *fiber.Ctx) error {
+	st, err := a.store.PublicStats(ctx(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}

@@ -1,0 +1,197 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/linshu/portal/tender"
+)
+
+// creditColumns compute a public credit profile in SQL. Bids count only once
+// their tender has been opened: a sealed bid is never counted.
+const creditColumns = `o.id, o.name, o.type, o.registration, o.community, o.assessment_grade, o.status, o.social_workers,
+	(SELECT count(*) FROM bids b JOIN tenders t ON t.id = b.tender_id
+	  WHERE b.org_id = o.id AND b.status IN ('submitted', 'qualified', 'disqualified')
+	    AND t.status NOT IN ('draft', 'open')) AS bids_count,
+	(SELECT count(*) FROM awards a WHERE a.org_id = o.id AND a.status IN ('active', 'completed')) AS awards_count,
+	(SELECT COALESCE(sum(a.amount_fen), 0) FROM awards a WHERE a.org_id = o.id AND a.status IN ('active', 'completed'))::bigint AS awarded_fen_total,
+	(SELECT round(avg(p.score), 2)::text FROM performance_ratings p JOIN awards a ON a.id = p.award_id
+	  WHERE a.org_id = o.id) AS performance_avg,
+	(SELECT round(avg(f.rating), 2)::text FROM feedback f JOIN awards a ON a.tender_id = f.tender_id
+	  WHERE a.org_id = o.id AND a.status = 'completed' AND f.status <> 'rejected') AS feedback_avg`
+
+type creditRow struct {
+	tender.CreditProfile
+	Perf     sql.NullString `db:"performance_avg"`
+	Feedback sql.NullString `db:"feedback_avg"`
+}
+
+func (r creditRow) profile() tender.CreditProfile {
+	p := r.CreditProfile
+	for _, x := range []struct {
+		src sql.NullString
+		dst **tender.Hundredths
+	}{{r.Perf, &p.PerformanceAvg}, {r.Feedback, &p.FeedbackAvg}} {
+		if x.src.Valid {
+			if h, err := tender.ParseHundredths(x.src.String); err == nil {
+				*x.dst = &h
+			}
+		}
+	}
+	p.Sanctions = []tender.Sanction{}
+	return p
+}
+
+// publicOrg: only organizations the bureau has approved (or since suspended) have a public record.
+const publicOrg = `o.status IN ('approved', 'suspended')`
+
+// PublicOrgFilter selects public credit profiles.
+type PublicOrgFilter struct {
+	Q         string
+	Type      string
+	Community string
+	Grade     string
+	Cursor    string
+	Limit     int
+}
+
+// PublicOrganizations lists credit profiles by name, with keyset pagination.
+func (s *Store) PublicOrganizations(ctx context.Context, f PublicOrgFilter) ([]tender.CreditProfile, error) {
+	afterName, afterID := "", ""
+	if f.Cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)
+		name, id, ok := strings.Cut(string(b), "\x00")
+		if err != nil || !ok {
+			return nil, errBadCursor
+		}
+		afterName, afterID = name, id
+	}
+	var rows []creditRow
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+creditColumns+` FROM organizations o
+		WHERE `+publicOrg+` AND ($1 = '' OR strpos(o.name, $1) > 0) AND ($2 = '' OR o.type = $2)
+		  AND ($3 = '' OR o.community = $3) AND ($4 = '' OR o.assessment_grade = $4)
+		  AND ($5 = '' OR (o.name, o.id) > ($5, $6::uuid))
+		ORDER BY o.name, o.id LIMIT $7`, f.Q, f.Type, f.Community, f.Grade, afterName, nullUUID(afterID), f.Limit)
+	if err != nil {
+		return nil, mapListError(err)
+	}
+	out := make([]tender.CreditProfile, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.profile())
+	}
+	return out, nil
+}
+
+// PublicOrgCursor is the keyset position after p.
+func PublicOrgCursor(p tender.CreditProfile) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(p.Name + "\x00" + p.ID))
+}
+
+// PublicOrganization returns one credit profile with its sanctions.
+func (s *Store) PublicOrganization(ctx context.Context, id string) (tender.CreditProfile, error) {
+	var r creditRow
+	if err := get(ctx, s.db, &r, `SELECT `+creditColumns+` FROM organizations o WHERE o.id = $1 AND `+publicOrg, id); err != nil {
+		return tender.CreditProfile{}, err
+	}
+	p := r.profile()
+	err := s.db.SelectContext(ctx, &p.Sanctions, `SELECT reason, at, lifted_at FROM org_sanctions WHERE org_id = $1 ORDER BY at DESC`, id)
+	return p, mapError(err)
+}
+
+// AddFeedback records a resident's rating of a completed tender.
+func (s *Store) AddFeedback(ctx context.Context, tenderID string, rating int, comment string) (tender.Feedback, error) {
+	var out tender.Feedback
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		t, _, err := shareTender(ctx, tx, tenderID)
+		if err != nil {
+			return err
+		}
+		if !t.Public() {
+			return tender.ErrNotFound
+		}
+		if t.Status != tender.StatusCompleted {
+			return &tender.Error{Code: tender.CodeInvalidState, Key: "feedback.not_completed", Message: "项目服务完成后方可评价"}
+		}
+		status := tender.FeedbackPending
+		if comment == "" {
+			status = tender.FeedbackApproved // nothing to moderate
+		}
+		if err := tx.GetContext(ctx, &out, `INSERT INTO feedback (tender_id, rating, comment, status) VALUES ($1, $2, $3, $4)
+			RETURNING id, tender_id, '' AS tender_code, '' AS tender_title, rating, comment, status, created_at`,
+			tenderID, rating, comment, status); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, tender.Actor{UserID: "public", Role: "public"}, "feedback", "tender", tenderID,
+			map[string]any{"feedback_id": out.ID, "rating": rating})
+	})
+	return out, err
+}
+
+// TenderFeedback is the public view of a tender's feedback.
+type TenderFeedback struct {
+	Average *tender.Hundredths `json:"average"`
+	Count   int                `json:"count"`
+	Items   []tender.Feedback  `json:"items"` // approved comments only
+}
+
+// PublicFeedback returns a tender's rating average (all but rejected) and its approved comments.
+func (s *Store) PublicFeedback(ctx context.Context, tenderID string) (TenderFeedback, error) {
+	out := TenderFeedback{Items: []tender.Feedback{}}
+	var agg struct {
+		Avg   sql.NullString `db:"avg"`
+		Count int            `db:"count"`
+	}
+	if err := s.db.GetContext(ctx, &agg, `SELECT round(avg(rating), 2)::text AS avg, count(*) AS count FROM feedback
+		WHERE tender_id = $1 AND status <> 'rejected'`, tenderID); err != nil {
+		return out, mapError(err)
+	}
+	out.Count = agg.Count
+	if agg.Avg.Valid {
+		if h, err := tender.ParseHundredths(agg.Avg.String); err == nil {
+			out.Average = &h
+		}
+	}
+	err := s.db.SelectContext(ctx, &out.Items, `SELECT id, tender_id, '' AS tender_code, '' AS tender_title, rating, comment,
+		'' AS status, created_at FROM feedback WHERE tender_id = $1 AND status = 'approved' AND comment <> ''
+		ORDER BY created_at DESC LIMIT 100`, tenderID)
+	return out, mapError(err)
+}
+
+// FeedbackQueue lists feedback for moderation, oldest first.
+func (s *Store) FeedbackQueue(ctx context.Context, status string, limit int) ([]tender.Feedback, error) {
+	out := []tender.Feedback{}
+	err := s.db.SelectContext(ctx, &out, `SELECT f.id, f.tender_id, t.code AS tender_code, t.title AS tender_title, f.rating,
+		f.comment, f.status, f.created_at FROM feedback f JOIN tenders t ON t.id = f.tender_id
+		WHERE ($1 = '' OR f.status = $1) ORDER BY f.created_at, f.id LIMIT $2`, status, limit)
+	return out, mapError(err)
+}
+
+// ModerateFeedback approves or rejects a pending comment.
+func (s *Store) ModerateFeedback(ctx context.Context, actor tender.Actor, id string, approve bool) (tender.Feedback, error) {
+	var out tender.Feedback
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		status := tender.FeedbackRejected
+		if approve {
+			status = tender.FeedbackApproved
+		}
+		if err := tx.GetContext(ctx, &out, `UPDATE feedback SET status = $2, moderated_by = $3, moderated_at = clock_timestamp()
+			WHERE id = $1 AND status = 'pending'
+			RETURNING id, tender_id, '' AS tender_code, '' AS tender_title, rating, comment, status, created_at`,
+			id, status, actor.UserID); err != nil {
+			if mapError(err) == tender.ErrNotFound {
+				var exists bool
+				if tx.GetContext(ctx, &exists, `SELECT true FROM feedback WHERE id = $1`, id) == nil {
+					return tender.InvalidState("feedback", "moderated", "审核")
+				}
+			}
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "moderate_feedback", "tender", out.TenderID, map[string]any{
+			"feedback_id": id, "status": status})
+	})
+	return out, err
+}
