@@ -14,7 +14,7 @@ var demoConfig = tender.Config{PublicTenderFen: 100000000}
 
 func demoTender(kind tender.Kind, title, community string, catalogID string, deadline time.Time) tender.Tender {
 	t := tender.Tender{Kind: kind, Title: title, Community: community, CatalogItemID: catalogID,
-		Description: "为" + community + "居民提供" + title + "，服务期一年，按季度考核。投标人须具备相应专业能力和服务经验。",
+		Description:   "为" + community + "居民提供" + title + "，服务期一年，按季度考核。投标人须具备相应专业能力和服务经验。",
 		FundingSource: tender.FundingWelfareLottery, BudgetFen: 30000000, MaxAwards: 1, MinBids: 3,
 		ServiceStart: "2027-01-01", ServiceEnd: "2027-12-31", CommunityPreferencePct: 5,
 		Eligibility: tender.Eligibility{OrgTypes: []tender.OrgType{tender.OrgSocialOrg, tender.OrgSocialWorkAgency},
