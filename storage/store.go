@@ -24,14 +24,23 @@ type Store struct {
 	db *sqlx.DB
 }
 
-// Open connects to PostgreSQL and checks the connection.
+// DefaultMaxConns is each instance's connection pool size; several instances
+// share PostgreSQL's max_connections (100 by default).
+const DefaultMaxConns = 20
+
+// Open connects to PostgreSQL with the default pool size and checks the connection.
 func Open(ctx context.Context, url string) (*Store, error) {
+	return OpenPool(ctx, url, DefaultMaxConns)
+}
+
+// OpenPool connects to PostgreSQL with at most maxConns connections.
+func OpenPool(ctx context.Context, url string, maxConns int) (*Store, error) {
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db.SetMaxOpenConns(40)
-	db.SetMaxIdleConns(20)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns / 2)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

@@ -26,6 +26,7 @@ type config struct {
 	TrustedProxies []netip.Prefix
 	AutoMigrate    bool
 	LogLevel       string
+	DBMaxConns     int
 }
 
 // loadConfig reads and validates the PORTAL_* variables. needServer is false
@@ -61,6 +62,9 @@ func loadConfig(getenv func(string) string, needServer bool) (config, error) {
 	var err error
 	if c.MaxUpload, err = strconv.ParseInt(env("PORTAL_MAX_UPLOAD", strconv.Itoa(50<<20)), 10, 64); err != nil || c.MaxUpload <= 0 {
 		errs = append(errs, errors.New("PORTAL_MAX_UPLOAD must be a positive number of bytes"))
+	}
+	if c.DBMaxConns, err = strconv.Atoi(env("PORTAL_DB_MAX_CONNS", strconv.Itoa(storage.DefaultMaxConns))); err != nil || c.DBMaxConns < 2 {
+		errs = append(errs, errors.New("PORTAL_DB_MAX_CONNS must be a number of connections, at least 2"))
 	}
 	c.Domain = tender.DefaultConfig()
 	durations := []struct {

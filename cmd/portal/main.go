@@ -132,7 +132,7 @@ func serve(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	log := newLogger(cfg.LogLevel)
-	store, err := storage.Open(ctx, cfg.DatabaseURL)
+	store, err := storage.OpenPool(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
 	if err != nil {
 		return err
 	}
