@@ -26,6 +26,9 @@ func (a *API) routes(app *fiber.App) {
 	app.Get("/healthz", a.healthz)
 	app.Get("/readyz", a.readyz)
 	app.Get("/metrics", a.metricsHandler())
+	app.Get("/api/openapi.json", a.openAPI)
+	app.Get("/api/docs", a.apiDocs)
+	app.Get("/api/docs.js", a.apiDocsScript)
 
 	v1 := app.Group("/api/v1", a.authenticate, a.idempotent)
 
@@ -106,6 +109,8 @@ func (a *API) routes(app *fiber.App) {
 	v1.Post("/feedback/:id/approve", allow(admin), a.moderateFeedback(true))
 	v1.Post("/feedback/:id/reject", allow(admin), a.moderateFeedback(false))
 	v1.Get("/stats", anyone, a.stats)
+
+	v1.Get("/ocds/releases", anyone, a.ocdsReleases)
 
 	v1.Get("/audit", allow(admin, auditor), a.listAudit)
 	v1.Get("/audit/verify", allow(admin, auditor), a.verifyAudit)

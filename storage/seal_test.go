@@ -31,7 +31,7 @@ func TestSealRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if bytes.Contains(ct, plain[:min(size, 64)]) {
+		if size >= 16 && bytes.Contains(ct, plain[:min(size, 64)]) { // a byte or two may turn up in random ciphertext by chance
 			t.Fatalf("size %d: ciphertext contains plaintext", size)
 		}
 		or, err := s.Open(bytes.NewReader(ct), wrapped)

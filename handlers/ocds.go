@@ -1,0 +1,426 @@
+package handlers
+
+import (
+	"net/netip"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/tender"
+)
+
+// The OCDS 1.1 feed (GET /api/v1/ocds/releases) publishes one release per
+// public change of a tender, read from the tenders' audit streams:
+//
+//	audit action            tag                  tender.status
+//	publish                 tender               active
+//	add/remove_document     tenderAmendment      active
+//	cancel (once published) tenderCancellation   cancelled
+//	open                    tenderUpdate         active, or unsuccessful when the opening failed (流标)
+//	fail                    tenderUpdate         unsuccessful (too few qualified bids)
+//	award                   award                complete; awards[] active
+//	resolve_objection       awardUpdate          active again; the revoked awards[] cancelled
+//	  (upheld only)
+//	complete                contract             complete; awards[] active, contracts[] active
+//
+// Contracts are "active": when publicity ends the award is final and the
+// service agreement is in force for the service period; "terminated" would
+// claim the service has ended, which the portal does not record.
+//
+// Nothing sealed is ever published: bidders (tenderers, numberOfTenderers)
+// come only from the opening record, and only into releases dated at or after
+// the opening; bid prices and bid ids are never part of a release. Static
+// fields (title, description, budget, periods) show the tender as it is now:
+// after publishing they can no longer change.
+
+const (
+	ocdsVersion      = "1.1"
+	ocdsPublisher    = "临沭县民政局"
+	ocdsBuyerID      = "LSMZ"
+	ocdsUSCCScheme   = "CN-USCC"
+	ocdsMaxReleases  = 500
+	ocdsReleasesPath = "/api/v1/ocds/releases"
+)
+
+// ocdsAmount renders an amount in fen as a JSON number of yuan with two decimals.
+type ocdsAmount int64
+
+func (a ocdsAmount) MarshalJSON() ([]byte, error) { return []byte(yuan(int64(a))), nil }
+
+type ocdsPackage struct {
+	URI           string          `json:"uri"`
+	Version       string          `json:"version"`
+	PublishedDate time.Time       `json:"publishedDate"`
+	Publisher     ocdsPublisherID `json:"publisher"`
+	Releases      []ocdsRelease   `json:"releases"`
+	Links         *ocdsLinks      `json:"links,omitempty"`
+}
+
+type ocdsPublisherID struct {
+	Name string `json:"name"`
+}
+
+type ocdsLinks struct {
+	Next string `json:"next"`
+}
+
+type ocdsRelease struct {
+	OCID           string         `json:"ocid"`
+	ID             string         `json:"id"`
+	Date           time.Time      `json:"date"`
+	Tag            []string       `json:"tag"`
+	InitiationType string         `json:"initiationType"`
+	Language       string         `json:"language"`
+	Parties        []ocdsParty    `json:"parties"`
+	Buyer          ocdsOrgRef     `json:"buyer"`
+	Tender         ocdsTender     `json:"tender"`
+	Awards         []ocdsAward    `json:"awards,omitempty"`
+	Contracts      []ocdsContract `json:"contracts,omitempty"`
+}
+
+type ocdsOrgRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type ocdsIdentifier struct {
+	Scheme    string `json:"scheme"`
+	ID        string `json:"id"`
+	LegalName string `json:"legalName"`
+}
+
+type ocdsParty struct {
+	ID         string          `json:"id"`
+	Name       string          `json:"name"`
+	Identifier *ocdsIdentifier `json:"identifier,omitempty"`
+	Roles      []string        `json:"roles"`
+}
+
+type ocdsValue struct {
+	Amount   ocdsAmount `json:"amount"`
+	Currency string     `json:"currency"`
+}
+
+func cny(fen int64) *ocdsValue { return &ocdsValue{Amount: ocdsAmount(fen), Currency: "CNY"} }
+
+type ocdsPeriod struct {
+	StartDate *time.Time `json:"startDate,omitempty"`
+	EndDate   *time.Time `json:"endDate,omitempty"`
+}
+
+type ocdsDocument struct {
+	ID            string     `json:"id"`
+	DocumentType  string     `json:"documentType"`
+	Title         string     `json:"title"`
+	Description   string     `json:"description,omitempty"`
+	URL           string     `json:"url,omitempty"`
+	DatePublished *time.Time `json:"datePublished,omitempty"`
+	Format        string     `json:"format,omitempty"`
+	Language      string     `json:"language,omitempty"`
+}
+
+type ocdsTender struct {
+	ID                       string         `json:"id"`
+	Title                    string         `json:"title"`
+	Description              string         `json:"description"`
+	Status                   string         `json:"status"`
+	ProcuringEntity          ocdsOrgRef     `json:"procuringEntity"`
+	Value                    *ocdsValue     `json:"value"`
+	ProcurementMethod        string         `json:"procurementMethod"`
+	ProcurementMethodDetails string         `json:"procurementMethodDetails"`
+	MainProcurementCategory  string         `json:"mainProcurementCategory"`
+	AwardCriteria            string         `json:"awardCriteria,omitempty"`
+	AwardCriteriaDetails     string         `json:"awardCriteriaDetails,omitempty"`
+	EligibilityCriteria      string         `json:"eligibilityCriteria,omitempty"`
+	TenderPeriod             *ocdsPeriod    `json:"tenderPeriod,omitempty"`
+	EnquiryPeriod            *ocdsPeriod    `json:"enquiryPeriod,omitempty"`
+	AwardPeriod              *ocdsPeriod    `json:"awardPeriod,omitempty"`
+	ContractPeriod           *ocdsPeriod    `json:"contractPeriod,omitempty"`
+	NumberOfTenderers        *int           `json:"numberOfTenderers,omitempty"`
+	Tenderers                []ocdsOrgRef   `json:"tenderers,omitempty"`
+	Documents                []ocdsDocument `json:"documents,omitempty"`
+}
+
+type ocdsAward struct {
+	ID        string       `json:"id"`
+	Title     string       `json:"title"`
+	Status    string       `json:"status"`
+	Date      time.Time    `json:"date"`
+	Value     *ocdsValue   `json:"value"`
+	Suppliers []ocdsOrgRef `json:"suppliers"`
+}
+
+type ocdsContract struct {
+	ID      string      `json:"id"`
+	AwardID string      `json:"awardID"`
+	Title   string      `json:"title"`
+	Status  string      `json:"status"`
+	Period  *ocdsPeriod `json:"period,omitempty"`
+	Value   *ocdsValue  `json:"value"`
+}
+
+// ocdsStage is what a public change means in OCDS: the release tags and the tender's status.
+func ocdsStage(e storage.OCDSEvent) (tags []string, status string) {
+	switch e.Action {
+	case "publish":
+		return []string{"tender"}, "active"
+	case "add_document", "remove_document":
+		return []string{"tenderAmendment"}, "active"
+	case "cancel":
+		return []string{"tenderCancellation"}, "cancelled"
+	case "open":
+		if e.Outcome == string(tender.StatusFailed) {
+			return []string{"tenderUpdate"}, "unsuccessful"
+		}
+		return []string{"tenderUpdate"}, "active"
+	case "fail":
+		return []string{"tenderUpdate"}, "unsuccessful"
+	case "award":
+		return []string{"award"}, "complete"
+	case "resolve_objection": // only upheld ones are selected
+		return []string{"awardUpdate"}, "active"
+	case "complete":
+		return []string{"contract"}, "complete"
+	}
+	return []string{"tenderUpdate"}, "active"
+}
+
+// ocdsReleases serves the OCDS release package: ?since= (RFC 3339, exclusive),
+// ?limit= (1–500, default 500) and ?cursor= from links.next. Release ids are
+// stable, so a harvester polling with since= should overlap its window by a
+// little (a transaction stamps its entry before it commits) and drop repeats.
+func (a *API) ocdsReleases(c *fiber.Ctx) error {
+	f := storage.OCDSFilter{Limit: ocdsMaxReleases, Cursor: c.Query("cursor")}
+	if s := c.Query("since"); s != "" {
+		// A "+" in an unencoded query arrives as a space.
+		since, err := time.Parse(time.RFC3339Nano, strings.ReplaceAll(s, " ", "+"))
+		if err != nil {
+			return &tender.Error{Code: tender.CodeValidationFailed, Key: "ocds.since", Message: "since 应为 RFC 3339 时间",
+				Fields: []tender.FieldError{{Field: "since", Message: "应为 RFC 3339 时间，例如 2026-12-01T10:00:00+08:00"}}}
+		}
+		f.Since = &since
+	}
+	if c.Query("limit") != "" {
+		l := c.QueryInt("limit", 0)
+		if l < 1 || l > ocdsMaxReleases {
+			return &tender.Error{Code: tender.CodeValidationFailed, Key: "validation_failed", Message: "limit 应在 1 到 500 之间",
+				Fields: []tender.FieldError{{Field: "limit", Message: "1..500"}}}
+		}
+		f.Limit = l
+	}
+	page, err := a.store.OCDSEvents(ctx(c), f)
+	if err != nil {
+		return err
+	}
+	base := a.baseURL(c)
+	pkg := ocdsPackage{URI: base + c.OriginalURL(), Version: ocdsVersion, PublishedDate: page.Now,
+		Publisher: ocdsPublisherID{Name: ocdsPublisher}, Releases: make([]ocdsRelease, 0, len(page.Events))}
+	for _, e := range page.Events {
+		t, ok := page.Tenders[e.TenderID]
+		if !ok {
+			continue
+		}
+		pkg.Releases = append(pkg.Releases, a.ocdsRelease(base, e, t, page))
+	}
+	if n := len(pkg.Releases); n > 0 {
+		// Generated on demand: the date of the last change it contains.
+		pkg.PublishedDate = pkg.Releases[n-1].Date
+	}
+	if page.More {
+		q := url.Values{"cursor": {page.NextCursor()}}
+		if s := c.Query("since"); s != "" {
+			q.Set("since", f.Since.Format(time.RFC3339Nano))
+		}
+		if c.Query("limit") != "" {
+			q.Set("limit", strconv.Itoa(f.Limit))
+		}
+		pkg.Links = &ocdsLinks{Next: base + ocdsReleasesPath + "?" + q.Encode()}
+	}
+	return c.JSON(pkg)
+}
+
+// ocdsRelease renders one public change e of tender t.
+func (a *API) ocdsRelease(base string, e storage.OCDSEvent, t tender.Tender, page storage.OCDSPage) ocdsRelease {
+	ocid := a.opts.OCIDPrefix + t.Code
+	tags, status := ocdsStage(e)
+	buyer := ocdsOrgRef{ID: ocdsBuyerID, Name: ocdsPublisher}
+	r := ocdsRelease{OCID: ocid, ID: ocid + "-" + strconv.FormatInt(e.Seq, 10), Date: e.At, Tag: tags,
+		InitiationType: "tender", Language: "zh", Buyer: buyer,
+		Parties: []ocdsParty{{ID: ocdsBuyerID, Name: ocdsPublisher, Roles: []string{"buyer", "procuringEntity"}}}}
+	parties := map[string]int{} // organization id → index in r.Parties
+	party := func(orgID, name string, role string) ocdsOrgRef {
+		i, ok := parties[orgID]
+		if !ok {
+			p := ocdsParty{ID: "lsmz-org-" + orgID, Name: name, Roles: []string{}}
+			if uscc := page.USCC[orgID]; uscc != "" {
+				p.ID = ocdsUSCCScheme + "-" + uscc
+				p.Identifier = &ocdsIdentifier{Scheme: ocdsUSCCScheme, ID: uscc, LegalName: name}
+			}
+			i = len(r.Parties)
+			parties[orgID] = i
+			r.Parties = append(r.Parties, p)
+		}
+		p := &r.Parties[i]
+		if !slices.Contains(p.Roles, role) {
+			p.Roles = append(p.Roles, role)
+		}
+		return ocdsOrgRef{ID: p.ID, Name: p.Name}
+	}
+
+	td := ocdsTender{ID: t.ID, Title: t.Title, Description: t.Description, Status: status, ProcuringEntity: buyer,
+		Value: cny(t.BudgetFen), ProcurementMethod: "open", ProcurementMethodDetails: "公开招标（政府购买服务）",
+		MainProcurementCategory: "services", EligibilityCriteria: eligibilityText(t.Eligibility)}
+	if t.Kind == tender.KindVenture {
+		td.ProcurementMethodDetails = "公益创投"
+	}
+	td.AwardCriteria, td.AwardCriteriaDetails = awardCriteria(t.Evaluation)
+	if t.PublishedAt != nil {
+		td.TenderPeriod = &ocdsPeriod{StartDate: t.PublishedAt, EndDate: ptr(t.BidDeadline)}
+		td.EnquiryPeriod = &ocdsPeriod{StartDate: t.PublishedAt, EndDate: ptr(t.EnquiryDeadline)}
+	}
+	td.ContractPeriod = servicePeriod(t)
+	for _, d := range page.Documents[t.ID] {
+		if d.CreatedAt.After(e.At) {
+			continue // not yet published at the time of this change
+		}
+		td.Documents = append(td.Documents, ocdsDocument{ID: d.ID, DocumentType: "biddingDocuments", Title: d.Filename,
+			Description: "SHA-256: " + d.SHA256, URL: base + "/api/v1/documents/" + d.ID + "/content",
+			DatePublished: ptr(d.CreatedAt), Format: d.ContentType})
+	}
+	if e.Action == "cancel" {
+		td.Documents = append(td.Documents, ocdsDocument{ID: "cancellation-" + strconv.FormatInt(e.Seq, 10),
+			DocumentType: "cancellationDetails", Title: "取消公告", Description: e.Reason, DatePublished: ptr(e.At),
+			Language: "zh"})
+	}
+
+	// The opening record is public from the opening on, never before.
+	if op, ok := page.Openings[t.ID]; ok && !e.At.Before(op.OpenedAt) {
+		n := len(op.Bids)
+		td.NumberOfTenderers = &n
+		for _, b := range op.Bids {
+			td.Tenderers = append(td.Tenderers, party(b.OrgID, b.OrgName, "tenderer"))
+		}
+		td.AwardPeriod = &ocdsPeriod{StartDate: ptr(op.OpenedAt)}
+	}
+
+	// The award decision this change refers to: the latest one at or before it.
+	var decision []storage.OCDSAward
+	for _, aw := range page.Awards[t.ID] {
+		if aw.AwardedAt.After(e.At) {
+			continue
+		}
+		if len(decision) > 0 && aw.AwardedAt.After(decision[0].AwardedAt) {
+			decision = decision[:0]
+		}
+		decision = append(decision, aw)
+	}
+	awardStatus := ""
+	switch e.Action {
+	case "award", "complete":
+		awardStatus = "active"
+	case "resolve_objection":
+		awardStatus = "cancelled"
+	}
+	if awardStatus != "" && len(decision) > 0 {
+		if td.AwardPeriod != nil && e.Action != "resolve_objection" {
+			td.AwardPeriod.EndDate = ptr(decision[0].AwardedAt)
+		}
+		for _, aw := range decision {
+			supplier := party(aw.OrgID, aw.OrgName, "supplier")
+			r.Awards = append(r.Awards, ocdsAward{ID: aw.ID, Title: t.Title, Status: awardStatus, Date: aw.AwardedAt,
+				Value: cny(aw.AmountFen), Suppliers: []ocdsOrgRef{supplier}})
+			if e.Action == "complete" {
+				r.Contracts = append(r.Contracts, ocdsContract{ID: aw.ID + "-contract", AwardID: aw.ID, Title: t.Title,
+					Status: "active", Period: servicePeriod(t), Value: cny(aw.AmountFen)})
+			}
+		}
+	}
+	r.Tender = td
+	return r
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// servicePeriod is the service period (dates) as a period of the bureau's days.
+func servicePeriod(t tender.Tender) *ocdsPeriod {
+	var p ocdsPeriod
+	if d, err := time.ParseInLocation(time.DateOnly, t.ServiceStart, shanghai); err == nil {
+		p.StartDate = &d
+	}
+	if d, err := time.ParseInLocation(time.DateOnly, t.ServiceEnd, shanghai); err == nil {
+		end := d.Add(24*time.Hour - time.Second)
+		p.EndDate = &end
+	}
+	if p.StartDate == nil && p.EndDate == nil {
+		return nil
+	}
+	return &p
+}
+
+var orgTypeLabel = map[tender.OrgType]string{"social_org": "社会组织", "social_work_agency": "社会工作服务机构",
+	"volunteer_org": "志愿服务组织"}
+
+// eligibilityText states the tender's eligibility rules in words.
+func eligibilityText(e tender.Eligibility) string {
+	var parts []string
+	if len(e.OrgTypes) > 0 {
+		var names []string
+		for _, t := range e.OrgTypes {
+			if l, ok := orgTypeLabel[t]; ok {
+				names = append(names, l)
+			} else {
+				names = append(names, string(t))
+			}
+		}
+		parts = append(parts, "机构类型："+strings.Join(names, "、"))
+	}
+	if e.RegisteredOnly {
+		parts = append(parts, "须为依法登记的机构")
+	}
+	if e.MinSocialWorkers > 0 {
+		parts = append(parts, "持证社会工作者不少于 "+strconv.Itoa(e.MinSocialWorkers)+" 名")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "须为本平台审核通过的机构；" + strings.Join(parts, "；")
+}
+
+// awardCriteria maps the evaluation method to the awardCriteria codelist and lists the criteria.
+func awardCriteria(ev tender.EvaluationConfig) (string, string) {
+	code := "ratedCriteria" // 综合评分法
+	if ev.Method == tender.MethodLowestPrice {
+		code = "priceOnly" // 最低评标价法
+	}
+	var parts []string
+	for _, c := range ev.Criteria {
+		parts = append(parts, c.Name+" "+strconv.FormatInt(c.MaxScore, 10)+" 分")
+	}
+	return code, strings.Join(parts, "；")
+}
+
+// baseURL is the scheme and host the caller used. Forwarding headers count
+// only from trusted proxies, so a client cannot plant its own host in the links.
+func (a *API) baseURL(c *fiber.Ctx) string {
+	scheme, host := "http", string(c.Request().Host())
+	if c.Context().IsTLS() {
+		scheme = "https"
+	}
+	if peer, ok := netip.AddrFromSlice(c.Context().RemoteIP()); ok && a.trusted(peer.Unmap()) {
+		if p := c.Get(fiber.HeaderXForwardedProto); p == "http" || p == "https" {
+			scheme = p
+		}
+		if h := c.Get(fiber.HeaderXForwardedHost); h != "" {
+			host = strings.TrimSpace(strings.Split(h, ",")[0])
+		}
+	}
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}

@@ -1,0 +1,820 @@
+package handlers
+
+import (
+	_ "embed"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/linshu/portal/tender"
+)
+
+// The OpenAPI 3.1 document (GET /api/openapi.json) is generated from apiRoutes,
+// one line per route, and apiSchemas, the bodies they exchange. A route added
+// to routes.go needs its line here: TestOpenAPICoversEveryRoute fails otherwise.
+
+// access is who may call a documented route, mirroring its guard in routes.go.
+type access struct {
+	ops   bool          // outside /api/v1: no authentication at all
+	login bool          // a valid access token is required
+	roles []tender.Role // with login: only these roles (none: any user)
+}
+
+var (
+	opsRoute    = access{ops: true}
+	publicRoute = access{} // anyone; a token, when sent, may show more (e.g. drafts to the bureau)
+	anyUser     = access{login: true}
+)
+
+func only(roles ...tender.Role) access { return access{login: true, roles: roles} }
+
+// Results that are not a JSON component schema.
+const (
+	noContent = "-"           // 204
+	fileBody  = "multipart"   // multipart/form-data with a field "file"
+	binary    = "binary"      // the document's own bytes
+	xlsx      = "xlsx"        // a spreadsheet
+	htmlPage  = "html"        // text/html
+	script    = "javascript"  // text/javascript
+	plainText = "text"        // text/plain (Prometheus)
+	ocdsJSON  = "OCDSPackage" // application/json, the OCDS release package
+)
+
+// apiRoute documents one route: method, path ({param} syntax), tag, summary
+// ("中文 · English"), guard, request body schema, success status and result schema.
+type apiRoute struct {
+	method, path, tag, summary string
+	who                        access
+	body                       string
+	status                     int
+	result                     string
+	query                      []string // parameters from components.parameters
+}
+
+const (
+	apiV1 = "/api/v1"
+	// roles, for brevity in the table
+	rAdmin     = tender.RoleAdmin
+	rOrg       = tender.RoleOrg
+	rEvaluator = tender.RoleEvaluator
+	rAuditor   = tender.RoleAuditor
+)
+
+var apiRoutes = []apiRoute{
+	{"GET", "/healthz", "ops", "存活检查 · Liveness", opsRoute, "", 200, "Health", nil},
+	{"GET", "/readyz", "ops", "就绪检查（PostgreSQL、对象存储） · Readiness (PostgreSQL, object store)", opsRoute, "", 200, "Ready", nil},
+	{"GET", "/metrics", "ops", "Prometheus 指标 · Prometheus metrics", opsRoute, "", 200, plainText, nil},
+	{"GET", "/api/openapi.json", "ops", "本接口文档（OpenAPI 3.1） · This document (OpenAPI 3.1)", opsRoute, "", 200, "OpenAPI", nil},
+	{"GET", "/api/docs", "ops", "接口文档浏览页 · Browsable API documentation", opsRoute, "", 200, htmlPage, nil},
+	{"GET", "/api/docs.js", "ops", "接口文档浏览页脚本 · Script of the documentation page", opsRoute, "", 200, script, nil},
+
+	{"POST", apiV1 + "/auth/login", "auth", "登录 · Log in", publicRoute, "LoginRequest", 200, "TokenResponse", nil},
+	{"POST", apiV1 + "/auth/refresh", "auth", "刷新令牌（旧刷新令牌作废） · Rotate the refresh token", publicRoute, "RefreshRequest", 200, "TokenResponse", nil},
+	{"POST", apiV1 + "/auth/logout", "auth", "注销刷新令牌 · Revoke a refresh token", publicRoute, "RefreshRequest", 204, noContent, nil},
+	{"GET", apiV1 + "/me", "auth", "当前用户 · The current user", anyUser, "", 200, "User", nil},
+
+	{"POST", apiV1 + "/users", "users", "创建工作人员账号 · Create a staff account", only(rAdmin), "CreateUserRequest", 201, "User", nil},
+	{"GET", apiV1 + "/users", "users", "用户列表 · List users", only(rAdmin), "", 200, "UserPage", []string{"limit", "cursor"}},
+	{"PATCH", apiV1 + "/users/{id}", "users", "修改用户 · Update a user", only(rAdmin), "PatchUserRequest", 200, "User", nil},
+
+	{"POST", apiV1 + "/organizations/register", "organizations", "社会组织注册 · Register an organization", publicRoute, "RegisterRequest", 201, "Registered", nil},
+	{"GET", apiV1 + "/organizations", "organizations", "社会组织列表 · List organizations", only(rAdmin, rAuditor), "", 200, "OrganizationPage",
+		[]string{"org_status", "org_type", "community", "q", "limit", "cursor"}},
+	{"GET", apiV1 + "/organizations/{id}", "organizations", "社会组织详情（本机构或工作人员） · An organization (own or staff)", only(rAdmin, rAuditor, rOrg), "", 200, "Organization", nil},
+	{"PATCH", apiV1 + "/organizations/{id}", "organizations", "修改社会组织信息 · Update an organization", only(rAdmin, rOrg), "PatchOrganizationRequest", 200, "Organization", nil},
+	{"POST", apiV1 + "/organizations/{id}/approve", "organizations", "审核通过 · Approve", only(rAdmin), "ReasonRequest", 200, "Organization", nil},
+	{"POST", apiV1 + "/organizations/{id}/reject", "organizations", "审核不通过 · Reject", only(rAdmin), "ReasonRequest", 200, "Organization", nil},
+	{"POST", apiV1 + "/organizations/{id}/suspend", "organizations", "列入失信、暂停 · Suspend (失信)", only(rAdmin), "ReasonRequest", 200, "Organization", nil},
+	{"POST", apiV1 + "/organizations/{id}/reinstate", "organizations", "恢复 · Reinstate", only(rAdmin), "ReasonRequest", 200, "Organization", nil},
+
+	{"GET", apiV1 + "/catalog", "catalog", "购买服务目录 · The service catalog", publicRoute, "", 200, "CatalogList", []string{"all"}},
+	{"POST", apiV1 + "/catalog", "catalog", "新增目录项 · Add a catalog item", only(rAdmin), "CatalogItemRequest", 201, "CatalogItem", nil},
+	{"PATCH", apiV1 + "/catalog/{id}", "catalog", "修改目录项 · Update a catalog item", only(rAdmin), "CatalogItemRequest", 200, "CatalogItem", nil},
+
+	{"POST", apiV1 + "/tenders", "tenders", "创建项目草稿 · Create a draft tender", only(rAdmin), "TenderRequest", 201, "Tender", nil},
+	{"GET", apiV1 + "/tenders", "tenders", "项目列表（公众不见草稿） · List tenders (drafts: staff only)", publicRoute, "", 200, "TenderPage",
+		[]string{"tender_status", "kind", "catalog_item_id", "community", "q", "limit", "cursor"}},
+	{"GET", apiV1 + "/tenders/{id}", "tenders", "项目详情（含风险提示） · A tender with its red flags", publicRoute, "", 200, "Tender", nil},
+	{"PATCH", apiV1 + "/tenders/{id}", "tenders", "修改草稿 · Edit a draft", only(rAdmin), "TenderPatchRequest", 200, "Tender", nil},
+	{"POST", apiV1 + "/tenders/{id}/publish", "tenders", "发布项目 · Publish", only(rAdmin), "", 200, "Tender", nil},
+	{"POST", apiV1 + "/tenders/{id}/cancel", "tenders", "取消项目 · Cancel", only(rAdmin), "ReasonRequest", 200, "Tender", nil},
+	{"POST", apiV1 + "/tenders/{id}/documents", "documents", "上传招标文件 · Upload a tender document", only(rAdmin), fileBody, 201, "Document", nil},
+	{"GET", apiV1 + "/tenders/{id}/documents", "documents", "招标文件列表 · Tender documents", publicRoute, "", 200, "DocumentList", nil},
+	{"GET", apiV1 + "/documents/{id}", "documents", "文件信息（同所属对象的权限） · Document metadata (as its owner)", publicRoute, "", 200, "Document", nil},
+	{"GET", apiV1 + "/documents/{id}/content", "documents", "下载文件（支持 Range） · Download (Range supported)", publicRoute, "", 200, binary, nil},
+	{"DELETE", apiV1 + "/documents/{id}", "documents", "删除文件 · Delete a document", only(rAdmin, rOrg), "", 204, noContent, nil},
+	{"POST", apiV1 + "/tenders/{id}/questions", "questions", "提问（答疑截止前） · Ask (before the enquiry deadline)", only(rOrg), "TextRequest", 201, "Question", nil},
+	{"GET", apiV1 + "/tenders/{id}/questions", "questions", "答疑列表（不显示提问人） · Questions (askers never shown)", publicRoute, "", 200, "QuestionList", nil},
+	{"POST", apiV1 + "/questions/{id}/answer", "questions", "答复 · Answer", only(rAdmin), "TextRequest", 200, "Question", nil},
+
+	{"POST", apiV1 + "/tenders/{id}/bids", "bids", "创建投标 · Create a bid", only(rOrg), "BidRequest", 201, "Bid", nil},
+	{"GET", apiV1 + "/tenders/{id}/bids", "bids", "投标列表（开标前仅本机构） · Bids (sealed until opening)", anyUser, "", 200, "BidList", nil},
+	{"GET", apiV1 + "/me/bids", "bids", "本机构的投标 · My organization's bids", only(rOrg), "", 200, "BidList", nil},
+	{"GET", apiV1 + "/bids/{id}", "bids", "投标详情 · A bid", anyUser, "", 200, "Bid", nil},
+	{"PATCH", apiV1 + "/bids/{id}", "bids", "修改投标 · Edit a bid", only(rOrg), "BidRequest", 200, "Bid", nil},
+	{"POST", apiV1 + "/bids/{id}/documents", "bids", "上传投标文件（加密保存） · Upload a bid document (sealed)", only(rOrg), fileBody, 201, "Document", nil},
+	{"GET", apiV1 + "/bids/{id}/documents", "bids", "投标文件列表 · Bid documents", anyUser, "", 200, "DocumentList", nil},
+	{"POST", apiV1 + "/bids/{id}/submit", "bids", "递交投标，返回签名回执 · Submit; returns a signed receipt", only(rOrg), "", 200, "SubmitResult", nil},
+	{"POST", apiV1 + "/bids/{id}/withdraw", "bids", "撤回投标 · Withdraw", only(rOrg), "", 200, "Bid", nil},
+	{"POST", apiV1 + "/bids/{id}/qualify", "bids", "资格审查 · Qualification decision", only(rAdmin), "QualifyRequest", 200, "QualifyResult", nil},
+	{"GET", apiV1 + "/tenders/{id}/opening", "bids", "开标记录（开标后公开） · Opening record (public after opening)", publicRoute, "", 200, "Opening", nil},
+	{"GET", apiV1 + "/keys/receipts", "bids", "回执验签公钥 · Receipt verification key", publicRoute, "", 200, "ReceiptKey", nil},
+
+	{"POST", apiV1 + "/tenders/{id}/panel", "evaluation", "随机抽取评审专家 · Draw the panel", only(rAdmin), "PanelRequest", 201, "Panel", nil},
+	{"GET", apiV1 + "/tenders/{id}/panel", "evaluation", "评审委员会（成交后公开） · The panel (public after award)", publicRoute, "", 200, "Panel", nil},
+	{"GET", apiV1 + "/me/panels", "evaluation", "我参加的评审 · My panels", only(rEvaluator), "", 200, "MyPanelList", nil},
+	{"POST", apiV1 + "/tenders/{id}/declaration", "evaluation", "回避声明 · Conflict declaration", only(rEvaluator), "DeclarationRequest", 200, "Panel", nil},
+	{"PUT", apiV1 + "/tenders/{id}/bids/{bid_id}/scores", "evaluation", "评分 · Score a bid", only(rEvaluator), "ScoresRequest", 200, "ScoreList", nil},
+	{"GET", apiV1 + "/tenders/{id}/scores", "evaluation", "评分明细 · Scores", only(rAdmin, rAuditor, rEvaluator), "", 200, "ScoreList", nil},
+	{"POST", apiV1 + "/tenders/{id}/scores/submit", "evaluation", "提交评分表 · Submit my score sheet", only(rEvaluator), "", 200, "Panel", nil},
+	{"GET", apiV1 + "/tenders/{id}/evaluation", "evaluation", "评审结果（成交后公开） · Results (public after award)", publicRoute, "", 200, "Evaluation", nil},
+	{"GET", apiV1 + "/tenders/{id}/evaluation.xlsx", "evaluation", "评分汇总表 · Score summary spreadsheet", publicRoute, "", 200, xlsx, nil},
+	{"GET", apiV1 + "/tenders/{id}/recommendation", "awards", "推荐成交 · Recommendation", only(rAdmin), "", 200, "Recommendation", nil},
+	{"POST", apiV1 + "/tenders/{id}/award", "awards", "确定成交并公示 · Award and start publicity", only(rAdmin), "AwardRequest", 201, "AwardList", nil},
+	{"GET", apiV1 + "/tenders/{id}/awards", "awards", "成交公告 · Award notice", publicRoute, "", 200, "AwardList", nil},
+	{"POST", apiV1 + "/tenders/{id}/objections", "awards", "质疑（公示期内） · Object (during publicity)", only(rOrg), "TextRequest", 201, "Objection", nil},
+	{"GET", apiV1 + "/tenders/{id}/objections", "awards", "质疑列表 · Objections", only(rAdmin, rAuditor, rOrg), "", 200, "ObjectionList", nil},
+	{"POST", apiV1 + "/objections/{id}/resolve", "awards", "答复质疑 · Resolve an objection", only(rAdmin), "ResolveRequest", 200, "Objection", nil},
+	{"POST", apiV1 + "/awards/{id}/performance", "awards", "履约评价 · Rate performance", only(rAdmin), "PerformanceRequest", 201, "Performance", nil},
+	{"GET", apiV1 + "/calendar/{year}", "calendar", "工作日历 · Working-day calendar", publicRoute, "", 200, "Calendar", nil},
+	{"PUT", apiV1 + "/calendar/{year}", "calendar", "设置节假日与调休 · Set holidays and make-up days", only(rAdmin), "CalendarRequest", 200, "Calendar", nil},
+
+	{"GET", apiV1 + "/public/organizations", "transparency", "社会组织信用公示 · Organizations' credit profiles", publicRoute, "", 200, "CreditProfilePage",
+		[]string{"q", "org_type", "community", "grade", "limit", "cursor"}},
+	{"GET", apiV1 + "/public/organizations/{id}", "transparency", "信用档案 · A credit profile", publicRoute, "", 200, "CreditProfile", nil},
+	{"POST", apiV1 + "/public/tenders/{id}/feedback", "transparency", "居民评价（已办结项目） · Residents' feedback (completed tenders)", publicRoute, "FeedbackRequest", 201, "FeedbackReceipt", nil},
+	{"GET", apiV1 + "/public/tenders/{id}/feedback", "transparency", "评分与已审核的评价 · Rating and approved comments", publicRoute, "", 200, "TenderFeedback", nil},
+	{"GET", apiV1 + "/feedback", "transparency", "评价审核队列 · Feedback moderation queue", only(rAdmin), "", 200, "FeedbackList",
+		[]string{"feedback_status", "limit"}},
+	{"POST", apiV1 + "/feedback/{id}/approve", "transparency", "通过评价 · Approve feedback", only(rAdmin), "", 200, "Feedback", nil},
+	{"POST", apiV1 + "/feedback/{id}/reject", "transparency", "驳回评价 · Reject feedback", only(rAdmin), "", 200, "Feedback", nil},
+	{"GET", apiV1 + "/stats", "transparency", "统计 · Statistics", publicRoute, "", 200, "Stats", nil},
+	{"GET", apiV1 + "/ocds/releases", "transparency", "OCDS 1.1 发布包 · OCDS 1.1 release package", publicRoute, "", 200, ocdsJSON,
+		[]string{"since", "ocds_limit", "ocds_cursor"}},
+
+	{"GET", apiV1 + "/audit", "audit", "审计日志 · Audit log", only(rAdmin, rAuditor), "", 200, "AuditPage",
+		[]string{"stream", "entity", "entity_id", "limit", "audit_cursor"}},
+	{"GET", apiV1 + "/audit/verify", "audit", "校验哈希链 · Verify the hash chains", only(rAdmin, rAuditor), "", 200, "AuditReport", nil},
+}
+
+var apiTags = []struct{ name, zh, en string }{
+	{"auth", "认证", "Sign-in and tokens"},
+	{"users", "用户", "Staff accounts"},
+	{"organizations", "社会组织", "Organizations"},
+	{"catalog", "服务目录", "Catalog of purchasable services"},
+	{"tenders", "项目", "Tenders and venture calls"},
+	{"documents", "文件", "Documents"},
+	{"questions", "答疑", "Clarification questions"},
+	{"bids", "投标与开标", "Sealed bids and the opening"},
+	{"evaluation", "评审", "Panel and scoring"},
+	{"awards", "成交、质疑与履约", "Award, objections, performance"},
+	{"calendar", "工作日历", "Working-day calendar"},
+	{"transparency", "信息公开与监督", "Public records, feedback, statistics, OCDS"},
+	{"audit", "审计", "Audit log"},
+	{"ops", "运维", "Operations"},
+}
+
+// Schema helpers: each returns a fresh JSON Schema (2020-12) object.
+type jsonObject = map[string]any
+
+func ref(name string) jsonObject { return jsonObject{"$ref": "#/components/schemas/" + name} }
+
+func typed(t, desc string) jsonObject {
+	s := jsonObject{"type": t}
+	if desc != "" {
+		s["description"] = desc
+	}
+	return s
+}
+
+func str(desc string) jsonObject     { return typed("string", desc) }
+func integer(desc string) jsonObject { return typed("integer", desc) }
+func number(desc string) jsonObject  { return typed("number", desc) }
+func boolean(desc string) jsonObject { return typed("boolean", desc) }
+func fen(desc string) jsonObject     { return typed("integer", desc+"（分 · fen）") }
+
+func dateTime(desc string) jsonObject {
+	s := str(desc)
+	s["format"] = "date-time"
+	return s
+}
+
+func date(desc string) jsonObject {
+	s := str(desc)
+	s["format"] = "date"
+	return s
+}
+
+func enum(desc string, values ...string) jsonObject {
+	s := str(desc)
+	s["enum"] = values
+	return s
+}
+
+func arrayOf(items jsonObject) jsonObject { return jsonObject{"type": "array", "items": items} }
+
+// orNull lets a value be null as well.
+func orNull(s jsonObject) jsonObject {
+	if t, ok := s["type"].(string); ok {
+		out := jsonObject{}
+		for k, v := range s {
+			out[k] = v
+		}
+		out["type"] = []string{t, "null"}
+		if e, ok := s["enum"].([]string); ok {
+			vals := make([]any, 0, len(e)+1)
+			for _, v := range e {
+				vals = append(vals, v)
+			}
+			out["enum"] = append(vals, nil)
+		}
+		return out
+	}
+	return jsonObject{"anyOf": []any{s, jsonObject{"type": "null"}}}
+}
+
+// object is an object schema; required names the properties always present.
+func object(desc string, required []string, props jsonObject) jsonObject {
+	s := jsonObject{"type": "object", "properties": props}
+	if desc != "" {
+		s["description"] = desc
+	}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return s
+}
+
+// strict is an object that refuses unknown properties, as every request body does.
+func strict(desc string, required []string, props jsonObject) jsonObject {
+	s := object(desc, required, props)
+	s["additionalProperties"] = false
+	return s
+}
+
+// listOf is the SPEC's list envelope around items of the named schema.
+func listOf(item string) jsonObject {
+	return object("列表 · List", []string{"items", "next_cursor"}, jsonObject{
+		"items":       arrayOf(ref(item)),
+		"next_cursor": orNull(str("下一页游标，无则为 null · Cursor of the next page, or null")),
+	})
+}
+
+var (
+	roleEnum         = []string{"admin", "org", "evaluator", "auditor"}
+	orgTypeEnum      = []string{"social_org", "social_work_agency", "volunteer_org"}
+	registrationEnum = []string{"registered", "filed"}
+	tenderStatusEnum = []string{"draft", "open", "evaluating", "awarded", "completed", "cancelled", "failed"}
+	fundingEnum      = []string{"fiscal", "welfare_lottery", "charity", "social"}
+	bidStatusEnum    = []string{"draft", "submitted", "withdrawn", "qualified", "disqualified"}
+)
+
+// problemCodes lists the SPEC's problem codes in its order.
+var problemCodes = []string{tender.CodeInvalidJSON, tender.CodeValidationFailed, tender.CodeUnauthenticated,
+	tender.CodeForbidden, tender.CodeNotFound, tender.CodeConflict, tender.CodeInvalidState, tender.CodeDeadlinePassed,
+	tender.CodeNotEligible, tender.CodeSealed, tender.CodePayloadTooLarge, tender.CodeUnsupportedMediaType,
+	tender.CodeRateLimited, tender.CodeStorageUnavailable, tender.CodeInternal}
+
+func tenderFields() jsonObject {
+	return jsonObject{
+		"kind":                     enum("purchase 政府购买服务；venture 公益创投", "purchase", "venture"),
+		"title":                    str("标题 · Title"),
+		"description":              str("说明 · Description"),
+		"catalog_item_id":          str("服务目录项 · Catalog item id"),
+		"community":                str("服务社区 · Community served"),
+		"funding_source":           enum("资金来源 · Funding source", fundingEnum...),
+		"budget_fen":               fen("最高限价；公益创投为资金池 · Ceiling price; the pool for venture"),
+		"max_award_fen":            orNull(fen("公益创投单项上限 · Venture cap per proposal")),
+		"max_awards":               integer("最多成交数 · Most awards"),
+		"min_bids":                 integer("最少有效投标数，不足则流标 · Fewest bids, else failed"),
+		"min_award_score":          orNull(number("公益创投最低得分 · Venture minimum score")),
+		"service_start":            str("服务开始 YYYY-MM-DD（未定为空） · Service start, empty when unset"),
+		"service_end":              str("服务结束 YYYY-MM-DD（未定为空） · Service end, empty when unset"),
+		"eligibility":              ref("Eligibility"),
+		"evaluation":               ref("EvaluationConfig"),
+		"enquiry_deadline":         dateTime("答疑截止 · Enquiry deadline"),
+		"bid_deadline":             dateTime("投标截止（开标时间） · Bid deadline (opening)"),
+		"community_preference_pct": integer("本社区机构价格扣除百分比 · Price preference for the tender's community, %"),
+	}
+}
+
+// tenderSchema is a tender as the API returns it: the request fields and what the portal adds.
+func tenderSchema() jsonObject {
+	p := tenderFields()
+	added := jsonObject{
+		"id": str(""), "code": str("如 LSMZ-2026-0007 · e.g. LSMZ-2026-0007"), "status": enum("", tenderStatusEnum...),
+		"cancel_reason": str(""), "published_at": orNull(dateTime("")), "opened_at": orNull(dateTime("")),
+		"created_at": dateTime(""), "updated_at": dateTime(""),
+		"red_flags": arrayOf(str("风险提示 · Red flag")),
+	}
+	for k, v := range added {
+		p[k] = v
+	}
+	return object("", []string{"id", "code", "kind", "title", "status", "budget_fen", "bid_deadline"}, p)
+}
+
+var apiSchemas = map[string]jsonObject{
+	"Problem": object("RFC 9457 错误 · Problem details", []string{"type", "title", "status", "detail", "code", "errors"}, jsonObject{
+		"type":   str("urn:lsmz-portal:problem:<code>"),
+		"title":  str("HTTP 状态文字 · HTTP status text"),
+		"status": integer("HTTP 状态码 · HTTP status"),
+		"detail": str("中文说明 · Message (zh-CN)"),
+		"code":   enum("错误代码 · Problem code", problemCodes...),
+		"key":    str("国际化键 · i18n key"),
+		"errors": arrayOf(ref("FieldError")),
+	}),
+	"FieldError": object("字段错误 · A field's problem", []string{"field", "message"}, jsonObject{
+		"field": str("字段路径，如 criteria[2].max_score · Field path"), "message": str(""),
+	}),
+	"Health": object("", []string{"status"}, jsonObject{"status": str("ok")}),
+	"Ready": object("", []string{"status", "checks"}, jsonObject{"status": enum("", "ready", "not_ready"),
+		"checks": object("", nil, jsonObject{"database": str(""), "object_store": str("")})}),
+	"OpenAPI": object("OpenAPI 3.1 文档 · OpenAPI 3.1 document", []string{"openapi", "info", "paths"}, jsonObject{}),
+
+	"LoginRequest":   strict("", []string{"username", "password"}, jsonObject{"username": str(""), "password": str("")}),
+	"RefreshRequest": strict("", []string{"refresh_token"}, jsonObject{"refresh_token": str("刷新令牌 · Refresh token")}),
+	"TokenResponse": object("", []string{"access_token", "refresh_token", "expires_in", "user"}, jsonObject{
+		"access_token": str("JWT，用于 Authorization: Bearer"), "refresh_token": str(""), "token_type": str("Bearer"),
+		"expires_in": integer("秒 · seconds"), "user": ref("SessionUser"),
+	}),
+	"SessionUser": object("", []string{"id", "username", "role", "org_id", "name"}, jsonObject{
+		"id": str(""), "username": str(""), "role": enum("", roleEnum...), "org_id": orNull(str("")), "name": str(""),
+	}),
+	"User": object("", []string{"id", "username", "role", "name"}, jsonObject{
+		"id": str(""), "username": str(""), "role": enum("", roleEnum...), "name": str(""), "org_id": orNull(str("")),
+		"expertise": orNull(arrayOf(str("专长（服务类别） · Expertise category"))), "employer_org_id": orNull(str("任职机构（回避用） · Employer, for conflicts")),
+		"active": boolean(""), "created_at": dateTime(""), "updated_at": dateTime(""),
+	}),
+	"UserPage": listOf("User"),
+	"CreateUserRequest": strict("", []string{"username", "password", "role"}, jsonObject{
+		"username": str(""), "password": str("至少 10 位 · at least 10 characters"),
+		"role": enum("工作人员角色 · Staff role", "admin", "evaluator", "auditor"), "name": str(""),
+		"expertise": arrayOf(str("")), "employer_org_id": orNull(str("")),
+	}),
+	"PatchUserRequest": strict("", nil, jsonObject{
+		"name": str(""), "expertise": arrayOf(str("")), "employer_org_id": orNull(str("")), "active": boolean(""),
+		"password": str(""),
+	}),
+
+	"RegisterRequest": strict("机构信息与登录账号 · Organization and its login", []string{"name", "uscc", "type", "registration",
+		"community", "legal_representative", "contact_phone", "username", "password"}, jsonObject{
+		"name": str(""), "uscc": str("统一社会信用代码（GB 32100-2015 校验） · USCC, check character verified"),
+		"type": enum("", orgTypeEnum...), "registration": enum("registered 登记；filed 备案", registrationEnum...),
+		"community": str(""), "legal_representative": str(""), "contact_phone": str("不公开 · never public"),
+		"staff_total": integer(""), "social_workers": integer("持证社工人数 · Certified social workers"),
+		"username": str(""), "password": str(""),
+	}),
+	"Registered": object("", []string{"id", "status"}, jsonObject{"id": str(""), "status": enum("", "pending")}),
+	"Organization": object("", []string{"id", "name", "uscc", "type", "registration", "status"}, jsonObject{
+		"id": str(""), "name": str(""), "uscc": str(""), "type": enum("", orgTypeEnum...),
+		"registration": enum("", registrationEnum...), "community": str(""), "legal_representative": str(""),
+		"contact_phone": str(""), "staff_total": integer(""), "social_workers": integer(""),
+		"assessment_grade": orNull(enum("评估等级 · Assessment grade", "1A", "2A", "3A", "4A", "5A")),
+		"status":           enum("", "pending", "approved", "rejected", "suspended"), "status_reason": str(""),
+		"created_at": dateTime(""), "updated_at": dateTime(""),
+	}),
+	"OrganizationPage": listOf("Organization"),
+	"PatchOrganizationRequest": strict("本机构：联系方式、人员；管理员：评估等级 · Own org: contacts, staff; admin: grade", nil, jsonObject{
+		"name": str(""), "community": str(""), "legal_representative": str(""), "contact_phone": str(""),
+		"staff_total": integer(""), "social_workers": integer(""), "assessment_grade": orNull(str("")),
+	}),
+	"ReasonRequest": strict("", nil, jsonObject{"reason": str("理由（驳回、暂停、取消时必填） · Reason (required to reject, suspend, cancel)")}),
+
+	"CatalogItem": object("", []string{"id", "code", "name", "category", "active"}, jsonObject{
+		"id": str(""), "code": str(""), "name": str(""), "category": str(""), "description": str(""),
+		"active": boolean(""), "created_at": dateTime(""), "updated_at": dateTime(""),
+	}),
+	"CatalogList": listOf("CatalogItem"),
+	"CatalogItemRequest": strict("", nil, jsonObject{
+		"code": str(""), "name": str(""), "category": str(""), "description": str(""), "active": boolean(""),
+	}),
+
+	"Criterion": object("评分项 · Criterion", []string{"name", "max_score", "kind"}, jsonObject{
+		"id": str("如 c1（服务器分配） · e.g. c1, assigned"), "name": str(""), "max_score": integer("满分 · Max score"),
+		"kind": enum("quality 专家评分；price 公式计算", "quality", "price"),
+	}),
+	"Eligibility": object("投标资格 · Eligibility", nil, jsonObject{
+		"org_types": orNull(arrayOf(enum("", orgTypeEnum...))), "registered_only": boolean(""),
+		"min_social_workers": integer(""),
+	}),
+	"EvaluationConfig": object("评审办法 · Evaluation", nil, jsonObject{
+		"method":        enum("comprehensive 综合评分法；lowest_price 最低评标价法", "comprehensive", "lowest_price"),
+		"panel_size":    integer("奇数，≥3（预算达公开招标标准时 ≥5） · Odd, ≥3 (≥5 for public tenders)"),
+		"trim_extremes": boolean("去掉最高分和最低分 · Drop highest and lowest"), "criteria": arrayOf(ref("Criterion")),
+	}),
+	"TenderRequest": strict("项目草稿 · A draft tender",
+		[]string{"kind", "title", "funding_source", "budget_fen", "enquiry_deadline", "bid_deadline"}, tenderFields()),
+	"TenderPatchRequest": strict("只需给出要改的字段 · Only the fields to change", nil, tenderFields()),
+	"Tender":             tenderSchema(),
+	"TenderPage":         listOf("Tender"),
+
+	"Document": object("", []string{"id", "owner_type", "owner_id", "filename", "content_type", "size_bytes", "sha256"}, jsonObject{
+		"id": str(""), "owner_type": enum("", "tender", "bid"), "owner_id": str(""), "filename": str(""),
+		"content_type": str(""), "size_bytes": integer(""), "sha256": str("内容 SHA-256（十六进制） · hex"),
+		"sealed": boolean("开标前加密保存 · Encrypted until opening"), "created_at": dateTime(""),
+	}),
+	"DocumentList": listOf("Document"),
+	"FileUpload": object("", []string{"file"}, jsonObject{"file": jsonObject{"type": "string", "contentMediaType": "application/octet-stream",
+		"description": "PDF、Word、Excel、JPG、PNG 或 ZIP · PDF, Word, Excel, JPG, PNG or ZIP"}}),
+	"TextRequest": strict("", []string{"text"}, jsonObject{"text": str("")}),
+	"Question": object("", []string{"id", "tender_id", "text"}, jsonObject{
+		"id": str(""), "tender_id": str(""), "mine": boolean("本机构所提 · Asked by my organization"), "text": str(""),
+		"answer": orNull(str("")), "answered_at": orNull(dateTime("")), "created_at": dateTime(""),
+	}),
+	"QuestionList": listOf("Question"),
+
+	"BidRequest": strict("", nil, jsonObject{"price_fen": fen("报价；公益创投为申请金额 · Price; the requested amount for venture"),
+		"summary": str("")}),
+	"Bid": object("", []string{"id", "tender_id", "org_id", "price_fen", "status", "version"}, jsonObject{
+		"id": str(""), "tender_id": str(""), "org_id": str(""), "org_name": str(""), "price_fen": fen(""),
+		"summary": str(""), "status": enum("", bidStatusEnum...), "version": integer("每次递交加一 · Bumped by each submit"),
+		"submitted_at": orNull(dateTime("")), "qualification_reason": str(""), "content_sha256": str(""),
+		"created_at": dateTime(""), "updated_at": dateTime(""),
+	}),
+	"BidList": listOf("Bid"),
+	"Receipt": object("平台签名的递交回执 · Signed submission receipt", []string{"bid_id", "tender_id", "version", "submitted_at",
+		"content_sha256", "signature", "key_id"}, jsonObject{
+		"bid_id": str(""), "tender_id": str(""), "version": integer(""), "submitted_at": str("RFC 3339，纳秒，UTC"),
+		"content_sha256": str(""), "signature": str("Ed25519 签名（base64） · Ed25519 signature, base64"), "key_id": str(""),
+	}),
+	"SubmitResult": object("", []string{"bid", "receipt"}, jsonObject{"bid": ref("Bid"), "receipt": ref("Receipt")}),
+	"QualifyRequest": strict("", []string{"qualified"}, jsonObject{"qualified": boolean(""),
+		"reason": str("不合格时必填 · Required when disqualified")}),
+	"QualifyResult": object("", []string{"bid", "tender_status"}, jsonObject{"bid": ref("Bid"),
+		"tender_status": enum("合格数不足时为 failed · failed when too few qualify", tenderStatusEnum...)}),
+	"Opening": object("开标记录 · Opening record", []string{"tender_id", "opened_at", "outcome", "bids"}, jsonObject{
+		"tender_id": str(""), "opened_at": dateTime(""), "outcome": enum("", "evaluating", "failed"),
+		"bids": arrayOf(object("", []string{"bid_id", "org_id", "org_name", "price_fen", "content_sha256"}, jsonObject{
+			"bid_id": str(""), "org_id": str(""), "org_name": str(""), "price_fen": fen(""),
+			"submitted_at": dateTime(""), "version": integer(""), "content_sha256": str(""),
+		})),
+	}),
+	"ReceiptKey": object("", []string{"algorithm", "key_id", "public_key"}, jsonObject{
+		"algorithm": enum("", "Ed25519"), "key_id": str(""), "public_key": str("base64"), "signed_fields": str(""),
+	}),
+
+	"PanelRequest": strict("抽取人数，或指定专家 · A size to draw, or named evaluators", nil, jsonObject{
+		"size": integer(""), "evaluator_ids": arrayOf(str("")),
+	}),
+	"Panel": object("", []string{"members"}, jsonObject{"members": arrayOf(object("", []string{"evaluator_id", "name"}, jsonObject{
+		"evaluator_id": str(""), "name": str(""), "active": boolean("未回避 · Not recused"), "declared": boolean(""),
+		"conflict": boolean(""), "note": str(""), "submitted_at": orNull(dateTime("")), "submitted": boolean(""),
+	}))}),
+	"MyPanelList": listOf("MyPanel"),
+	"MyPanel": object("", []string{"tender_id", "code", "title", "status"}, jsonObject{
+		"tender_id": str(""), "code": str(""), "title": str(""), "status": enum("", tenderStatusEnum...),
+		"active": boolean(""), "declared": boolean(""), "conflict": boolean(""), "submitted": boolean(""),
+	}),
+	"DeclarationRequest": strict("", []string{"conflict"}, jsonObject{"conflict": boolean("true 则回避 · true recuses"), "note": str("")}),
+	"ScoresRequest": strict("", []string{"scores"}, jsonObject{"scores": arrayOf(strict("", []string{"criterion_id", "score"}, jsonObject{
+		"criterion_id": str(""), "score": number("0 ≤ 分 ≤ 满分，至多两位小数 · at most 2 decimals"), "comment": str(""),
+	}))}),
+	"ScoreList": object("", []string{"items"}, jsonObject{
+		"items": arrayOf(object("", []string{"evaluator_id", "bid_id", "criterion_id", "score"}, jsonObject{
+			"evaluator_id": str(""), "evaluator_name": str(""), "bid_id": str(""), "criterion_id": str(""),
+			"score": number(""), "comment": str(""),
+		})),
+		"own_only": boolean("尚有专家未提交，仅见本人评分 · Only my own until all have submitted"),
+	}),
+	"Evaluation": object("评审结果 · Evaluation results", []string{"tender_id", "complete", "method", "items"}, jsonObject{
+		"tender_id": str(""), "complete": boolean(""), "method": enum("", "comprehensive", "lowest_price"),
+		"criteria": arrayOf(ref("Criterion")),
+		"items": arrayOf(object("", []string{"bid_id", "org_id", "org_name", "price_fen", "total", "rank"}, jsonObject{
+			"bid_id": str(""), "org_id": str(""), "org_name": str(""), "price_fen": fen(""),
+			"evaluated_price_fen": fen("评审价（本社区扣除后） · Evaluated price"),
+			"criteria":            arrayOf(object("", nil, jsonObject{"criterion_id": str(""), "score": number("")})),
+			"quality_total":       number(""), "price_score": number(""), "total": number(""),
+			"rank": integer("并列同名次 · Ties share a rank"), "flags": orNull(arrayOf(str(""))),
+		})),
+		"spread_flags": orNull(arrayOf(object("评分差异过大 · Wide score spread", nil, jsonObject{
+			"bid_id": str(""), "criterion_id": str(""), "min": number(""), "max": number(""),
+		}))),
+	}),
+	"Recommendation": object("", []string{"bid_ids", "publicity_ends_at"}, jsonObject{
+		"bid_ids": arrayOf(str("")), "tie_candidates": arrayOf(str("并列第一时参与随机抽取的投标 · Tie draw candidates")),
+		"publicity_ends_at": dateTime("最早公示截止 · Earliest end of publicity"),
+	}),
+	"AwardRequest": strict("", []string{"bid_ids", "publicity_ends_at"}, jsonObject{
+		"bid_ids": arrayOf(str("")), "publicity_ends_at": dateTime(""),
+		"reason": str("未采纳推荐结果时必填 · Required when differing from the recommendation"),
+	}),
+	"Award": object("", []string{"id", "tender_id", "bid_id", "org_id", "amount_fen", "status"}, jsonObject{
+		"id": str(""), "tender_id": str(""), "bid_id": str(""), "org_id": str(""), "org_name": str(""),
+		"amount_fen": fen(""), "status": enum("", "active", "revoked", "completed"),
+		"publicity_ends_at": dateTime(""), "reason": str(""), "created_at": dateTime(""), "updated_at": dateTime(""),
+	}),
+	"AwardList": listOf("Award"),
+	"Objection": object("", []string{"id", "tender_id", "org_id", "text", "status"}, jsonObject{
+		"id": str(""), "tender_id": str(""), "org_id": str(""), "text": str(""),
+		"status": enum("", "pending", "upheld", "rejected"), "response": str(""),
+		"created_at": dateTime(""), "resolved_at": orNull(dateTime("")),
+	}),
+	"ObjectionList": listOf("Objection"),
+	"ResolveRequest": strict("", []string{"upheld", "response"}, jsonObject{
+		"upheld": boolean("成立则撤销成交、重新评审 · Upheld revokes the award"), "response": str(""),
+	}),
+	"PerformanceRequest": strict("", []string{"score"}, jsonObject{"score": integer("0–100"), "comment": str("")}),
+	"Performance": object("", []string{"award_id", "score"}, jsonObject{
+		"award_id": str(""), "score": integer(""), "comment": str(""), "created_at": dateTime(""),
+	}),
+	"Calendar": object("", []string{"year", "holidays", "workdays"}, jsonObject{
+		"year": integer(""), "holidays": arrayOf(date("")), "workdays": arrayOf(date("调休上班日 · Make-up working day")),
+	}),
+	"CalendarRequest": strict("", nil, jsonObject{"holidays": arrayOf(date("")), "workdays": arrayOf(date(""))}),
+
+	"CreditProfile": object("信用档案（不含联系电话） · Credit profile (never the phone)", []string{"id", "name", "type", "status"}, jsonObject{
+		"id": str(""), "name": str(""), "type": enum("", orgTypeEnum...), "registration": enum("", registrationEnum...),
+		"community": str(""), "assessment_grade": orNull(str("")), "status": enum("", "pending", "approved", "rejected", "suspended"),
+		"social_workers": integer(""), "bids_count": integer(""), "awards_count": integer(""),
+		"awarded_fen_total": fen("成交金额合计 · Total awarded"), "performance_avg": orNull(number("履约评价均分 · Mean performance score")),
+		"feedback_avg": orNull(number("居民评价均分 · Mean residents' rating")),
+		"sanctions": orNull(arrayOf(object("失信记录 · Sanction", []string{"reason", "at"}, jsonObject{
+			"reason": str(""), "at": dateTime(""), "lifted_at": orNull(dateTime("")),
+		}))),
+	}),
+	"CreditProfilePage": listOf("CreditProfile"),
+	"FeedbackRequest": strict("", []string{"rating"}, jsonObject{"rating": integer("1–5 星 · stars"),
+		"comment": str("至多 1000 字，审核后公开 · At most 1000 characters, public once approved")}),
+	"FeedbackReceipt": object("", []string{"id", "status"}, jsonObject{"id": str(""), "status": enum("", "pending", "approved", "rejected")}),
+	"Feedback": object("居民评价 · Feedback", []string{"id", "tender_id", "rating", "comment"}, jsonObject{
+		"id": str(""), "tender_id": str(""), "tender_code": str(""), "tender_title": str(""), "rating": integer(""),
+		"comment": str(""), "status": enum("", "pending", "approved", "rejected"), "created_at": dateTime(""),
+	}),
+	"FeedbackList": listOf("Feedback"),
+	"TenderFeedback": object("", []string{"average", "count", "items"}, jsonObject{
+		"average": orNull(number("评分均值（驳回的除外） · Mean rating, rejected ones excluded")), "count": integer(""),
+		"items": arrayOf(ref("Feedback")),
+	}),
+	"StatGroup": object("", []string{"key", "count", "budget_fen", "awarded_fen"}, jsonObject{
+		"key": str(""), "count": integer(""), "budget_fen": fen(""), "awarded_fen": fen(""),
+	}),
+	"Stats": object("按状态、类型、资金来源、社区的数量与金额（不含草稿） · Counts and amounts by status, kind, funding source, community (no drafts)",
+		[]string{"totals", "by_status", "by_kind", "by_funding_source", "by_community"}, jsonObject{
+			"totals": ref("StatGroup"), "by_status": arrayOf(ref("StatGroup")), "by_kind": arrayOf(ref("StatGroup")),
+			"by_funding_source": arrayOf(ref("StatGroup")), "by_community": arrayOf(ref("StatGroup")),
+			"communities": orNull(arrayOf(object("社区指标 · Community indicators", nil, jsonObject{
+				"community": str(""), "approved_orgs": integer(""), "target_orgs": integer(""), "meets_org_target": boolean(""),
+				"orgs_with_social_workers": integer(""), "has_social_worker": boolean(""),
+				"funded_services": orNull(arrayOf(object("", nil, jsonObject{"category": str(""), "count": integer(""), "amount_fen": fen("")}))),
+			}))),
+			"red_flags": object("各类风险提示的项目数 · Tenders per red flag", nil, jsonObject{}),
+		}),
+	ocdsJSON: object("OCDS 1.1 发布包，见 release-package-schema.json · OCDS 1.1 release package",
+		[]string{"uri", "version", "publishedDate", "publisher", "releases"}, jsonObject{
+			"uri": str(""), "version": enum("", "1.1"), "publishedDate": dateTime(""),
+			"publisher": object("", []string{"name"}, jsonObject{"name": str("")}),
+			"releases":  arrayOf(object("OCDS release", []string{"ocid", "id", "date", "tag", "initiationType"}, jsonObject{})),
+			"links":     object("还有更多发布时给出 · Present when more releases follow", nil, jsonObject{"next": str("")}),
+		}),
+
+	"AuditEntry": object("", []string{"id", "stream", "seq", "action", "at", "hash"}, jsonObject{
+		"id": integer(""), "stream": str("如 tender:<id> · e.g. tender:<id>"), "seq": integer(""),
+		"actor_id": str(""), "actor_role": str(""), "action": str(""), "entity": str(""), "entity_id": str(""),
+		"at": dateTime(""), "details": jsonObject{}, "prev_hash": str(""), "hash": str(""),
+	}),
+	"AuditPage": listOf("AuditEntry"),
+	"AuditReport": object("", []string{"ok", "entries", "first_bad_id"}, jsonObject{
+		"ok": boolean(""), "entries": integer(""), "checkpoints": integer(""), "first_bad_id": orNull(integer("")),
+		"problem": str(""),
+	}),
+}
+
+func queryParam(name, desc string, schema jsonObject) jsonObject {
+	return jsonObject{"name": name, "in": "query", "description": desc, "schema": schema}
+}
+
+// apiParameters are the documented query parameters; their keys are what apiRoute.query names.
+var apiParameters = map[string]jsonObject{
+	"limit":           queryParam("limit", "每页条数 · Page size", jsonObject{"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
+	"cursor":          queryParam("cursor", "上一页的 next_cursor · next_cursor of the previous page", str("")),
+	"audit_cursor":    queryParam("cursor", "上一页的 next_cursor（条目编号） · next_cursor (an entry id)", str("")),
+	"q":               queryParam("q", "关键词（中文子串可用） · Search text (Chinese substrings work)", str("")),
+	"community":       queryParam("community", "社区 · Community", str("")),
+	"kind":            queryParam("kind", "", enum("", "purchase", "venture")),
+	"catalog_item_id": queryParam("catalog_item_id", "", str("")),
+	"tender_status":   queryParam("status", "", enum("", tenderStatusEnum...)),
+	"org_status":      queryParam("status", "", enum("", "pending", "approved", "rejected", "suspended")),
+	"org_type":        queryParam("type", "", enum("", orgTypeEnum...)),
+	"feedback_status": queryParam("status", "", enum("", "pending", "approved", "rejected")),
+	"grade":           queryParam("grade", "评估等级 · Assessment grade", enum("", "1A", "2A", "3A", "4A", "5A")),
+	"all":             queryParam("all", "管理员：含停用项 · Admin: include inactive items", boolean("")),
+	"stream":          queryParam("stream", "如 tender:<id> · e.g. tender:<id>", str("")),
+	"entity":          queryParam("entity", "tender、bid、organization、user…", str("")),
+	"entity_id":       queryParam("entity_id", "", str("")),
+	"since":           queryParam("since", "只返回此时间之后的发布（不含） · Releases after this time (exclusive)", dateTime("")),
+	"ocds_limit":      queryParam("limit", "每页发布数 · Releases per page", jsonObject{"type": "integer", "minimum": 1, "maximum": 500, "default": 500}),
+	"ocds_cursor":     queryParam("cursor", "links.next 中的游标 · Cursor from links.next", str("")),
+}
+
+// errorResponses are the shared problem answers, by status.
+var errorResponses = map[int]string{
+	400: "请求体不是有效的 JSON · invalid_json",
+	401: "未登录或令牌无效 · unauthenticated",
+	403: "无权访问，或投标尚未开标 · forbidden, sealed",
+	404: "不存在，或无权知道其存在 · not_found",
+	409: "状态不允许、重复或已过截止时间 · invalid_state, conflict, deadline_passed",
+	413: "请求内容过大 · payload_too_large",
+	415: "不支持的内容类型 · unsupported_media_type",
+	422: "字段校验失败或不符合投标资格 · validation_failed, not_eligible",
+	429: "请求过于频繁 · rate_limited",
+	503: "对象存储不可用 · storage_unavailable",
+}
+
+var pathParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`)
+
+// openAPIDocument builds the document from the tables above.
+func openAPIDocument() jsonObject {
+	problem := jsonObject{"application/problem+json": jsonObject{"schema": ref("Problem")}}
+	responses := jsonObject{"Problem": jsonObject{"description": "错误 · Error (RFC 9457)", "content": problem}}
+	for status, desc := range errorResponses {
+		responses["Problem"+strconv.Itoa(status)] = jsonObject{"description": desc, "content": problem}
+	}
+	params := jsonObject{}
+	for k, v := range apiParameters {
+		params[k] = v
+	}
+	schemas := jsonObject{}
+	for k, v := range apiSchemas {
+		schemas[k] = v
+	}
+
+	paths := jsonObject{}
+	for _, r := range apiRoutes {
+		item, _ := paths[r.path].(jsonObject)
+		if item == nil {
+			item = jsonObject{}
+			paths[r.path] = item
+		}
+		item[strings.ToLower(r.method)] = r.operation()
+	}
+	tags := make([]any, 0, len(apiTags))
+	for _, t := range apiTags {
+		tags = append(tags, jsonObject{"name": t.name, "description": t.zh + " · " + t.en})
+	}
+	return jsonObject{
+		"openapi": "3.1.0",
+		"info": jsonObject{
+			"title":   "临沭县社区服务采购平台 API · Linshu community services procurement portal API",
+			"version": "1.0.0",
+			"description": "JSON，snake_case；金额为整数分（_fen，1 元 = 100 分）；时间为 RFC 3339；列表用 ?limit=（默认 20，最多 100）与 " +
+				"?cursor=，返回 {items, next_cursor}；错误为 RFC 9457 application/problem+json，code 见 Problem。" +
+				"登录后以 Authorization: Bearer <access_token> 调用。写请求可带 Idempotency-Key 头，重试返回首次结果。\n\n" +
+				"JSON in snake_case; money in integer fen; times RFC 3339; lists take ?limit= and ?cursor= and answer " +
+				"{items, next_cursor}; errors are RFC 9457 problems with a `code`. Send Authorization: Bearer <access_token> " +
+				"after logging in. Writes may carry an Idempotency-Key header: a retry returns the first answer.",
+		},
+		"servers": []any{jsonObject{"url": "/", "description": "本平台 · This portal"}},
+		"tags":    tags,
+		"paths":   paths,
+		"components": jsonObject{
+			"schemas":    schemas,
+			"responses":  responses,
+			"parameters": params,
+			"securitySchemes": jsonObject{"bearerAuth": jsonObject{"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+				"description": "POST /api/v1/auth/login 返回的 access_token（15 分钟） · The access_token from login (15 minutes)"}},
+		},
+	}
+}
+
+// operation is the OpenAPI operation object of r.
+func (r apiRoute) operation() jsonObject {
+	op := jsonObject{
+		"tags":        []string{r.tag},
+		"summary":     r.summary,
+		"operationId": operationID(r.method, r.path),
+	}
+	var roleNames []string
+	switch {
+	case r.who.ops:
+		op["security"] = []any{}
+		roleNames = []string{"public"}
+	case !r.who.login:
+		// Anonymous callers are welcome; a token, when sent, is honoured.
+		op["security"] = []any{jsonObject{}, jsonObject{"bearerAuth": []string{}}}
+		roleNames = []string{"public"}
+	default:
+		op["security"] = []any{jsonObject{"bearerAuth": []string{}}}
+		roleNames = []string{"any user"}
+		if len(r.who.roles) > 0 {
+			roleNames = roleNames[:0]
+			for _, role := range r.who.roles {
+				roleNames = append(roleNames, string(role))
+			}
+		}
+	}
+	op["x-roles"] = roleNames
+	op["description"] = "访问 · Access: " + strings.Join(roleNames, ", ")
+
+	var params []any
+	for _, m := range pathParam.FindAllStringSubmatch(r.path, -1) {
+		params = append(params, jsonObject{"name": m[1], "in": "path", "required": true, "schema": str("")})
+	}
+	for _, q := range r.query {
+		params = append(params, jsonObject{"$ref": "#/components/parameters/" + q})
+	}
+	if params != nil {
+		op["parameters"] = params
+	}
+
+	switch r.body {
+	case "":
+	case fileBody:
+		op["requestBody"] = jsonObject{"required": true, "content": jsonObject{
+			"multipart/form-data": jsonObject{"schema": ref("FileUpload")}}}
+	default:
+		op["requestBody"] = jsonObject{"required": true, "content": jsonObject{
+			"application/json": jsonObject{"schema": ref(r.body)}}}
+	}
+
+	responses := jsonObject{strconv.Itoa(r.status): successResponse(r)}
+	problem := func(status int) {
+		responses[strconv.Itoa(status)] = jsonObject{"$ref": "#/components/responses/Problem" + strconv.Itoa(status)}
+	}
+	if r.who.login {
+		problem(401)
+		problem(403)
+	}
+	if strings.Contains(r.path, "{") {
+		problem(404)
+	}
+	if r.body != "" {
+		problem(422)
+		if r.body == fileBody {
+			problem(413)
+			problem(415)
+			problem(503)
+		} else {
+			problem(400)
+		}
+	}
+	if r.method != http.MethodGet {
+		problem(409)
+	}
+	if r.query != nil {
+		problem(422)
+	}
+	responses["default"] = jsonObject{"$ref": "#/components/responses/Problem"}
+	op["responses"] = responses
+	return op
+}
+
+func successResponse(r apiRoute) jsonObject {
+	media := func(mt string, schema jsonObject) jsonObject {
+		return jsonObject{"description": "成功 · OK", "content": jsonObject{mt: jsonObject{"schema": schema}}}
+	}
+	switch r.result {
+	case noContent:
+		return jsonObject{"description": "成功，无内容 · Done, no content"}
+	case binary:
+		return media("application/octet-stream", jsonObject{"type": "string", "contentMediaType": "application/octet-stream"})
+	case xlsx:
+		return media("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", jsonObject{"type": "string"})
+	case htmlPage:
+		return media("text/html", str(""))
+	case script:
+		return media("text/javascript", str(""))
+	case plainText:
+		return media("text/plain", str("Prometheus text format"))
+	}
+	return media("application/json", ref(r.result))
+}
+
+var nonWord = regexp.MustCompile(`[^A-Za-z0-9]+`)
+
+// operationID names an operation after its method and path, e.g. post_tenders_id_publish.
+func operationID(method, path string) string {
+	p := strings.TrimPrefix(path, apiV1)
+	return strings.ToLower(method) + strings.TrimRight(nonWord.ReplaceAllString(p, "_"), "_")
+}
+
+// openAPI serves the OpenAPI document. It is generated on each request from
+// the tables above (a fraction of a millisecond), so no state is kept.
+func (a *API) openAPI(c *fiber.Ctx) error {
+	b, err := jsonMarshal(openAPIDocument())
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	c.Type("json", "utf-8")
+	return c.Send(b)
+}
+
+//go:embed apidocs.html
+var apiDocsHTML []byte
+
+//go:embed apidocs.js
+var apiDocsJS []byte
+
+// apiDocs serves the browsable documentation page; its script is /api/docs.js (CSP: script-src 'self').
+func (a *API) apiDocs(c *fiber.Ctx) error {
+	c.Type("html", "utf-8")
+	return c.Send(apiDocsHTML)
+}
+
+func (a *API) apiDocsScript(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+	return c.Send(apiDocsJS)
+}
