@@ -32,6 +32,9 @@ func Opened(b tender.Bid) bool {
 func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID string, priceFen int64, summary string) (tender.Bid, error) {
 	var out tender.Bid
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := refuseLate(ctx, tx, tenderID); err != nil {
+			return err
+		}
 		t, now, err := shareTender(ctx, tx, tenderID)
 		if err != nil {
 			return err
@@ -75,6 +78,23 @@ func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID string
 		return err
 	}
 	return tender.CheckBidSummary(summary)
+}
+
+// refuseLate answers deadline_passed without taking the tender's share lock
+// when the deadline has visibly passed: late requests in a burst then do not
+// queue in front of the opening's FOR UPDATE. A request that passes this
+// check is still judged under the lock.
+func refuseLate(ctx context.Context, tx *sqlx.Tx, tenderID string) error {
+	var late bool
+	err := tx.GetContext(ctx, &late, `SELECT status IN ('evaluating', 'awarded', 'completed', 'failed')
+		OR (status = 'open' AND bid_deadline <= clock_timestamp()) FROM tenders WHERE id = $1`, tenderID)
+	if err != nil {
+		return mapError(err)
+	}
+	if late {
+		return tender.BidDeadlinePassed()
+	}
+	return nil
 }
 
 // shareTender reads a tender FOR SHARE and the database clock. Submissions
@@ -187,6 +207,9 @@ func lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidI
 	}
 	if ref.OrgID != actor.OrgID {
 		return tender.Bid{}, tender.Tender{}, time.Time{}, tender.ErrNotFound // another organization's bid
+	}
+	if err := refuseLate(ctx, tx, ref.TenderID); err != nil {
+		return tender.Bid{}, tender.Tender{}, time.Time{}, err
 	}
 	t, now, err := shareTender(ctx, tx, ref.TenderID)
 	if err != nil {

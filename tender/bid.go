@@ -175,6 +175,9 @@ func CanChangeBid(t Tender, dbNow time.Time) error {
 	return InvalidState("tender", string(t.Status), "投标")
 }
 
+// BidDeadlinePassed is the answer to any bid change after the deadline.
+func BidDeadlinePassed() *Error { return errBidDeadlinePassed() }
+
 func errBidDeadlinePassed() *Error {
 	return &Error{Code: CodeDeadlinePassed, Key: "bid.deadline_passed", Message: "投标截止时间已过，不能再提交、修改或撤回投标"}
 }

@@ -169,8 +169,15 @@ func serve(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 
+	// The timers (opening, completion) get a pool of their own, so a burst of
+	// requests at a deadline cannot make the opening wait for a connection.
+	jobStore, err := storage.OpenPool(ctx, cfg.DatabaseURL, 4)
+	if err != nil {
+		return err
+	}
+	defer jobStore.Close()
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
-	jobsDone := startJobs(jobsCtx, log, store, objects)
+	jobsDone := startJobs(jobsCtx, log, jobStore, objects)
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
