@@ -43,7 +43,7 @@ func (e *env) evaluatingTender(kind string, nOrgs int, prices []int64) evaluatin
 		id, tok := e.staff(tender.RoleEvaluator, fmt.Sprintf("expert%d", i), map[string]any{"expertise": []string{"居家养老"}})
 		ev.experts, ev.expertID = append(ev.experts, tok), append(ev.expertID, id)
 	}
-	ev.id = e.shortTender(1500*time.Millisecond, func(b map[string]any) {
+	ev.id = e.shortTender(time.Hour, func(b map[string]any) {
 		if kind == "venture" {
 			v := ventureBody("社区公益创投")
 			for k, val := range v {
@@ -96,7 +96,7 @@ func TestPanelDrawConflictsAndDeclarations(t *testing.T) {
 		experts = append(experts, id)
 	}
 	employeeID, employeeTok := e.staff(tender.RoleEvaluator, "employee", map[string]any{"employer_org_id": employerID})
-	id := e.shortTender(1500 * time.Millisecond)
+	id := e.shortTender(time.Hour)
 	for _, tok := range []string{employerTok, otherTok, third} {
 		e.submit(e.bid(id, tok, 1000), tok)
 	}
@@ -293,7 +293,7 @@ func TestPurchaseFlowToCompletion(t *testing.T) {
 	if other == rec.BidIDs[0] {
 		other = ev.bids[1]
 	}
-	soon := time.Now().Add(1500 * time.Millisecond)
+	soon := time.Now().Add(time.Hour)
 	m := e.do("POST", "/api/v1/tenders/"+ev.id+"/award", e.admin, map[string]any{"bid_ids": []string{other}, "publicity_ends_at": soon}).
 		problem(t, 422, "validation_failed")
 	if !contains(fieldsOf(m), "reason") {
@@ -336,7 +336,7 @@ func TestPurchaseFlowToCompletion(t *testing.T) {
 	if len(list.Items) != 0 {
 		t.Fatal("an organization sees another's objection")
 	}
-	time.Sleep(time.Until(soon) + 100*time.Millisecond)
+	e.endPublicity(ev.id)
 	e.do("POST", "/api/v1/tenders/"+ev.id+"/objections", ev.orgs[1], map[string]any{"text": "迟到的质疑"}).problem(t, 409, "deadline_passed")
 	if done, _ := e.store.CompleteDue(context.Background()); len(done) != 0 {
 		t.Fatal("completed with a pending objection")
@@ -446,8 +446,8 @@ func TestVentureFlowFundsSeveralProposals(t *testing.T) {
 		t.Fatalf("all four fit in the pool: %v", rec.BidIDs)
 	}
 	e.do("POST", "/api/v1/tenders/"+ev.id+"/award", e.admin, map[string]any{"bid_ids": rec.BidIDs,
-		"publicity_ends_at": time.Now().Add(800 * time.Millisecond)}).ok(t, 201)
-	time.Sleep(time.Second)
+		"publicity_ends_at": time.Now().Add(time.Hour)}).ok(t, 201)
+	e.endPublicity(ev.id)
 	if done, err := e.store.CompleteDue(context.Background()); err != nil || len(done) != 1 {
 		t.Fatalf("completion: %v %v", done, err)
 	}

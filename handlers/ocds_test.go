@@ -173,7 +173,7 @@ func TestOCDSFeedValidatesAndTellsEachTendersStory(t *testing.T) {
 
 	// Failed at opening: one bid, min_bids 3.
 	_, lone := e.org("lonebidder", true)
-	failed := e.shortTender(800 * time.Millisecond)
+	failed := e.shortTender(time.Hour)
 	e.submit(e.bid(failed, lone, 1000000), lone)
 	e.openNow(failed)
 
@@ -209,11 +209,10 @@ func TestOCDSFeedValidatesAndTellsEachTendersStory(t *testing.T) {
 	e.do("POST", "/api/v1/objections/"+oid+"/resolve", e.admin, map[string]any{"upheld": true, "response": "质疑成立"}).ok(t, 200)
 	// A rejected objection is not a public change of the award.
 	submitAll()
-	publicityEnds := time.Now().Add(2 * time.Second)
-	secondAward := award(2 * time.Second)
+	secondAward := award(time.Hour)
 	oid2 := e.do("POST", "/api/v1/tenders/"+ev.id+"/objections", ev.orgs[1], map[string]any{"text": "再次质疑"}).json(t)["id"].(string)
 	e.do("POST", "/api/v1/objections/"+oid2+"/resolve", e.admin, map[string]any{"upheld": false, "response": "不成立"}).ok(t, 200)
-	time.Sleep(time.Until(publicityEnds) + 200*time.Millisecond)
+	e.endPublicity(ev.id)
 	if done, err := e.store.CompleteDue(context.Background()); err != nil || len(done) != 1 {
 		t.Fatalf("completion: %v %v", done, err)
 	}

@@ -24,12 +24,12 @@ func (e *env) completedTender() (evaluating, tender.Award) {
 		BidIDs []string `json:"bid_ids"`
 	}
 	e.do("GET", "/api/v1/tenders/"+ev.id+"/recommendation", e.admin, nil).decode(e.t, &rec)
-	ends := time.Now().Add(500 * time.Millisecond)
+	ends := time.Now().Add(time.Hour)
 	var aw struct {
 		Items []tender.Award `json:"items"`
 	}
 	e.do("POST", "/api/v1/tenders/"+ev.id+"/award", e.admin, map[string]any{"bid_ids": rec.BidIDs, "publicity_ends_at": ends}).decode(e.t, &aw)
-	time.Sleep(time.Until(ends) + 50*time.Millisecond)
+	e.endPublicity(ev.id)
 	if done, err := e.store.CompleteDue(context.Background()); err != nil || len(done) != 1 {
 		e.t.Fatalf("completion: %v %v", done, err)
 	}
@@ -40,7 +40,7 @@ func TestCreditProfilesHideSealedAndPrivateData(t *testing.T) {
 	e := newEnv(t)
 	orgID, org := e.org("bidder", true, func(b map[string]any) { b["contact_phone"] = "13912345678" })
 	pendingID, _ := e.org("pending", false)
-	id := e.shortTender(1500 * time.Millisecond)
+	id := e.shortTender(time.Hour)
 	e.submit(e.bid(id, org, 27654321), org)
 
 	profile := func() map[string]any {
@@ -208,7 +208,7 @@ func (e *env) flagTender(t *testing.T, prefix string, deviate bool) string {
 		id, tok := e.staff(tender.RoleEvaluator, fmt.Sprintf("%sx%d", prefix, i), nil)
 		experts, ids = append(experts, tok), append(ids, id)
 	}
-	id := e.shortTender(1500*time.Millisecond, func(b map[string]any) { b["min_bids"] = 1; b["community"] = "蛟龙镇蛟龙社区" })
+	id := e.shortTender(time.Hour, func(b map[string]any) { b["min_bids"] = 1; b["community"] = "蛟龙镇蛟龙社区" })
 	var bids []string
 	for i, tok := range orgs {
 		b := e.bid(id, tok, int64(20000000+i*1000000))
