@@ -21,7 +21,8 @@ import (
 
 // Store is the PostgreSQL side of the portal.
 type Store struct {
-	db *sqlx.DB
+	db    *sqlx.DB
+	stats *bigramStats
 }
 
 // DefaultMaxConns is each instance's connection pool size; several instances
@@ -48,7 +49,7 @@ func OpenPool(ctx context.Context, url string, maxConns int) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, stats: &bigramStats{}}, nil
 }
 
 // Close releases the connection pool.

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/linshu/portal/tender"
 )
@@ -279,30 +281,95 @@ func parseTenderCursor(c string) (*time.Time, string, error) {
 var errBadCursor = &tender.Error{Code: tender.CodeValidationFailed, Key: "cursor.invalid", Message: "分页游标无效",
 	Fields: []tender.FieldError{{Field: "cursor", Message: "分页游标无效"}}}
 
-// BigramQuery turns a search string into a tsquery over lsmz_bigrams: each
-// whitespace-separated term becomes a phrase of its overlapping two-character
-// tokens (one character: a prefix match); terms are ANDed. Empty input gives "".
-func BigramQuery(q string) string {
-	var terms []string
-	for _, term := range strings.Fields(strings.ToLower(q)) {
-		runes := []rune(term)
-		if len(runes) > 64 {
-			runes = runes[:64]
+// searchTerms splits a search string into lower-cased terms (at most 8, each
+// at most 64 characters).
+func searchTerms(q string) []string {
+	terms := strings.Fields(strings.ToLower(q))
+	if len(terms) > 8 {
+		terms = terms[:8]
+	}
+	for i, t := range terms {
+		if r := []rune(t); len(r) > 64 {
+			terms[i] = string(r[:64])
 		}
-		quote := func(s string) string {
-			return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
-		}
-		if len(runes) == 1 {
-			terms = append(terms, quote(string(runes))+":*")
+	}
+	return terms
+}
+
+func bigrams(term string) []string {
+	runes := []rune(term)
+	var out []string
+	for i := 0; i+1 < len(runes); i++ {
+		out = append(out, string(runes[i:i+2]))
+	}
+	return out
+}
+
+func quoteLexeme(s string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
+}
+
+// BigramQuery turns a search string into the tsquery that selects candidates
+// from the bigram index: for each term its rarest two-character token (a
+// one-character term: a prefix match), ANDed. Exactness comes from the
+// substring check that goes with it (see Tenders); the rarest token keeps the
+// candidate set small, and a single token lets PostgreSQL estimate it from its
+// statistics instead of multiplying the guesses of a phrase. freq gives token
+// frequencies (missing: rarer than any known); nil picks the first token.
+func BigramQuery(q string, freq map[string]float64) string {
+	var parts []string
+	for _, term := range searchTerms(q) {
+		grams := bigrams(term)
+		if len(grams) == 0 {
+			parts = append(parts, quoteLexeme(term)+":*")
 			continue
 		}
-		var grams []string
-		for i := 0; i+1 < len(runes); i++ {
-			grams = append(grams, quote(string(runes[i:i+2])))
+		best := grams[0]
+		if freq != nil {
+			bestF, ok := freq[best]
+			for _, g := range grams[1:] {
+				f, known := freq[g]
+				if ok && (!known || f < bestF) {
+					best, bestF, ok = g, f, known
+				}
+			}
 		}
-		terms = append(terms, "("+strings.Join(grams, " <-> ")+")")
+		parts = append(parts, quoteLexeme(best))
 	}
-	return strings.Join(terms, " & ")
+	return strings.Join(parts, " & ")
+}
+
+// bigramStats caches the frequencies PostgreSQL's statistics give for the most
+// common bigrams of tenders.search.
+type bigramStats struct {
+	mu     sync.Mutex
+	freq   map[string]float64
+	loaded time.Time
+}
+
+func (s *Store) bigramFreq(ctx context.Context) map[string]float64 {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	if time.Since(s.stats.loaded) < 10*time.Minute {
+		return s.stats.freq
+	}
+	var rows []struct {
+		Elem string  `db:"elem"`
+		Freq float64 `db:"freq"`
+	}
+	// After ANALYZE; before it there are no statistics and the first token is used.
+	err := s.db.SelectContext(ctx, &rows, `SELECT e.elem, e.freq FROM pg_stats st,
+		unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) AS e(elem, freq)
+		WHERE st.schemaname = current_schema() AND st.tablename = 'tenders' AND st.attname = 'search'`)
+	if err != nil {
+		return s.stats.freq // keep the old figures; the query is still exact
+	}
+	freq := make(map[string]float64, len(rows))
+	for _, r := range rows {
+		freq[r.Elem] = r.Freq
+	}
+	s.stats.freq, s.stats.loaded = freq, time.Now()
+	return freq
 }
 
 // Tenders lists tenders newest first with keyset pagination. The search runs
@@ -321,9 +388,12 @@ func (s *Store) Tenders(ctx context.Context, f TenderFilter) ([]tender.Tender, e
 		  AND ($2 = '' OR status = $2) AND ($3 = '' OR kind = $3)
 		  AND ($4 = '' OR catalog_item_id = $4::uuid) AND ($5 = '' OR community = $5)
 		  AND ($6 = '' OR search @@ $6::tsquery)
+		  AND (SELECT bool_and(strpos(lower(title || ' ' || description), lower(term)) > 0)
+		       FROM unnest($10::text[]) AS term) IS NOT FALSE
 		  AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
 		ORDER BY created_at DESC, id DESC LIMIT $9`,
-		f.IncludeDrafts, f.Status, f.Kind, f.CatalogItemID, f.Community, BigramQuery(f.Q), at, nullUUID(id), f.Limit)
+		f.IncludeDrafts, f.Status, f.Kind, f.CatalogItemID, f.Community, BigramQuery(f.Q, s.bigramFreq(ctx)), at,
+		nullUUID(id), f.Limit, pq.StringArray(searchTerms(f.Q)))
 	if err != nil {
 		return nil, mapListError(err)
 	}

@@ -1,0 +1,28 @@
+package storage_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/linshu/portal/storage/storagetest"
+)
+
+// TestLinearBigramsMatchTheOriginal checks that migration 00007's linear
+// lsmz_bigrams yields exactly what the first, quadratic one did.
+func TestLinearBigramsMatchTheOriginal(t *testing.T) {
+	s := storagetest.NewStore(t)
+	texts := []string{"", "a", "小区物业管理服务", `it's a \ test`, "  多个   空格\t和\n换行 ", strings.Repeat("长文本", 3000)}
+	for _, text := range texts {
+		var same bool
+		err := s.DB().Get(&same, `SELECT lsmz_bigrams($1) = (SELECT COALESCE(string_agg(
+			'''' || replace(replace(substr(x.s, i, 2), '\', '\\'), '''', '''''') || ''':' || i, ' ')::tsvector, ''::tsvector)
+			FROM (SELECT lower(left(regexp_replace($1, '\s+', ' ', 'g'), 16000)) || ' ' AS s) x,
+			     generate_series(1, length(x.s) - 1) AS i)`, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !same {
+			t.Errorf("lsmz_bigrams differs from the original for %.20q", text)
+		}
+	}
+}
