@@ -31,6 +31,7 @@ services:
 ## bench: benchmarks in bench/ (see bench/README.md)
 bench:
 	@bash bench/run.sh
+	@bash bench/deadline/run.sh
 
 vet:
 	$(GO) vet ./...

@@ -1,0 +1,421 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/lib/pq"
+
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/tender"
+)
+
+// loopResult is one closed-loop measurement: clients send back to back.
+type loopResult struct {
+	name     string
+	lat      []time.Duration
+	wall     time.Duration
+	errs     int
+	firstErr string
+	busy     float64 // the machine's CPU busy share during the measured run, 0..1
+	// pgbench only
+	pgTPS float64
+}
+
+func (r loopResult) perSecond() float64 {
+	if r.pgTPS > 0 {
+		return r.pgTPS
+	}
+	return float64(len(r.lat)) / r.wall.Seconds()
+}
+
+// closedLoop runs op on clients goroutines, back to back, for d after an
+// unrecorded warm-up second.
+func closedLoop(ctx context.Context, name string, clients int, d time.Duration, op func(ctx context.Context, w int, rng *rand.Rand) error) loopResult {
+	run := func(d time.Duration, record bool) loopResult {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		lat := make([][]time.Duration, clients)
+		errs := make([]int, clients)
+		firstErr := make([]string, clients)
+		var wg sync.WaitGroup
+		start := time.Now()
+		for w := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
+				for ctx.Err() == nil {
+					t0 := time.Now()
+					err := op(ctx, w, rng)
+					if ctx.Err() != nil {
+						return // cut by the end of the run: not counted
+					}
+					if err != nil {
+						errs[w]++
+						if firstErr[w] == "" {
+							firstErr[w] = err.Error()
+						}
+						continue
+					}
+					if record {
+						lat[w] = append(lat[w], time.Since(t0))
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		r := loopResult{name: name, wall: time.Since(start)}
+		for w := range clients {
+			r.lat = append(r.lat, lat[w]...)
+			r.errs += errs[w]
+			if r.firstErr == "" {
+				r.firstErr = firstErr[w]
+			}
+		}
+		return r
+	}
+	run(time.Second, false)
+	a := takeCPU()
+	r := run(d, true)
+	r.busy = machineBusy(a, takeCPU())
+	return r
+}
+
+func machineBusy(a, b cpuSnap) float64 {
+	if !a.haveMachine || !b.haveMachine || b.all <= a.all {
+		return 0
+	}
+	return (b.busy - a.busy) / (b.all - a.all)
+}
+
+// baselines are the closed-loop ceilings and the hello-world under the burst's schedule.
+type baselines struct {
+	loops      []loopResult
+	helloBurst []time.Duration
+	helloErrs  int
+	helloSpan  time.Duration
+	helloBusy  int
+	pgbenchCmd string
+}
+
+// runBaselines measures, on a second open tender with the same 1000
+// organizations' draft bids, what the layers under the portal can do.
+func runBaselines(ctx context.Context, cfg config, cl *cluster, setup *storage.Store, dbURL string, orgs []org, b *burstResult) (*baselines, error) {
+	out := &baselines{}
+	t, err := cl.publishTender(ctx, "截止时刻基线测试", time.Now().Add(24*time.Hour).Truncate(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	bidIDs, err := cl.createDrafts(ctx, t.ID, orgs, 16)
+	if err != nil {
+		return nil, fmt.Errorf("baseline draft bids: %w", err)
+	}
+	progress("baseline tender %s with %d draft bids", t.Code, len(bidIDs))
+	d := time.Duration(cfg.Seconds) * time.Second
+
+	// 1. pgbench on the SQL of one submit: the database's own limit.
+	userIDs := make([]string, len(orgs))
+	for i, o := range orgs {
+		userIDs[i] = o.userID
+	}
+	if _, err := setup.DB().ExecContext(ctx, `CREATE TABLE bench_deadline_bids (n integer PRIMARY KEY, bid_id uuid NOT NULL, user_id uuid NOT NULL);
+		`); err != nil {
+		return nil, err
+	}
+	if _, err := setup.DB().ExecContext(ctx, `INSERT INTO bench_deadline_bids (n, bid_id, user_id)
+		SELECT ord, b::uuid, u::uuid FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(b, u, ord)`,
+		pq.Array(bidIDs), pq.Array(userIDs)); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "portal-bench-deadline-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	scripts := []struct{ name, file, sql string }{
+		{"pgbench: the submit transaction's SQL", "submit.sql", submitSQL(len(bidIDs))},
+		{"pgbench: minimal (FOR SHARE, clock, UPDATE)", "minimal.sql", minimalSQL(len(bidIDs))},
+	}
+	for _, s := range scripts {
+		if err := os.WriteFile(filepath.Join(dir, s.file), []byte(s.sql), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	out.pgbenchCmd = fmt.Sprintf("pgbench -n -M extended -c %d -j %d -T %d -f <script> -l", cfg.Clients, cfg.PgbenchJobs, cfg.Seconds)
+	for _, s := range scripts {
+		progress("%s, %ds", s.name, cfg.Seconds)
+		r, err := runPgbench(ctx, cfg, dbURL, filepath.Join(dir, s.file), dir, s.name)
+		if err != nil {
+			return nil, err
+		}
+		out.loops = append(out.loops, r)
+	}
+
+	// 2. The same submit through Store.ChangeBid: Go, lib/pq and the domain, no HTTP.
+	progress("Store.ChangeBid submit, %ds", cfg.Seconds)
+	store := cl.instances[0].store
+	out.loops = append(out.loops, closedLoop(ctx, "Store.ChangeBid submit, no HTTP (1 pool)", cfg.Clients, d,
+		func(ctx context.Context, _ int, rng *rand.Rand) error {
+			i := rng.IntN(len(orgs))
+			_, err := store.ChangeBid(ctx, tender.Actor{UserID: orgs[i].userID, Role: tender.RoleOrg, OrgID: orgs[i].id}, bidIDs[i],
+				func(b *tender.Bid, _ tender.Tender, now time.Time, docs []string) (string, any, error) {
+					if err := b.Submit(now); err != nil {
+						return "", nil, err
+					}
+					b.ContentSHA256 = tender.BidContentHash(b.PriceFen, b.Summary, docs)
+					return "submit", map[string]any{"version": b.Version, "content_sha256": b.ContentSHA256, "submitted_at": now}, nil
+				})
+			return err
+		}))
+
+	// 3. The portal: POST /bids/{id}/submit, alternating instances.
+	progress("portal submit over HTTP, %ds", cfg.Seconds)
+	c := newClient()
+	out.loops = append(out.loops, closedLoop(ctx, fmt.Sprintf("portal POST /bids/{id}/submit (%d instances)", len(cl.instances)),
+		cfg.Clients, d, func(ctx context.Context, w int, rng *rand.Rand) error {
+			i := rng.IntN(len(orgs))
+			st, raw, err := c.do(ctx, "POST", cl.url(w)+"/api/v1/bids/"+bidIDs[i]+"/submit", orgs[i].token, nil)
+			if err != nil {
+				return err
+			}
+			if st != 200 {
+				return fmt.Errorf("%d %s", st, raw)
+			}
+			return nil
+		}))
+	c.close()
+
+	// 4. A Fiber hello-world answering the bytes of a real receipt, same client.
+	hello, helloURL, err := startHello(b.sample)
+	if err != nil {
+		return nil, err
+	}
+	defer hello.Shutdown()
+	progress("Fiber hello-world, %ds", cfg.Seconds)
+	c = newClient()
+	out.loops = append(out.loops, closedLoop(ctx, "Fiber hello-world, same client", cfg.Clients, d,
+		func(ctx context.Context, _ int, _ *rand.Rand) error {
+			st, _, err := c.do(ctx, "POST", helloURL, orgs[0].token, nil)
+			if err == nil && st != 200 {
+				err = fmt.Errorf("status %d", st)
+			}
+			return err
+		}))
+	c.close()
+
+	// 5. The hello-world under the burst's own schedule, from a cold client.
+	progress("Fiber hello-world under the burst's schedule")
+	c = newClient()
+	defer c.close()
+	ref := time.Now().Add(cfg.Window + 500*time.Millisecond)
+	lat := make([]time.Duration, len(b.attempts))
+	done := make([]time.Time, len(b.attempts))
+	failed := make([]bool, len(b.attempts))
+	var wg sync.WaitGroup
+	first := time.Now().Add(time.Hour)
+	var mu sync.Mutex
+	for i, a := range b.attempts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(time.Until(ref.Add(a.planned)))
+			t0 := time.Now()
+			mu.Lock()
+			if t0.Before(first) {
+				first = t0
+			}
+			mu.Unlock()
+			st, _, err := c.do(ctx, "POST", helloURL, orgs[i].token, nil)
+			done[i] = time.Now()
+			lat[i] = done[i].Sub(t0)
+			failed[i] = err != nil || st != 200
+		}()
+	}
+	wg.Wait()
+	last := first
+	for i := range lat {
+		if failed[i] {
+			out.helloErrs++
+			continue
+		}
+		out.helloBurst = append(out.helloBurst, lat[i])
+		if done[i].After(last) {
+			last = done[i]
+		}
+	}
+	out.helloSpan = last.Sub(first)
+	out.helloBusy = busiest(done, time.Second)
+	return out, nil
+}
+
+// startHello serves body as application/json on POST /hello.
+func startHello(body []byte) (*fiber.App, string, error) {
+	if len(body) == 0 {
+		body = []byte(`{"ok":true}`)
+	}
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Post("/hello", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(body)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	go app.Listener(ln)
+	return app, "http://" + ln.Addr().String() + "/hello", nil
+}
+
+// The columns storage/bids.go, storage/tenders.go and storage/organizations.go read, as of this bench.
+const (
+	tenderCols = `id, code, kind, title, description, catalog_item_id, community, funding_source, budget_fen, max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start, to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation, enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, created_at, updated_at`
+	bidCols    = `b.id, b.tender_id, b.org_id, o.name AS org_name, b.price_fen, b.summary, b.status, b.version, b.submitted_at, b.qualification_reason, b.content_sha256, b.created_at, b.updated_at`
+	orgCols    = `id, name, uscc, type, registration, community, legal_representative, contact_phone, staff_total, social_workers, assessment_grade, status, status_reason, created_at, updated_at`
+	randomHex  = `md5(random()::text) || md5(random()::text)` // 64 hex digits, like a SHA-256
+)
+
+// submitSQL is, statement for statement, the transaction Store.ChangeBid runs
+// for a submit (lockBidForChange, the documents, checkBidder, saveBid,
+// appendAudit): 11 statements between BEGIN and COMMIT. The first one also
+// picks the random bid; hashes are random hex instead of Go's SHA-256.
+func submitSQL(n int) string {
+	return strings.Join([]string{
+		fmt.Sprintf(`\set n random(1, %d)`, n),
+		`BEGIN;`,
+		`SELECT b.tender_id AS tid, b.org_id AS org, b.id AS bid, m.user_id AS uid, 'bid:' || b.id::text AS stream FROM bids b JOIN bench_deadline_bids m ON m.bid_id = b.id WHERE m.n = :n \gset`,
+		`SELECT ` + tenderCols + ` FROM tenders WHERE id = :tid FOR SHARE;`,
+		`SELECT clock_timestamp();`,
+		`SELECT ` + bidCols + ` FROM bids b JOIN organizations o ON o.id = b.org_id WHERE b.id = :bid FOR UPDATE OF b;`,
+		`SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = :bid;`,
+		`SELECT ` + orgCols + ` FROM organizations WHERE id = :org;`,
+		`WITH u AS (UPDATE bids SET price_fen = price_fen, summary = summary, status = 'submitted', version = version + 1, submitted_at = clock_timestamp(), content_sha256 = ` + randomHex + `, qualification_reason = qualification_reason, updated_at = clock_timestamp() WHERE id = :bid RETURNING *) SELECT ` + bidCols + ` FROM u b JOIN organizations o ON o.id = b.org_id;`,
+		`INSERT INTO audit_streams (stream, seq, head_hash) VALUES (:stream, 0, '') ON CONFLICT (stream) DO NOTHING;`,
+		`SELECT seq AS h_seq, head_hash AS h_prev, date_trunc('microseconds', clock_timestamp()) AS h_now FROM audit_streams WHERE stream = :stream FOR UPDATE \gset`,
+		`INSERT INTO audit_entries (stream, seq, actor_id, actor_role, action, entity, entity_id, at, details, prev_hash, hash) VALUES (:stream, :h_seq + 1, :uid, 'org', 'submit', 'bid', :bid, :h_now, jsonb_build_object('content_sha256', ` + randomHex + `, 'submitted_at', clock_timestamp(), 'version', :h_seq + 1), :h_prev, ` + randomHex + `);`,
+		`UPDATE audit_streams SET seq = :h_seq + 1, head_hash = ` + randomHex + ` WHERE stream = :stream;`,
+		`COMMIT;`,
+	}, "\n") + "\n"
+}
+
+// minimalSQL is the smallest transaction that still obeys the deadline rule.
+func minimalSQL(n int) string {
+	return strings.Join([]string{
+		fmt.Sprintf(`\set n random(1, %d)`, n),
+		`BEGIN;`,
+		`SELECT b.tender_id AS tid, b.id AS bid FROM bids b JOIN bench_deadline_bids m ON m.bid_id = b.id WHERE m.n = :n \gset`,
+		`SELECT id, status, bid_deadline FROM tenders WHERE id = :tid FOR SHARE;`,
+		`SELECT clock_timestamp();`,
+		`UPDATE bids SET status = 'submitted', version = version + 1, submitted_at = clock_timestamp(), updated_at = clock_timestamp() WHERE id = :bid;`,
+		`COMMIT;`,
+	}, "\n") + "\n"
+}
+
+var (
+	reTPS    = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+	reFailed = regexp.MustCompile(`number of failed transactions: (\d+)`)
+)
+
+// runPgbench runs one script and reads every transaction's latency from pgbench's log.
+func runPgbench(ctx context.Context, cfg config, dbURL, script, dir, name string) (loopResult, error) {
+	prefix := filepath.Join(dir, strings.TrimSuffix(filepath.Base(script), ".sql"))
+	cmd := exec.CommandContext(ctx, "pgbench", "-n", "-M", "extended", "-c", strconv.Itoa(cfg.Clients),
+		"-j", strconv.Itoa(cfg.PgbenchJobs), "-T", strconv.Itoa(cfg.Seconds), "-f", script,
+		"-l", "--log-prefix", prefix, dbURL)
+	cmd.Dir = dir
+	a := takeCPU()
+	raw, err := cmd.CombinedOutput()
+	busy := machineBusy(a, takeCPU())
+	if err != nil {
+		return loopResult{}, fmt.Errorf("pgbench %s: %w\n%s", script, err, raw)
+	}
+	r := loopResult{name: name, wall: time.Duration(cfg.Seconds) * time.Second, busy: busy}
+	m := reTPS.FindSubmatch(raw)
+	if m == nil {
+		return r, fmt.Errorf("pgbench %s: no tps in\n%s", script, raw)
+	}
+	r.pgTPS, _ = strconv.ParseFloat(string(m[1]), 64)
+	if m := reFailed.FindSubmatch(raw); m != nil {
+		r.errs, _ = strconv.Atoi(string(m[1]))
+	}
+	logs, err := filepath.Glob(prefix + ".*")
+	if err != nil {
+		return r, err
+	}
+	for _, l := range logs {
+		f, err := os.Open(l)
+		if err != nil {
+			return r, err
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			// client_id transaction_no time script_no time_epoch time_us; time in µs
+			fields := strings.Fields(sc.Text())
+			if len(fields) < 3 {
+				continue
+			}
+			us, err := strconv.ParseInt(fields[2], 10, 64)
+			if err != nil {
+				continue // "failed"/"skipped" lines
+			}
+			r.lat = append(r.lat, time.Duration(us)*time.Microsecond)
+		}
+		f.Close()
+		os.Remove(l)
+	}
+	if len(r.lat) == 0 {
+		return r, fmt.Errorf("pgbench %s: empty log\n%s", script, raw)
+	}
+	return r, nil
+}
+
+func (base *baselines) print(cfg config, b *burstResult) {
+	fmt.Println()
+	fmt.Printf("baselines, same run, on a second open tender with the same %d organizations' bids:\n", len(b.attempts))
+	fmt.Printf("closed loop, %d clients back to back for %ds each (pgbench: %s)\n", cfg.Clients, cfg.Seconds, base.pgbenchCmd)
+	fmt.Println("  (busy: the whole machine's CPU use during the measured run, everything on it included)")
+	fmt.Printf("  %-44s %8s %9s %9s %9s %9s %6s %5s\n", "", "per s", "p50", "p90", "p99", "max", "errors", "busy")
+	for _, r := range base.loops {
+		s := latencyStats(r.lat)
+		fmt.Printf("  %-44s %8.0f %9s %9s %9s %9s %6d %4.0f%%\n", r.name, r.perSecond(), dur(s.p50), dur(s.p90), dur(s.p99),
+			dur(s.max), r.errs, 100*r.busy)
+		if r.firstErr != "" {
+			fmt.Printf("    first error: %.200s\n", r.firstErr)
+		}
+	}
+	fmt.Printf("open loop, the burst's schedule (%d requests in %s), cold client:\n", len(b.attempts), cfg.Window+cfg.Tail)
+	fmt.Printf(statsHeader, "", "n", "p50", "p90", "p99", "max")
+	fmt.Println(latencyStats(base.helloBurst).row("Fiber hello-world, same client"))
+	fmt.Printf("    errors %d; busiest second %d answers\n", base.helloErrs, base.helloBusy)
+}
+
+func printSummary(cfg config, b *burstResult, base *baselines) {
+	var pg, portal float64
+	for _, r := range base.loops {
+		switch {
+		case strings.HasPrefix(r.name, "pgbench: the submit"):
+			pg = r.perSecond()
+		case strings.HasPrefix(r.name, "portal POST"):
+			portal = r.perSecond()
+		}
+	}
+	fmt.Println()
+	fmt.Printf("summary: %d accepted, %d refused, %d lost; offered %.0f submits/s in the burst;\n", b.accepted, b.refused, b.lost(),
+		float64(len(b.attempts))/(cfg.Window+cfg.Tail).Seconds())
+	if pg > 0 {
+		fmt.Printf("  closed loop the portal submits %.0f/s, %.0f%% of the %.0f/s pgbench reaches on the same SQL; load average now %s\n",
+			portal, 100*portal/pg, pg, strings.TrimPrefix(loadAvg(), "load average "))
+	}
+}

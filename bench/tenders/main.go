@@ -1,0 +1,522 @@
+// Command tenders benchmarks GET /tenders — the list and the bigram search —
+// at 100,000 tenders. Beside every figure it measures its baseline in the
+// same run: pgbench on exactly the SQL that Store.Tenders sent, and a Fiber
+// hello-world behind the same HTTP client. Run it with `make bench`; see
+// bench/README.md.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/linshu/portal/handlers"
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/tender"
+)
+
+type config struct {
+	DB            string
+	Rows          int
+	Workers       int
+	N             int
+	Limit         time.Duration
+	PgbenchSecs   int
+	PgbenchJobs   int
+	Out           string
+	S3Endpoint    string
+	S3AccessKey   string
+	S3SecretKey   string
+	DeepCursorPos int
+}
+
+func main() {
+	var cfg config
+	flag.StringVar(&cfg.DB, "db", "", "PostgreSQL URL of a fresh database (required)")
+	flag.IntVar(&cfg.Rows, "rows", 100_000, "tenders to insert")
+	flag.IntVar(&cfg.Workers, "workers", 8, "concurrent clients, for Go and for pgbench")
+	flag.IntVar(&cfg.N, "n", 3000, "timed requests per Go case")
+	flag.DurationVar(&cfg.Limit, "limit", 15*time.Second, "longest a Go case may run")
+	flag.IntVar(&cfg.PgbenchSecs, "pgbench-seconds", 10, "duration of each pgbench run")
+	flag.IntVar(&cfg.PgbenchJobs, "pgbench-jobs", 2, "pgbench threads")
+	flag.IntVar(&cfg.DeepCursorPos, "deep", 5000, "the deep page starts after this many public tenders")
+	flag.StringVar(&cfg.Out, "out", "", "directory for the pgbench scripts (default: a temporary one)")
+	flag.Parse()
+	cfg.S3Endpoint = os.Getenv("BENCH_S3_ENDPOINT")
+	cfg.S3AccessKey = os.Getenv("BENCH_S3_ACCESS_KEY")
+	cfg.S3SecretKey = os.Getenv("BENCH_S3_SECRET_KEY")
+	if cfg.DB == "" {
+		fmt.Fprintln(os.Stderr, "usage: go run ./bench/tenders -db postgres://… (see bench/README.md)")
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// queryCase is one call of Store.Tenders, measured directly, with pgbench
+// on its SQL, and (when path is set) through the HTTP app.
+type queryCase struct {
+	name   string
+	filter storage.TenderFilter
+	path   string
+
+	sql  string // inlined, as pgbench runs it
+	file string
+}
+
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "--> "+format+"\n", args...)
+}
+
+func run(ctx context.Context, cfg config) error {
+	store, err := storage.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	db := store.DB()
+
+	var have int
+	if err := db.GetContext(ctx, &have, `SELECT count(*) FROM tenders`); err != nil {
+		return err
+	}
+	switch {
+	case have == 0:
+		progress("inserting %d tenders", cfg.Rows)
+		t0 := time.Now()
+		if err := seedTenders(ctx, store, cfg.Rows); err != nil {
+			return err
+		}
+		progress("inserted in %s; VACUUM ANALYZE", time.Since(t0).Round(time.Millisecond))
+	case have != cfg.Rows:
+		return fmt.Errorf("the database holds %d tenders, not 0 or %d: give it a fresh database", have, cfg.Rows)
+	default:
+		progress("reusing the %d tenders already in the database", have)
+	}
+	// VACUUM also empties the GIN index's pending list and sets the visibility map.
+	if _, err := db.ExecContext(ctx, `VACUUM (ANALYZE) tenders`); err != nil {
+		return err
+	}
+	if err := printSetting(ctx, store, cfg); err != nil {
+		return err
+	}
+
+	// The deep page: the one after the first DeepCursorPos public tenders.
+	var deep tender.Tender
+	if err := db.QueryRowxContext(ctx, `SELECT id, created_at FROM tenders WHERE status <> 'draft'
+		ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`, cfg.DeepCursorPos-1).Scan(&deep.ID, &deep.CreatedAt); err != nil {
+		return err
+	}
+	// The handler asks for one row more than the page to know if there is a next page.
+	const page = 20
+	list := storage.TenderFilter{Limit: page + 1}
+	search := func(q string) storage.TenderFilter { return storage.TenderFilter{Q: q, Limit: page + 1} }
+	deepFilter := storage.TenderFilter{Cursor: storage.TenderCursor(deep), Limit: page + 1}
+	cases := []*queryCase{
+		{name: "list, first page", filter: list, path: "/api/v1/tenders"},
+		{name: fmt.Sprintf("list, page after %d", cfg.DeepCursorPos), filter: deepFilter},
+		{name: "search q=养老", filter: search("养老"), path: "/api/v1/tenders?q=" + url.QueryEscape("养老")},
+		{name: "search q=物业管理", filter: search("物业管理")},
+		{name: "search q=矫正", filter: search("矫正")},
+		{name: "search q=健", filter: search("健")},
+	}
+
+	out := cfg.Out
+	if out == "" {
+		if out, err = os.MkdirTemp("", "portal-bench-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(out)
+	} else if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	if err := prepareSQL(ctx, store, cfg, cases, out); err != nil {
+		return err
+	}
+	if err := printMatches(ctx, store, cases); err != nil {
+		return err
+	}
+	if err := printExplain(ctx, store, cases); err != nil {
+		return err
+	}
+
+	// Each case runs in Go and then in pgbench right away, so both see the
+	// same cache and the same other load on the machine.
+	logs, err := os.MkdirTemp("", "portal-bench-pgbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(logs)
+	storeRes := map[*queryCase]result{}
+	pgRes := map[*queryCase]pgbenchResult{}
+	for _, c := range cases {
+		progress("Store.Tenders: %s", c.name)
+		f := c.filter
+		r, err := measure(ctx, c.name, cfg.Workers, cfg.N, cfg.Limit, func(ctx context.Context) error {
+			_, err := store.Tenders(ctx, f)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		storeRes[c] = r
+		progress("pgbench %ds: %s", cfg.PgbenchSecs, c.name)
+		pr, err := runPgbench(ctx, c.name, cfg.DB, c.file, logs, cfg.Workers, cfg.PgbenchJobs, cfg.PgbenchSecs)
+		if err != nil {
+			return err
+		}
+		pgRes[c] = pr
+	}
+	httpRes, hello, err := measureHTTP(ctx, store, cfg, cases)
+	if err != nil {
+		return err
+	}
+
+	var rows []any // result or pgbenchResult, in table order
+	for _, c := range cases {
+		rows = append(rows, labelled(storeRes[c], c.name+" · Store.Tenders"))
+		pr := pgRes[c]
+		pr.Name = c.name + " · pgbench, same SQL"
+		rows = append(rows, pr)
+		if r, ok := httpRes[c]; ok {
+			shown, _ := url.QueryUnescape(c.path)
+			rows = append(rows, labelled(r, c.name+" · HTTP GET "+shown))
+		}
+	}
+	rows = append(rows, labelled(hello, "Fiber hello-world · HTTP GET /"))
+	printTable(cfg, rows)
+	return nil
+}
+
+func labelled(r result, name string) result {
+	r.Name = name
+	return r
+}
+
+func printSetting(ctx context.Context, store *storage.Store, cfg config) error {
+	var s struct {
+		Version      string `db:"version"`
+		SharedBufs   string `db:"shared_buffers"`
+		WorkMem      string `db:"work_mem"`
+		JIT          string `db:"jit"`
+		TableSize    string `db:"table_size"`
+		SearchIdx    string `db:"search_idx"`
+		ListIdx      string `db:"list_idx"`
+		Public, Rows int
+	}
+	err := store.DB().GetContext(ctx, &s, `SELECT split_part(version(), ' on ', 1) AS version,
+		current_setting('shared_buffers') AS shared_buffers, current_setting('work_mem') AS work_mem,
+		current_setting('jit') AS jit,
+		pg_size_pretty(pg_total_relation_size('tenders')) AS table_size,
+		pg_size_pretty(pg_relation_size('tenders_search_idx')) AS search_idx,
+		pg_size_pretty(pg_relation_size('tenders_list_idx')) AS list_idx,
+		count(*) FILTER (WHERE status <> 'draft') AS public, count(*) AS rows FROM tenders`)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	fmt.Printf("portal bench · %s · host %s\n", time.Now().Format("2006-01-02 15:04 MST"), host)
+	fmt.Printf("%s · %d CPUs · %s · GOMAXPROCS %d · load average %s\n", runtime.Version(), runtime.NumCPU(), memTotal(),
+		runtime.GOMAXPROCS(0), loadAverage())
+	fmt.Printf("%s · shared_buffers %s · work_mem %s · jit %s\n", s.Version, s.SharedBufs, s.WorkMem, s.JIT)
+	fmt.Printf("tenders: %d rows (%d public, i.e. not draft) · table with indexes and TOAST %s · "+
+		"tenders_search_idx (GIN) %s · tenders_list_idx %s\n", s.Rows, s.Public, s.TableSize, s.SearchIdx, s.ListIdx)
+	fmt.Printf("clients: %d concurrent (Go workers and pgbench -c), %d timed requests per Go case, pgbench -T %d -j %d\n\n",
+		cfg.Workers, cfg.N, cfg.PgbenchSecs, cfg.PgbenchJobs)
+	return nil
+}
+
+// loadAverage is the 1, 5 and 15 minute load average: other work on the
+// machine shows here, and in the figures.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
+}
+
+func memTotal() string {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return "memory unknown"
+	}
+	var kb int64
+	for _, line := range strings.Split(string(b), "\n") {
+		if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kb); err == nil {
+			return fmt.Sprintf("%.1f GiB RAM", float64(kb)/(1<<20))
+		}
+	}
+	return "memory unknown"
+}
+
+// prepareSQL captures the SQL each case sends, inlines its parameters,
+// checks that the inlined text returns the same rows, and writes it as a
+// pgbench script.
+func prepareSQL(ctx context.Context, store *storage.Store, cfg config, cases []*queryCase, out string) error {
+	filters := make([]storage.TenderFilter, len(cases))
+	for i, c := range cases {
+		filters[i] = c.filter
+	}
+	caps, err := captureTenders(ctx, cfg.DB, filters)
+	if err != nil {
+		return fmt.Errorf("capture the SQL of Store.Tenders: %w", err)
+	}
+	for i, c := range cases {
+		if c.sql, err = inline(ctx, store, caps[i]); err != nil {
+			return err
+		}
+		want, err := store.Tenders(ctx, c.filter)
+		if err != nil {
+			return err
+		}
+		var got []string
+		rows, err := store.DB().QueryxContext(ctx, c.sql)
+		if err != nil {
+			return fmt.Errorf("%s: inlined SQL: %w", c.name, err)
+		}
+		for rows.Next() {
+			cols, err := rows.SliceScan()
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			id, _ := cols[0].([]byte) // lib/pq returns a uuid as text bytes
+			got = append(got, string(id))
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if len(got) != len(want) || len(want) == 0 {
+			return fmt.Errorf("%s: inlined SQL returns %d rows, Store.Tenders %d", c.name, len(got), len(want))
+		}
+		for j := range want {
+			if got[j] != want[j].ID {
+				return fmt.Errorf("%s: inlined SQL row %d is %s, Store.Tenders says %s", c.name, j, got[j], want[j].ID)
+			}
+		}
+		c.file = filepath.Join(out, fmt.Sprintf("tenders-%d.sql", i+1))
+		script := "-- " + c.name + ": the SQL of storage.(*Store).Tenders as lib/pq sent it, parameters inlined\n" + c.sql + ";\n"
+		if err := os.WriteFile(c.file, []byte(script), 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("pgbench scripts (the captured SQL of Store.Tenders, parameters inlined): %s\n", out)
+	fmt.Printf("index tsquery (rarest bigram per term) of q=养老: %s · q=物业管理: %s · q=健: %s\n\n",
+		storage.BigramQuery("养老", nil), storage.BigramQuery("物业管理", nil), storage.BigramQuery("健", nil))
+	return nil
+}
+
+func printMatches(ctx context.Context, store *storage.Store, cases []*queryCase) error {
+	fmt.Println("public tenders matching each search:")
+	for _, c := range cases {
+		if c.filter.Q == "" {
+			continue
+		}
+		var n int
+		if err := store.DB().GetContext(ctx, &n, `SELECT count(*) FROM tenders WHERE status <> 'draft'
+			AND strpos(lower(title || ' ' || description), lower($1)) > 0`, c.filter.Q); err != nil {
+			return err
+		}
+		fmt.Printf("  %-16s %6d\n", c.filter.Q, n)
+	}
+	fmt.Println()
+	return nil
+}
+
+// printExplain shows, per case, the top plan node, the scans under it and
+// the execution time of one EXPLAIN (ANALYZE, BUFFERS) of the pgbench SQL.
+func printExplain(ctx context.Context, store *storage.Store, cases []*queryCase) error {
+	fmt.Println("EXPLAIN (ANALYZE, BUFFERS), abridged:")
+	for _, c := range cases {
+		var plan []string
+		if err := store.DB().SelectContext(ctx, &plan, `EXPLAIN (ANALYZE, BUFFERS) `+c.sql); err != nil {
+			return fmt.Errorf("%s: explain: %w", c.name, err)
+		}
+		fmt.Printf("  %s\n", c.name)
+		for i, line := range plan {
+			keep := i == 0 || strings.Contains(line, "Scan") || strings.Contains(line, "Rows Removed") ||
+				strings.Contains(line, "Recheck") || strings.Contains(line, "Sort Method") ||
+				strings.HasPrefix(line, "Execution Time") || strings.HasPrefix(line, "JIT") ||
+				(i == 1 && strings.Contains(line, "Buffers"))
+			if keep {
+				fmt.Printf("    %s\n", strings.TrimRight(line, " "))
+			}
+		}
+	}
+	fmt.Println()
+	return nil
+}
+
+// measureHTTP serves the real app (handlers.New over the same store) and a
+// Fiber hello-world on loopback, and drives both with the same client.
+func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []*queryCase) (map[*queryCase]result, result, error) {
+	objects, note, err := benchObjects(ctx, cfg)
+	if err != nil {
+		return nil, result{}, err
+	}
+	secret, sealKey := make([]byte, 32), make([]byte, 32)
+	rand.Read(secret)
+	rand.Read(sealKey)
+	sealer, err := storage.NewSealer(base64.StdEncoding.EncodeToString(sealKey))
+	if err != nil {
+		return nil, result{}, err
+	}
+	receiptKey, err := store.ReceiptKey(ctx, "") // generated and kept in the database, as without PORTAL_RECEIPT_KEY
+	if err != nil {
+		return nil, result{}, err
+	}
+	// Request logs are formatted as in production, then discarded instead of
+	// written to the terminal.
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	app, err := handlers.New(handlers.Options{JWTSecret: secret, Domain: tender.DefaultConfig(), Logger: logger,
+		Sealer: sealer, ReceiptKey: receiptKey}, store, objects)
+	if err != nil {
+		return nil, result{}, err
+	}
+	base, stopApp, err := serve(app)
+	if err != nil {
+		return nil, result{}, err
+	}
+	defer stopApp()
+
+	hello := fiber.New(fiber.Config{DisableStartupMessage: true})
+	hello.Get("/", func(c *fiber.Ctx) error { return c.SendString("Hello, World!") })
+	helloBase, stopHello, err := serve(hello)
+	if err != nil {
+		return nil, result{}, err
+	}
+	defer stopHello()
+
+	client := &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConns: cfg.Workers,
+		MaxIdleConnsPerHost: cfg.Workers, DisableCompression: true}, Timeout: cfg.Limit}
+	get := func(ctx context.Context, u string) (int, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return 0, err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("GET %s: %s", u, resp.Status)
+		}
+		return int(n), err
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/readyz", nil)
+	if resp, err := client.Do(req); err == nil {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		fmt.Printf("real app: GET /readyz → %d %s%s\n", resp.StatusCode, strings.TrimSpace(string(body)), note)
+	}
+
+	out := map[*queryCase]result{}
+	for _, c := range cases {
+		if c.path == "" {
+			continue
+		}
+		u := base + c.path
+		size, err := get(ctx, u)
+		if err != nil {
+			return nil, result{}, err
+		}
+		shown, _ := url.QueryUnescape(c.path)
+		fmt.Printf("real app: GET %s → %d bytes of JSON\n", shown, size)
+		progress("HTTP: %s", c.name)
+		r, err := measure(ctx, c.name, cfg.Workers, cfg.N, cfg.Limit, func(ctx context.Context) error {
+			_, err := get(ctx, u)
+			return err
+		})
+		if err != nil {
+			return nil, result{}, err
+		}
+		out[c] = r
+	}
+	fmt.Println()
+	progress("HTTP: Fiber hello-world")
+	h, err := measure(ctx, "hello", cfg.Workers, cfg.N, cfg.Limit, func(ctx context.Context) error {
+		_, err := get(ctx, helloBase+"/")
+		return err
+	})
+	return out, h, err
+}
+
+// benchObjects connects to the MinIO that bench/run.sh started. GET /tenders
+// never reaches the object store; without one the app still serves lists.
+func benchObjects(ctx context.Context, cfg config) (*storage.Objects, string, error) {
+	if cfg.S3Endpoint == "" {
+		o, err := storage.NewObjects(storage.ObjectConfig{Endpoint: "127.0.0.1:9", AccessKey: "none", SecretKey: "none", Bucket: "portal"})
+		return o, " (no BENCH_S3_ENDPOINT: no object store, which GET /tenders does not use)", err
+	}
+	o, err := storage.NewObjects(storage.ObjectConfig{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
+		SecretKey: cfg.S3SecretKey, Bucket: "portal-bench"})
+	if err != nil {
+		return nil, "", err
+	}
+	return o, "", o.EnsureBucket(ctx)
+}
+
+func serve(app *fiber.App) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	go func() { _ = app.Listener(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = app.ShutdownWithTimeout(5 * time.Second) }, nil
+}
+
+func printTable(cfg config, rows []any) {
+	fmt.Printf("%d concurrent clients; Go cases: %d timed requests each; pgbench: %d s each, p50/p99 from its per-transaction log\n",
+		cfg.Workers, cfg.N, cfg.PgbenchSecs)
+	// A Markdown table: it reads in a terminal and pastes into bench/README.md.
+	fmt.Println("| case | n | p50 ms | p99 ms | ops/s |")
+	fmt.Println("|---|--:|--:|--:|--:|")
+	var extra []string
+	for _, row := range rows {
+		var r result
+		switch v := row.(type) {
+		case result:
+			r = v
+		case pgbenchResult:
+			r = v.result
+			extra = append(extra, fmt.Sprintf("  %s: latency average = %s ms, tps = %s", v.Name, v.AvgLatency, v.TPS))
+		}
+		name := r.Name
+		if r.Note != "" {
+			name += " (" + r.Note + ")"
+		}
+		fmt.Printf("| %s | %d | %.2f | %.2f | %.0f |\n", name, r.N, ms(r.P50), ms(r.P99), r.OpsPerS)
+	}
+	fmt.Println("\npgbench's own summary lines:")
+	for _, e := range extra {
+		fmt.Println(e)
+	}
+	fmt.Printf("\nload average at the end: %s\n", loadAverage())
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
