@@ -91,6 +91,21 @@ func chunkNonce(i uint64, last bool) []byte {
 	return n
 }
 
+// fill reads from src until buf is full or src ends; one byte beyond a chunk
+// tells the readers whether the chunk in hand is the last.
+func fill(src io.Reader, buf []byte, have *int, done *bool) error {
+	for !*done && *have < len(buf) {
+		n, err := src.Read(buf[*have:])
+		*have += n
+		if err == io.EOF {
+			*done = true
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // sealReader reads one byte ahead so it knows which chunk is the last.
 type sealReader struct {
 	aead    cipher.AEAD
@@ -108,14 +123,8 @@ func (r *sealReader) Read(p []byte) (int, error) {
 		if r.done {
 			return 0, io.EOF
 		}
-		for !r.srcDone && r.have < len(r.buf) {
-			n, err := r.src.Read(r.buf[r.have:])
-			r.have += n
-			if err == io.EOF {
-				r.srcDone = true
-			} else if err != nil {
-				return 0, err
-			}
+		if err := fill(r.src, r.buf, &r.have, &r.srcDone); err != nil {
+			return 0, err
 		}
 		take := min(r.have, sealChunk)
 		last := r.srcDone && r.have <= sealChunk
@@ -149,14 +158,8 @@ func (r *openReader) Read(p []byte) (int, error) {
 		if r.done {
 			return 0, io.EOF
 		}
-		for !r.srcDone && r.have < len(r.buf) {
-			n, err := r.src.Read(r.buf[r.have:])
-			r.have += n
-			if err == io.EOF {
-				r.srcDone = true
-			} else if err != nil {
-				return 0, err
-			}
+		if err := fill(r.src, r.buf, &r.have, &r.srcDone); err != nil {
+			return 0, err
 		}
 		take := min(r.have, chunk)
 		last := r.srcDone && r.have <= chunk
