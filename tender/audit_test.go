@@ -47,3 +47,16 @@ func TestComputeHashChangesWithEveryField(t *testing.T) {
 		t.Error("previous hash is not part of the link")
 	}
 }
+
+func TestHundredthsJSON(t *testing.T) {
+	var h Hundredths
+	if err := json.Unmarshal([]byte(`33.335`), &h); ErrorCode(err) != CodeValidationFailed {
+		t.Fatalf("three decimals: %v", err)
+	}
+	if err := json.Unmarshal([]byte(`33.30`), &h); err != nil || h != 3330 {
+		t.Fatalf("33.30: %v %d", err, h)
+	}
+	if b, _ := json.Marshal(Hundredths(-5)); string(b) != "-0.05" {
+		t.Fatalf("marshal: %s", b)
+	}
+}

@@ -88,7 +88,9 @@ func (h *Hundredths) UnmarshalJSON(b []byte) error {
 	b = bytes.Trim(b, `"`)
 	v, err := ParseHundredths(string(b))
 	if err != nil {
-		return err
+		// A validation error, not malformed JSON: the document parsed, the number is not acceptable.
+		return &Error{Code: CodeValidationFailed, Key: "number.invalid", Message: "分值应为最多两位小数的数字",
+			Fields: []FieldError{{Field: "number", Message: err.Error()}}}
 	}
 	*h = v
 	return nil
