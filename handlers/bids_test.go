@@ -433,3 +433,25 @@ func TestReceiptKeyIsSharedAcrossInstances(t *testing.T) {
 	}
 	_ = json.Valid
 }
+
+// TestCancelledBeforeOpeningStaysSealed: a tender cancelled while open was
+// never opened, so its bids stay sealed to everyone but their organizations.
+func TestCancelledBeforeOpeningStaysSealed(t *testing.T) {
+	e := newEnv(t)
+	_, org := e.org("bidder", true)
+	_, aud := e.staff(tender.RoleAuditor, "aud", nil)
+	id := e.openTender(tenderBody("开标前取消的项目"))
+	bid := e.bid(id, org, 27654321)
+	doc := e.upload("/api/v1/bids/"+bid+"/documents", org, "方案.pdf", []byte("%PDF-sealed")).json(t)["id"].(string)
+	e.submit(bid, org)
+	e.do("POST", "/api/v1/tenders/"+id+"/cancel", e.admin, map[string]any{"reason": "取消"}).ok(t, 200)
+	for _, tok := range []string{e.admin, aud} {
+		e.do("GET", "/api/v1/tenders/"+id+"/bids", tok, nil).problem(t, 403, "sealed")
+		e.do("GET", "/api/v1/bids/"+bid, tok, nil).problem(t, 404, "not_found")
+		e.do("GET", "/api/v1/documents/"+doc+"/content", tok, nil).problem(t, 404, "not_found")
+		if r := e.do("GET", "/api/v1/audit?entity=bid&limit=100", tok, nil); strings.Contains(string(r.Body), bid) {
+			t.Fatalf("audit shows the sealed bid of a cancelled tender: %s", r.Body)
+		}
+	}
+	e.do("GET", "/api/v1/bids/"+bid, org, nil).ok(t, 200)
+}

@@ -177,7 +177,8 @@ func (a *API) listScores(c *fiber.Ctx) error {
 	actor := actorOf(c)
 	who := ""
 	if !actor.Is(tender.RoleAdmin, tender.RoleAuditor) {
-		member, err := a.onPanel(c, t.ID)
+		// Only a member who declared no conflict takes part; a recused one reads nothing.
+		member, err := a.store.IsPanelMember(ctx(c), t.ID, actor.UserID)
 		if err != nil {
 			return err
 		}
@@ -237,7 +238,7 @@ func (a *API) readableEvaluation(c *fiber.Ctx) (storage.Evaluation, error) {
 	if actor.Is(tender.RoleAdmin, tender.RoleAuditor) || awardedOrLater(t) {
 		return ev, nil
 	}
-	member, err := a.onPanel(c, t.ID)
+	member, err := a.store.IsPanelMember(ctx(c), t.ID, actor.UserID)
 	if err != nil {
 		return ev, err
 	}

@@ -482,3 +482,26 @@ func TestCalendar(t *testing.T) {
 	}
 	e.do("GET", "/api/v1/calendar/abc", "", nil).problem(t, 404, "not_found")
 }
+
+// TestRecusedMemberReadsNothing: a member who declared a conflict sees no
+// scores and no results, even once the evaluation is complete.
+func TestRecusedMemberReadsNothing(t *testing.T) {
+	e := newEnv(t)
+	ev := e.evaluatingTender("purchase", 3, []int64{28000000, 27000000, 29000000})
+	recusedID, recused := e.staff(tender.RoleEvaluator, "recused", nil)
+	// Replace expert0: recuse them, then name the new evaluator.
+	e.store.DB().MustExec(`UPDATE panel_members SET active = false, conflict = true WHERE tender_id = $1 AND evaluator_id = $2`, ev.id, ev.expertID[0])
+	e.do("POST", "/api/v1/tenders/"+ev.id+"/panel", e.admin, map[string]any{"evaluator_ids": []string{recusedID}}).ok(t, 201)
+	e.do("POST", "/api/v1/tenders/"+ev.id+"/declaration", recused, map[string]any{"conflict": false}).ok(t, 200)
+	for _, tok := range []string{recused, ev.experts[1], ev.experts[2]} {
+		for _, b := range ev.bids {
+			e.score(ev.id, tok, b, map[string]string{"c1": "30", "c2": "25"}).ok(t, 200)
+		}
+		e.do("POST", "/api/v1/tenders/"+ev.id+"/scores/submit", tok, nil).ok(t, 200)
+	}
+	e.do("GET", "/api/v1/tenders/"+ev.id+"/evaluation", ev.experts[1], nil).ok(t, 200)
+	old := ev.experts[0]
+	e.do("GET", "/api/v1/tenders/"+ev.id+"/scores", old, nil).problem(t, 403, "forbidden")
+	e.do("GET", "/api/v1/tenders/"+ev.id+"/evaluation", old, nil).problem(t, 403, "forbidden")
+	e.do("GET", "/api/v1/tenders/"+ev.id+"/bids", old, nil).problem(t, 403, "forbidden")
+}

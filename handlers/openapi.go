@@ -319,7 +319,7 @@ func tenderSchema() jsonObject {
 var apiSchemas = map[string]jsonObject{
 	"Problem": object("RFC 9457 错误 · Problem details", []string{"type", "title", "status", "detail", "code", "errors"}, jsonObject{
 		"type":   str("urn:lsmz-portal:problem:<code>"),
-		"title":  str("HTTP 状态文字 · HTTP status text"),
+		"title":  str("问题类型的简短标题 · short title of the problem type"),
 		"status": integer("HTTP 状态码 · HTTP status"),
 		"detail": str("中文说明 · Message (zh-CN)"),
 		"code":   enum("错误代码 · Problem code", problemCodes...),

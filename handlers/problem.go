@@ -40,6 +40,25 @@ var statusOf = map[string]int{
 	tender.CodeInternal:             http.StatusInternalServerError,
 }
 
+// titleOf is each problem type's short title (RFC 9457 "title"), in Chinese like the details.
+var titleOf = map[string]string{
+	tender.CodeInvalidJSON:          "请求格式错误",
+	tender.CodeValidationFailed:     "数据校验未通过",
+	tender.CodeUnauthenticated:      "需要登录",
+	tender.CodeForbidden:            "无权访问",
+	tender.CodeNotFound:             "未找到",
+	tender.CodeConflict:             "数据冲突",
+	tender.CodeInvalidState:         "当前状态不允许此操作",
+	tender.CodeDeadlinePassed:       "已过截止时间",
+	tender.CodeNotEligible:          "不符合投标资格",
+	tender.CodeSealed:               "投标文件密封中",
+	tender.CodePayloadTooLarge:      "内容过大",
+	tender.CodeUnsupportedMediaType: "不支持的文件类型",
+	tender.CodeRateLimited:          "请求过于频繁",
+	tender.CodeStorageUnavailable:   "文件存储暂不可用",
+	tender.CodeInternal:             "服务器内部错误",
+}
+
 // errorHandler is the one place where errors become responses.
 func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 	var p Problem
@@ -67,7 +86,10 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 		p.Errors = []tender.FieldError{}
 	}
 	p.Type = "urn:lsmz-portal:problem:" + p.Code
-	p.Title = http.StatusText(p.Status)
+	p.Title = titleOf[p.Code]
+	if p.Title == "" {
+		p.Title = http.StatusText(p.Status)
+	}
 	if p.Key == "" {
 		p.Key = p.Code
 	}

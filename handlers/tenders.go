@@ -53,7 +53,8 @@ func requestOf(t tender.Tender) tenderRequest {
 // tenderView is a tender as the API shows it.
 type tenderView struct {
 	tender.Tender
-	RedFlags []string `json:"red_flags"`
+	CatalogItemName string   `json:"catalog_item_name,omitempty"`
+	RedFlags        []string `json:"red_flags"`
 }
 
 func (a *API) createTender(c *fiber.Ctx) error {
@@ -174,5 +175,12 @@ func (a *API) getTender(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(tenderView{Tender: t, RedFlags: flags})
+	view := tenderView{Tender: t, RedFlags: flags}
+	if t.CatalogItemID != "" {
+		// The name, even of an item since deactivated, which the public catalog no longer lists.
+		if item, err := a.store.CatalogItem(ctx(c), t.CatalogItemID); err == nil {
+			view.CatalogItemName = item.Name
+		}
+	}
+	return c.JSON(view)
 }

@@ -134,7 +134,7 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]tender.Audit
 		  AND ($4 = 0 OR id < $4)
 		  -- A bid's stream stays hidden while its tender is sealed: not even its existence shows.
 		  AND NOT (entity = 'bid' AND EXISTS (SELECT 1 FROM bids b JOIN tenders t ON t.id = b.tender_id
-		           WHERE b.id::text = audit_entries.entity_id AND t.status IN ('draft', 'open')))
+		           WHERE b.id::text = audit_entries.entity_id AND t.opened_at IS NULL))
 		ORDER BY id DESC LIMIT $5`, f.Stream, f.Entity, f.EntityID, f.BeforeID, f.Limit)
 	return entries, mapError(err)
 }

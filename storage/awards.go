@@ -172,7 +172,8 @@ func publicityEnd(ctx context.Context, q sqlx.QueryerContext, tenderID string) (
 	return *end, nil
 }
 
-const objectionColumns = `id, tender_id, org_id, text, status, response, created_at, resolved_at`
+const objectionColumns = `id, tender_id, org_id, (SELECT name FROM organizations WHERE id = objections.org_id) AS org_name,
+	text, status, response, created_at, resolved_at`
 
 // Object files an objection (质疑) from an organization that submitted a bid, during publicity.
 func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text string) (tender.Objection, error) {

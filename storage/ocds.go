@@ -162,7 +162,7 @@ func (s *Store) loadOCDSData(ctx context.Context, page *OCDSPage, ids any) error
 	}
 	if err := s.db.SelectContext(ctx, &openings, `SELECT o.tender_id, o.opened_at, o.outcome, o.bids
 		FROM openings o JOIN tenders t ON t.id = o.tender_id
-		WHERE o.tender_id = ANY($1::uuid[]) AND t.status NOT IN ('draft', 'open')`, ids); err != nil {
+		WHERE o.tender_id = ANY($1::uuid[]) AND t.opened_at IS NOT NULL`, ids); err != nil {
 		return err
 	}
 	orgIDs := map[string]bool{}

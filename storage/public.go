@@ -16,7 +16,7 @@ import (
 const creditColumns = `o.id, o.name, o.type, o.registration, o.community, o.assessment_grade, o.status, o.social_workers,
 	(SELECT count(*) FROM bids b JOIN tenders t ON t.id = b.tender_id
 	  WHERE b.org_id = o.id AND b.status IN ('submitted', 'qualified', 'disqualified')
-	    AND t.status NOT IN ('draft', 'open')) AS bids_count,
+	    AND t.opened_at IS NOT NULL) AS bids_count,
 	(SELECT count(*) FROM awards a WHERE a.org_id = o.id AND a.status IN ('active', 'completed')) AS awards_count,
 	(SELECT COALESCE(sum(a.amount_fen), 0) FROM awards a WHERE a.org_id = o.id AND a.status IN ('active', 'completed'))::bigint AS awarded_fen_total,
 	(SELECT round(avg(p.score), 2)::text FROM performance_ratings p JOIN awards a ON a.id = p.award_id

@@ -11,13 +11,13 @@ import (
 // red flags are computed from, in one query.
 const redFlagFactsSQL = `
 WITH t AS (
-    SELECT id, community, status, published_at, bid_deadline FROM tenders
+    SELECT id, community, status, published_at, opened_at, bid_deadline FROM tenders
     WHERE status <> 'draft' AND ($1::uuid IS NULL OR id = $1)
 ), q AS (
     SELECT b.tender_id,
            count(*) FILTER (WHERE b.status = 'qualified') AS qualified,
            count(*) FILTER (WHERE b.status = 'submitted') AS undecided
-    FROM bids b JOIN t ON t.id = b.tender_id AND t.status NOT IN ('open', 'cancelled')
+    FROM bids b JOIN t ON t.id = b.tender_id AND t.opened_at IS NOT NULL
     WHERE b.status IN ('submitted', 'qualified', 'disqualified')
     GROUP BY b.tender_id
 ), won AS (
@@ -31,7 +31,7 @@ WITH t AS (
 SELECT t.id,
        CASE WHEN t.published_at IS NULL THEN NULL
             ELSE extract(epoch FROM t.bid_deadline - t.published_at)::bigint END AS window_seconds,
-       t.status NOT IN ('open', 'cancelled') AND q.tender_id IS NOT NULL AS opened,
+       t.opened_at IS NOT NULL AND q.tender_id IS NOT NULL AS opened,
        COALESCE(q.undecided, 0) AS undecided, COALESCE(q.qualified, 0) AS qualified,
        EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = t.id AND a.status <> 'revoked' AND a.differs) AS award_differs,
        EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = t.id AND o.status = 'upheld') AS objection_upheld,

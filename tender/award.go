@@ -151,6 +151,7 @@ type Objection struct {
 	ID         string          `json:"id" db:"id"`
 	TenderID   string          `json:"tender_id" db:"tender_id"`
 	OrgID      string          `json:"org_id" db:"org_id"`
+	OrgName    string          `json:"org_name" db:"org_name"`
 	Text       string          `json:"text" db:"text"`
 	Status     ObjectionStatus `json:"status" db:"status"`
 	Response   string          `json:"response,omitempty" db:"response"`

@@ -335,9 +335,10 @@ func (t *Tender) RevokeAward() error { return t.move(verbRevokeAward, StatusEval
 // objection (see ReadyToComplete).
 func (t *Tender) Complete() error { return t.move(verbComplete, StatusCompleted) }
 
-// BidsSealed reports whether bids of the tender are still sealed: before it
-// leaves open, only each bid's own organization may see it.
-func (t *Tender) BidsSealed() bool { return t.Status == StatusDraft || t.Status == StatusOpen }
+// BidsSealed reports whether bids of the tender are still sealed: until the
+// opening, only each bid's own organization may see its bid. A tender
+// cancelled before its opening stays sealed for good.
+func (t *Tender) BidsSealed() bool { return t.OpenedAt == nil }
 
 // Public reports whether the public may see the tender (every status but draft).
 func (t *Tender) Public() bool { return t.Status != StatusDraft && t.Status.Valid() }
