@@ -469,8 +469,14 @@ func TestCanEditAndVisibility(t *testing.T) {
 		if got := tn.CanEdit() == nil; got != (s == StatusDraft) {
 			t.Errorf("CanEdit %s = %v", s, got)
 		}
-		if got, want := tn.BidsSealed(), s == StatusDraft || s == StatusOpen; got != want {
-			t.Errorf("BidsSealed %s = %v", s, got)
+		// Sealed until opened, whatever the status: a tender cancelled while open stays sealed.
+		if !tn.BidsSealed() {
+			t.Errorf("BidsSealed %s without an opening = false", s)
+		}
+		opened := time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)
+		tn.OpenedAt = &opened
+		if tn.BidsSealed() {
+			t.Errorf("BidsSealed %s after the opening = true", s)
 		}
 		if got := tn.Public(); got != (s != StatusDraft) {
 			t.Errorf("Public %s = %v", s, got)

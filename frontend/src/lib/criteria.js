@@ -13,7 +13,7 @@ export function criteriaProblems(criteria, kind, method) {
   for (const c of criteria) {
     const h = toHundredths(c.max_score)
     if (!c.name || !String(c.name).trim()) out.push({ key: 'criteria.ruleName' })
-    if (h === null || h <= 0) bad = true
+    if (h === null || h <= 0 || h % 100 !== 0 || h > 10000) bad = true
     else sum += h
   }
   if (bad) out.push({ key: 'criteria.ruleMax' })

@@ -2,11 +2,13 @@
 
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { ApiError } from '@/api/client'
-import { t, te } from '@/i18n'
+import { i18n, t, te } from '@/i18n'
 
 /** problemMessage translates an API problem: by its key, else by its code, with the server's detail. */
 export function problemMessage(err) {
   if (!(err instanceof ApiError)) return t('errors.unknown')
+  // The portal writes its problem details in Chinese for the clerk: in Chinese, say exactly that.
+  if (err.detail && i18n.global.locale.value === 'zh-CN' && /[\u4e00-\u9fff]/.test(err.detail)) return err.detail
   let main
   if (err.key && te(`apiKeys.${err.key}`)) main = t(`apiKeys.${err.key}`)
   else if (te(`errors.${err.code}`)) main = t(`errors.${err.code}`)

@@ -1,0 +1,170 @@
+// Browser helpers for the end-to-end tests: sessions per role, Element Plus
+// widgets driven the way a person would, screenshots and a console watch.
+
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+
+export const BASE = (process.env.E2E_BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '')
+export const ARTIFACTS = process.env.E2E_ARTIFACTS || new URL('../artifacts/', import.meta.url).pathname
+export const SHOTS = join(ARTIFACTS, 'screenshots')
+export const DOWNLOADS = join(ARTIFACTS, 'downloads')
+mkdirSync(SHOTS, { recursive: true })
+mkdirSync(DOWNLOADS, { recursive: true })
+
+// The browser runs in another time zone than the portal on purpose: every
+// time must still be shown in Asia/Shanghai.
+export const BROWSER_TZ = 'America/Los_Angeles'
+const WAIT = 20_000
+
+let browser = null
+export async function launch() {
+  browser = await chromium.launch({
+    executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  })
+  return browser
+}
+export async function close() {
+  await browser?.close()
+  browser = null
+}
+
+/** problems collects what must not happen in any page: JS errors, console errors, 5xx answers. */
+export const problems = []
+
+/** session opens a fresh browser context (its own cookies and localStorage) with one page. */
+export async function session(label) {
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: BROWSER_TZ,
+    acceptDownloads: true,
+  })
+  context.setDefaultTimeout(WAIT)
+  const page = await context.newPage()
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${label}: console error: ${m.text()} (${page.url()})`)
+  })
+  page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message} (${page.url()})`))
+  page.on('response', (r) => {
+    if (r.status() >= 500) problems.push(`${label}: HTTP ${r.status()} ${r.request().method()} ${r.url()}`)
+  })
+  return { context, page, label }
+}
+
+let shotNo = 0
+/** shot saves a full-page screenshot named after the step. */
+export async function shot(page, name) {
+  shotNo += 1
+  await page.waitForLoadState('networkidle').catch(() => {})
+  // Let Element Plus finish its transitions (loading masks, dialogs fading);
+  // from the top, so that the sticky header is not painted mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await page.waitForTimeout(300)
+  const file = join(SHOTS, `${String(shotNo).padStart(2, '0')}-${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  return file
+}
+
+export const byId = (page, id) => page.locator(`[data-testid="${id}"]`)
+
+/** field returns the input or textarea an Element Plus control renders for a test id. */
+export function field(page, id, scope = page) {
+  return scope.locator(`input[data-testid="${id}"], textarea[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first()
+}
+
+export async function fill(page, id, value) {
+  const f = field(page, id)
+  await f.fill(String(value))
+  await f.press('Tab')
+}
+
+/** goto opens a path of the portal and waits until its requests have settled. */
+export async function goto(page, path) {
+  await page.goto(BASE + path)
+  await page.waitForLoadState('networkidle')
+}
+
+/** nav clicks an item of the top menu (hovering a sub-menu first when needed). */
+export async function nav(page, id, parentText) {
+  if (parentText) {
+    await page.locator('.main-nav .el-sub-menu__title', { hasText: parentText }).hover()
+  }
+  await byId(page, `nav-${id}`).first().click()
+  await page.waitForLoadState('networkidle')
+}
+
+/** login signs in through the login page the way a person does, from the home page. */
+export async function login(page, username, password) {
+  await goto(page, '/')
+  await byId(page, 'nav-login').click()
+  await page.waitForURL(/\/login/)
+  await field(page, 'login-username').fill(username)
+  await field(page, 'login-password').fill(password)
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), byId(page, 'login-submit').click()])
+  await page.waitForLoadState('networkidle')
+}
+
+/** confirm accepts the confirmation dialog an irreversible step shows, checking its text. */
+export async function confirm(page, expectText) {
+  const box = page.locator('.el-message-box:visible')
+  await box.waitFor()
+  if (expectText) await box.locator('.el-message-box__message', { hasText: expectText }).waitFor()
+  await box.locator('.confirm-ok').click()
+  await box.waitFor({ state: 'hidden' })
+}
+
+/** toast waits for a success message containing text. */
+export async function toast(page, text) {
+  await page.locator('.el-message--success', { hasText: text }).first().waitFor()
+}
+
+/** pick chooses an option of an el-select by its visible text. */
+export async function pick(page, selectId, text) {
+  await byId(page, selectId).click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
+}
+
+/** radio clicks the radio (or radio button) labelled text inside a group. */
+export async function radio(page, groupId, text) {
+  await byId(page, groupId).locator('label', { hasText: text }).first().click()
+}
+
+/** typeDate types a date or "YYYY-MM-DD HH:mm" into an Element Plus picker and closes it. */
+export async function typeDate(page, id, text) {
+  const input = byId(page, id).locator('input').first()
+  await input.click()
+  await input.fill(text)
+  await input.press('Enter')
+  await page.keyboard.press('Escape').catch(() => {})
+  await page.locator('.el-picker__popper:visible').waitFor({ state: 'hidden' }).catch(() => {})
+}
+
+/** download runs action, waits for the file the browser offers and keeps it under artifacts. */
+export async function download(page, action, name) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), action()])
+  const file = join(DOWNLOADS, name || dl.suggestedFilename())
+  await dl.saveAs(file)
+  return { file, suggested: dl.suggestedFilename() }
+}
+
+/** pollUntil reloads page until check() is true, up to timeoutMs. */
+export async function pollUntil(page, check, { timeoutMs = 90_000, everyMs = 2_000, reload = true } = {}) {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    if (await check()) return
+    if (Date.now() > end) throw new Error('condition not reached in time')
+    await page.waitForTimeout(everyMs)
+    if (reload) {
+      await page.reload()
+      await page.waitForLoadState('networkidle')
+    }
+  }
+}
+
+export function writeArtifact(name, content) {
+  const file = join(ARTIFACTS, name)
+  writeFileSync(file, content)
+  return file
+}
