@@ -398,7 +398,7 @@ func TestFailedTenders(t *testing.T) {
 		e.submit(bid, tok)
 		ids = append(ids, bid)
 	}
-	e.do("POST", "/api/v1/bids/"+ids[0]+"/qualify", e.admin, map[string]any{"qualified": true}).problem(t, 409, "invalid_state")
+	e.do("POST", "/api/v1/bids/"+ids[0]+"/qualify", e.admin, map[string]any{"qualified": true}).problem(t, 404, "not_found") // sealed: not even its existence
 	e.openNow(id2)
 	_, orgTok := e.org("other1", true)
 	e.do("POST", "/api/v1/bids/"+ids[0]+"/qualify", orgTok, map[string]any{"qualified": true}).problem(t, 403, "forbidden")

@@ -61,7 +61,7 @@ func (a *API) onPanel(c *fiber.Ctx, tenderID string) (bool, error) {
 	}
 	for _, m := range members {
 		if m.EvaluatorID == actor.UserID {
-			return true, nil
+			return m.Active, nil // a recused member no longer reads the panel
 		}
 	}
 	return false, nil

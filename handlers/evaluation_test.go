@@ -505,3 +505,40 @@ func TestRecusedMemberReadsNothing(t *testing.T) {
 	e.do("GET", "/api/v1/tenders/"+ev.id+"/evaluation", old, nil).problem(t, 403, "forbidden")
 	e.do("GET", "/api/v1/tenders/"+ev.id+"/bids", old, nil).problem(t, 403, "forbidden")
 }
+
+// TestUpheldObjectionSupersedesOthers: a second pending objection against the
+// revoked award is closed, so it cannot hold up the next award's completion.
+func TestUpheldObjectionSupersedesOthers(t *testing.T) {
+	e := newEnv(t)
+	ev := e.evaluatingTender("purchase", 3, []int64{28000000, 27000000, 29000000})
+	submitAll := func() {
+		for _, tok := range ev.experts {
+			e.do("POST", "/api/v1/tenders/"+ev.id+"/scores/submit", tok, nil).ok(t, 200)
+		}
+	}
+	for _, tok := range ev.experts {
+		for _, b := range ev.bids {
+			e.score(ev.id, tok, b, map[string]string{"c1": "30", "c2": "25"}).ok(t, 200)
+		}
+	}
+	submitAll()
+	award := func() {
+		var rec struct {
+			BidIDs []string `json:"bid_ids"`
+		}
+		e.do("GET", "/api/v1/tenders/"+ev.id+"/recommendation", e.admin, nil).decode(t, &rec)
+		e.do("POST", "/api/v1/tenders/"+ev.id+"/award", e.admin, map[string]any{"bid_ids": rec.BidIDs,
+			"publicity_ends_at": time.Now().Add(time.Hour)}).ok(t, 201)
+	}
+	award()
+	first := e.do("POST", "/api/v1/tenders/"+ev.id+"/objections", ev.orgs[1], map[string]any{"text": "质疑一"}).json(t)["id"].(string)
+	second := e.do("POST", "/api/v1/tenders/"+ev.id+"/objections", ev.orgs[2], map[string]any{"text": "质疑二"}).json(t)["id"].(string)
+	e.do("POST", "/api/v1/objections/"+first+"/resolve", e.admin, map[string]any{"upheld": true, "response": "成立"}).ok(t, 200)
+	e.do("POST", "/api/v1/objections/"+second+"/resolve", e.admin, map[string]any{"upheld": false, "response": "x"}).problem(t, 409, "invalid_state")
+	submitAll()
+	award()
+	e.endPublicity(ev.id)
+	if done, err := e.store.CompleteDue(context.Background()); err != nil || len(done) != 1 {
+		t.Fatalf("completion held up by a superseded objection: %v %v", done, err)
+	}
+}

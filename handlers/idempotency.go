@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,7 +28,10 @@ func (a *API) idempotent(c *fiber.Ctx) error {
 	}
 	h := sha256.New()
 	h.Write([]byte(c.Method() + " " + c.Path() + "\n"))
-	if !strings.HasPrefix(string(c.Request().Header.ContentType()), "multipart/") {
+	if strings.HasPrefix(string(c.Request().Header.ContentType()), "multipart/") {
+		// An upload streams: its length stands for its body (reading it here would buffer it).
+		h.Write([]byte(strconv.Itoa(c.Request().Header.ContentLength())))
+	} else {
 		h.Write(c.Body())
 	}
 	prev, err := a.store.BeginIdempotent(ctx(c), actor.UserID, key, hex.EncodeToString(h.Sum(nil)))
@@ -39,6 +43,16 @@ func (a *API) idempotent(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, prev.ContentType)
 		return c.Status(prev.Status).Send(prev.Body)
 	}
+	bg := context.WithoutCancel(ctx(c))
+	defer func() {
+		if p := recover(); p != nil {
+			// A panic answers 500 further up: release the key so a retry runs again.
+			if aerr := a.store.AbortIdempotent(bg, actor.UserID, key); aerr != nil {
+				a.log.Error("idempotency abort", "error", aerr)
+			}
+			panic(p)
+		}
+	}()
 	err = c.Next()
 	if err != nil {
 		// Render the error now so that its answer is what a retry gets.
@@ -47,10 +61,16 @@ func (a *API) idempotent(c *fiber.Ctx) error {
 		}
 	}
 	status := c.Response().StatusCode()
-	bg := context.WithoutCancel(ctx(c))
+	var serr error
 	if status >= 500 {
-		return a.store.AbortIdempotent(bg, actor.UserID, key)
+		serr = a.store.AbortIdempotent(bg, actor.UserID, key)
+	} else {
+		serr = a.store.FinishIdempotent(bg, actor.UserID, key, storage.IdempotentResponse{Status: status,
+			ContentType: string(c.Response().Header.ContentType()), Body: append([]byte(nil), c.Response().Body()...)})
 	}
-	return a.store.FinishIdempotent(bg, actor.UserID, key, storage.IdempotentResponse{Status: status,
-		ContentType: string(c.Response().Header.ContentType()), Body: append([]byte(nil), c.Response().Body()...)})
+	if serr != nil {
+		// The change itself is committed: keep its answer; a retry will find the key in flight.
+		a.log.Error("idempotency record", "request_id", requestID(c), "error", serr)
+	}
+	return nil
 }

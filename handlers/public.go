@@ -47,8 +47,12 @@ func (a *API) addFeedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Claim the slot before counting, so a concurrent burst cannot slip past the limit.
 	key := "feedback:" + a.clientIP(c)
-	limited, err := a.store.Throttled(ctx(c), key, feedbackPerHour, time.Hour)
+	if err := a.store.RecordThrottle(ctx(c), key); err != nil {
+		return err
+	}
+	limited, err := a.store.Throttled(ctx(c), key, feedbackPerHour+1, time.Hour)
 	if err != nil {
 		return err
 	}
@@ -58,9 +62,6 @@ func (a *API) addFeedback(c *fiber.Ctx) error {
 	}
 	fb, err := a.store.AddFeedback(ctx(c), c.Params("id"), req.Rating, comment)
 	if err != nil {
-		return err
-	}
-	if err := a.store.RecordThrottle(ctx(c), key); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": fb.ID, "status": fb.Status})

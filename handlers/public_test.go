@@ -208,7 +208,7 @@ func (e *env) flagTender(t *testing.T, prefix string, deviate bool) string {
 		id, tok := e.staff(tender.RoleEvaluator, fmt.Sprintf("%sx%d", prefix, i), nil)
 		experts, ids = append(experts, tok), append(ids, id)
 	}
-	id := e.shortTender(time.Hour, func(b map[string]any) { b["min_bids"] = 1; b["community"] = "蛟龙镇蛟龙社区" })
+	id := e.shortTender(time.Hour, func(b map[string]any) { b["min_bids"] = 2; b["community"] = "蛟龙镇蛟龙社区" })
 	var bids []string
 	for i, tok := range orgs {
 		b := e.bid(id, tok, int64(20000000+i*1000000))

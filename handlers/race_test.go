@@ -108,7 +108,7 @@ func TestDeadlineRace(t *testing.T) {
 	body := tenderBody("截止竞态测试")
 	body["enquiry_deadline"] = deadline.Add(-time.Second).Format(time.RFC3339Nano)
 	body["bid_deadline"] = deadline.Format(time.RFC3339Nano)
-	body["min_bids"] = 1
+	body["min_bids"] = 2
 	id := e.openTender(body)
 	bidIDs := make([]string, orgs)
 	for i, tok := range tokens {

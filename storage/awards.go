@@ -248,6 +248,8 @@ func (s *Store) ResolveObjection(ctx context.Context, actor tender.Actor, id str
 				`UPDATE panel_members SET submitted_at = NULL WHERE tender_id = $1`,
 				`DELETE FROM recommendations WHERE tender_id = $1`,
 				`UPDATE tenders SET status = 'evaluating', updated_at = clock_timestamp() WHERE id = $1`,
+				`UPDATE objections SET status = 'superseded', response = '原成交结果已因其他质疑成立而撤销，本质疑随之终结',
+					resolved_at = clock_timestamp() WHERE tender_id = $1 AND status = 'pending'`,
 			} {
 				if _, err := tx.ExecContext(ctx, q, tenderID); err != nil {
 					return err

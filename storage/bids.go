@@ -276,6 +276,9 @@ func (s *Store) QualifyBid(ctx context.Context, actor tender.Actor, bidID string
 		if t, err = s.LockTender(ctx, tx, tenderID); err != nil {
 			return err
 		}
+		if t.BidsSealed() {
+			return tender.ErrNotFound // not even the bureau may learn a sealed bid exists
+		}
 		if t.Status != tender.StatusEvaluating {
 			return tender.InvalidState("tender", string(t.Status), "资格审查")
 		}

@@ -144,6 +144,8 @@ const (
 	ObjectionPending  ObjectionStatus = "pending"
 	ObjectionUpheld   ObjectionStatus = "upheld"
 	ObjectionRejected ObjectionStatus = "rejected"
+	// ObjectionSuperseded closes an objection whose award another, upheld objection revoked.
+	ObjectionSuperseded ObjectionStatus = "superseded"
 )
 
 // Objection is a bidding organization's challenge of an award during publicity.

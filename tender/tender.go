@@ -596,7 +596,11 @@ func (t *Tender) publishProblems(f *Fields, now time.Time, cfg Config) {
 	case cfg.PublicTenderFen > 0 && t.BudgetFen >= cfg.PublicTenderFen && ps < 5:
 		f.Addf("evaluation.panel_size", "预算达到%s的项目，评审委员会应为5人以上单数", yuanText(cfg.PublicTenderFen))
 	}
-	if t.MinBids < 1 {
+	switch {
+	case t.Kind == KindPurchase && t.MinBids < 2:
+		// 3 by default (政府采购法 第三十六条); 2 for competitive consultation (财库〔2015〕124号).
+		f.Add("min_bids", "政府购买服务项目的最少有效投标数不得少于2家（竞争性磋商）或3家")
+	case t.MinBids < 1:
 		f.Add("min_bids", "最少有效投标数应至少为1")
 	}
 }

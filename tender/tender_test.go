@@ -609,3 +609,18 @@ func TestDBTags(t *testing.T) {
 		}
 	}
 }
+
+func TestPurchaseNeedsTwoBidsAtLeast(t *testing.T) {
+	tn := validPurchase()
+	tn.MinBids = 1
+	err := tn.Publish(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Config{})
+	e, ok := AsError(err)
+	if !ok || !slices.ContainsFunc(e.Fields, func(f FieldError) bool { return f.Field == "min_bids" }) {
+		t.Fatalf("purchase with min_bids 1: %v", err)
+	}
+	tn = validPurchase()
+	tn.MinBids = 2 // competitive consultation
+	if err := tn.Publish(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Config{}); err != nil {
+		t.Fatalf("min_bids 2: %v", err)
+	}
+}

@@ -291,7 +291,7 @@ func tenderBody(title string, deadline time.Time) map[string]any {
 	return map[string]any{
 		"kind": "purchase", "title": title, "description": "截止时刻压力测试：为辖区老年人提供助餐、助洁等居家养老服务",
 		"community": "临沭街道兴大社区", "funding_source": "welfare_lottery", "budget_fen": 30000000,
-		"max_awards": 1, "min_bids": 1, "service_start": "2027-01-01", "service_end": "2027-12-31",
+		"max_awards": 1, "min_bids": 2, "service_start": "2027-01-01", "service_end": "2027-12-31",
 		"eligibility":              map[string]any{"org_types": []string{"social_org", "social_work_agency"}, "registered_only": true, "min_social_workers": 1},
 		"community_preference_pct": 5,
 		"evaluation": map[string]any{"method": "comprehensive", "panel_size": 3, "trim_extremes": false,
