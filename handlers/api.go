@@ -75,17 +75,24 @@ func New(opts Options, store *storage.Store, objects *storage.Objects) (*fiber.A
 	}
 	a := &API{opts: opts, store: store, objects: objects, log: opts.Logger, metrics: newMetrics()}
 	app := fiber.New(fiber.Config{
-		Immutable:             true,
-		ReadTimeout:           60 * time.Second,
-		WriteTimeout:          10 * time.Minute, // large document downloads
-		IdleTimeout:           90 * time.Second,
-		BodyLimit:             int(opts.MaxUpload) + 1<<20,
-		StreamRequestBody:     true,
-		ErrorHandler:          a.errorHandler,
-		DisableStartupMessage: true,
-		AppName:               "lsmz-portal",
-		JSONEncoder:           jsonMarshal,
-		ReadBufferSize:        16 << 10,
+		Immutable:    true,
+		ReadTimeout:  10 * time.Minute, // a 50 MiB upload over a slow county link
+		WriteTimeout: 10 * time.Minute, // large document downloads
+		IdleTimeout:  90 * time.Second,
+		// fasthttp buffers a body up to BodyLimit before calling the handler and
+		// streams only what is beyond it, so the limit stays small: uploads are
+		// streamed (and limited to MaxUpload by the upload handler), JSON bodies
+		// are refused past jsonBodyLimit by decode.
+		BodyLimit:         4 << 20,
+		StreamRequestBody: true,
+		// Without this fasthttp parses a multipart upload into a form (in memory
+		// and temporary files) before the handler runs: 5 GiB of RSS for a 1 GiB file.
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 a.errorHandler,
+		DisableStartupMessage:        true,
+		AppName:                      "lsmz-portal",
+		JSONEncoder:                  jsonMarshal,
+		ReadBufferSize:               16 << 10,
 	})
 	a.routes(app)
 	return app, nil
