@@ -28,5 +28,11 @@ func (a *API) verifyAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The total must not move with sealed bid activity: report only what the caller may see.
+	sealed, err := a.store.SealedAuditEntries(ctx(c))
+	if err != nil {
+		return err
+	}
+	rep.Entries -= sealed
 	return c.JSON(rep)
 }

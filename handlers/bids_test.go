@@ -256,6 +256,12 @@ func TestSealedBeforeOpening(t *testing.T) {
 		t.Fatal("another organization lists the bid")
 	}
 	e.do("GET", "/api/v1/tenders/"+id+"/opening", "", nil).problem(t, 403, "sealed")
+	// The verification total does not move with sealed bid activity.
+	before := e.do("GET", "/api/v1/audit/verify", aud, nil).json(t)["entries"]
+	e.do("PATCH", "/api/v1/bids/"+bid, org, map[string]any{"summary": "再改一次"}).ok(t, 200)
+	if after := e.do("GET", "/api/v1/audit/verify", aud, nil).json(t)["entries"]; after != before {
+		t.Errorf("audit verify total moved with a sealed bid change: %v → %v", before, after)
+	}
 	// The audit log (readable by auditors) never carries the price or the text.
 	for _, p := range []string{"/api/v1/audit?limit=100", "/api/v1/audit?entity=bid&entity_id=" + bid} {
 		leaks("auditor", p, e.do("GET", p, aud, nil).Body)

@@ -139,6 +139,16 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]tender.Audit
 	return entries, mapError(err)
 }
 
+// SealedAuditEntries counts the entries of bid streams whose tender has not
+// been opened yet; they are verified like all others but not shown.
+func (s *Store) SealedAuditEntries(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM audit_entries e
+		JOIN bids b ON b.id::text = e.entity_id JOIN tenders t ON t.id = b.tender_id
+		WHERE e.entity = 'bid' AND t.opened_at IS NULL`)
+	return n, err
+}
+
 // VerifyAudit walks every stream and the checkpoint chain and reports the
 // first broken entry: a hash that does not recompute, a gap in a stream's
 // sequence, a link to the wrong predecessor, or a checkpointed head that is
