@@ -137,6 +137,15 @@ func decode(c *fiber.Ctx, dst any) error {
 	return nil
 }
 
+// present reports whether a JSON object body names key at all (null included),
+// which a pointer field cannot tell apart from absence. Call it after decode.
+func present(c *fiber.Ctx, key string) bool {
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(c.Body(), &raw) // decode already accepted the body
+	_, ok := raw[key]
+	return ok
+}
+
 func badJSON(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {

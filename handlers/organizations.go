@@ -100,11 +100,9 @@ func (a *API) patchOrganization(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	raw := map[string]any{}
-	_ = jsonUnmarshal(c.Body(), &raw) // already valid: decode succeeded
 	var f tender.Fields
 	if own {
-		if req.AssessmentGrade != nil || raw["assessment_grade"] != nil {
+		if present(c, "assessment_grade") {
 			f.Add("assessment_grade", "评估等级由民政局评定")
 		}
 		if req.Name != nil {
@@ -117,33 +115,32 @@ func (a *API) patchOrganization(c *fiber.Ctx) error {
 	if err := f.Validation(); err != nil {
 		return err
 	}
-	_, gradeSet := raw["assessment_grade"]
+	gradeSet := present(c, "assessment_grade")
 	out, err := a.store.UpdateOrganization(ctx(c), actor, id, func(o *tender.Organization) (map[string]any, error) {
 		details := map[string]any{}
-		set := func(name string, dst any, v any) { details[name] = v }
 		if req.Community != nil {
 			o.Community = strings.TrimSpace(*req.Community)
-			set("community", nil, o.Community)
+			details["community"] = o.Community
 		}
 		if req.LegalRepresentative != nil {
 			o.LegalRepresentative = strings.TrimSpace(*req.LegalRepresentative)
-			set("legal_representative", nil, o.LegalRepresentative)
+			details["legal_representative"] = o.LegalRepresentative
 		}
 		if req.ContactPhone != nil {
 			o.ContactPhone = strings.TrimSpace(*req.ContactPhone)
-			set("contact_phone_changed", nil, true) // never the number itself: the audit log is read by auditors
+			details["contact_phone_changed"] = true // never the number itself: the audit log is read by auditors
 		}
 		if req.StaffTotal != nil {
 			o.StaffTotal = *req.StaffTotal
-			set("staff_total", nil, o.StaffTotal)
+			details["staff_total"] = o.StaffTotal
 		}
 		if req.SocialWorkers != nil {
 			o.SocialWorkers = *req.SocialWorkers
-			set("social_workers", nil, o.SocialWorkers)
+			details["social_workers"] = o.SocialWorkers
 		}
 		if gradeSet {
 			o.AssessmentGrade = emptyToNil(req.AssessmentGrade)
-			set("assessment_grade", nil, o.AssessmentGrade)
+			details["assessment_grade"] = o.AssessmentGrade
 		}
 		return details, nil
 	})

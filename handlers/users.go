@@ -82,14 +82,12 @@ type patchUserRequest struct {
 }
 
 func (a *API) patchUser(c *fiber.Ctx) error {
-	raw := map[string]any{}
 	var req patchUserRequest
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	_ = jsonUnmarshal(c.Body(), &raw) // already valid: decode succeeded
 	p := storage.UserPatch{Name: req.Name, Expertise: req.Expertise, Active: req.Active, Password: req.Password}
-	if _, set := raw["employer_org_id"]; set {
+	if present(c, "employer_org_id") {
 		e := emptyToNil(req.EmployerOrgID)
 		p.EmployerOrgID = &e
 		if e != nil {

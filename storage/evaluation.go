@@ -128,13 +128,16 @@ func set(ids []string) map[string]bool {
 	return m
 }
 
+// panelSQL lists a tender's panel, recused members included.
+const panelSQL = `SELECT p.evaluator_id, u.name, p.active, p.declared, p.conflict, p.note,
+	p.submitted_at, p.submitted_at IS NOT NULL AS submitted
+	FROM panel_members p JOIN users u ON u.id = p.evaluator_id WHERE p.tender_id = $1
+	ORDER BY p.created_at, p.evaluator_id`
+
 // Panel lists a tender's panel, recused members included.
 func (s *Store) Panel(ctx context.Context, tenderID string) ([]tender.PanelMember, error) {
 	out := []tender.PanelMember{}
-	err := s.db.SelectContext(ctx, &out, `SELECT p.evaluator_id, u.name, p.active, p.declared, p.conflict, p.note,
-		p.submitted_at, p.submitted_at IS NOT NULL AS submitted
-		FROM panel_members p JOIN users u ON u.id = p.evaluator_id WHERE p.tender_id = $1
-		ORDER BY p.created_at, p.evaluator_id`, tenderID)
+	err := s.db.SelectContext(ctx, &out, panelSQL, tenderID)
 	return out, mapError(err)
 }
 
@@ -398,10 +401,7 @@ func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *E
 		WHERE b.tender_id = $1 AND b.status IN ('submitted', 'qualified', 'disqualified') ORDER BY b.id`, t.ID); err != nil {
 		return err
 	}
-	if err := sqlx.SelectContext(ctx, q, &ev.Panel, `SELECT p.evaluator_id, u.name, p.active, p.declared, p.conflict,
-		p.note, p.submitted_at, p.submitted_at IS NOT NULL AS submitted
-		FROM panel_members p JOIN users u ON u.id = p.evaluator_id WHERE p.tender_id = $1
-		ORDER BY p.created_at, p.evaluator_id`, t.ID); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &ev.Panel, panelSQL, t.ID); err != nil {
 		return err
 	}
 	ev.Scores = []ScoreRow{}
