@@ -2,6 +2,23 @@ import { createI18n } from 'vue-i18n'
 import zhCN from './locales/zh-CN.json'
 import en from './locales/en.json'
 
+// Each feature may keep its messages in locales/<feature>/{zh-CN,en}.json; they
+// are merged over the shared files so features do not edit one big file.
+const features = import.meta.glob('./locales/*/*.json', { eager: true, import: 'default' })
+
+function merge(into, from) {
+  for (const [k, v] of Object.entries(from)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && into[k] && typeof into[k] === 'object') merge(into[k], v)
+    else into[k] = v
+  }
+  return into
+}
+for (const [path, msgs] of Object.entries(features).sort()) {
+  const locale = path.split('/').pop().replace('.json', '')
+  if (locale === 'zh-CN') merge(zhCN, msgs)
+  else if (locale === 'en') merge(en, msgs)
+}
+
 const LOCALE_KEY = 'portal.locale'
 export const LOCALES = ['zh-CN', 'en']
 
