@@ -115,4 +115,4 @@ admin_password="$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-Aa1"
 log "running the browser tests against http://127.0.0.1:$port"
 cd "$E2E"
 E2E_BASE_URL="http://127.0.0.1:$port" E2E_ADMIN_USER="$admin_user" E2E_ADMIN_PASSWORD="$admin_password" E2E_ARTIFACTS="$ART" \
-	timeout --kill-after=10 900 node --test --test-concurrency=1 tests/
+	timeout --kill-after=10 1200 node --test --test-concurrency=1 ${E2E_TESTS:-tests/}
