@@ -89,7 +89,9 @@ func (s ContractStatus) Terminal() bool {
 const maxContractReasonRunes = 2000
 
 // ContractReasonRequired reports whether verb v must carry a reason.
-func ContractReasonRequired(v ContractVerb) bool { return v == ContractSuspend || v == ContractTerminate }
+func ContractReasonRequired(v ContractVerb) bool {
+	return v == ContractSuspend || v == ContractTerminate
+}
 
 // Contract is the agreement made from one completed award (SPEC §7.5).
 type Contract struct {
@@ -206,7 +208,9 @@ const (
 )
 
 // Valid reports whether k is a known report kind.
-func (k ReportKind) Valid() bool { return k == ReportProgress || k == ReportMidTerm || k == ReportFinal }
+func (k ReportKind) Valid() bool {
+	return k == ReportProgress || k == ReportMidTerm || k == ReportFinal
+}
 
 // Evaluated reports whether a panel evaluates reports of kind k.
 func (k ReportKind) Evaluated() bool { return k == ReportMidTerm || k == ReportFinal }

@@ -398,7 +398,10 @@ func TestRectificationDue(t *testing.T) {
 
 func TestContractRedFlags(t *testing.T) {
 	str := func(s string) *string { return &s }
-	at := func(y int, m time.Month, d, h int) *time.Time { v := time.Date(y, m, d, h, 0, 0, 0, Shanghai); return &v }
+	at := func(y int, m time.Month, d, h int) *time.Time {
+		v := time.Date(y, m, d, h, 0, 0, 0, Shanghai)
+		return &v
+	}
 	awarded := time.Date(2027, 1, 25, 10, 0, 0, 0, Shanghai) // Monday; day 30 is 24 Feb
 	// 2027-02-08 (Mon) is a holiday; 2027-02-06 (Sat) is a make-up workday.
 	cal := Calendar{Holidays: map[string]bool{"2027-02-08": true}, Workdays: map[string]bool{"2027-02-06": true}}
