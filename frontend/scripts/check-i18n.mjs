@@ -1,11 +1,30 @@
 // check-i18n: every literal key used in src exists in zh-CN (complete) and en,
-// and both locale files have the same keys. Run: npm run check:i18n
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+// both languages have the same keys (the shared files merged with every
+// locales/<feature>/ pair, as src/i18n.js merges them), each feature ships both
+// files, and no English message contains Chinese. Run: npm run check:i18n
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('../src/', import.meta.url).pathname
-const zh = JSON.parse(readFileSync(join(root, 'locales/zh-CN.json'), 'utf8'))
-const en = JSON.parse(readFileSync(join(root, 'locales/en.json'), 'utf8'))
+const read = (p) => JSON.parse(readFileSync(join(root, p), 'utf8'))
+let bad = 0
+function merge(into, from) {
+  for (const [k, v] of Object.entries(from)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && into[k] && typeof into[k] === 'object') merge(into[k], v)
+    else into[k] = v
+  }
+  return into
+}
+const zh = read('locales/zh-CN.json')
+const en = read('locales/en.json')
+for (const d of readdirSync(join(root, 'locales')).sort()) {
+  if (!statSync(join(root, 'locales', d)).isDirectory()) continue
+  for (const f of ['zh-CN.json', 'en.json']) {
+    if (!existsSync(join(root, 'locales', d, f))) { console.log(`locales/${d}/ lacks ${f}`); bad++ }
+  }
+  if (existsSync(join(root, 'locales', d, 'zh-CN.json'))) merge(zh, read(`locales/${d}/zh-CN.json`))
+  if (existsSync(join(root, 'locales', d, 'en.json'))) merge(en, read(`locales/${d}/en.json`))
+}
 
 function flat(o, p = '', out = new Set()) {
   for (const [k, v] of Object.entries(o)) {
@@ -17,6 +36,15 @@ function flat(o, p = '', out = new Set()) {
 }
 const zk = flat(zh)
 const ek = flat(en)
+const han = /[\u3400-\u9fff]/
+function english(o, p = '') {
+  for (const [k, v] of Object.entries(o)) {
+    const key = p ? `${p}.${k}` : k
+    if (v && typeof v === 'object') english(v, key)
+    else if (typeof v === 'string' && han.test(v)) { console.log(`en has Chinese at ${key}: ${v}`); bad++ }
+  }
+}
+english(en)
 
 function walk(dir, out = []) {
   for (const f of readdirSync(dir)) {
@@ -34,7 +62,6 @@ for (const file of walk(root)) {
   for (const m of src.matchAll(re)) used.add(m[1])
   for (const m of src.matchAll(reKey)) used.add(m[1])
 }
-let bad = 0
 for (const k of used) {
   if (!zk.has(k)) { console.log(`missing in zh-CN: ${k}`); bad++ }
   if (!ek.has(k)) { console.log(`missing in en: ${k}`); bad++ }

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { api } from '@/api/client'
+import { login as apiLogin, logout as apiLogout, refreshSession } from '@/api/auth'
 
 const STORAGE_KEY = 'portal.auth'
 
@@ -46,7 +46,7 @@ export const useAuthStore = defineStore('auth', {
       this.user = null
     },
     async login(username, password) {
-      const data = await api.post('/auth/login', { username, password }, { auth: false })
+      const data = await apiLogin(username, password)
       this.setSession(data)
       return data.user
     },
@@ -55,14 +55,10 @@ export const useAuthStore = defineStore('auth', {
       if (!this.refreshToken) return Promise.resolve(false)
       if (!refreshing) {
         const token = this.refreshToken
-        refreshing = fetch('/api/v1/auth/refresh', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-          body: JSON.stringify({ refresh_token: token }),
-        })
-          .then(async (res) => {
-            if (!res.ok) return false
-            this.setSession(await res.json())
+        refreshing = refreshSession(token)
+          .then((data) => {
+            if (!data) return false
+            this.setSession(data)
             return true
           })
           .catch(() => false)
@@ -74,7 +70,7 @@ export const useAuthStore = defineStore('auth', {
     },
     async logout() {
       try {
-        if (this.accessToken) await api.post('/auth/logout', { refresh_token: this.refreshToken })
+        if (this.accessToken) await apiLogout(this.refreshToken)
       } catch {
         /* the token may be expired already; forgetting it locally is what matters */
       }

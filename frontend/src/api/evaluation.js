@@ -1,0 +1,18 @@
+// The panel, declarations, score sheets, the evaluation and the recommendation (SPEC §5).
+import { api, download } from './client'
+
+const e = encodeURIComponent
+
+export const getPanel = (tenderId) => api.get(`/tenders/${e(tenderId)}/panel`)
+/** drawPanel takes {size} for a random draw or {evaluator_ids} for a pick. */
+export const drawPanel = (tenderId, body) => api.post(`/tenders/${e(tenderId)}/panel`, body, { idempotent: true })
+export const listMyPanels = () => api.get('/me/panels')
+export const declare = (tenderId, body) => api.post(`/tenders/${e(tenderId)}/declaration`, body)
+
+export const listScores = (tenderId) => api.get(`/tenders/${e(tenderId)}/scores`)
+export const saveScores = (tenderId, bidId, scores) => api.put(`/tenders/${e(tenderId)}/bids/${e(bidId)}/scores`, { scores })
+export const submitScores = (tenderId) => api.post(`/tenders/${e(tenderId)}/scores/submit`, {}, { idempotent: true })
+
+export const getEvaluation = (tenderId) => api.get(`/tenders/${e(tenderId)}/evaluation`)
+export const getRecommendation = (tenderId) => api.get(`/tenders/${e(tenderId)}/recommendation`)
+export const downloadEvaluationXlsx = (tenderId, filename) => download(`/tenders/${e(tenderId)}/evaluation.xlsx`, filename)

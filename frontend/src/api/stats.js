@@ -1,0 +1,4 @@
+// Public statistics.
+import { api } from './client'
+
+export const getStats = () => api.get('/stats')
