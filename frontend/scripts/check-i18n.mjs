@@ -68,5 +68,31 @@ for (const k of used) {
 }
 for (const k of zk) if (!ek.has(k)) { console.log(`en lacks: ${k}`); bad++ }
 for (const k of ek) if (!zk.has(k)) { console.log(`zh-CN lacks: ${k}`); bad++ }
-console.log(`${used.size} keys used, ${zk.size} in zh-CN, ${ek.size} in en, ${bad} problems`)
+// Every problem the server can send has a message in both languages: each
+// code (errors.<code>), each literal key (apiKeys.<key>) and each literal field
+// of a field error (apiFields.<field>, indexes dropped, dots as underscores),
+// read from the Go sources so a new server message cannot land untranslated.
+const repo = new URL('../../', import.meta.url).pathname
+function goFiles(dir, out = []) {
+  for (const f of readdirSync(dir)) {
+    if (f.startsWith('.') || ['node_modules', 'frontend', 'e2e'].includes(f)) continue
+    const p = join(dir, f)
+    if (statSync(p).isDirectory()) goFiles(p, out)
+    else if (f.endsWith('.go') && !f.endsWith('_test.go')) out.push(p)
+  }
+  return out
+}
+const server = new Set()
+for (const file of goFiles(repo)) {
+  const src = readFileSync(file, 'utf8')
+  for (const m of src.matchAll(/\bCode[A-Z]\w*\s*=\s*"([a-z_]+)"/g)) server.add(`errors.${m[1]}`)
+  for (const m of src.matchAll(/\bKey:\s*"([a-z_]+(?:\.[a-z_]+)+)"/g)) server.add(`apiKeys.${m[1]}`)
+  for (const m of src.matchAll(/(?:Errorf|\.Err)\(\s*(?:tender\.)?Code\w+,\s*"([a-z_]+(?:\.[a-z_]+)+)"/g)) server.add(`apiKeys.${m[1]}`)
+  for (const m of src.matchAll(/\.Addf?\(\s*"([a-z_][a-z_.\[\]0-9]*)",/g)) server.add(`apiFields.${m[1].replace(/\[\d*\]/g, '').replace(/\./g, '_')}`)
+}
+for (const k of server) {
+  if (!zk.has(k)) { console.log(`server message without zh-CN text: ${k} (add it to locales/<feature>/zh-CN.json)`); bad++ }
+  if (!ek.has(k)) { console.log(`server message without English text: ${k} (add it to locales/<feature>/en.json)`); bad++ }
+}
+console.log(`${server.size} server messages, ${used.size} keys used, ${zk.size} in zh-CN, ${ek.size} in en, ${bad} problems`)
 process.exit(bad ? 1 : 0)

@@ -1,6 +1,6 @@
 import { reactive, ref } from 'vue'
 import { ApiError } from '@/api/client'
-import { notifyError, problemMessage } from '@/lib/feedback'
+import { fieldMessage, notifyError, problemMessage } from '@/lib/feedback'
 
 /**
  * useFormErrors keeps a form's server-side problems: fields[name] for errors
@@ -32,8 +32,9 @@ export function useFormErrors(known = []) {
     message.value = problemMessage(err)
     for (const e of err.errors) {
       const f = e.field || ''
-      if (f && isKnown(f)) fields[f] = fields[f] ? `${fields[f]}；${e.message}` : e.message
-      else others.value.push(e)
+      const msg = fieldMessage(e)
+      if (f && isKnown(f)) fields[f] = fields[f] ? `${fields[f]}；${msg}` : msg
+      else others.value.push({ ...e, message: msg })
     }
     if (toast) notifyError(err)
   }

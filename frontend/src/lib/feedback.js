@@ -13,8 +13,26 @@ export function problemMessage(err) {
   if (err.key && te(`apiKeys.${err.key}`)) main = t(`apiKeys.${err.key}`)
   else if (te(`errors.${err.code}`)) main = t(`errors.${err.code}`)
   else main = err.title || t('errors.internal')
-  const detail = err.detail && err.detail !== main ? err.detail : ''
-  return detail ? `${main}（${detail}）` : main
+  // The server's Chinese detail is only repeated to readers of Chinese.
+  const zh = i18n.global.locale.value === 'zh-CN'
+  const detail = err.detail && err.detail !== main && (zh || !HAN.test(err.detail)) ? err.detail : ''
+  return detail ? (zh ? `${main}（${detail}）` : `${main} (${detail})`) : main
+}
+
+const HAN = /[\u3400-\u9fff]/
+
+/** fieldKey is the apiFields message key of a server field path: evaluation.criteria[2].name → evaluation_criteria_name. */
+export const fieldKey = (field) => `apiFields.${String(field || '').replace(/\[\d*\]/g, '').replace(/\./g, '_')}`
+
+/**
+ * fieldMessage translates one field error: the server writes it in Chinese, so
+ * Chinese readers get it as is and others get the field's message in their language.
+ */
+export function fieldMessage(e) {
+  const msg = e?.message || ''
+  if (i18n.global.locale.value === 'zh-CN' || !HAN.test(msg)) return msg
+  const key = fieldKey(e.field)
+  return te(key) ? t(key) : t('errors.validation_failed')
 }
 
 /** notifyError shows a failed call as a toast. */
