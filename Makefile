@@ -28,10 +28,9 @@ portal:
 services:
 	@bash -c 'source scripts/services.sh && pg_up && pg_database portal'
 
-## bench: benchmarks in bench/ (see bench/README.md)
+## bench: benchmarks in bench/ and one table of their targets (see bench/README.md)
 bench:
-	@bash bench/run.sh
-	@bash bench/deadline/run.sh
+	@bash bench/all.sh
 
 vet:
 	$(GO) vet ./...

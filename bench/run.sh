@@ -8,6 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/services.sh"
 cd "$ROOT"
 
 command -v pgbench >/dev/null || { echo "pgbench is missing (Debian ships it in postgresql-15)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing (Debian: apt-get install wrk)" >&2; exit 1; }
 pg_up
 db="portal_bench_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 port=$(free_port)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -18,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lib/pq"
 
+	"github.com/linshu/portal/bench/internal/report"
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
@@ -355,24 +355,11 @@ func runPgbench(ctx context.Context, cfg config, dbURL, script, dir, name string
 		return r, err
 	}
 	for _, l := range logs {
-		f, err := os.Open(l)
+		lat, err := report.ReadPgbenchLog(l)
 		if err != nil {
 			return r, err
 		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			// client_id transaction_no time script_no time_epoch time_us; time in µs
-			fields := strings.Fields(sc.Text())
-			if len(fields) < 3 {
-				continue
-			}
-			us, err := strconv.ParseInt(fields[2], 10, 64)
-			if err != nil {
-				continue // "failed"/"skipped" lines
-			}
-			r.lat = append(r.lat, time.Duration(us)*time.Microsecond)
-		}
-		f.Close()
+		r.lat = append(r.lat, lat...)
 		os.Remove(l)
 	}
 	if len(r.lat) == 0 {
@@ -389,8 +376,8 @@ func (base *baselines) print(cfg config, b *burstResult) {
 	fmt.Printf("  %-44s %8s %9s %9s %9s %9s %6s %5s\n", "", "per s", "p50", "p90", "p99", "max", "errors", "busy")
 	for _, r := range base.loops {
 		s := latencyStats(r.lat)
-		fmt.Printf("  %-44s %8.0f %9s %9s %9s %9s %6d %4.0f%%\n", r.name, r.perSecond(), dur(s.p50), dur(s.p90), dur(s.p99),
-			dur(s.max), r.errs, 100*r.busy)
+		fmt.Printf("  %-44s %8.0f %9s %9s %9s %9s %6d %4.0f%%\n", r.name, r.perSecond(), dur(s.P50), dur(s.P90), dur(s.P99),
+			dur(s.Max), r.errs, 100*r.busy)
 		if r.firstErr != "" {
 			fmt.Printf("    first error: %.200s\n", r.firstErr)
 		}
@@ -417,5 +404,32 @@ func printSummary(cfg config, b *burstResult, base *baselines) {
 	if pg > 0 {
 		fmt.Printf("  closed loop the portal submits %.0f/s, %.0f%% of the %.0f/s pgbench reaches on the same SQL; load average now %s\n",
 			portal, 100*portal/pg, pg, strings.TrimPrefix(loadAvg(), "load average "))
+	}
+}
+
+// targets are item 5 of issue #16: the burst and the closed loop against
+// pgbench on the same transaction.
+func targets(cfg config, b *burstResult, base *baselines) []report.Target {
+	var pg, portal float64
+	for _, r := range base.loops {
+		switch {
+		case strings.HasPrefix(r.name, "pgbench: the submit"):
+			pg = r.perSecond()
+		case strings.HasPrefix(r.name, "portal POST"):
+			portal = r.perSecond()
+		}
+	}
+	var all []time.Duration
+	for _, a := range b.attempts {
+		all = append(all, a.latency())
+	}
+	burst := fmt.Sprintf("burst of %d orgs in %s, %d instances", len(b.attempts), cfg.Window+cfg.Tail, cfg.Instances)
+	return []report.Target{
+		report.AtLeast("5", fmt.Sprintf("submit closed loop, %d clients", cfg.Clients), "/s", portal,
+			"pgbench, same transaction", pg, 0.8),
+		report.Below("5", burst+": lost", "", float64(b.lost()), 0, true),
+		report.Below("5", burst+": accepted after the deadline", "", float64(b.acceptedLate), 0, true),
+		report.Below("5", burst+": p99 latency", "ms", ms(latencyStats(all).P99), 250, false),
+		report.Below("5", burst+": refused though sent > 250 ms before the deadline", "", float64(b.refusedBy250), 0, true),
 	}
 }

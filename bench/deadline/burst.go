@@ -16,6 +16,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/linshu/portal/bench/internal/report"
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
@@ -64,6 +65,8 @@ type burstResult struct {
 	violations        []string // receipts that do not verify, acknowledged after the deadline, opened twice…
 	refusedEarly      int      // refused although sent before the deadline (client clock)
 	refusedEarlyMax   time.Duration
+	refusedBy250      int           // refused although sent more than 250 ms before the deadline (issue #16, item 5)
+	acceptedLate      int           // acknowledged with a receipt time at or after the deadline
 	lastAcceptedSent  time.Duration // offset from the deadline of the latest accepted send
 	lastAcceptedAt    time.Duration // offset from the deadline of the latest receipt time
 
@@ -364,6 +367,7 @@ func (b *burstResult) check(ctx context.Context, cl *cluster, setup *storage.Sto
 			}
 			at, err := time.Parse(time.RFC3339Nano, r.SubmittedAt)
 			if err != nil || !at.Before(b.deadline) {
+				b.acceptedLate++
 				b.violations = append(b.violations, fmt.Sprintf("%s: acknowledged with submitted_at %s, not before the deadline",
 					who, r.SubmittedAt))
 			}
@@ -381,6 +385,9 @@ func (b *burstResult) check(ctx context.Context, cl *cluster, setup *storage.Sto
 			if a.sent.Before(b.deadline) {
 				b.refusedEarly++
 				b.refusedEarlyMax = max(b.refusedEarlyMax, b.deadline.Sub(a.sent))
+			}
+			if a.sent.Before(b.deadline.Add(-250 * time.Millisecond)) {
+				b.refusedBy250++
 			}
 		default:
 			b.lostOther = append(b.lostOther, fmt.Sprintf("%s: answered %d %q after %s, error %q", who, a.status, a.code,
@@ -404,47 +411,21 @@ func (b *burstResult) check(ctx context.Context, cl *cluster, setup *storage.Sto
 	return nil
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+func ms(d time.Duration) float64 { return report.Ms(d) }
 
 // stats are the latency figures of a set of requests.
-type stats struct {
-	n                       int
-	p50, p90, p99, max, avg time.Duration
-}
+type stats struct{ report.Stats }
 
-func latencyStats(d []time.Duration) stats {
-	if len(d) == 0 {
-		return stats{}
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	q := func(p float64) time.Duration { // nearest rank
-		i := int(p*float64(len(s))+0.999999) - 1
-		return s[min(max(i, 0), len(s)-1)]
-	}
-	var sum time.Duration
-	for _, x := range s {
-		sum += x
-	}
-	return stats{n: len(s), p50: q(0.50), p90: q(0.90), p99: q(0.99), max: s[len(s)-1], avg: sum / time.Duration(len(s))}
-}
+func latencyStats(d []time.Duration) stats { return stats{report.Summarize(d)} }
 
 func (s stats) row(name string) string {
-	if s.n == 0 {
+	if s.N == 0 {
 		return fmt.Sprintf("  %-44s %6d %9s %9s %9s %9s", name, 0, "-", "-", "-", "-")
 	}
-	return fmt.Sprintf("  %-44s %6d %9s %9s %9s %9s", name, s.n, dur(s.p50), dur(s.p90), dur(s.p99), dur(s.max))
+	return fmt.Sprintf("  %-44s %6d %9s %9s %9s %9s", name, s.N, dur(s.P50), dur(s.P90), dur(s.P99), dur(s.Max))
 }
 
-func dur(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond))
-	case d < 10*time.Second:
-		return fmt.Sprintf("%.1fms", ms(d))
-	}
-	return d.Round(time.Millisecond).String()
-}
+func dur(d time.Duration) string { return report.Dur(d) }
 
 const statsHeader = "  %-44s %6s %9s %9s %9s %9s\n"
 
@@ -544,7 +525,7 @@ func (b *burstResult) print(cfg config) {
 		fmt.Printf("  CPU over %s: the PostgreSQL backends of the bench's database used %.2f CPU·s = %.2f CPUs\n",
 			wall.Round(time.Millisecond), w.pgCPU.Seconds(), w.pgCPU.Seconds()/wall.Seconds())
 	}
-	fmt.Printf("  load generator: sends later than planned by p50 %s, p99 %s, max %s\n", dur(ls.p50), dur(ls.p99), dur(ls.max))
+	fmt.Printf("  load generator: sends later than planned by p50 %s, p99 %s, max %s\n", dur(ls.P50), dur(ls.P99), dur(ls.Max))
 	fmt.Printf(statsHeader, "latency (send → whole answer read)", "n", "p50", "p90", "p99", "max")
 	fmt.Println(latencyStats(acc).row("accepted"))
 	fmt.Println(latencyStats(ref).row("refused"))

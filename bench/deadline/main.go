@@ -26,6 +26,7 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"github.com/linshu/portal/bench/internal/report"
 	"github.com/linshu/portal/storage"
 )
 
@@ -62,7 +63,7 @@ func main() {
 	flag.StringVar(&cfg.S3AccessKey, "ak", env("BENCH_S3_ACCESS_KEY", ""), "object store access key (env BENCH_S3_ACCESS_KEY)")
 	flag.StringVar(&cfg.S3SecretKey, "sk", env("BENCH_S3_SECRET_KEY", ""), "object store secret key (env BENCH_S3_SECRET_KEY)")
 	flag.StringVar(&cfg.S3Bucket, "bucket", env("BENCH_S3_BUCKET", "portal-bench-deadline"), "bucket (created if missing)")
-	flag.IntVar(&cfg.Orgs, "orgs", 1000, "organizations, one submission each")
+	flag.IntVar(&cfg.Orgs, "orgs", 500, "organizations, one submission each")
 	flag.DurationVar(&cfg.Window, "window", 2*time.Second, "submissions start this long before the deadline")
 	flag.DurationVar(&cfg.Tail, "tail", 500*time.Millisecond, "submissions end this long after the deadline")
 	flag.DurationVar(&cfg.Lead, "lead", 30*time.Second, "bid deadline = publishing + lead (must cover creating the draft bids)")
@@ -202,7 +203,10 @@ func run(ctx context.Context, cfg config) (int, error) {
 	}
 	base.print(cfg, b)
 	printSummary(cfg, b, base)
-	return failed, nil
+	ts := targets(cfg, b, base)
+	fmt.Println("\ntargets (issue #16):")
+	report.PrintTable(os.Stdout, ts)
+	return failed, report.Record(ts...)
 }
 
 func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/linshu/portal/bench/internal/report"
 	"github.com/linshu/portal/handlers"
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
@@ -43,6 +44,10 @@ type config struct {
 	S3AccessKey   string
 	S3SecretKey   string
 	DeepCursorPos int
+	HTTPConns     int
+	WrkThreads    int
+	WrkSecs       int
+	ProfileDir    string
 }
 
 func main() {
@@ -55,6 +60,10 @@ func main() {
 	flag.IntVar(&cfg.PgbenchSecs, "pgbench-seconds", 10, "duration of each pgbench run")
 	flag.IntVar(&cfg.PgbenchJobs, "pgbench-jobs", 2, "pgbench threads")
 	flag.IntVar(&cfg.DeepCursorPos, "deep", 5000, "the deep page starts after this many public tenders")
+	flag.IntVar(&cfg.HTTPConns, "http-conns", 64, "connections for the HTTP cases (wrk -c) and the list baseline (pgbench -c)")
+	flag.IntVar(&cfg.WrkThreads, "wrk-threads", 2, "wrk threads (-t)")
+	flag.IntVar(&cfg.WrkSecs, "wrk-seconds", 10, "duration of each wrk run, and of the list baseline's pgbench run")
+	flag.StringVar(&cfg.ProfileDir, "profile", "", "write a CPU and an allocation profile of each HTTP case to this directory")
 	flag.StringVar(&cfg.Out, "out", "", "directory for the pgbench scripts (default: a temporary one)")
 	flag.Parse()
 	cfg.S3Endpoint = os.Getenv("BENCH_S3_ENDPOINT")
@@ -135,12 +144,12 @@ func run(ctx context.Context, cfg config) error {
 	search := func(q string) storage.TenderFilter { return storage.TenderFilter{Q: q, Limit: page + 1} }
 	deepFilter := storage.TenderFilter{Cursor: storage.TenderCursor(deep), Limit: page + 1}
 	cases := []*queryCase{
-		{name: "list, first page", filter: list, path: "/api/v1/tenders"},
+		{name: "list, first page", filter: list, path: "/api/v1/tenders?limit=20"},
 		{name: fmt.Sprintf("list, page after %d", cfg.DeepCursorPos), filter: deepFilter},
 		{name: "search q=养老", filter: search("养老"), path: "/api/v1/tenders?q=" + url.QueryEscape("养老")},
-		{name: "search q=物业管理", filter: search("物业管理")},
-		{name: "search q=矫正", filter: search("矫正")},
-		{name: "search q=健", filter: search("健")},
+		{name: "search q=物业管理", filter: search("物业管理"), path: "/api/v1/tenders?q=" + url.QueryEscape("物业管理")},
+		{name: "search q=矫正", filter: search("矫正"), path: "/api/v1/tenders?q=" + url.QueryEscape("矫正")},
+		{name: "search q=健", filter: search("健"), path: "/api/v1/tenders?q=" + url.QueryEscape("健")},
 	}
 
 	out := cfg.Out
@@ -183,11 +192,22 @@ func run(ctx context.Context, cfg config) error {
 		}
 		storeRes[c] = r
 		progress("pgbench %ds: %s", cfg.PgbenchSecs, c.name)
-		pr, err := runPgbench(ctx, c.name, cfg.DB, c.file, logs, cfg.Workers, cfg.PgbenchJobs, cfg.PgbenchSecs)
+		pr, err := runPgbench(ctx, c.name, cfg.DB, c.file, logs, cfg.Workers, cfg.PgbenchJobs, cfg.PgbenchSecs, "-M", "simple")
 		if err != nil {
 			return err
 		}
 		pgRes[c] = pr
+	}
+	// The list's baseline for item 1: pgbench -M prepared on the plain list
+	// query at the HTTP cases' concurrency.
+	plain := filepath.Join(out, "tenders-plain-list.sql")
+	if err := os.WriteFile(plain, []byte("-- the plain list query (issue #16, item 1)\n"+plainListSQL+";\n"), 0o644); err != nil {
+		return err
+	}
+	progress("pgbench -M prepared -c %d %ds: the plain list query", cfg.HTTPConns, cfg.WrkSecs)
+	plainRes, err := runPgbench(ctx, "plain list query", cfg.DB, plain, logs, cfg.HTTPConns, cfg.PgbenchJobs, cfg.WrkSecs, "-M", "prepared")
+	if err != nil {
+		return err
 	}
 	httpRes, hello, err := measureHTTP(ctx, store, cfg, cases)
 	if err != nil {
@@ -202,12 +222,48 @@ func run(ctx context.Context, cfg config) error {
 		rows = append(rows, pr)
 		if r, ok := httpRes[c]; ok {
 			shown, _ := url.QueryUnescape(c.path)
-			rows = append(rows, labelled(r, c.name+" · HTTP GET "+shown))
+			rows = append(rows, labelled(r, fmt.Sprintf("%s · HTTP GET %s (wrk -c %d)", c.name, shown, cfg.HTTPConns)))
 		}
 	}
-	rows = append(rows, labelled(hello, "Fiber hello-world · HTTP GET /"))
+	plainRes.Name = fmt.Sprintf("plain list query · pgbench -M prepared -c %d", cfg.HTTPConns)
+	rows = append(rows, plainRes)
+	rows = append(rows, labelled(hello, fmt.Sprintf("Fiber hello-world · HTTP GET / (wrk -c %d)", cfg.HTTPConns)))
 	printTable(cfg, rows)
-	return nil
+
+	targets := listTargets(cfg, cases, httpRes, plainRes.result)
+	fmt.Println("\ntargets (issue #16):")
+	report.PrintTable(os.Stdout, targets)
+	return report.Record(targets...)
+}
+
+// plainListSQL is the issue's baseline for the list: the public first page
+// with no filter at all, as a hand-written query would ask for it.
+const plainListSQL = `SELECT id, code, kind, title, description, catalog_item_id, community, funding_source, budget_fen,
+	max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start,
+	to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation,
+	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, created_at, updated_at
+	FROM tenders WHERE status <> 'draft' ORDER BY created_at DESC, id DESC LIMIT 21`
+
+// listTargets are items 1 and 2 of the issue: the list against pgbench on
+// the plain list query, its tail, and every search against the list.
+func listTargets(cfg config, cases []*queryCase, httpRes map[*queryCase]result, plain result) []report.Target {
+	list, ok := httpRes[cases[0]]
+	if !ok {
+		return nil
+	}
+	var out []report.Target
+	out = append(out, report.AtLeast("1", fmt.Sprintf("GET /tenders?limit=20, wrk -c %d", cfg.HTTPConns), "req/s", list.OpsPerS,
+		fmt.Sprintf("pgbench -M prepared -c %d, plain list", cfg.HTTPConns), plain.OpsPerS, 0.5))
+	out = append(out, report.AtMostRatio("1", "GET /tenders?limit=20, p99", "ms", ms(list.P99), "its p50", ms(list.P50), 3))
+	for _, c := range cases[1:] {
+		r, ok := httpRes[c]
+		if !ok || c.filter.Q == "" {
+			continue
+		}
+		out = append(out, report.AtLeast("2", fmt.Sprintf("GET /tenders?q=%s, wrk -c %d", c.filter.Q, cfg.HTTPConns), "req/s",
+			r.OpsPerS, "the list", list.OpsPerS, 0.5))
+	}
+	return out
 }
 
 func labelled(r result, name string) result {
@@ -447,22 +503,25 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 		}
 		shown, _ := url.QueryUnescape(c.path)
 		fmt.Printf("real app: GET %s → %d bytes of JSON\n", shown, size)
-		progress("HTTP: %s", c.name)
-		r, err := measure(ctx, c.name, cfg.Workers, cfg.N, cfg.Limit, func(ctx context.Context) error {
-			_, err := get(ctx, u)
-			return err
-		})
+		progress("HTTP: %s, wrk -c %d %ds", c.name, cfg.HTTPConns, cfg.WrkSecs)
+		meter, err := startCost(cfg.ProfileDir, fileName(c.name))
 		if err != nil {
 			return nil, result{}, err
 		}
+		r, err := runWrk(ctx, c.name, u, cfg.WrkThreads, cfg.HTTPConns, cfg.WrkSecs)
+		if err != nil {
+			return nil, result{}, err
+		}
+		used, err := meter.stop(cfg.ProfileDir, fileName(c.name))
+		if err != nil {
+			return nil, result{}, err
+		}
+		r.Note = strings.TrimPrefix(r.Note+"; "+used.per(r.N), "; ")
 		out[c] = r
 	}
 	fmt.Println()
-	progress("HTTP: Fiber hello-world")
-	h, err := measure(ctx, "hello", cfg.Workers, cfg.N, cfg.Limit, func(ctx context.Context) error {
-		_, err := get(ctx, helloBase+"/")
-		return err
-	})
+	progress("HTTP: Fiber hello-world, wrk -c %d %ds", cfg.HTTPConns, cfg.WrkSecs)
+	h, err := runWrk(ctx, "hello", helloBase+"/", cfg.WrkThreads, cfg.HTTPConns, cfg.WrkSecs)
 	return out, h, err
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/linshu/portal/bench/internal/report"
 )
 
 // result is one measured case.
@@ -80,13 +81,8 @@ func measure(ctx context.Context, name string, workers, n int, limit time.Durati
 }
 
 func summarize(name string, lat []time.Duration) result {
-	slices.Sort(lat)
-	r := result{Name: name, N: len(lat)}
-	if len(lat) > 0 {
-		r.P50 = lat[(len(lat)-1)*50/100]
-		r.P99 = lat[(len(lat)-1)*99/100]
-	}
-	return r
+	s := report.Summarize(lat)
+	return result{Name: name, N: s.N, P50: s.P50, P99: s.P99}
 }
 
 // pgbenchResult is what pgbench printed, beside the percentiles computed
@@ -104,11 +100,13 @@ var (
 )
 
 // runPgbench runs the script at file with clients connections over jobs
-// threads for seconds, with a per-transaction log in dir.
-func runPgbench(ctx context.Context, name, dbURL, file, dir string, clients, jobs, seconds int) (pgbenchResult, error) {
+// threads for seconds, with a per-transaction log in dir; extra are more
+// pgbench flags (-M).
+func runPgbench(ctx context.Context, name, dbURL, file, dir string, clients, jobs, seconds int, extra ...string) (pgbenchResult, error) {
 	prefix := filepath.Join(dir, strings.TrimSuffix(filepath.Base(file), ".sql"))
-	cmd := exec.CommandContext(ctx, "pgbench", "-n", "-f", file, "-c", strconv.Itoa(clients), "-j", strconv.Itoa(jobs),
-		"-T", strconv.Itoa(seconds), "--log", "--log-prefix="+prefix, dbURL)
+	args := append([]string{"-n", "-f", file, "-c", strconv.Itoa(clients), "-j", strconv.Itoa(jobs),
+		"-T", strconv.Itoa(seconds), "--log", "--log-prefix=" + prefix}, extra...)
+	cmd := exec.CommandContext(ctx, "pgbench", append(args, dbURL)...)
 	cmd.Env = append(os.Environ(), "PGCLIENTENCODING=UTF8")
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
@@ -126,7 +124,7 @@ func runPgbench(ctx context.Context, name, dbURL, file, dir string, clients, job
 	logs, _ := filepath.Glob(prefix + ".*")
 	var lat []time.Duration
 	for _, l := range logs {
-		got, err := readPgbenchLog(l)
+		got, err := report.ReadPgbenchLog(l)
 		if err != nil {
 			return pgbenchResult{}, err
 		}
@@ -135,27 +133,4 @@ func runPgbench(ctx context.Context, name, dbURL, file, dir string, clients, job
 	r := pgbenchResult{result: summarize(name, lat), AvgLatency: lm[1], TPS: tm[1]}
 	r.OpsPerS, _ = strconv.ParseFloat(tm[1], 64)
 	return r, nil
-}
-
-// readPgbenchLog reads the third field of each line: the latency in µs.
-func readPgbenchLog(path string) ([]time.Duration, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var lat []time.Duration
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 3 {
-			continue
-		}
-		us, err := strconv.ParseInt(fields[2], 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %q: %w", path, sc.Text(), err)
-		}
-		lat = append(lat, time.Duration(us)*time.Microsecond)
-	}
-	return lat, sc.Err()
 }
