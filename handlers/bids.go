@@ -14,8 +14,6 @@ import (
 	"github.com/linshu/portal/tender"
 )
 
-var errSealed = &tender.Error{Code: tender.CodeSealed, Key: "bid.sealed", Message: "投标文件在开标前密封，开标后方可查看"}
-
 type bidRequest struct {
 	PriceFen *int64  `json:"price_fen"`
 	Summary  *string `json:"summary"`
@@ -42,8 +40,7 @@ func (a *API) createBid(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(b)
 }
 
-// listBids: an organization sees its own bid; staff and the panel see the
-// opened bids once the tender has left open, and are told the bids are sealed before.
+// listBids: an organization sees its own bid; the rest as tender.CanReadOpenedBids says.
 func (a *API) listBids(c *fiber.Ctx) error {
 	actor := actorOf(c)
 	t, err := a.visibleTender(c, c.Params("id"))
@@ -57,7 +54,11 @@ func (a *API) listBids(c *fiber.Ctx) error {
 		}
 		return c.JSON(fiber.Map{"items": bids, "next_cursor": nil})
 	}
-	if err := a.mayReadOpenedBids(c, t); err != nil {
+	m, err := a.membership(c, t.ID)
+	if err != nil {
+		return err
+	}
+	if err := tender.CanReadOpenedBids(actor, t, m); err != nil {
 		return err
 	}
 	bids, err := a.store.TenderBids(ctx(c), t.ID)
@@ -67,47 +68,37 @@ func (a *API) listBids(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": bids, "next_cursor": nil})
 }
 
-// mayReadOpenedBids: admin, auditor and the tender's panel, after opening.
-func (a *API) mayReadOpenedBids(c *fiber.Ctx, t tender.Tender) error {
+// membership is the caller's standing on the tender's panel; only evaluators sit on panels.
+func (a *API) membership(c *fiber.Ctx, tenderID string) (tender.Membership, error) {
 	actor := actorOf(c)
-	staff := actor.Is(tender.RoleAdmin, tender.RoleAuditor)
-	if !staff && actor.Is(tender.RoleEvaluator) {
-		member, err := a.store.IsPanelMember(ctx(c), t.ID, actor.UserID)
-		if err != nil {
-			return err
-		}
-		staff = member
+	if !actor.Is(tender.RoleEvaluator) {
+		return tender.NotOnPanel, nil
 	}
-	switch {
-	case !staff && !actor.Is(tender.RoleEvaluator):
-		return tender.ErrForbidden
-	case t.BidsSealed():
-		return errSealed
-	case !staff:
-		return tender.ErrForbidden
-	}
-	return nil
+	return a.store.Membership(ctx(c), tenderID, actor.UserID)
 }
 
-// readableBid loads a bid the caller may see: its own organization always;
-// staff and the panel once it was opened. Anyone else is told it does not exist.
-func (a *API) readableBid(c *fiber.Ctx, id string) (tender.Bid, error) {
+// bidAccess loads a bid, its tender and the caller's standing on that tender's panel:
+// what the access rules of tender/access.go decide on.
+func (a *API) bidAccess(c *fiber.Ctx, id string) (tender.Bid, tender.Tender, tender.Membership, error) {
 	b, err := a.store.Bid(ctx(c), id)
 	if err != nil {
-		return b, err
-	}
-	actor := actorOf(c)
-	if actor.Is(tender.RoleOrg) && actor.OrgID == b.OrgID {
-		return b, nil
+		return b, tender.Tender{}, tender.NotOnPanel, err
 	}
 	t, err := a.store.Tender(ctx(c), b.TenderID)
 	if err != nil {
+		return b, t, tender.NotOnPanel, err
+	}
+	m, err := a.membership(c, t.ID)
+	return b, t, m, err
+}
+
+// readableBid loads a bid the caller may see (tender.CanReadBid).
+func (a *API) readableBid(c *fiber.Ctx, id string) (tender.Bid, error) {
+	b, t, m, err := a.bidAccess(c, id)
+	if err != nil {
 		return b, err
 	}
-	if t.BidsSealed() || !storage.Opened(b) || a.mayReadOpenedBids(c, t) != nil {
-		return b, tender.ErrNotFound
-	}
-	return b, nil
+	return b, tender.CanReadBid(actorOf(c), t, b, m)
 }
 
 func (a *API) getBid(c *fiber.Ctx) error {
@@ -208,8 +199,8 @@ func (a *API) opening(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if t.BidsSealed() || t.OpenedAt == nil {
-		return &tender.Error{Code: tender.CodeSealed, Key: "opening.not_yet", Message: "尚未开标"}
+	if err := tender.CanReadOpening(t); err != nil {
+		return err
 	}
 	o, err := a.store.Opening(ctx(c), t.ID)
 	if err != nil {
@@ -299,12 +290,6 @@ func (a *API) deleteDocument(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// mayReadBidDocument: the same as the bid itself.
-func (a *API) mayReadBidDocument(c *fiber.Ctx, d storage.StoredDocument) error {
-	_, err := a.readableBid(c, d.OwnerID)
-	return err
 }
 
 // openSealed decrypts a sealed document for a caller already allowed to read it.

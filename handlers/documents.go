@@ -188,7 +188,11 @@ func (a *API) readableDocument(c *fiber.Ctx) (storage.StoredDocument, error) {
 			return d, err
 		}
 	case "bid":
-		if err := a.mayReadBidDocument(c, d); err != nil {
+		b, t, m, err := a.bidAccess(c, d.OwnerID)
+		if err != nil {
+			return d, err
+		}
+		if err := tender.CanReadBidDocument(actorOf(c), t, b, m); err != nil {
 			return d, err
 		}
 	default:

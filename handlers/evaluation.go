@@ -49,29 +49,6 @@ func (a *API) drawPanel(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"members": members})
 }
 
-// panelRole says how the caller relates to a tender's panel.
-func (a *API) onPanel(c *fiber.Ctx, tenderID string) (bool, error) {
-	actor := actorOf(c)
-	if !actor.Is(tender.RoleEvaluator) {
-		return false, nil
-	}
-	members, err := a.store.Panel(ctx(c), tenderID)
-	if err != nil {
-		return false, err
-	}
-	for _, m := range members {
-		if m.EvaluatorID == actor.UserID {
-			return m.Active, nil // a recused member no longer reads the panel
-		}
-	}
-	return false, nil
-}
-
-// awardedOrLater: the award notice, the evaluation and the panel are public from the award on.
-func awardedOrLater(t tender.Tender) bool {
-	return t.Status == tender.StatusAwarded || t.Status == tender.StatusCompleted
-}
-
 func (a *API) getPanel(c *fiber.Ctx) error {
 	t, err := a.visibleTender(c, c.Params("id"))
 	if err != nil {
@@ -82,13 +59,15 @@ func (a *API) getPanel(c *fiber.Ctx) error {
 		return err
 	}
 	actor := actorOf(c)
-	member, err := a.onPanel(c, t.ID)
+	m := tender.NotOnPanel
+	if actor.Is(tender.RoleEvaluator) {
+		m = tender.MembershipIn(members, actor.UserID)
+	}
+	view, err := tender.CanReadPanel(actor, t, m)
 	if err != nil {
 		return err
 	}
-	switch {
-	case actor.Is(tender.RoleAdmin, tender.RoleAuditor) || member:
-	case awardedOrLater(t):
+	if view == tender.PanelPublic {
 		// The public sees who served (第四十七条, 第六十九条), not declarations or notes.
 		public := []fiber.Map{}
 		for _, m := range members {
@@ -97,8 +76,6 @@ func (a *API) getPanel(c *fiber.Ctx) error {
 			}
 		}
 		return c.JSON(fiber.Map{"members": public})
-	default:
-		return &tender.Error{Code: tender.CodeForbidden, Key: "panel.confidential", Message: "评审委员会名单在成交公告时公布"}
 	}
 	return c.JSON(fiber.Map{"members": members})
 }
@@ -167,37 +144,42 @@ func (a *API) putScores(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": scores})
 }
 
-// listScores: a member sees only their own sheet until every member has
-// submitted; admin and auditor see all.
+// listScores: as tender.CanReadScores says; a seated member reads only their
+// own sheet until the evaluation is complete.
 func (a *API) listScores(c *fiber.Ctx) error {
 	t, err := a.visibleTender(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
 	actor := actorOf(c)
-	who := ""
+	m, err := a.membership(c, t.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := tender.CanReadScores(actor, m, false); err != nil {
+		return err
+	}
+	complete := true
 	if !actor.Is(tender.RoleAdmin, tender.RoleAuditor) {
-		// Only a member who declared no conflict takes part; a recused one reads nothing.
-		member, err := a.store.IsPanelMember(ctx(c), t.ID, actor.UserID)
-		if err != nil {
-			return err
-		}
-		if !member {
-			return tender.ErrForbidden
-		}
 		ev, err := a.store.EvaluationOf(ctx(c), t.ID)
 		if err != nil {
 			return err
 		}
-		if !ev.Complete {
-			who = actor.UserID
-		}
+		complete = ev.Complete
+	}
+	ownOnly, err := tender.CanReadScores(actor, m, complete)
+	if err != nil {
+		return err
+	}
+	who := ""
+	if ownOnly {
+		who = actor.UserID
 	}
 	scores, err := a.store.Scores(ctx(c), t.ID, who)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": scores, "own_only": who != ""})
+	return c.JSON(fiber.Map{"items": scores, "own_only": ownOnly})
 }
 
 func (a *API) submitScores(c *fiber.Ctx) error {
@@ -221,31 +203,26 @@ type evaluationView struct {
 	SpreadFlags []tender.SpreadFlag `json:"spread_flags"`
 }
 
-// readableEvaluation: admin and auditor after opening; the panel once complete; the public after the award.
+// readableEvaluation gathers the evaluation for a caller tender.CanReadEvaluation lets read it.
 func (a *API) readableEvaluation(c *fiber.Ctx) (storage.Evaluation, error) {
 	t, err := a.visibleTender(c, c.Params("id"))
 	if err != nil {
 		return storage.Evaluation{}, err
 	}
 	if t.BidsSealed() {
-		return storage.Evaluation{}, errSealed
+		// Refused by CanReadEvaluation too; checked first so nothing sealed is gathered.
+		return storage.Evaluation{}, tender.ErrSealed
 	}
 	ev, err := a.store.EvaluationOf(ctx(c), t.ID)
 	if err != nil {
 		return ev, err
 	}
 	actor := actorOf(c)
-	if actor.Is(tender.RoleAdmin, tender.RoleAuditor) || awardedOrLater(t) {
-		return ev, nil
+	m := tender.NotOnPanel
+	if actor.Is(tender.RoleEvaluator) {
+		m = tender.MembershipIn(ev.Panel, actor.UserID)
 	}
-	member, err := a.store.IsPanelMember(ctx(c), t.ID, actor.UserID)
-	if err != nil {
-		return ev, err
-	}
-	if member && ev.Complete {
-		return ev, nil
-	}
-	return ev, &tender.Error{Code: tender.CodeForbidden, Key: "evaluation.not_public", Message: "评审结果在评审完成后向评审委员会、成交公告时向社会公开"}
+	return ev, tender.CanReadEvaluation(actor, t, m, ev.Complete)
 }
 
 func (a *API) evaluation(c *fiber.Ctx) error {
@@ -395,8 +372,8 @@ func (a *API) awards(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !awardedOrLater(t) && !actorOf(c).Is(tender.RoleAdmin, tender.RoleAuditor) {
-		return &tender.Error{Code: tender.CodeForbidden, Key: "award.not_yet", Message: "尚未发布成交公告"}
+	if err := tender.CanReadAwards(actorOf(c), t); err != nil {
+		return err
 	}
 	awards, err := a.store.Awards(ctx(c), t.ID)
 	if err != nil {
@@ -425,10 +402,9 @@ func (a *API) objections(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	actor := actorOf(c)
-	org := ""
-	if actor.Is(tender.RoleOrg) {
-		org = actor.OrgID
+	org, err := tender.CanReadObjections(actorOf(c))
+	if err != nil {
+		return err
 	}
 	items, err := a.store.Objections(ctx(c), t.ID, org)
 	if err != nil {

@@ -31,12 +31,8 @@ func (a *API) listQuestions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	actor := actorOf(c)
-	orgID := ""
-	if actor.Is(tender.RoleOrg) {
-		orgID = actor.OrgID
-	}
-	qs, err := a.store.Questions(ctx(c), t.ID, orgID, staffSeesDrafts(actor))
+	orgID, all := tender.QuestionsScope(actorOf(c))
+	qs, err := a.store.Questions(ctx(c), t.ID, orgID, all)
 	if err != nil {
 		return err
 	}

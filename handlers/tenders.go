@@ -136,15 +136,12 @@ func (a *API) cancelTender(c *fiber.Ctx) error {
 	return c.JSON(tenderView{Tender: out, RedFlags: []string{}})
 }
 
-// staffSeesDrafts: the bureau and its auditors see drafts; nobody else knows they exist.
-func staffSeesDrafts(actor tender.Actor) bool { return actor.Is(tender.RoleAdmin, tender.RoleAuditor) }
-
 func (a *API) listTenders(c *fiber.Ctx) error {
 	l, err := limit(c)
 	if err != nil {
 		return err
 	}
-	f := storage.TenderFilter{IncludeDrafts: staffSeesDrafts(actorOf(c)), Status: c.Query("status"), Kind: c.Query("kind"),
+	f := storage.TenderFilter{IncludeDrafts: tender.SeesDrafts(actorOf(c)), Status: c.Query("status"), Kind: c.Query("kind"),
 		CatalogItemID: c.Query("catalog_item_id"), Community: c.Query("community"), Q: c.Query("q"),
 		Cursor: c.Query("cursor"), Limit: l + 1}
 	tenders, err := a.store.Tenders(ctx(c), f)
@@ -160,7 +157,7 @@ func (a *API) visibleTender(c *fiber.Ctx, id string) (tender.Tender, error) {
 	if err != nil {
 		return t, err
 	}
-	if !t.Public() && !staffSeesDrafts(actorOf(c)) {
+	if !tender.CanSeeTender(actorOf(c), t) {
 		return t, tender.ErrNotFound
 	}
 	return t, nil

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -18,14 +19,6 @@ const bidColumns = `b.id, b.tender_id, b.org_id, o.name AS org_name, b.price_fen
 	b.submitted_at, b.qualification_reason, b.content_sha256, b.created_at, b.updated_at`
 
 const bidFrom = ` FROM bids b JOIN organizations o ON o.id = b.org_id `
-
-// openedStatuses are the statuses of bids that took part in an opening.
-var openedStatuses = []string{string(tender.BidSubmitted), string(tender.BidQualified), string(tender.BidDisqualified)}
-
-// Opened reports whether b took part in the opening of its tender.
-func Opened(b tender.Bid) bool {
-	return b.Status == tender.BidSubmitted || b.Status == tender.BidQualified || b.Status == tender.BidDisqualified
-}
 
 // CreateBid creates an organization's draft bid while the tender is open and
 // the database clock is before the deadline, after checking eligibility and price.
@@ -425,12 +418,15 @@ func (s *Store) Opening(ctx context.Context, tenderID string) (Opening, error) {
 	return o, json.Unmarshal(row.Bids, &o.Bids)
 }
 
-// IsPanelMember reports whether userID sits on the tender's panel and has declared no conflict.
-func (s *Store) IsPanelMember(ctx context.Context, tenderID, userID string) (bool, error) {
-	var ok bool
-	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM panel_members
-		WHERE tender_id = $1 AND evaluator_id::text = $2 AND active AND declared AND NOT conflict)`, tenderID, userID)
-	return ok, mapError(err)
+// Membership is userID's standing on the tender's panel (tender.NotOnPanel if not drawn).
+func (s *Store) Membership(ctx context.Context, tenderID, userID string) (tender.Membership, error) {
+	var m []tender.PanelMember
+	// evaluator_id::text: the anonymous caller has no user id to compare as uuid.
+	if err := s.db.SelectContext(ctx, &m, `SELECT evaluator_id, active, declared, conflict FROM panel_members
+		WHERE tender_id = $1 AND evaluator_id::text = $2`, tenderID, userID); err != nil {
+		return tender.NotOnPanel, fmt.Errorf("panel: membership of %s: %w", userID, mapError(err))
+	}
+	return tender.MembershipIn(m, userID), nil
 }
 
 // ReceiptKey returns the key that signs bid receipts: from seedB64
