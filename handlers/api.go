@@ -112,19 +112,22 @@ func jsonMarshal(v any) ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
-// decode reads a JSON body into dst, refusing unknown fields, trailing data and oversize bodies.
+// decode reads a JSON body into dst, refusing unknown fields, trailing data and
+// other media types. limitBody has already bounded the body to jsonBodyLimit,
+// except for a multipart upload, which is refused here before it is read.
 func decode(c *fiber.Ctx, dst any) error {
-	if n := c.Request().Header.ContentLength(); n > jsonBodyLimit {
-		return &tender.Error{Code: tender.CodePayloadTooLarge, Key: "payload_too_large", Message: "请求内容过大"}
+	notJSON := &tender.Error{Code: tender.CodeUnsupportedMediaType, Key: "unsupported_media_type",
+		Message: "请求内容须为 JSON（Content-Type: application/json）"}
+	if isUpload(c) {
+		return notJSON
 	}
 	body := c.Body()
 	if len(body) > jsonBodyLimit {
-		return &tender.Error{Code: tender.CodePayloadTooLarge, Key: "payload_too_large", Message: "请求内容过大"}
+		return errBodyTooLarge
 	}
 	ct := string(c.Request().Header.ContentType())
 	if len(body) > 0 && ct != "" && !strings.HasPrefix(ct, "application/json") && !strings.HasSuffix(strings.Split(ct, ";")[0], "+json") {
-		return &tender.Error{Code: tender.CodeUnsupportedMediaType, Key: "unsupported_media_type",
-			Message: "请求内容须为 JSON（Content-Type: application/json）"}
+		return notJSON
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -158,7 +158,7 @@ type reasonRequest struct {
 func (a *API) decideOrganization(verb string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var req reasonRequest
-		if len(c.Body()) > 0 {
+		if isUpload(c) || len(c.Body()) > 0 {
 			if err := decode(c, &req); err != nil {
 				return err
 			}

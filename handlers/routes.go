@@ -30,7 +30,7 @@ func (a *API) routes(app *fiber.App) {
 	app.Get("/api/docs", a.apiDocs)
 	app.Get("/api/docs.js", a.apiDocsScript)
 
-	v1 := app.Group("/api/v1", a.authenticate, a.idempotent)
+	v1 := app.Group("/api/v1", a.limitBody, a.authenticate, a.idempotent)
 
 	v1.Post("/auth/login", anyone, a.login)
 	v1.Post("/auth/refresh", anyone, a.refresh)

@@ -1,0 +1,59 @@
+package handlers
+
+import (
+	"io"
+	"mime"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/linshu/portal/tender"
+)
+
+var (
+	errBodyTooLarge = &tender.Error{Code: tender.CodePayloadTooLarge, Key: "payload_too_large", Message: "请求内容过大（JSON 最多 1 MiB）"}
+	errBodyEncoded  = &tender.Error{Code: tender.CodeUnsupportedMediaType, Key: "content_encoding",
+		Message: "不接受压缩的请求内容（Content-Encoding），请直接发送"}
+)
+
+// limitBody bounds every request body before anything reads it: a body with a
+// Content-Encoding is refused (Fiber's c.Body() would inflate it without
+// limit), and a body that is not a multipart upload is read from the stream
+// with a limit of jsonBodyLimit whatever its framing (Content-Length or
+// chunked). What stays behind the limit is drained or the connection closed
+// by the server, never buffered. Uploads keep streaming: their handler limits
+// them to MaxUpload.
+func (a *API) limitBody(c *fiber.Ctx) error {
+	req := c.Request()
+	if enc := strings.TrimSpace(string(req.Header.Peek(fiber.HeaderContentEncoding))); enc != "" && !strings.EqualFold(enc, "identity") {
+		return errBodyEncoded
+	}
+	if isUpload(c) {
+		return c.Next()
+	}
+	if req.Header.ContentLength() > jsonBodyLimit {
+		return errBodyTooLarge
+	}
+	if stream := c.Context().RequestBodyStream(); stream != nil {
+		body, err := io.ReadAll(io.LimitReader(stream, jsonBodyLimit+1))
+		if err != nil {
+			return &tender.Error{Code: tender.CodeInvalidJSON, Key: "body_read", Message: "请求内容读取失败"}
+		}
+		if len(body) > jsonBodyLimit {
+			return errBodyTooLarge
+		}
+		req.SetBodyRaw(body)
+	} else if len(req.Body()) > jsonBodyLimit {
+		return errBodyTooLarge
+	}
+	return c.Next()
+}
+
+// isUpload reports a multipart/form-data write, which streams to its handler.
+func isUpload(c *fiber.Ctx) bool {
+	if c.Method() != fiber.MethodPost && c.Method() != fiber.MethodPut {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
+	return err == nil && mt == "multipart/form-data"
+}
