@@ -33,11 +33,11 @@ export async function close() {
 /** problems collects what must not happen in any page: JS errors, console errors, 5xx answers. */
 export const problems = []
 
-/** session opens a fresh browser context (its own cookies and localStorage) with one page. */
-export async function session(label) {
+/** session opens a fresh browser context (its own cookies and localStorage) with one page; locale is the browser's preferred language. */
+export async function session(label, { locale = 'zh-CN' } = {}) {
   const context = await browser.newContext({
     viewport: { width: 1366, height: 900 },
-    locale: 'zh-CN',
+    locale,
     timezoneId: BROWSER_TZ,
     acceptDownloads: true,
   })
@@ -47,10 +47,73 @@ export async function session(label) {
     if (m.type() === 'error') problems.push(`${label}: console error: ${m.text()} (${page.url()})`)
   })
   page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message} (${page.url()})`))
-  page.on('response', (r) => {
+  // Every Chinese string the API sent: content, which may stay Chinese whatever the UI language.
+  const data = new Set()
+  page.on('response', async (r) => {
     if (r.status() >= 500) problems.push(`${label}: HTTP ${r.status()} ${r.request().method()} ${r.url()}`)
+    if (!r.url().includes('/api/') || !(r.headers()['content-type'] || '').includes('json')) return
+    try {
+      hanStrings(await r.json(), data)
+    } catch {
+      /* bodies of redirects and aborted requests cannot be read */
+    }
   })
-  return { context, page, label }
+  return { context, page, label, data }
+}
+
+const HAN = /[\u3400-\u9fff]/
+function hanStrings(v, out) {
+  if (typeof v === 'string') {
+    if (HAN.test(v)) out.add(v)
+  } else if (v && typeof v === 'object') for (const x of Object.values(v)) hanStrings(x, out)
+}
+
+/** setLanguage switches the UI language with the header's language menu. */
+export async function setLanguage(page, locale) {
+  await byId(page, 'lang-switch').click()
+  await byId(page, locale === 'en' ? 'lang-en' : 'lang-zh').click()
+  await page.waitForFunction((l) => document.documentElement.lang === l, locale)
+}
+
+/**
+ * chineseChrome lists the Chinese the page shows that is not content: visible
+ * text, titles, placeholders and labels with Han characters that no API
+ * response of this session contained. Text marked with another lang (the
+ * language menu's 中文, the logo) is skipped, as a screen reader would switch
+ * voices for it.
+ */
+export async function chineseChrome(s) {
+  const texts = await s.page.evaluate(() => {
+    const han = /[\u3400-\u9fff]/
+    const out = []
+    const foreign = (el) => {
+      const l = el?.closest('[lang]')?.getAttribute('lang') || ''
+      return l && !l.startsWith(document.documentElement.lang)
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement
+      if (!han.test(n.nodeValue) || foreign(el) || !el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue
+      out.push(n.nodeValue.trim())
+    }
+    for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], img[alt]')) {
+      if (foreign(el) || !el.checkVisibility()) continue
+      for (const a of ['placeholder', 'aria-label', 'title', 'alt']) {
+        const v = el.getAttribute(a)
+        if (v && han.test(v)) out.push(v)
+      }
+    }
+    if (han.test(document.title)) out.push(document.title)
+    return out
+  })
+  const data = [...s.data]
+  const bad = []
+  for (const text of texts) {
+    for (const run of text.match(/[\u3400-\u9fff]+/g) || []) {
+      if (!data.some((d) => d.includes(run))) bad.push(text)
+    }
+  }
+  return [...new Set(bad)]
 }
 
 let shotNo = 0

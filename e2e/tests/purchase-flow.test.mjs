@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import {
   BASE, byId, close, confirm, download, field, fill, goto, launch, login, nav, pick, pollUntil, problems,
-  radio, session, shot, toast, typeDate, writeArtifact,
+  chineseChrome, radio, session, setLanguage, shot, toast, typeDate, writeArtifact,
 } from '../lib/browser.mjs'
 import { nextMinuteAfter, pdf, runId, shanghaiDate, shanghaiInput, shanghaiShown, uscc } from '../lib/data.mjs'
 
@@ -449,6 +449,41 @@ step('an organization checks its receipt against the opening record', async () =
   assert.match(await check.innerText(), new RegExp(state.receipts[o.key].receipt.content_sha256))
   await shot(page, 'org-receipt-check')
   await s.context.close()
+})
+
+step('an organization reads its bid and the tender page in English, with no Chinese left in the chrome', async () => {
+  const o = ORGS[1]
+  const s = await session(`org-${o.key}-english`)
+  const { page } = s
+  await login(page, o.username, PASSWORD)
+  await setLanguage(page, 'en')
+  await goto(page, `/org/tenders/${state.tenderId}/bid`)
+  await byId(page, 'bid-status').filter({ hasText: 'Qualified' }).waitFor()
+  await byId(page, 'bid-not-won').waitFor()
+  assert.deepEqual(await chineseChrome(s), [], 'bid editor in English')
+  await shot(page, 'org-bid-english')
+  await goto(page, `/tenders/${state.tenderId}`)
+  await byId(page, 'tender-title').filter({ hasText: TENDER_TITLE }).waitFor()
+  await byId(page, 'awards-table').filter({ hasText: ORGS[0].name }).waitFor()
+  assert.deepEqual(await chineseChrome(s), [], 'tender page in English')
+  await shot(page, 'tender-english')
+  // The choice is remembered.
+  await page.reload()
+  await byId(page, 'tender-title').waitFor()
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en')
+  await s.context.close()
+})
+
+step('a first visit takes the language the browser prefers', async () => {
+  const en = await session('visitor-en', { locale: 'en-US' })
+  await goto(en.page, '/')
+  assert.equal(await en.page.evaluate(() => document.documentElement.lang), 'en')
+  assert.deepEqual(await chineseChrome(en), [], 'home page in English')
+  await en.context.close()
+  const zh = await session('visitor-zh', { locale: 'zh-CN' })
+  await goto(zh.page, '/')
+  assert.equal(await zh.page.evaluate(() => document.documentElement.lang), 'zh-CN')
+  await zh.context.close()
 })
 
 step('the public sees the award notice, the panel, the results and the opening record', async () => {

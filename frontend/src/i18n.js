@@ -22,9 +22,22 @@ for (const [path, msgs] of Object.entries(features).sort()) {
 const LOCALE_KEY = 'portal.locale'
 export const LOCALES = ['zh-CN', 'en']
 
+/**
+ * preferred picks the language on a first visit from the browser's preferred
+ * languages: the first one that is Chinese or English decides; zh-CN otherwise.
+ */
+export function preferred(languages = navigator.languages || [navigator.language]) {
+  for (const l of languages || []) {
+    const x = String(l).toLowerCase()
+    if (x.startsWith('zh')) return 'zh-CN'
+    if (x.startsWith('en')) return 'en'
+  }
+  return 'zh-CN'
+}
+
 function initial() {
   const saved = localStorage.getItem(LOCALE_KEY)
-  return LOCALES.includes(saved) ? saved : 'zh-CN'
+  return LOCALES.includes(saved) ? saved : preferred()
 }
 
 /** i18n is the app's translator; zh-CN is complete and the fallback. */

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
+import { routeHead } from '@/lib/head'
 
 // Every page is its own chunk; meta.roles lists who may open it (none: public).
 const routes = [
@@ -66,3 +67,6 @@ export function homeFor(role) {
     { admin: '/manage/tenders', auditor: '/manage/tenders', evaluator: '/evaluator/panels', org: '/org/bids' }[role] || '/'
   )
 }
+
+// Every page starts with its route's title and the site description; pages about one thing refine it.
+router.afterEach((to) => routeHead(to))
