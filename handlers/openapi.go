@@ -139,6 +139,8 @@ var apiRoutes = []apiRoute{
 	{"GET", apiV1 + "/tenders/{id}/objections", "awards", "质疑列表 · Objections", only(rAdmin, rAuditor, rOrg), "", 200, "ObjectionList", nil},
 	{"POST", apiV1 + "/objections/{id}/resolve", "awards", "答复质疑 · Resolve an objection", only(rAdmin), "ResolveRequest", 200, "Objection", nil},
 	{"POST", apiV1 + "/awards/{id}/performance", "awards", "履约评价 · Rate performance", only(rAdmin), "PerformanceRequest", 201, "Performance", nil},
+	{"GET", apiV1 + "/procedures", "tenders", "采购方式及其法律依据 · Procurement procedures with their legal basis", publicRoute, "", 200, "ProcedurePage",
+		[]string{"limit", "cursor"}},
 	{"GET", apiV1 + "/calendar/{year}", "calendar", "工作日历 · Working-day calendar", publicRoute, "", 200, "Calendar", nil},
 	{"PUT", apiV1 + "/calendar/{year}", "calendar", "设置节假日与调休 · Set holidays and make-up days", only(rAdmin), "CalendarRequest", 200, "Calendar", nil},
 
@@ -280,7 +282,9 @@ var problemCodes = []string{tender.CodeInvalidJSON, tender.CodeValidationFailed,
 
 func tenderFields() jsonObject {
 	return jsonObject{
-		"kind":                     enum("purchase 政府购买服务；venture 公益创投", "purchase", "venture"),
+		"kind": enum("purchase 政府购买服务；venture 公益创投", "purchase", "venture"),
+		"procedure": enum("采购方式（GET /procedures）；省略时按类型和预算确定 · Procedure; omitted: from kind and budget",
+			procedureEnum...),
 		"title":                    str("标题 · Title"),
 		"description":              str("说明 · Description"),
 		"catalog_item_id":          str("服务目录项 · Catalog item id"),
@@ -316,7 +320,34 @@ func tenderSchema() jsonObject {
 	return object("", []string{"id", "code", "kind", "title", "status", "budget_fen", "bid_deadline"}, p)
 }
 
+// procedureEnum lists the procedures of §7.3, read from the table itself.
+var procedureEnum = func() []string {
+	var out []string
+	for _, r := range tender.Procedures() {
+		out = append(out, string(r.Procedure))
+	}
+	return out
+}()
+
 var apiSchemas = map[string]jsonObject{
+	"Procedure": object("采购方式（§7.3） · A procurement procedure", []string{"procedure", "name_zh", "kind", "min_bids",
+		"min_bids_allowed", "window", "panel", "methods", "price_weight", "legal_basis"}, jsonObject{
+		"procedure": enum("", procedureEnum...), "name_zh": str("中文名称 · Chinese name"),
+		"kind":             enum("", "purchase", "venture"),
+		"min_bids":         integer("默认最少有效投标数 · Default fewest bids"),
+		"min_bids_allowed": integer("可设置的最低值 · Lowest value allowed"),
+		"window": object("最短投标期（发布至投标截止） · Shortest window, publish → bid deadline", []string{"value", "unit"}, jsonObject{
+			"value": integer(""), "unit": enum("days 日历日；working_days 工作日（含调休）；floor 仅平台最短期限 PORTAL_MIN_BID_WINDOW",
+				"days", "working_days", "floor")}),
+		"panel":   orNull(object("评审小组 · Panel", []string{"min_size", "odd"}, jsonObject{"min_size": integer(""), "odd": boolean("")})),
+		"methods": arrayOf(enum("", "comprehensive", "lowest_price", "negotiated", "claim")),
+		"price_weight": orNull(object("价格分满分范围（百分制） · Range of the price criterion's maximum, of 100", []string{"min", "max"},
+			jsonObject{"min": integer(""), "max": integer("")})),
+		"legal_basis": str("法律依据 · Legal basis"),
+		"rules": arrayOf(object("一条规则、所约束的字段及其依据 · One rule, the field it constrains and its basis",
+			[]string{"field", "rule", "legal_basis"}, jsonObject{"field": str(""), "rule": str(""), "legal_basis": str("")})),
+	}),
+	"ProcedurePage": listOf("Procedure"),
 	"Problem": object("RFC 9457 错误 · Problem details", []string{"type", "title", "status", "detail", "code", "errors"}, jsonObject{
 		"type":   str("urn:lsmz-portal:problem:<code>"),
 		"title":  str("问题类型的简短标题 · short title of the problem type"),
@@ -401,7 +432,8 @@ var apiSchemas = map[string]jsonObject{
 		"min_social_workers": integer(""),
 	}),
 	"EvaluationConfig": object("评审办法 · Evaluation", nil, jsonObject{
-		"method":        enum("comprehensive 综合评分法；lowest_price 最低评标价法", "comprehensive", "lowest_price"),
+		"method": enum("comprehensive 综合评分法；lowest_price 最低评标价法；negotiated 单一来源协商；claim 服务认领",
+			"comprehensive", "lowest_price", "negotiated", "claim"),
 		"panel_size":    integer("奇数，≥3（预算达公开招标标准时 ≥5） · Odd, ≥3 (≥5 for public tenders)"),
 		"trim_extremes": boolean("去掉最高分和最低分 · Drop highest and lowest"), "criteria": arrayOf(ref("Criterion")),
 	}),

@@ -53,6 +53,7 @@ func (a *API) routes(app *fiber.App) {
 	v1.Post("/catalog", allow(admin), a.createCatalogItem)
 	v1.Patch("/catalog/:id", allow(admin), a.patchCatalogItem)
 
+	v1.Get("/procedures", anyone, a.listProcedures)
 	v1.Post("/tenders", allow(admin), a.createTender)
 	v1.Get("/tenders", anyone, a.listTenders)
 	v1.Get("/tenders/:id", anyone, a.getTender)

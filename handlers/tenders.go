@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,6 +15,7 @@ import (
 // tenderRequest is what the bureau may set on a draft; status, code and ids are the portal's.
 type tenderRequest struct {
 	Kind                   tender.Kind             `json:"kind"`
+	Procedure              tender.Procedure        `json:"procedure"`
 	Title                  string                  `json:"title"`
 	Description            string                  `json:"description"`
 	CatalogItemID          string                  `json:"catalog_item_id"`
@@ -34,7 +36,7 @@ type tenderRequest struct {
 }
 
 func (r tenderRequest) apply(t *tender.Tender) {
-	t.Kind, t.Title, t.Description, t.CatalogItemID = r.Kind, r.Title, r.Description, r.CatalogItemID
+	t.Kind, t.Procedure, t.Title, t.Description, t.CatalogItemID = r.Kind, r.Procedure, r.Title, r.Description, r.CatalogItemID
 	t.Community, t.FundingSource, t.BudgetFen, t.MaxAwardFen = r.Community, r.FundingSource, r.BudgetFen, r.MaxAwardFen
 	t.MaxAwards, t.MinBids, t.MinAwardScore = r.MaxAwards, r.MinBids, r.MinAwardScore
 	t.ServiceStart, t.ServiceEnd, t.Eligibility = r.ServiceStart, r.ServiceEnd, r.Eligibility
@@ -43,7 +45,7 @@ func (r tenderRequest) apply(t *tender.Tender) {
 }
 
 func requestOf(t tender.Tender) tenderRequest {
-	return tenderRequest{Kind: t.Kind, Title: t.Title, Description: t.Description, CatalogItemID: t.CatalogItemID,
+	return tenderRequest{Kind: t.Kind, Procedure: t.Procedure, Title: t.Title, Description: t.Description, CatalogItemID: t.CatalogItemID,
 		Community: t.Community, FundingSource: t.FundingSource, BudgetFen: t.BudgetFen, MaxAwardFen: t.MaxAwardFen,
 		MaxAwards: t.MaxAwards, MinBids: t.MinBids, MinAwardScore: t.MinAwardScore, ServiceStart: t.ServiceStart,
 		ServiceEnd: t.ServiceEnd, Eligibility: t.Eligibility, CommunityPreferencePct: t.CommunityPreferencePct,
@@ -64,6 +66,7 @@ func (a *API) createTender(c *fiber.Ctx) error {
 	}
 	var t tender.Tender
 	req.apply(&t)
+	t.ResolveProcedure(a.opts.Domain)
 	t.ApplyDefaults()
 	if err := t.ValidateDraft(); err != nil {
 		return err
@@ -75,22 +78,31 @@ func (a *API) createTender(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(tenderView{Tender: out, RedFlags: []string{}})
 }
 
-// patchTender merges the given fields over the draft: absent fields keep their value.
+// patchTender merges the given fields over the draft: absent fields keep their
+// value. A procedure the bureau never chose (the default) follows the patched
+// kind, budget and method, as it would have at creation.
 func (a *API) patchTender(c *fiber.Ctx) error {
 	var probe tenderRequest
 	if err := decode(c, &probe); err != nil { // refuses unknown fields and wrong types
 		return err
 	}
 	body := c.Body()
+	chosen := present(c, "procedure")
+	cfg := a.opts.Domain
 	out, err := a.store.UpdateTender(ctx(c), actorOf(c), c.Params("id"), func(t *tender.Tender, _ time.Time) (string, any, error) {
 		if err := t.CanEdit(); err != nil {
 			return "", nil, err
 		}
+		wasDefault := t.Procedure == t.DefaultProcedure(cfg.PublicTenderFen)
 		merged := requestOf(*t)
 		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&merged); err != nil {
 			return "", nil, badJSON(err)
 		}
 		merged.apply(t)
+		if !chosen && wasDefault {
+			t.Procedure = ""
+		}
+		t.ResolveProcedure(cfg)
 		t.ApplyDefaults()
 		if err := t.ValidateDraft(); err != nil {
 			return "", nil, err
@@ -105,8 +117,12 @@ func (a *API) patchTender(c *fiber.Ctx) error {
 
 func (a *API) publishTender(c *fiber.Ctx) error {
 	cfg := a.opts.Domain
+	cal, err := a.store.WorkCalendar(ctx(c))
+	if err != nil {
+		return err
+	}
 	out, err := a.store.UpdateTender(ctx(c), actorOf(c), c.Params("id"), func(t *tender.Tender, now time.Time) (string, any, error) {
-		if err := t.Publish(now, cfg); err != nil {
+		if err := t.Publish(now, cfg, cal); err != nil {
 			return "", nil, err
 		}
 		return "publish", map[string]any{"published_at": t.PublishedAt, "bid_deadline": t.BidDeadline,
@@ -180,4 +196,28 @@ func (a *API) getTender(c *fiber.Ctx) error {
 		}
 	}
 	return c.JSON(view)
+}
+
+// listProcedures is GET /procedures: the §7.3 table, each rule with the field
+// it constrains and its legal basis. The cursor is the last procedure shown.
+func (a *API) listProcedures(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
+	all := tender.Procedures()
+	start := 0
+	if cur := c.Query("cursor"); cur != "" {
+		i := slices.IndexFunc(all, func(r tender.ProcedureRule) bool { return string(r.Procedure) == cur })
+		if i < 0 {
+			return &tender.Error{Code: tender.CodeValidationFailed, Key: "cursor.invalid", Message: "分页游标无效",
+				Fields: []tender.FieldError{{Field: "cursor", Message: "分页游标无效"}}}
+		}
+		start = i + 1
+	}
+	items := all[start:]
+	if len(items) > l+1 {
+		items = items[:l+1]
+	}
+	return c.JSON(paginate(items, l, func(r tender.ProcedureRule) string { return string(r.Procedure) }))
 }

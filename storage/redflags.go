@@ -11,7 +11,7 @@ import (
 // red flags are computed from, in one query.
 const redFlagFactsSQL = `
 WITH t AS (
-    SELECT id, community, status, published_at, opened_at, bid_deadline FROM tenders
+    SELECT id, procedure, community, status, published_at, opened_at, bid_deadline FROM tenders
     WHERE status <> 'draft' AND ($1::uuid IS NULL OR id = $1)
 ), q AS (
     SELECT b.tender_id,
@@ -28,9 +28,7 @@ WITH t AS (
 ), per_community AS (
     SELECT community, count(DISTINCT tender_id) AS tenders FROM won GROUP BY community
 )
-SELECT t.id,
-       CASE WHEN t.published_at IS NULL THEN NULL
-            ELSE extract(epoch FROM t.bid_deadline - t.published_at)::bigint END AS window_seconds,
+SELECT t.id, t.procedure, t.published_at, t.bid_deadline,
        t.opened_at IS NOT NULL AND q.tender_id IS NOT NULL AS opened,
        COALESCE(q.undecided, 0) AS undecided, COALESCE(q.qualified, 0) AS qualified,
        EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = t.id AND a.status <> 'revoked' AND a.differs) AS award_differs,
@@ -41,24 +39,30 @@ SELECT t.id,
 FROM t LEFT JOIN q ON q.tender_id = t.id LEFT JOIN per_community pc ON pc.community = t.community`
 
 type redFlagRow struct {
-	ID              string `db:"id"`
-	WindowSeconds   *int64 `db:"window_seconds"`
-	Opened          bool   `db:"opened"`
-	Undecided       int    `db:"undecided"`
-	Qualified       int    `db:"qualified"`
-	AwardDiffers    bool   `db:"award_differs"`
-	ObjectionUpheld bool   `db:"objection_upheld"`
-	CommunityTend   int    `db:"community_tenders"`
-	WinnerWins      int    `db:"winner_wins"`
+	ID              string     `db:"id"`
+	Procedure       string     `db:"procedure"`
+	PublishedAt     *time.Time `db:"published_at"`
+	BidDeadline     time.Time  `db:"bid_deadline"`
+	Opened          bool       `db:"opened"`
+	Undecided       int        `db:"undecided"`
+	Qualified       int        `db:"qualified"`
+	AwardDiffers    bool       `db:"award_differs"`
+	ObjectionUpheld bool       `db:"objection_upheld"`
+	CommunityTend   int        `db:"community_tenders"`
+	WinnerWins      int        `db:"winner_wins"`
 }
 
-func (r redFlagRow) flags() []string {
+// flags computes the red flags of a row. The window is compared with the
+// statute of the tender's procedure (or the SPEC's default floor where there
+// is none), whatever the deployment configures: a demo that shortens windows
+// is flagged, as it should be.
+func (r redFlagRow) flags(cal tender.Calendar) []string {
 	f := tender.RedFlagFacts{OpenedBids: r.Opened, Undecided: r.Undecided, Qualified: r.Qualified,
 		AwardDiffers: r.AwardDiffers, ObjectionUpheld: r.ObjectionUpheld, CommunityTenders: r.CommunityTend,
 		WinnerCommunityWins: r.WinnerWins}
-	if r.WindowSeconds != nil {
-		w := time.Duration(*r.WindowSeconds) * time.Second
-		f.BidWindow = &w
+	if r.PublishedAt != nil {
+		f.BelowStatute = tender.Procedure(r.Procedure).BelowStatute(*r.PublishedAt, r.BidDeadline, cal,
+			tender.DefaultConfig().MinBidWindow)
 	}
 	return tender.RedFlags(f, tender.DefaultConfig().MinBidWindow)
 }
@@ -72,7 +76,11 @@ func (s *Store) RedFlags(ctx context.Context, t tender.Tender) ([]string, error)
 	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, t.ID); err != nil || len(rows) == 0 {
 		return []string{}, mapError(err)
 	}
-	return rows[0].flags(), nil
+	cal, err := s.WorkCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return rows[0].flags(cal), nil
 }
 
 // RedFlagCounts counts public tenders per red flag.
@@ -81,10 +89,14 @@ func (s *Store) RedFlagCounts(ctx context.Context) (map[string]int, error) {
 	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, nil); err != nil {
 		return nil, err
 	}
+	cal, err := s.WorkCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
 	counts := map[string]int{tender.RedFlagShortBidWindow: 0, tender.RedFlagSingleQualified: 0,
 		tender.RedFlagDominantWinner: 0, tender.RedFlagAwardDiffers: 0, tender.RedFlagObjectionUpheld: 0}
 	for _, r := range rows {
-		for _, f := range r.flags() {
+		for _, f := range r.flags(cal) {
 			counts[f]++
 		}
 	}

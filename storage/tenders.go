@@ -21,6 +21,7 @@ type tenderRow struct {
 	ID                     string     `db:"id"`
 	Code                   string     `db:"code"`
 	Kind                   string     `db:"kind"`
+	Procedure              string     `db:"procedure"`
 	Title                  string     `db:"title"`
 	Description            string     `db:"description"`
 	CatalogItemID          *string    `db:"catalog_item_id"`
@@ -46,13 +47,13 @@ type tenderRow struct {
 	UpdatedAt              time.Time  `db:"updated_at"`
 }
 
-const tenderColumns = `id, code, kind, title, description, catalog_item_id, community, funding_source, budget_fen,
+const tenderColumns = `id, code, kind, procedure, title, description, catalog_item_id, community, funding_source, budget_fen,
 	max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start,
 	to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation,
 	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, created_at, updated_at`
 
 func (r tenderRow) tender() (tender.Tender, error) {
-	t := tender.Tender{ID: r.ID, Code: r.Code, Kind: tender.Kind(r.Kind), Title: r.Title, Description: r.Description,
+	t := tender.Tender{ID: r.ID, Code: r.Code, Kind: tender.Kind(r.Kind), Procedure: tender.Procedure(r.Procedure), Title: r.Title, Description: r.Description,
 		Community: r.Community, FundingSource: tender.FundingSource(r.FundingSource), BudgetFen: r.BudgetFen,
 		MaxAwardFen: r.MaxAwardFen, MaxAwards: r.MaxAwards, MinBids: r.MinBids,
 		CommunityPreferencePct: r.CommunityPreferencePct, EnquiryDeadline: r.EnquiryDeadline, BidDeadline: r.BidDeadline,
@@ -104,7 +105,7 @@ func tenderArgs(t tender.Tender) ([]any, error) {
 	return []any{t.Kind, t.Title, t.Description, nullIfEmpty(t.CatalogItemID), t.Community, t.FundingSource,
 		t.BudgetFen, t.MaxAwardFen, t.MaxAwards, t.MinBids, minScore, nullIfEmpty(t.ServiceStart),
 		nullIfEmpty(t.ServiceEnd), string(elig), t.CommunityPreferencePct, string(eval), t.EnquiryDeadline,
-		t.BidDeadline}, nil
+		t.BidDeadline, t.Procedure}, nil
 }
 
 func nullIfEmpty(s string) *string {
@@ -147,8 +148,8 @@ func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.T
 		if err := tx.GetContext(ctx, &r, `INSERT INTO tenders (code, created_by, kind, title, description,
 			catalog_item_id, community, funding_source, budget_fen, max_award_fen, max_awards, min_bids,
 			min_award_score, service_start, service_end, eligibility, community_preference_pct, evaluation,
-			enquiry_deadline, bid_deadline)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+			enquiry_deadline, bid_deadline, procedure)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
 			RETURNING `+tenderColumns, args...); err != nil {
 			return err
 		}
@@ -235,7 +236,7 @@ func updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id strin
 		funding_source = $11, budget_fen = $12, max_award_fen = $13, max_awards = $14, min_bids = $15,
 		min_award_score = $16, service_start = $17, service_end = $18, eligibility = $19,
 		community_preference_pct = $20, evaluation = $21, enquiry_deadline = $22, bid_deadline = $23,
-		updated_at = clock_timestamp() WHERE id = $1 RETURNING `+tenderColumns, args...); err != nil {
+		procedure = $24, updated_at = clock_timestamp() WHERE id = $1 RETURNING `+tenderColumns, args...); err != nil {
 		return t, err
 	}
 	out, err := r.tender()

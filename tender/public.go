@@ -70,7 +70,7 @@ func ValidateFeedback(rating int, comment string) (string, error) {
 
 // Red flags the supervision anchors monitor (公开在每个项目并汇总统计).
 const (
-	RedFlagShortBidWindow     = "short_bid_window"     // bid window shorter than the rule (120h)
+	RedFlagShortBidWindow     = "short_bid_window"     // bid window shorter than the statute of the procedure
 	RedFlagSingleQualified    = "single_qualified_bid" // only one qualified bidder
 	RedFlagDominantWinner     = "dominant_winner"      // one organization wins most tenders of a community
 	RedFlagAwardDiffers       = "award_differs"        // award other than the evaluation's recommendation
@@ -82,6 +82,7 @@ const (
 // RedFlagFacts are the facts about one tender the red flags are computed from.
 type RedFlagFacts struct {
 	BidWindow           *time.Duration // bid_deadline − published_at, nil when not published
+	BelowStatute        bool           // the window is shorter than the procedure's statute (Procedure.BelowStatute)
 	OpenedBids          bool           // the tender has been opened
 	Undecided           int            // opened bids not yet qualified or disqualified
 	Qualified           int
@@ -94,7 +95,7 @@ type RedFlagFacts struct {
 // RedFlags turns facts into the list of public red flags, in a fixed order.
 func RedFlags(f RedFlagFacts, rule time.Duration) []string {
 	out := []string{}
-	if f.BidWindow != nil && *f.BidWindow < rule {
+	if (f.BidWindow != nil && *f.BidWindow < rule) || f.BelowStatute {
 		out = append(out, RedFlagShortBidWindow)
 	}
 	if f.OpenedBids && f.Undecided == 0 && f.Qualified == 1 {

@@ -89,6 +89,7 @@ type Tender struct {
 	ID                     string           `json:"id" db:"id"`
 	Code                   string           `json:"code" db:"code"` // e.g. LSMZ-2026-0007
 	Kind                   Kind             `json:"kind" db:"kind"`
+	Procedure              Procedure        `json:"procedure" db:"procedure"`
 	Title                  string           `json:"title" db:"title"`
 	Description            string           `json:"description" db:"description"`
 	CatalogItemID          string           `json:"catalog_item_id" db:"catalog_item_id"`
@@ -115,17 +116,22 @@ type Tender struct {
 }
 
 // Config holds the deployment's procedural limits (PORTAL_MIN_BID_WINDOW,
-// PORTAL_PUBLIC_TENDER_FEN, PORTAL_MIN_PUBLICITY).
+// PORTAL_PUBLIC_TENDER_FEN, PORTAL_MIN_PUBLICITY, PORTAL_STATUTORY_WINDOWS,
+// PORTAL_CLAIM_MAX_FEN).
 type Config struct {
-	MinBidWindow    time.Duration // shortest time between publishing and bid_deadline
-	PublicTenderFen int64         // budget from which a panel needs at least 5 members
-	MinPublicity    time.Duration // shortest publicity period after an award
+	MinBidWindow     time.Duration // shortest time between publishing and bid_deadline, for every procedure
+	PublicTenderFen  int64         // budget from which a panel needs at least 5 members
+	MinPublicity     time.Duration // shortest publicity period after an award
+	StatutoryWindows bool          // the procedures' statutory windows apply on top of MinBidWindow
+	ClaimMaxFen      int64         // largest budget of a claim (服务认领) tender
 }
 
 // DefaultConfig returns the SPEC's defaults: a 120h bid window, public-tender
-// panels from 100万元 (100000000 fen), and 168h of publicity.
+// panels from 100万元 (100000000 fen), 168h of publicity, statutory windows
+// on, and claims up to 5万元 (5000000 fen).
 func DefaultConfig() Config {
-	return Config{MinBidWindow: 120 * time.Hour, PublicTenderFen: 100000000, MinPublicity: 168 * time.Hour}
+	return Config{MinBidWindow: 120 * time.Hour, PublicTenderFen: 100000000, MinPublicity: 168 * time.Hour,
+		StatutoryWindows: true, ClaimMaxFen: 5000000}
 }
 
 // Statuses lists every tender status, in lifecycle order.
@@ -159,7 +165,13 @@ func (f FundingSource) Valid() bool {
 }
 
 // Valid reports whether m is a known evaluation method.
-func (m Method) Valid() bool { return m == MethodComprehensive || m == MethodLowestPrice }
+func (m Method) Valid() bool {
+	switch m {
+	case MethodComprehensive, MethodLowestPrice, MethodNegotiated, MethodClaim:
+		return true
+	}
+	return false
+}
 
 // Valid reports whether k is a known criterion kind.
 func (k CriterionKind) Valid() bool { return k == CriterionQuality || k == CriterionPrice }
@@ -241,15 +253,18 @@ func (t *Tender) CanEdit() error {
 	return nil
 }
 
-// Publish validates a draft against every publishing rule of the SPEC, listing
-// all problems together, and opens it for bids at now.
-func (t *Tender) Publish(now time.Time, cfg Config) error {
+// Publish validates a draft against every publishing rule of the SPEC and of
+// its procedure (§7.3), listing all problems together, and opens it for bids
+// at now. cal counts working days for the procedures whose windows are in
+// working days.
+func (t *Tender) Publish(now time.Time, cfg Config, cal Calendar) error {
 	if err := t.allowed(verbPublish); err != nil {
 		return err
 	}
+	t.ResolveProcedure(cfg)
 	var f Fields
 	t.draftProblems(&f)
-	t.publishProblems(&f, now, cfg)
+	t.publishProblems(&f, now, cfg, cal)
 	if err := f.Err(CodeValidationFailed, "tender.publish.invalid", "项目不满足发布条件，请检查标注的字段"); err != nil {
 		return err
 	}
@@ -356,19 +371,23 @@ func (t *Tender) CanAsk(now time.Time) error {
 }
 
 // ApplyDefaults trims text fields and fills what the bureau left unset:
-// min_bids 3 for purchase (政府采购法 第三十六条) and 1 for venture, max_awards 1
-// for purchase, method comprehensive, panel_size 3, and an id ("c1", "c2", …)
-// for each criterion without one. Call it before ValidateDraft.
+// min_bids from the procedure (else 3 for purchase, 政府采购法 第三十六条, and 1
+// for venture), max_awards 1 for purchase, the procedure's first method (else
+// comprehensive), panel_size 3 where the procedure has a panel, and an id
+// ("c1", "c2", …) for each criterion without one. Call it before ValidateDraft.
 func (t *Tender) ApplyDefaults() {
 	t.Title = strings.TrimSpace(t.Title)
 	t.Description = strings.TrimSpace(t.Description)
 	t.Community = strings.TrimSpace(t.Community)
 	t.CatalogItemID = strings.TrimSpace(t.CatalogItemID)
+	rule, known := t.Procedure.Rule()
 	if t.MinBids == 0 {
-		switch t.Kind {
-		case KindPurchase:
+		switch {
+		case known:
+			t.MinBids = rule.MinBids
+		case t.Kind == KindPurchase:
 			t.MinBids = 3
-		case KindVenture:
+		case t.Kind == KindVenture:
 			t.MinBids = 1
 		}
 	}
@@ -377,8 +396,11 @@ func (t *Tender) ApplyDefaults() {
 	}
 	if t.Evaluation.Method == "" {
 		t.Evaluation.Method = MethodComprehensive
+		if known {
+			t.Evaluation.Method = rule.Methods[0]
+		}
 	}
-	if t.Evaluation.PanelSize == 0 {
+	if t.Evaluation.PanelSize == 0 && (!known || rule.scored()) {
 		t.Evaluation.PanelSize = 3
 	}
 	if t.Eligibility.OrgTypes == nil {
@@ -432,6 +454,7 @@ func (t *Tender) draftProblems(f *Fields) {
 	if !t.Kind.Valid() {
 		f.Add("kind", "项目类型应为 purchase（政府购买服务）或 venture（公益创投）")
 	}
+	t.procedureDraftProblems(f)
 	switch n := utf8.RuneCountInString(strings.TrimSpace(t.Title)); {
 	case n == 0:
 		f.Add("title", "请填写项目名称")
@@ -485,7 +508,7 @@ func (t *Tender) draftProblems(f *Fields) {
 		f.Add("eligibility.min_social_workers", "持证社工人数要求不能为负数")
 	}
 	if !t.Evaluation.Method.Valid() {
-		f.Add("evaluation.method", "评审方法应为 comprehensive（综合评分法）或 lowest_price（最低评标价法）")
+		f.Add("evaluation.method", "评审方法应为 comprehensive（综合评分法）、lowest_price（最低评标价法）、negotiated（单一来源协商）或 claim（服务认领）")
 	}
 	if t.Evaluation.PanelSize < 0 {
 		f.Add("evaluation.panel_size", "评审委员会人数不能为负数")
@@ -514,7 +537,7 @@ func (t *Tender) draftProblems(f *Fields) {
 	}
 }
 
-func (t *Tender) publishProblems(f *Fields, now time.Time, cfg Config) {
+func (t *Tender) publishProblems(f *Fields, now time.Time, cfg Config, cal Calendar) {
 	if t.EnquiryDeadline.IsZero() {
 		f.Add("enquiry_deadline", "请设置答疑截止时间")
 	}
@@ -524,14 +547,35 @@ func (t *Tender) publishProblems(f *Fields, now time.Time, cfg Config) {
 	if !t.EnquiryDeadline.IsZero() && !t.BidDeadline.IsZero() && t.EnquiryDeadline.After(t.BidDeadline) {
 		f.Add("enquiry_deadline", "答疑截止时间不得晚于投标截止时间")
 	}
-	if !t.BidDeadline.IsZero() && t.BidDeadline.Before(now.Add(cfg.MinBidWindow)) {
-		if cfg.MinBidWindow > 0 {
-			f.Addf("bid_deadline", "投标截止时间距发布时间不得少于%s", durationText(cfg.MinBidWindow))
-		} else {
-			f.Add("bid_deadline", "投标截止时间不得早于发布时间")
+	rule, known := t.Procedure.Rule()
+	if !known {
+		return // draftProblems named the procedure
+	}
+	t.procedureProblems(f, rule, now, cfg, cal)
+
+	switch t.Kind {
+	case KindVenture:
+		switch {
+		case t.MaxAwardFen == nil:
+			f.Add("max_award_fen", "请设置单个项目资助上限")
+		case *t.MaxAwardFen > t.BudgetFen:
+			f.Add("max_award_fen", "单个项目资助上限不得超过资金池总额")
+		}
+		if t.MaxAwards < 1 {
+			f.Add("max_awards", "请设置资助项目数（至少1个）")
+		}
+	case KindPurchase:
+		if t.MaxAwards != 1 {
+			f.Add("max_awards", "政府购买服务项目只能确定一家承接组织")
 		}
 	}
+	if rule.scored() {
+		t.criteriaProblems(f, rule)
+	}
+}
 
+// criteriaProblems checks the scoring table of a procedure that scores bids.
+func (t *Tender) criteriaProblems(f *Fields, rule ProcedureRule) {
 	criteria := t.Evaluation.Criteria
 	var sum int64
 	var prices []int
@@ -553,14 +597,11 @@ func (t *Tender) publishProblems(f *Fields, now time.Time, cfg Config) {
 		if t.Kind == KindPurchase {
 			if len(prices) != 1 {
 				f.Add("evaluation.criteria", "综合评分法须设且仅设一项价格分")
-			} else if criteria[prices[0]].MaxScore < 10 {
-				f.Add(fmt.Sprintf("evaluation.criteria[%d].max_score", prices[0]), "服务项目价格分满分不得低于10分")
+			} else {
+				rule.priceWeightProblem(f, criteria[prices[0]], prices[0])
 			}
 		}
 	case MethodLowestPrice:
-		if t.Kind == KindVenture {
-			f.Add("evaluation.method", "公益创投应采用综合评分法")
-		}
 		if len(prices) == 0 {
 			f.Add("evaluation.criteria", "最低评标价法须设一项价格分")
 		}
@@ -568,40 +609,10 @@ func (t *Tender) publishProblems(f *Fields, now time.Time, cfg Config) {
 			f.Add("evaluation.criteria", "最低评标价法只设一项价格分")
 		}
 	}
-
-	switch t.Kind {
-	case KindVenture:
+	if t.Kind == KindVenture {
 		for _, i := range prices {
 			f.Add(fmt.Sprintf("evaluation.criteria[%d].kind", i), "公益创投不设价格分")
 		}
-		switch {
-		case t.MaxAwardFen == nil:
-			f.Add("max_award_fen", "请设置单个项目资助上限")
-		case *t.MaxAwardFen > t.BudgetFen:
-			f.Add("max_award_fen", "单个项目资助上限不得超过资金池总额")
-		}
-		if t.MaxAwards < 1 {
-			f.Add("max_awards", "请设置资助项目数（至少1个）")
-		}
-	case KindPurchase:
-		if t.MaxAwards != 1 {
-			f.Add("max_awards", "政府购买服务项目只能确定一家承接组织")
-		}
-	}
-
-	ps := t.Evaluation.PanelSize
-	switch {
-	case ps < 3 || ps%2 == 0:
-		f.Add("evaluation.panel_size", "评审委员会应为3人以上单数")
-	case cfg.PublicTenderFen > 0 && t.BudgetFen >= cfg.PublicTenderFen && ps < 5:
-		f.Addf("evaluation.panel_size", "预算达到%s的项目，评审委员会应为5人以上单数", yuanText(cfg.PublicTenderFen))
-	}
-	switch {
-	case t.Kind == KindPurchase && t.MinBids < 2:
-		// 3 by default (政府采购法 第三十六条); 2 for competitive consultation (财库〔2015〕124号).
-		f.Add("min_bids", "政府购买服务项目的最少有效投标数不得少于2家（竞争性磋商）或3家")
-	case t.MinBids < 1:
-		f.Add("min_bids", "最少有效投标数应至少为1")
 	}
 }
 

@@ -135,7 +135,7 @@ func TestVerbsFromEveryStatus(t *testing.T) {
 		to   Status
 		do   func(tn *Tender) error
 	}{
-		{"publish", []Status{StatusDraft}, StatusOpen, func(tn *Tender) error { return tn.Publish(testNow, testCfg) }},
+		{"publish", []Status{StatusDraft}, StatusOpen, func(tn *Tender) error { return tn.Publish(testNow, testCfg, Calendar{}) }},
 		{"cancel", []Status{StatusDraft, StatusOpen, StatusEvaluating}, StatusCancelled, func(tn *Tender) error { return tn.Cancel("预算调整") }},
 		{"open", []Status{StatusOpen}, StatusEvaluating, func(tn *Tender) error { _, err := tn.Open(after, 3); return err }},
 		{"open_failed", []Status{StatusOpen}, StatusFailed, func(tn *Tender) error { _, err := tn.Open(after, 2); return err }},
@@ -175,7 +175,7 @@ func TestPublishValid(t *testing.T) {
 		if err := tn.ValidateDraft(); err != nil {
 			t.Fatalf("%s: ValidateDraft: %v", name, err)
 		}
-		if err := tn.Publish(testNow, testCfg); err != nil {
+		if err := tn.Publish(testNow, testCfg, Calendar{}); err != nil {
 			t.Fatalf("%s: Publish: %v", name, err)
 		}
 		if tn.Status != StatusOpen || tn.PublishedAt == nil || !tn.PublishedAt.Equal(testNow) {
@@ -253,7 +253,7 @@ func TestPublishRules(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			tn := c.base()
 			c.change(&tn)
-			err := tn.Publish(testNow, c.cfg)
+			err := tn.Publish(testNow, c.cfg, Calendar{})
 			if c.fields == nil {
 				if err != nil {
 					t.Fatalf("Publish: %v", err)
@@ -591,7 +591,7 @@ func TestTenderJSON(t *testing.T) {
 	}
 	in.Status = StatusDraft
 	in.ApplyDefaults()
-	if err := in.Publish(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), testCfg); err != nil {
+	if err := in.Publish(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), testCfg, Calendar{}); err != nil {
 		t.Fatalf("SPEC example does not publish: %v", err)
 	}
 }
@@ -613,14 +613,14 @@ func TestDBTags(t *testing.T) {
 func TestPurchaseNeedsTwoBidsAtLeast(t *testing.T) {
 	tn := validPurchase()
 	tn.MinBids = 1
-	err := tn.Publish(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Config{})
+	err := tn.Publish(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Config{}, Calendar{})
 	e, ok := AsError(err)
 	if !ok || !slices.ContainsFunc(e.Fields, func(f FieldError) bool { return f.Field == "min_bids" }) {
 		t.Fatalf("purchase with min_bids 1: %v", err)
 	}
 	tn = validPurchase()
 	tn.MinBids = 2 // competitive consultation
-	if err := tn.Publish(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Config{}); err != nil {
+	if err := tn.Publish(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Config{}, Calendar{}); err != nil {
 		t.Fatalf("min_bids 2: %v", err)
 	}
 }

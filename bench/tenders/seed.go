@@ -97,7 +97,7 @@ func copyTenders(ctx context.Context, store *storage.Store, rows, part, parts in
 	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("tenders", "code", "kind", "title", "description", "community",
 		"funding_source", "budget_fen", "max_award_fen", "max_awards", "min_bids", "service_start", "service_end",
 		"eligibility", "evaluation", "enquiry_deadline", "bid_deadline", "status", "published_at", "opened_at",
-		"created_at", "updated_at"))
+		"created_at", "updated_at", "procedure"))
 	if err != nil {
 		return err
 	}
@@ -170,12 +170,14 @@ func copyTenders(ctx context.Context, store *storage.Store, rows, part, parts in
 		if publishedAt != nil {
 			updated = bid
 		}
+		t := tender.Tender{Kind: tender.Kind(kind), BudgetFen: budget}
+		procedure := t.DefaultProcedure(tender.DefaultConfig().PublicTenderFen)
 		serviceStart := bid.AddDate(0, 1, 0)
 		serviceEnd := serviceStart.AddDate(0, months, -1)
 		if _, err := stmt.ExecContext(ctx, tender.TenderCode(year, int64(seqs[year])), kind, title, desc, community,
 			fundingSources[r.IntN(len(fundingSources))], budget, maxAward, maxAwards, 1+r.IntN(3),
 			serviceStart.Format(time.DateOnly), serviceEnd.Format(time.DateOnly), eligibilityJSON, evaluationJSON,
-			enquiry, bid, status, publishedAt, openedAt, created, updated); err != nil {
+			enquiry, bid, status, publishedAt, openedAt, created, updated, procedure); err != nil {
 			return fmt.Errorf("copy row %d: %w", i, err)
 		}
 	}

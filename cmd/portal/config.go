@@ -78,6 +78,18 @@ func loadConfig(getenv func(string) string, needServer bool) (config, error) {
 			}
 		}
 	}
+	switch env("PORTAL_STATUTORY_WINDOWS", "1") {
+	case "1":
+	case "0":
+		c.Domain.StatutoryWindows = false
+	default:
+		errs = append(errs, errors.New("PORTAL_STATUTORY_WINDOWS must be 1 (the statutory windows of §7.3 apply) or 0 (demo and tests)"))
+	}
+	if v := env("PORTAL_CLAIM_MAX_FEN", ""); v != "" {
+		if c.Domain.ClaimMaxFen, err = strconv.ParseInt(v, 10, 64); err != nil || c.Domain.ClaimMaxFen <= 0 {
+			errs = append(errs, errors.New("PORTAL_CLAIM_MAX_FEN must be a positive number of fen"))
+		}
+	}
 	if v := env("PORTAL_PUBLIC_TENDER_FEN", ""); v != "" {
 		if c.Domain.PublicTenderFen, err = strconv.ParseInt(v, 10, 64); err != nil || c.Domain.PublicTenderFen <= 0 {
 			errs = append(errs, errors.New("PORTAL_PUBLIC_TENDER_FEN must be a positive number of fen"))

@@ -43,6 +43,23 @@ func TestConfigParsesDurationsAndProxies(t *testing.T) {
 	}
 }
 
+func TestConfigProcedures(t *testing.T) {
+	c, err := loadConfig(envMap(map[string]string{"PORTAL_DATABASE_URL": "x"}), false)
+	if err != nil || !c.Domain.StatutoryWindows || c.Domain.ClaimMaxFen != 5000000 {
+		t.Fatalf("defaults: statutory windows on, claims up to 5万元: %+v %v", c.Domain, err)
+	}
+	c, err = loadConfig(envMap(map[string]string{"PORTAL_DATABASE_URL": "x", "PORTAL_STATUTORY_WINDOWS": "0",
+		"PORTAL_CLAIM_MAX_FEN": "3000000"}), false)
+	if err != nil || c.Domain.StatutoryWindows || c.Domain.ClaimMaxFen != 3000000 {
+		t.Fatalf("set: %+v %v", c.Domain, err)
+	}
+	_, err = loadConfig(envMap(map[string]string{"PORTAL_DATABASE_URL": "x", "PORTAL_STATUTORY_WINDOWS": "no",
+		"PORTAL_CLAIM_MAX_FEN": "-1"}), false)
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_STATUTORY_WINDOWS") || !strings.Contains(err.Error(), "PORTAL_CLAIM_MAX_FEN") {
+		t.Fatalf("want both problems reported, got %v", err)
+	}
+}
+
 func TestCreateUserSeedAndAuditVerify(t *testing.T) {
 	url := storagetest.DatabaseURL(t)
 	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url})

@@ -10,7 +10,7 @@ import (
 )
 
 // demoConfig lets the demo publish tenders closing in seconds; production uses the SPEC's limits.
-var demoConfig = tender.Config{PublicTenderFen: 100000000}
+var demoConfig = tender.Config{PublicTenderFen: 100000000, ClaimMaxFen: 5000000}
 
 func demoTender(kind tender.Kind, title, community string, catalogID string, deadline time.Time) tender.Tender {
 	t := tender.Tender{Kind: kind, Title: title, Community: community, CatalogItemID: catalogID,
@@ -35,6 +35,7 @@ func demoTender(kind tender.Kind, title, community string, catalogID string, dea
 	if deadline.Sub(t.EnquiryDeadline) > time.Until(deadline) {
 		t.EnquiryDeadline = deadline
 	}
+	t.ResolveProcedure(demoConfig)
 	t.ApplyDefaults()
 	return t
 }
@@ -61,7 +62,7 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 			return out, err
 		}
 		return s.UpdateTender(ctx, admin, out.ID, func(t *tender.Tender, now time.Time) (string, any, error) {
-			return "publish", nil, t.Publish(now, demoConfig)
+			return "publish", nil, t.Publish(now, demoConfig, tender.Calendar{})
 		})
 	}
 	week := time.Now().Add(7 * 24 * time.Hour).Truncate(time.Hour)

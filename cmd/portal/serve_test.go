@@ -38,7 +38,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 		"PORTAL_DATABASE_URL": dbURL, "PORTAL_ADDR": addr, "PORTAL_JWT_SECRET": strings.Repeat("k", 40),
 		"PORTAL_S3_ENDPOINT": s3.Endpoint, "PORTAL_S3_ACCESS_KEY": s3.AccessKey, "PORTAL_S3_SECRET_KEY": s3.SecretKey,
 		"PORTAL_S3_BUCKET": s3.Bucket, "PORTAL_SEAL_KEY": base64.StdEncoding.EncodeToString(make([]byte, 32)),
-		"PORTAL_AUTO_MIGRATE": "1", "PORTAL_MIN_BID_WINDOW": "0s", "PORTAL_LOG_LEVEL": "error",
+		"PORTAL_AUTO_MIGRATE": "1", "PORTAL_MIN_BID_WINDOW": "0s", "PORTAL_STATUTORY_WINDOWS": "0", "PORTAL_LOG_LEVEL": "error",
 	})
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
