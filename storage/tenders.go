@@ -358,10 +358,16 @@ func (s *Store) bigramFreq(ctx context.Context) map[string]float64 {
 		Elem string  `db:"elem"`
 		Freq float64 `db:"freq"`
 	}
-	// After ANALYZE; before it there are no statistics and the first token is used.
+	// After ANALYZE; before it there are no statistics and the first token is
+	// used. most_common_elem_freqs ends with three figures that are not about
+	// an element (minimum, maximum, null frequency): unnest pairs them with NULL.
 	err := s.db.SelectContext(ctx, &rows, `SELECT e.elem, e.freq FROM pg_stats st,
 		unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) AS e(elem, freq)
-		WHERE st.schemaname = current_schema() AND st.tablename = 'tenders' AND st.attname = 'search'`)
+		WHERE st.schemaname = current_schema() AND st.tablename = 'tenders' AND st.attname = 'search'
+		  AND e.elem IS NOT NULL`)
+	// Whatever the outcome, ask again only after the period: a failing lookup
+	// per request would cost every search a query, serialised on this lock.
+	s.stats.loaded = time.Now()
 	if err != nil {
 		return s.stats.freq // keep the old figures; the query is still exact
 	}
@@ -369,7 +375,7 @@ func (s *Store) bigramFreq(ctx context.Context) map[string]float64 {
 	for _, r := range rows {
 		freq[r.Elem] = r.Freq
 	}
-	s.stats.freq, s.stats.loaded = freq, time.Now()
+	s.stats.freq = freq
 	return freq
 }
 
@@ -383,6 +389,10 @@ func (s *Store) Tenders(ctx context.Context, f TenderFilter) ([]tender.Tender, e
 	if utf8.RuneCountInString(f.Q) > 100 {
 		f.Q = string([]rune(f.Q)[:100])
 	}
+	var freq map[string]float64
+	if f.Q != "" {
+		freq = s.bigramFreq(ctx) // only a term of three characters or more has a token to choose
+	}
 	var rows []tenderRow
 	err = s.db.SelectContext(ctx, &rows, `SELECT `+tenderColumns+` FROM tenders
 		WHERE ($1 OR status <> 'draft')
@@ -393,7 +403,7 @@ func (s *Store) Tenders(ctx context.Context, f TenderFilter) ([]tender.Tender, e
 		       FROM unnest($10::text[]) AS term) IS NOT FALSE
 		  AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
 		ORDER BY created_at DESC, id DESC LIMIT $9`,
-		f.IncludeDrafts, f.Status, f.Kind, f.CatalogItemID, f.Community, BigramQuery(f.Q, s.bigramFreq(ctx)), at,
+		f.IncludeDrafts, f.Status, f.Kind, f.CatalogItemID, f.Community, BigramQuery(f.Q, freq), at,
 		nullUUID(id), f.Limit, pq.StringArray(searchTerms(f.Q)))
 	if err != nil {
 		return nil, mapListError(err)

@@ -1,0 +1,36 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/linshu/portal/storage/storagetest"
+)
+
+// TestBigramStatisticsLoad: after ANALYZE the search's token frequencies come
+// from pg_stats. most_common_elem_freqs has three more entries than
+// most_common_elems; pairing them must not make the lookup fail (which left
+// every list request querying pg_stats under one lock).
+func TestBigramStatisticsLoad(t *testing.T) {
+	s := storagetest.NewStore(t)
+	ctx := context.Background()
+	_, err := s.DB().ExecContext(ctx, `INSERT INTO tenders (code, kind, title, description, community, funding_source,
+		budget_fen, max_awards, min_bids, eligibility, evaluation, enquiry_deadline, bid_deadline)
+		SELECT 'LSMZ-2026-' || lpad(i::text, 4, '0'), 'purchase',
+		       CASE WHEN i % 3 = 0 THEN '小区物业管理服务' ELSE '居家养老服务' END, '服务说明', '兴大社区', 'fiscal',
+		       1000000, 1, 1, '{}', '{}', now() + interval '10 days', now() + interval '20 days'
+		FROM generate_series(1, 300) AS i`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `ANALYZE tenders`); err != nil {
+		t.Fatal(err)
+	}
+	freq := s.BigramFreq(ctx)
+	if f := freq["养老"]; f < 0.5 || f > 0.8 {
+		t.Errorf("frequency of 养老 = %v (of %d known tokens), want about 2/3", f, len(freq))
+	}
+	if _, ok := freq["物业"]; !ok {
+		t.Errorf("物业 missing from the statistics: %v", freq)
+	}
+}
