@@ -132,7 +132,7 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]tender.Audit
 		entity_id, at, details, prev_hash, hash FROM audit_entries
 		WHERE ($1 = '' OR stream = $1) AND ($2 = '' OR entity = $2) AND ($3 = '' OR entity_id = $3)
 		  AND ($4 = 0 OR id < $4)
-		  -- A bid's stream stays hidden while its tender is sealed: not even its existence shows.
+		  -- A bid's stream stays hidden while its tender is sealed (tender.BidsSealed): not even its existence shows.
 		  AND NOT (entity = 'bid' AND EXISTS (SELECT 1 FROM bids b JOIN tenders t ON t.id = b.tender_id
 		           WHERE b.id::text = audit_entries.entity_id AND t.opened_at IS NULL))
 		ORDER BY id DESC LIMIT $5`, f.Stream, f.Entity, f.EntityID, f.BeforeID, f.Limit)
@@ -140,7 +140,7 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]tender.Audit
 }
 
 // SealedAuditEntries counts the entries of bid streams whose tender has not
-// been opened yet; they are verified like all others but not shown.
+// been opened yet (tender.BidsSealed); they are verified like all others but not shown.
 func (s *Store) SealedAuditEntries(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM audit_entries e

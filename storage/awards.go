@@ -107,7 +107,7 @@ func (s *Store) AwardTender(ctx context.Context, actor tender.Actor, tenderID st
 			return err
 		}
 		var bids []tender.Bid
-		if err := tx.SelectContext(ctx, &bids, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.status = 'qualified'`, tenderID); err != nil {
+		if err := tx.SelectContext(ctx, &bids, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.status = $2`, tenderID, tender.BidQualified); err != nil {
 			return err
 		}
 		qualified := map[string]tender.Bid{}
@@ -165,7 +165,7 @@ func (s *Store) Awards(ctx context.Context, tenderID string) ([]tender.Award, er
 // publicityEnd is when the publicity of the tender's active award ends.
 func publicityEnd(ctx context.Context, q sqlx.QueryerContext, tenderID string) (time.Time, error) {
 	var end *time.Time
-	err := sqlx.GetContext(ctx, q, &end, `SELECT max(publicity_ends_at) FROM awards WHERE tender_id = $1 AND status = 'active'`, tenderID)
+	err := sqlx.GetContext(ctx, q, &end, `SELECT max(publicity_ends_at) FROM awards WHERE tender_id = $1 AND status = $2`, tenderID, tender.AwardActive)
 	if err != nil || end == nil {
 		return time.Time{}, err
 	}
@@ -185,7 +185,7 @@ func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text s
 		}
 		var submitted bool
 		if err := tx.GetContext(ctx, &submitted, `SELECT EXISTS (SELECT 1 FROM bids WHERE tender_id = $1 AND org_id = $2
-			AND status IN ('submitted', 'qualified', 'disqualified'))`, tenderID, actor.OrgID); err != nil {
+			AND status = ANY($3))`, tenderID, actor.OrgID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
 			return err
 		}
 		end, err := publicityEnd(ctx, tx, tenderID)
@@ -268,8 +268,9 @@ func (s *Store) ResolveObjection(ctx context.Context, actor tender.Actor, id str
 func (s *Store) CompleteDue(ctx context.Context) ([]string, error) {
 	var due []string
 	if err := s.db.SelectContext(ctx, &due, `SELECT DISTINCT t.id FROM tenders t JOIN awards a ON a.tender_id = t.id
-		WHERE t.status = 'awarded' AND a.status = 'active' AND a.publicity_ends_at <= clock_timestamp()
-		  AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = t.id AND o.status = 'pending') LIMIT 50`); err != nil {
+		WHERE t.status = $1 AND a.status = $2 AND a.publicity_ends_at <= clock_timestamp()
+		  AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = t.id AND o.status = $3) LIMIT 50`,
+		tender.StatusAwarded, tender.AwardActive, tender.ObjectionPending); err != nil {
 		return nil, err
 	}
 	var done []string
@@ -288,7 +289,7 @@ func (s *Store) CompleteDue(ctx context.Context) ([]string, error) {
 				return err
 			}
 			var pending int
-			if err := tx.GetContext(ctx, &pending, `SELECT count(*) FROM objections WHERE tender_id = $1 AND status = 'pending'`, id); err != nil {
+			if err := tx.GetContext(ctx, &pending, `SELECT count(*) FROM objections WHERE tender_id = $1 AND status = $2`, id, tender.ObjectionPending); err != nil {
 				return err
 			}
 			if end.IsZero() || !tender.ReadyToComplete(t, now, end, pending) {
@@ -297,11 +298,11 @@ func (s *Store) CompleteDue(ctx context.Context) ([]string, error) {
 			if err := t.Complete(); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE awards SET status = 'completed', updated_at = clock_timestamp()
-				WHERE tender_id = $1 AND status = 'active'`, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE awards SET status = $2, updated_at = clock_timestamp()
+				WHERE tender_id = $1 AND status = $3`, id, tender.AwardCompleted, tender.AwardActive); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = 'completed', updated_at = clock_timestamp() WHERE id = $1`, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, updated_at = clock_timestamp() WHERE id = $1`, id, t.Status); err != nil {
 				return err
 			}
 			return appendAudit(ctx, tx, tender.Actor{}, "complete", "tender", id, map[string]any{"publicity_ended_at": end})

@@ -79,8 +79,9 @@ func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID string
 // check is still judged under the lock.
 func refuseLate(ctx context.Context, tx *sqlx.Tx, tenderID string) error {
 	var late bool
-	err := tx.GetContext(ctx, &late, `SELECT status IN ('evaluating', 'awarded', 'completed', 'failed')
-		OR (status = 'open' AND bid_deadline <= clock_timestamp()) FROM tenders WHERE id = $1`, tenderID)
+	err := tx.GetContext(ctx, &late, `SELECT status = ANY($2)
+		OR (status = $3 AND bid_deadline <= clock_timestamp()) FROM tenders WHERE id = $1`,
+		tenderID, statusSet(tender.PastBiddingStatuses()...), tender.StatusOpen)
 	if err != nil {
 		return mapError(err)
 	}
@@ -121,11 +122,12 @@ func (s *Store) Bid(ctx context.Context, id string) (tender.Bid, error) {
 	return b, err
 }
 
-// TenderBids lists the bids of a tender that took part in its opening.
+// TenderBids lists the bids of a tender that took part in its opening
+// (tender.BidStatus.Opened, as tender.CanReadBid requires of others' bids).
 func (s *Store) TenderBids(ctx context.Context, tenderID string) ([]tender.Bid, error) {
 	out := []tender.Bid{}
 	err := s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1
-		AND b.status IN ('submitted', 'qualified', 'disqualified') ORDER BY b.submitted_at, b.id`, tenderID)
+		AND b.status = ANY($2) ORDER BY b.submitted_at, b.id`, tenderID, statusSet(tender.OpenedBidStatuses()...))
 	return out, mapError(err)
 }
 
@@ -293,8 +295,9 @@ func (s *Store) QualifyBid(ctx context.Context, actor tender.Actor, bidID string
 			Undecided int `db:"undecided"`
 			Qualified int `db:"qualified"`
 		}
-		if err := tx.GetContext(ctx, &counts, `SELECT count(*) FILTER (WHERE status = 'submitted') AS undecided,
-			count(*) FILTER (WHERE status = 'qualified') AS qualified FROM bids WHERE tender_id = $1`, tenderID); err != nil {
+		if err := tx.GetContext(ctx, &counts, `SELECT count(*) FILTER (WHERE status = $2) AS undecided,
+			count(*) FILTER (WHERE status = $3) AS qualified FROM bids WHERE tender_id = $1`,
+			tenderID, tender.BidSubmitted, tender.BidQualified); err != nil {
 			return err
 		}
 		failed, err := t.FailAfterQualification(counts.Qualified, counts.Undecided == 0)
@@ -337,7 +340,7 @@ type Opening struct {
 func (s *Store) OpenDue(ctx context.Context) ([]string, error) {
 	var due []string
 	if err := s.db.SelectContext(ctx, &due, `SELECT id FROM tenders
-		WHERE status = 'open' AND bid_deadline <= clock_timestamp() ORDER BY bid_deadline LIMIT 50`); err != nil {
+		WHERE status = $1 AND bid_deadline <= clock_timestamp() ORDER BY bid_deadline LIMIT 50`, tender.StatusOpen); err != nil {
 		return nil, err
 	}
 	var opened []string
@@ -372,7 +375,7 @@ func (s *Store) openTender(ctx context.Context, id string) (bool, error) {
 		bids := []OpeningBid{}
 		if err := tx.SelectContext(ctx, &bids, `SELECT b.id AS bid_id, b.org_id, o.name AS org_name, b.price_fen,
 			b.submitted_at, b.version, b.content_sha256 FROM bids b JOIN organizations o ON o.id = b.org_id
-			WHERE b.tender_id = $1 AND b.status = 'submitted' ORDER BY b.submitted_at, b.id`, id); err != nil {
+			WHERE b.tender_id = $1 AND b.status = $2 ORDER BY b.submitted_at, b.id`, id, tender.BidSubmitted); err != nil {
 			return err
 		}
 		outcome, err := t.Open(now, len(bids))

@@ -58,7 +58,7 @@ func (s *Store) AddPanelMembers(ctx context.Context, actor tender.Actor, tenderI
 		}
 		var bidderOrgs []string
 		if err := tx.SelectContext(ctx, &bidderOrgs, `SELECT org_id FROM bids WHERE tender_id = $1
-			AND status IN ('submitted', 'qualified', 'disqualified')`, tenderID); err != nil {
+			AND status = ANY($2)`, tenderID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
 			return err
 		}
 		var members []struct {
@@ -329,7 +329,7 @@ func (s *Store) SubmitSheet(ctx context.Context, actor tender.Actor, tenderID st
 			Status string `db:"status"`
 		}
 		if err := tx.SelectContext(ctx, &bids, `SELECT id, status FROM bids WHERE tender_id = $1
-			AND status IN ('submitted', 'qualified', 'disqualified')`, tenderID); err != nil {
+			AND status = ANY($2)`, tenderID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
 			return err
 		}
 		var qualified []string
@@ -398,7 +398,7 @@ func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *E
 	}
 	if err := sqlx.SelectContext(ctx, q, &bids, `SELECT b.id AS bidid, b.org_id AS orgid, o.name AS orgname,
 		b.price_fen AS pricefen, o.community AS orgcommunity, b.status FROM bids b JOIN organizations o ON o.id = b.org_id
-		WHERE b.tender_id = $1 AND b.status IN ('submitted', 'qualified', 'disqualified') ORDER BY b.id`, t.ID); err != nil {
+		WHERE b.tender_id = $1 AND b.status = ANY($2) ORDER BY b.id`, t.ID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
 		return err
 	}
 	if err := sqlx.SelectContext(ctx, q, &ev.Panel, panelSQL, t.ID); err != nil {

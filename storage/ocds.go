@@ -112,7 +112,7 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 		FROM audit_entries e JOIN tenders t ON e.stream = 'tender:' || t.id::text
 		WHERE e.entity = 'tender' AND e.action = ANY($1)
 		  AND t.published_at IS NOT NULL AND e.at >= t.published_at
-		  AND (e.action <> 'cancel' OR e.details->>'from' <> 'draft')
+		  AND (e.action <> 'cancel' OR e.details->>'from' <> `+draftTenderSQL+`)
 		  AND (e.action <> 'resolve_objection' OR e.details->>'upheld' = 'true')
 		  AND ($2::timestamptz IS NULL OR e.at > $2)
 		  AND ($3::timestamptz IS NULL OR (e.at, e.id) > ($3, $4))
@@ -162,7 +162,8 @@ func (s *Store) loadOCDSData(ctx context.Context, page *OCDSPage, ids any) error
 	}
 	if err := s.db.SelectContext(ctx, &openings, `SELECT o.tender_id, o.opened_at, o.outcome, o.bids
 		FROM openings o JOIN tenders t ON t.id = o.tender_id
-		WHERE o.tender_id = ANY($1::uuid[]) AND t.opened_at IS NOT NULL`, ids); err != nil {
+		WHERE o.tender_id = ANY($1::uuid[]) AND t.opened_at IS NOT NULL -- tender.CanReadOpening
+		`, ids); err != nil {
 		return err
 	}
 	orgIDs := map[string]bool{}

@@ -12,17 +12,17 @@ import (
 )
 
 // creditColumns compute a public credit profile in SQL. Bids count only once
-// their tender has been opened: a sealed bid is never counted.
+// their tender has been opened (tender.BidsSealed, tender.BidStatus.Opened): a sealed bid is never counted.
 const creditColumns = `o.id, o.name, o.type, o.registration, o.community, o.assessment_grade, o.status, o.social_workers,
 	(SELECT count(*) FROM bids b JOIN tenders t ON t.id = b.tender_id
-	  WHERE b.org_id = o.id AND b.status IN ('submitted', 'qualified', 'disqualified')
+	  WHERE b.org_id = o.id AND b.status IN ` + openedBidsSQL + `
 	    AND t.opened_at IS NOT NULL) AS bids_count,
-	(SELECT count(*) FROM awards a WHERE a.org_id = o.id AND a.status IN ('active', 'completed')) AS awards_count,
-	(SELECT COALESCE(sum(a.amount_fen), 0) FROM awards a WHERE a.org_id = o.id AND a.status IN ('active', 'completed'))::bigint AS awarded_fen_total,
+	(SELECT count(*) FROM awards a WHERE a.org_id = o.id AND a.status IN ` + standingAwardsSQL + `) AS awards_count,
+	(SELECT COALESCE(sum(a.amount_fen), 0) FROM awards a WHERE a.org_id = o.id AND a.status IN ` + standingAwardsSQL + `)::bigint AS awarded_fen_total,
 	(SELECT round(avg(p.score), 2)::text FROM performance_ratings p JOIN awards a ON a.id = p.award_id
 	  WHERE a.org_id = o.id) AS performance_avg,
 	(SELECT round(avg(f.rating), 2)::text FROM feedback f JOIN awards a ON a.tender_id = f.tender_id
-	  WHERE a.org_id = o.id AND a.status = 'completed' AND f.status <> 'rejected') AS feedback_avg`
+	  WHERE a.org_id = o.id AND a.status = ` + completedAwardSQL + ` AND f.status <> 'rejected') AS feedback_avg`
 
 type creditRow struct {
 	tender.CreditProfile
@@ -179,9 +179,9 @@ func (s *Store) ModerateFeedback(ctx context.Context, actor tender.Actor, id str
 			status = tender.FeedbackApproved
 		}
 		if err := tx.GetContext(ctx, &out, `UPDATE feedback SET status = $2, moderated_by = $3, moderated_at = clock_timestamp()
-			WHERE id = $1 AND status = 'pending'
+			WHERE id = $1 AND status = $4
 			RETURNING id, tender_id, '' AS tender_code, '' AS tender_title, rating, comment, status, created_at`,
-			id, status, actor.UserID); err != nil {
+			id, status, actor.UserID, tender.FeedbackPending); err != nil {
 			if mapError(err) == tender.ErrNotFound {
 				var exists bool
 				if tx.GetContext(ctx, &exists, `SELECT true FROM feedback WHERE id = $1`, id) == nil {

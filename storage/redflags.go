@@ -12,17 +12,17 @@ import (
 const redFlagFactsSQL = `
 WITH t AS (
     SELECT id, procedure, community, status, published_at, opened_at, bid_deadline FROM tenders
-    WHERE status <> 'draft' AND ($1::uuid IS NULL OR id = $1)
+    WHERE status <> $2 AND ($1::uuid IS NULL OR id = $1)
 ), q AS (
     SELECT b.tender_id,
-           count(*) FILTER (WHERE b.status = 'qualified') AS qualified,
-           count(*) FILTER (WHERE b.status = 'submitted') AS undecided
-    FROM bids b JOIN t ON t.id = b.tender_id AND t.opened_at IS NOT NULL
-    WHERE b.status IN ('submitted', 'qualified', 'disqualified')
+           count(*) FILTER (WHERE b.status = $3) AS qualified,
+           count(*) FILTER (WHERE b.status = $4) AS undecided
+    FROM bids b JOIN t ON t.id = b.tender_id AND t.opened_at IS NOT NULL -- sealed bids are not read (tender.BidsSealed)
+    WHERE b.status = ANY($5)
     GROUP BY b.tender_id
 ), won AS (
     SELECT DISTINCT a.tender_id, a.org_id, tt.community FROM awards a JOIN tenders tt ON tt.id = a.tender_id
-    WHERE a.status IN ('active', 'completed') AND tt.community <> ''
+    WHERE a.status = ANY($6) AND tt.community <> ''
 ), per_org AS (
     SELECT community, org_id, count(DISTINCT tender_id) AS wins FROM won GROUP BY community, org_id
 ), per_community AS (
@@ -31,12 +31,19 @@ WITH t AS (
 SELECT t.id, t.procedure, t.published_at, t.bid_deadline,
        t.opened_at IS NOT NULL AND q.tender_id IS NOT NULL AS opened,
        COALESCE(q.undecided, 0) AS undecided, COALESCE(q.qualified, 0) AS qualified,
-       EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = t.id AND a.status <> 'revoked' AND a.differs) AS award_differs,
-       EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = t.id AND o.status = 'upheld') AS objection_upheld,
+       EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = t.id AND a.status <> $7 AND a.differs) AS award_differs,
+       EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = t.id AND o.status = $8) AS objection_upheld,
        COALESCE(pc.tenders, 0) AS community_tenders,
        COALESCE((SELECT max(po.wins) FROM won w JOIN per_org po ON po.org_id = w.org_id AND po.community = w.community
                  WHERE w.tender_id = t.id), 0) AS winner_wins
 FROM t LEFT JOIN q ON q.tender_id = t.id LEFT JOIN per_community pc ON pc.community = t.community`
+
+// redFlagArgs are redFlagFactsSQL's parameters: the tender (nil for all) and the statuses it names.
+func redFlagArgs(tenderID any) []any {
+	return []any{tenderID, tender.StatusDraft, tender.BidQualified, tender.BidSubmitted,
+		statusSet(tender.OpenedBidStatuses()...), statusSet(tender.StandingAwardStatuses()...),
+		tender.AwardRevoked, tender.ObjectionUpheld}
+}
 
 type redFlagRow struct {
 	ID              string     `db:"id"`
@@ -73,7 +80,7 @@ func (s *Store) RedFlags(ctx context.Context, t tender.Tender) ([]string, error)
 		return []string{}, nil
 	}
 	var rows []redFlagRow
-	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, t.ID); err != nil || len(rows) == 0 {
+	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, redFlagArgs(t.ID)...); err != nil || len(rows) == 0 {
 		return []string{}, mapError(err)
 	}
 	cal, err := s.WorkCalendar(ctx)
@@ -86,7 +93,7 @@ func (s *Store) RedFlags(ctx context.Context, t tender.Tender) ([]string, error)
 // RedFlagCounts counts public tenders per red flag.
 func (s *Store) RedFlagCounts(ctx context.Context) (map[string]int, error) {
 	var rows []redFlagRow
-	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, nil); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, redFlagArgs(nil)...); err != nil {
 		return nil, err
 	}
 	cal, err := s.WorkCalendar(ctx)

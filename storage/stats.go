@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"sort"
+
+	"github.com/linshu/portal/tender"
 )
 
 // StatGroup is a count and amounts for one value of a dimension.
@@ -48,8 +50,8 @@ const communityOrgTarget = 6
 // groupSQL counts public tenders by a column with their budgets and awarded amounts.
 func groupSQL(col string) string {
 	return `SELECT ` + col + ` AS key, count(*) AS count, COALESCE(sum(t.budget_fen), 0)::bigint AS budget_fen,
-		COALESCE(sum((SELECT sum(a.amount_fen) FROM awards a WHERE a.tender_id = t.id AND a.status IN ('active', 'completed'))), 0)::bigint AS awarded_fen
-		FROM tenders t WHERE t.status <> 'draft' GROUP BY 1 ORDER BY 1`
+		COALESCE(sum((SELECT sum(a.amount_fen) FROM awards a WHERE a.tender_id = t.id AND a.status IN ` + standingAwardsSQL + `)), 0)::bigint AS awarded_fen
+		FROM tenders t WHERE t.status <> ` + draftTenderSQL + ` GROUP BY 1 ORDER BY 1`
 }
 
 // PublicStats computes the statistics; drafts never count, sealed bids are not read.
@@ -89,7 +91,7 @@ func (s *Store) PublicStats(ctx context.Context) (Stats, error) {
 	if err := s.db.SelectContext(ctx, &funded, `SELECT CASE WHEN t.community = '' THEN '全县' ELSE t.community END AS community,
 		COALESCE(c.category, '未分类') AS category, count(DISTINCT t.id) AS count, COALESCE(sum(a.amount_fen), 0)::bigint AS amount_fen
 		FROM awards a JOIN tenders t ON t.id = a.tender_id LEFT JOIN catalog_items c ON c.id = t.catalog_item_id
-		WHERE a.status IN ('active', 'completed') GROUP BY 1, 2 ORDER BY 1, 2`); err != nil {
+		WHERE a.status = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2`, statusSet(tender.StandingAwardStatuses()...)); err != nil {
 		return st, err
 	}
 	byCommunity := map[string]*CommunityIndicators{}

@@ -395,7 +395,7 @@ func (s *Store) Tenders(ctx context.Context, f TenderFilter) ([]tender.Tender, e
 	}
 	var rows []tenderRow
 	err = s.db.SelectContext(ctx, &rows, `SELECT `+tenderColumns+` FROM tenders
-		WHERE ($1 OR status <> 'draft')
+		WHERE ($1 OR status <> `+draftTenderSQL+`) -- tender.CanSeeTender
 		  AND ($2 = '' OR status = $2) AND ($3 = '' OR kind = $3)
 		  AND ($4 = '' OR catalog_item_id = $4::uuid) AND ($5 = '' OR community = $5)
 		  AND ($6 = '' OR search @@ $6::tsquery)
