@@ -39,11 +39,12 @@ type Options struct {
 
 // API holds the concrete dependencies of the handlers.
 type API struct {
-	opts    Options
-	store   *storage.Store
-	objects *storage.Objects
-	log     *slog.Logger
-	metrics *metrics
+	opts     Options
+	store    *storage.Store
+	objects  *storage.Objects
+	log      *slog.Logger
+	metrics  *metrics
+	versions *tokenVersions
 }
 
 const (
@@ -73,7 +74,8 @@ func New(opts Options, store *storage.Store, objects *storage.Objects) (*fiber.A
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = 50 << 20
 	}
-	a := &API{opts: opts, store: store, objects: objects, log: opts.Logger, metrics: newMetrics()}
+	a := &API{opts: opts, store: store, objects: objects, log: opts.Logger, metrics: newMetrics(),
+		versions: newTokenVersions(store)}
 	app := fiber.New(fiber.Config{
 		Immutable:    true,
 		ReadTimeout:  10 * time.Minute, // a 50 MiB upload over a slow county link

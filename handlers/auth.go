@@ -1,13 +1,16 @@
 package handlers
 
 import (
+	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
 
@@ -15,6 +18,7 @@ import (
 type claims struct {
 	jwt.RegisteredClaims
 	Role  tender.Role `json:"role"`
+	Ver   int         `json:"ver"`
 	OrgID string      `json:"org_id,omitempty"`
 	Name  string      `json:"name,omitempty"`
 }
@@ -34,6 +38,7 @@ func (a *API) issueAccess(u tender.User) (string, error) {
 			ExpiresAt: jwt.NewNumericDate(now.Add(accessTTL)),
 		},
 		Role: u.Role,
+		Ver:  u.TokenVersion,
 		Name: u.Name,
 	}
 	if u.OrgID != nil {
@@ -42,7 +47,7 @@ func (a *API) issueAccess(u tender.User) (string, error) {
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, cl).SignedString(a.opts.JWTSecret)
 }
 
-func (a *API) parseAccess(token string) (tender.Actor, error) {
+func (a *API) parseAccess(token string) (tender.Actor, int, error) {
 	var cl claims
 	_, err := jwt.ParseWithClaims(token, &cl, func(*jwt.Token) (any, error) { return a.opts.JWTSecret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -54,9 +59,9 @@ func (a *API) parseAccess(token string) (tender.Actor, error) {
 		jwt.WithTimeFunc(a.opts.Now),
 	)
 	if err != nil || cl.Subject == "" || !cl.Role.Valid() || (cl.Role == tender.RoleOrg && cl.OrgID == "") {
-		return tender.Actor{}, errTokenInvalid
+		return tender.Actor{}, 0, errTokenInvalid
 	}
-	return tender.Actor{UserID: cl.Subject, Role: cl.Role, OrgID: cl.OrgID, Name: cl.Name}, nil
+	return tender.Actor{UserID: cl.Subject, Role: cl.Role, OrgID: cl.OrgID, Name: cl.Name}, cl.Ver, nil
 }
 
 // authenticate reads a bearer token when one is sent. A request without one is
@@ -72,8 +77,11 @@ func (a *API) authenticate(c *fiber.Ctx) error {
 	if !ok {
 		return errTokenInvalid
 	}
-	actor, err := a.parseAccess(strings.TrimSpace(token))
+	actor, ver, err := a.parseAccess(strings.TrimSpace(token))
 	if err != nil {
+		return err
+	}
+	if err := a.versions.check(ctx(c), actor.UserID, ver); err != nil {
 		return err
 	}
 	c.Locals("actor", actor)
@@ -123,14 +131,20 @@ type userView struct {
 	Name     string      `json:"name"`
 }
 
+// Login limits (SPEC §8.5): failures per username and per client address.
 const (
-	loginMaxFailures = 5
-	loginWindow      = 15 * time.Minute
+	loginMaxPerUser    = 5
+	loginMaxPerAddress = 50
+	loginWindow        = 15 * time.Minute
 )
 
 var errRateLimited = &tender.Error{Code: tender.CodeRateLimited, Key: "auth.rate_limited",
 	Message: "登录失败次数过多，请15分钟后再试"}
 
+// login claims a throttle slot for the username and for the address before
+// the password is checked, so concurrent guesses cannot pass the limit and a
+// throttled guess costs no bcrypt. A failure keeps its slot; a success
+// releases it and clears the username's failures.
 func (a *API) login(c *fiber.Ctx) error {
 	var req loginRequest
 	if err := decode(c, &req); err != nil {
@@ -147,25 +161,31 @@ func (a *API) login(c *fiber.Ctx) error {
 	if err := f.Validation(); err != nil {
 		return err
 	}
-	key := "login:" + strings.ToLower(req.Username) + "|" + a.clientIP(c)
-	limited, err := a.store.Throttled(ctx(c), key, loginMaxFailures, loginWindow)
+	userKey := "login-user:" + strings.ToLower(req.Username)
+	claim, err := a.store.ClaimThrottle(ctx(c),
+		storage.Limit{Key: userKey, Max: loginMaxPerUser, Window: loginWindow},
+		storage.Limit{Key: "login-addr:" + a.clientIP(c), Max: loginMaxPerAddress, Window: loginWindow})
+	if errors.Is(err, storage.ErrLimited) {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(loginWindow.Seconds())))
+		return errRateLimited
+	}
 	if err != nil {
 		return err
 	}
-	if limited {
-		c.Set(fiber.HeaderRetryAfter, "900")
-		return errRateLimited
-	}
 	u, err := a.store.Authenticate(ctx(c), req.Username, req.Password)
 	if err != nil {
-		if tender.ErrorCode(err) == tender.CodeUnauthenticated {
-			if rerr := a.store.RecordThrottle(ctx(c), key); rerr != nil {
-				return rerr
+		if tender.ErrorCode(err) != tender.CodeUnauthenticated {
+			// Not a wrong guess (the database failed): the attempt does not count.
+			if rerr := a.store.ReleaseThrottle(context.WithoutCancel(ctx(c)), claim); rerr != nil {
+				a.log.Error("throttle release", "error", rerr)
 			}
 		}
 		return err
 	}
-	if err := a.store.ClearThrottle(ctx(c), key); err != nil {
+	if err := a.store.ReleaseThrottle(ctx(c), claim); err != nil {
+		return err
+	}
+	if err := a.store.ClearThrottle(ctx(c), userKey); err != nil {
 		return err
 	}
 	return a.respondTokens(c, u, "")
@@ -233,4 +253,22 @@ func (a *API) me(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(u)
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// changePassword sets the caller's own password; the only way an organization's changes.
+func (a *API) changePassword(c *fiber.Ctx) error {
+	var req passwordRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if err := a.store.ChangeOwnPassword(ctx(c), actorOf(c), req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	a.versions.forget(actorOf(c).UserID)
+	return c.SendStatus(fiber.StatusNoContent)
 }

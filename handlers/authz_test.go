@@ -22,6 +22,7 @@ func TestRouteGuards(t *testing.T) {
 		roles        []string // nil: any logged-in user
 	}{
 		{"GET", "/api/v1/me", nil},
+		{"POST", "/api/v1/me/password", nil},
 		{"POST", "/api/v1/users", []string{"admin"}},
 		{"GET", "/api/v1/users", []string{"admin"}},
 		{"PATCH", "/api/v1/users/" + id, []string{"admin"}},

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
@@ -339,7 +340,17 @@ func TestTrustedProxyForwardedFor(t *testing.T) {
 	}
 	e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": testPassword},
 		"X-Forwarded-For", "203.0.113.7").problem(t, 429, "rate_limited")
-	// A different client behind the trusted proxy is a different key.
+	// The username's limit holds from every address (SPEC §8.5: per username).
 	e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": testPassword},
-		"X-Forwarded-For", "198.51.100.1, 203.0.113.8").ok(t, 200)
+		"X-Forwarded-For", "198.51.100.1, 203.0.113.8").problem(t, 429, "rate_limited")
+	// The address limit: 50 failures over any usernames from one client, then even a new name is refused there…
+	for i := 0; i < 45; i++ {
+		e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": fmt.Sprintf("spray%d", i), "password": "bad-password"},
+			"X-Forwarded-For", "203.0.113.7").problem(t, 401, "unauthenticated")
+	}
+	e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "spray-last", "password": "bad-password"},
+		"X-Forwarded-For", "203.0.113.7").problem(t, 429, "rate_limited")
+	// …but not from another client behind the same trusted proxy.
+	e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "spray-last", "password": "bad-password"},
+		"X-Forwarded-For", "198.51.100.1, 203.0.113.8").problem(t, 401, "unauthenticated")
 }

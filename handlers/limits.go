@@ -1,12 +1,15 @@
 package handlers
 
 import (
+	"errors"
 	"io"
 	"mime"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
 
@@ -56,4 +59,19 @@ func isUpload(c *fiber.Ctx) bool {
 	}
 	mt, _, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
 	return err == nil && mt == "multipart/form-data"
+}
+
+// AddressPerHour is how many registrations, needs or feedback entries one
+// client address may send per hour (SPEC §8.5).
+const AddressPerHour = 10
+
+// perAddress claims one of max slots per hour for kind (e.g. "register") from
+// the caller's address, counted before the work is done; past it, 429.
+func (a *API) perAddress(c *fiber.Ctx, kind string, max int) error {
+	_, err := a.store.ClaimThrottle(ctx(c), storage.Limit{Key: kind + ":" + a.clientIP(c), Max: max, Window: time.Hour})
+	if errors.Is(err, storage.ErrLimited) {
+		c.Set(fiber.HeaderRetryAfter, "3600")
+		return &tender.Error{Code: tender.CodeRateLimited, Key: kind + ".rate_limited", Message: "提交过于频繁，请一小时后再试"}
+	}
+	return err
 }

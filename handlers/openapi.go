@@ -75,6 +75,7 @@ var apiRoutes = []apiRoute{
 	{"POST", apiV1 + "/auth/refresh", "auth", "刷新令牌（旧刷新令牌作废） · Rotate the refresh token", publicRoute, "RefreshRequest", 200, "TokenResponse", nil},
 	{"POST", apiV1 + "/auth/logout", "auth", "注销刷新令牌 · Revoke a refresh token", publicRoute, "RefreshRequest", 204, noContent, nil},
 	{"GET", apiV1 + "/me", "auth", "当前用户 · The current user", anyUser, "", 200, "User", nil},
+	{"POST", apiV1 + "/me/password", "auth", "修改本人密码（其他会话全部失效） · Change my password (ends every session)", anyUser, "PasswordRequest", 204, noContent, nil},
 
 	{"POST", apiV1 + "/users", "users", "创建工作人员账号 · Create a staff account", only(rAdmin), "CreateUserRequest", 201, "User", nil},
 	{"GET", apiV1 + "/users", "users", "用户列表 · List users", only(rAdmin), "", 200, "UserPage", []string{"limit", "cursor"}},
@@ -365,7 +366,9 @@ var apiSchemas = map[string]jsonObject{
 		"checks": object("", nil, jsonObject{"database": str(""), "object_store": str("")})}),
 	"OpenAPI": object("OpenAPI 3.1 文档 · OpenAPI 3.1 document", []string{"openapi", "info", "paths"}, jsonObject{}),
 
-	"LoginRequest":   strict("", []string{"username", "password"}, jsonObject{"username": str(""), "password": str("")}),
+	"LoginRequest": strict("", []string{"username", "password"}, jsonObject{"username": str(""), "password": str("")}),
+	"PasswordRequest": strict("", []string{"current_password", "new_password"}, jsonObject{
+		"current_password": str("当前密码 · Current password"), "new_password": str("新密码，10 个字符至 72 字节 · New password, 10 characters to 72 bytes")}),
 	"RefreshRequest": strict("", []string{"refresh_token"}, jsonObject{"refresh_token": str("刷新令牌 · Refresh token")}),
 	"TokenResponse": object("", []string{"access_token", "refresh_token", "expires_in", "user"}, jsonObject{
 		"access_token": str("JWT，用于 Authorization: Bearer"), "refresh_token": str(""), "token_type": str("Bearer"),

@@ -42,7 +42,17 @@ func (a *API) registerOrganization(c *fiber.Ctx) error {
 	if err := f.Validation(); err != nil {
 		return err
 	}
+	if err := a.perAddress(c, "register", AddressPerHour); err != nil {
+		return err
+	}
 	out, err := a.store.RegisterOrganization(ctx(c), o, strings.TrimSpace(req.Username), req.Password)
+	if tender.ErrorCode(err) == tender.CodeConflict {
+		// One answer for a taken username and a taken USCC, so that registration
+		// is a poor oracle for either (and it is rate-limited per address).
+		msg := "用户名或统一社会信用代码已被使用"
+		return &tender.Error{Code: tender.CodeConflict, Key: "organization.taken", Message: msg,
+			Fields: []tender.FieldError{{Field: "username", Message: msg}, {Field: "uscc", Message: msg}}}
+	}
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/linshu/portal/storage"
@@ -47,18 +45,8 @@ func (a *API) addFeedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// Claim the slot before counting, so a concurrent burst cannot slip past the limit.
-	key := "feedback:" + a.clientIP(c)
-	if err := a.store.RecordThrottle(ctx(c), key); err != nil {
+	if err := a.perAddress(c, "feedback", feedbackPerHour); err != nil {
 		return err
-	}
-	limited, err := a.store.Throttled(ctx(c), key, feedbackPerHour+1, time.Hour)
-	if err != nil {
-		return err
-	}
-	if limited {
-		c.Set(fiber.HeaderRetryAfter, "3600")
-		return &tender.Error{Code: tender.CodeRateLimited, Key: "feedback.rate_limited", Message: "评价过于频繁，请稍后再试"}
 	}
 	fb, err := a.store.AddFeedback(ctx(c), c.Params("id"), req.Rating, comment)
 	if err != nil {

@@ -36,6 +36,7 @@ func (a *API) routes(app *fiber.App) {
 	v1.Post("/auth/refresh", anyone, a.refresh)
 	v1.Post("/auth/logout", anyone, a.logout)
 	v1.Get("/me", allow(), a.me)
+	v1.Post("/me/password", allow(), a.changePassword)
 
 	v1.Post("/users", allow(admin), a.createUser)
 	v1.Get("/users", allow(admin), a.listUsers)

@@ -104,5 +104,6 @@ func (a *API) patchUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	a.versions.forget(out.ID)
 	return c.JSON(out)
 }

@@ -27,7 +27,7 @@ func (r userRow) user() tender.User {
 	return u
 }
 
-const userColumns = `id, username, password_hash, role, name, org_id, expertise, employer_org_id, active, created_at, updated_at`
+const userColumns = `id, username, password_hash, role, name, org_id, expertise, employer_org_id, active, created_at, updated_at, token_version`
 
 // HashPassword hashes a password with bcrypt.
 func HashPassword(password string) (string, error) {
@@ -53,6 +53,42 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (te
 		return tender.User{}, errBadCredentials
 	}
 	return r.user(), nil
+}
+
+var errNotYourPassword = &tender.Error{Code: tender.CodeForbidden, Key: "user.password_own_only",
+	Message: "机构用户的密码只能由本人修改；可停用该账号"}
+
+// ChangeOwnPassword sets the caller's password after checking the current one;
+// every session of the user ends (refresh tokens revoked, access tokens by version).
+func (s *Store) ChangeOwnPassword(ctx context.Context, actor tender.Actor, current, next string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var r userRow
+		if err := tx.GetContext(ctx, &r, `SELECT `+userColumns+` FROM users WHERE id = $1 FOR UPDATE`, actor.UserID); err != nil {
+			return err
+		}
+		if bcrypt.CompareHashAndPassword([]byte(r.PasswordHash), []byte(current)) != nil {
+			return &tender.Error{Code: tender.CodeValidationFailed, Key: "user.current_password", Message: "当前密码不正确",
+				Fields: []tender.FieldError{{Field: "current_password", Message: "当前密码不正确"}}}
+		}
+		var f tender.Fields
+		tender.ValidateCredentials(&f, r.Username, next)
+		if err := f.Validation(); err != nil {
+			return err
+		}
+		hash, err := HashPassword(next)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, token_version = token_version + 1,
+			updated_at = now() WHERE id = $1`, actor.UserID, hash); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = now()
+			WHERE user_id = $1 AND revoked_at IS NULL`, actor.UserID); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "change_password", "user", actor.UserID, map[string]any{"password_changed": true})
+	})
 }
 
 var errBadCredentials = &tender.Error{Code: tender.CodeUnauthenticated, Key: "auth.bad_credentials",
@@ -156,6 +192,11 @@ func (s *Store) UpdateUser(ctx context.Context, actor tender.Actor, id string, p
 			}
 		}
 		hash := r.PasswordHash
+		if p.Password != nil && !u.Role.Staff() {
+			// Only the user sets an organization's password: a bureau insider who
+			// could reset it could log in as the bidder and read its sealed bid.
+			return errNotYourPassword
+		}
 		if p.Password != nil {
 			var f tender.Fields
 			tender.ValidateCredentials(&f, u.Username, *p.Password)
@@ -167,9 +208,12 @@ func (s *Store) UpdateUser(ctx context.Context, actor tender.Actor, id string, p
 				return err
 			}
 		}
+		// A deactivation or a new password ends the access tokens too (TokenVersion).
+		revoke := (!u.Active && r.Active) || p.Password != nil
 		if err := tx.GetContext(ctx, &r, `UPDATE users SET name = $2, expertise = $3, employer_org_id = $4,
-			active = $5, password_hash = $6, updated_at = now() WHERE id = $1 RETURNING `+userColumns,
-			id, u.Name, pq.StringArray(u.Expertise), u.EmployerOrgID, u.Active, hash); err != nil {
+			active = $5, password_hash = $6, updated_at = now(),
+			token_version = token_version + CASE WHEN $7 THEN 1 ELSE 0 END WHERE id = $1 RETURNING `+userColumns,
+			id, u.Name, pq.StringArray(u.Expertise), u.EmployerOrgID, u.Active, hash, revoke); err != nil {
 			return err
 		}
 		out = r.user()
@@ -187,19 +231,57 @@ func (s *Store) UpdateUser(ctx context.Context, actor tender.Actor, id string, p
 	return out, err
 }
 
-// Throttled records one event for key and reports whether more than max
-// events happened within window (so the caller should refuse).
-func (s *Store) Throttled(ctx context.Context, key string, max int, window time.Duration) (bool, error) {
-	var n int
-	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM throttle_events WHERE key = $1 AND at > now() - make_interval(secs => $2)`,
-		key, window.Seconds())
-	return n >= max, err
+// Limit is at most Max events under Key within Window.
+type Limit struct {
+	Key    string
+	Max    int
+	Window time.Duration
 }
 
-// RecordThrottle records one event for key; old events are pruned now and then.
-func (s *Store) RecordThrottle(ctx context.Context, key string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO throttle_events (key) VALUES ($1)`, key)
-	return err
+// Claim is the throttle events one request recorded.
+type Claim struct{ ids []int64 }
+
+// ErrLimited is returned by ClaimThrottle when a limit is exceeded.
+var ErrLimited = &tender.Error{Code: tender.CodeRateLimited, Key: "rate_limited", Message: "请求过于频繁，请稍后再试"}
+
+// ClaimThrottle records one event under each limit's key, then counts: the
+// event is committed before it is counted, so of any number of concurrent
+// claims at most Max see a count within the limit (a claim can only be
+// counted by more, never by fewer). A refused claim deletes its events again,
+// so a flood leaves no more rows than the limits allow.
+func (s *Store) ClaimThrottle(ctx context.Context, limits ...Limit) (Claim, error) {
+	var c Claim
+	keys := make([]string, len(limits))
+	for i, l := range limits {
+		keys[i] = l.Key
+	}
+	if err := s.db.SelectContext(ctx, &c.ids, `INSERT INTO throttle_events (key) SELECT unnest($1::text[]) RETURNING id`,
+		pq.StringArray(keys)); err != nil {
+		return Claim{}, mapError(err)
+	}
+	for _, l := range limits {
+		var n int
+		if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM throttle_events
+			WHERE key = $1 AND at > now() - make_interval(secs => $2)`, l.Key, l.Window.Seconds()); err != nil {
+			return Claim{}, mapError(err)
+		}
+		if n > l.Max {
+			if err := s.ReleaseThrottle(context.WithoutCancel(ctx), c); err != nil {
+				return Claim{}, err
+			}
+			return Claim{}, ErrLimited
+		}
+	}
+	return c, nil
+}
+
+// ReleaseThrottle deletes a claim's events: the attempt does not count (a successful login).
+func (s *Store) ReleaseThrottle(ctx context.Context, c Claim) error {
+	if len(c.ids) == 0 {
+		return nil
+	}
+	_, err := s.db.ExecContext(ctx, `DELETE FROM throttle_events WHERE id = ANY($1)`, pq.Int64Array(c.ids))
+	return mapError(err)
 }
 
 // ClearThrottle forgets the events of key (after a successful login).
@@ -208,8 +290,29 @@ func (s *Store) ClearThrottle(ctx context.Context, key string) error {
 	return err
 }
 
-// PruneThrottle removes events older than a day.
+// ThrottleRetention is how long throttle events are kept: the longest window of any limit.
+const ThrottleRetention = time.Hour
+
+// PruneThrottle removes events older than any limit's window.
 func (s *Store) PruneThrottle(ctx context.Context) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM throttle_events WHERE at < now() - interval '1 day'`)
+	_, err := s.db.ExecContext(ctx, `DELETE FROM throttle_events WHERE at < now() - make_interval(secs => $1)`,
+		ThrottleRetention.Seconds())
 	return err
+}
+
+// TokenVersion returns the version access tokens of user id must carry, and
+// whether the user may still act (exists and is active).
+func (s *Store) TokenVersion(ctx context.Context, id string) (version int, active bool, err error) {
+	var r struct {
+		Version int  `db:"token_version"`
+		Active  bool `db:"active"`
+	}
+	err = s.db.GetContext(ctx, &r, `SELECT token_version, active FROM users WHERE id = $1`, id)
+	if err != nil {
+		if mapError(err) == tender.ErrNotFound {
+			return 0, false, nil
+		}
+		return 0, false, mapError(err)
+	}
+	return r.Version, r.Active, nil
 }

@@ -20,6 +20,17 @@ func (r Role) Valid() bool {
 	return false
 }
 
+// Staff reports a bureau account (admin, evaluator, auditor): the roles whose
+// password the bureau may set. Organization users, and any role added later,
+// set their own.
+func (r Role) Staff() bool {
+	switch r {
+	case RoleAdmin, RoleEvaluator, RoleAuditor:
+		return true
+	}
+	return false
+}
+
 // Actor is who performs an action; the zero Actor is the anonymous public.
 type Actor struct {
 	UserID string

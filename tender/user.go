@@ -18,18 +18,25 @@ type User struct {
 	Active        bool      `json:"active" db:"active"`
 	CreatedAt     time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at" db:"updated_at"`
+	// TokenVersion is carried by access tokens; bumping it ends them (never shown).
+	TokenVersion int `json:"-" db:"token_version"`
 }
 
 // MinPasswordLen is the shortest password the portal accepts.
 const MinPasswordLen = 10
+
+// MaxPasswordBytes is the longest password bcrypt can hash: it refuses longer ones.
+const MaxPasswordBytes = 72
 
 // ValidateCredentials checks a new username and password.
 func ValidateCredentials(f *Fields, username, password string) {
 	if l := utf8.RuneCountInString(username); l < 3 || l > 64 || strings.ContainsAny(username, " \t\n/\\") {
 		f.Add("username", "用户名应为3至64个字符，不含空格或斜杠")
 	}
-	if utf8.RuneCountInString(password) < MinPasswordLen || len(password) > 128 {
+	if utf8.RuneCountInString(password) < MinPasswordLen {
 		f.Addf("password", "密码至少%d位", MinPasswordLen)
+	} else if len(password) > MaxPasswordBytes {
+		f.Addf("password", "密码最多%d字节（约%d个汉字）", MaxPasswordBytes, MaxPasswordBytes/3)
 	}
 }
 
