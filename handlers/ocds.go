@@ -273,10 +273,10 @@ func (a *API) ocdsRelease(base string, e storage.OCDSEvent, t tender.Tender, pag
 	}
 
 	td := ocdsTender{ID: t.ID, Title: t.Title, Description: t.Description, Status: status, ProcuringEntity: buyer,
-		Value: cny(t.BudgetFen), ProcurementMethod: "open", ProcurementMethodDetails: "公开招标（政府购买服务）",
+		Value: cny(t.BudgetFen), ProcurementMethod: "open", ProcurementMethodDetails: "公开招标",
 		MainProcurementCategory: "services", EligibilityCriteria: eligibilityText(t.Eligibility)}
-	if t.Kind == tender.KindVenture {
-		td.ProcurementMethodDetails = "公益创投"
+	if rule, ok := t.Procedure.Rule(); ok {
+		td.ProcurementMethod, td.ProcurementMethodDetails = rule.OCDSMethod, rule.NameZh
 	}
 	td.AwardCriteria, td.AwardCriteriaDetails = awardCriteria(t.Evaluation)
 	if t.PublishedAt != nil {
@@ -394,8 +394,12 @@ func eligibilityText(e tender.Eligibility) string {
 // awardCriteria maps the evaluation method to the awardCriteria codelist and lists the criteria.
 func awardCriteria(ev tender.EvaluationConfig) (string, string) {
 	code := "ratedCriteria" // 综合评分法
-	if ev.Method == tender.MethodLowestPrice {
-		code = "priceOnly" // 最低评标价法
+	switch ev.Method {
+	case tender.MethodLowestPrice, tender.MethodNegotiated:
+		code = "priceOnly" // 最低评标价法; 单一来源 at the negotiated price
+	case tender.MethodClaim:
+		// Claims are all at the budget price; the codelist has nothing closer.
+		return "priceOnly", "按预算价认领；多家认领时本社区优先，再公开抽签"
 	}
 	var parts []string
 	for _, c := range ev.Criteria {

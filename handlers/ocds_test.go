@@ -285,7 +285,8 @@ func TestOCDSFeedValidatesAndTellsEachTendersStory(t *testing.T) {
 			inList("contractStatus", c.Status)
 		}
 		if r.Buyer.Name != "临沭县民政局" || r.Tender.MainProcurementCategory != "services" ||
-			r.Tender.ProcurementMethodDetails != "公开招标（政府购买服务）" || r.Tender.Value.Amount.String() != "300000.00" {
+			r.Tender.ProcurementMethodDetails != "竞争性磋商" || r.Tender.ProcurementMethod != "selective" ||
+			r.Tender.Value.Amount.String() != "300000.00" {
 			t.Fatalf("release %s: buyer %+v, tender %+v", r.ID, r.Buyer, r.Tender)
 		}
 	}

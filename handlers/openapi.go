@@ -286,6 +286,7 @@ func tenderFields() jsonObject {
 		"kind": enum("purchase 政府购买服务；venture 公益创投", "purchase", "venture"),
 		"procedure": enum("采购方式（GET /procedures）；省略时按类型和预算确定 · Procedure; omitted: from kind and budget",
 			procedureEnum...),
+		"single_source_org_id":     str("单一来源：唯一可以响应的社会组织 · single_source: the one organization that may respond"),
 		"title":                    str("标题 · Title"),
 		"description":              str("说明 · Description"),
 		"catalog_item_id":          str("服务目录项 · Catalog item id"),

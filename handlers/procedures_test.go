@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -180,4 +181,125 @@ func TestProcedureRedFlagAgainstStatute(t *testing.T) {
 	if flags := fmt.Sprint(e.do("GET", "/api/v1/tenders/"+id, "", nil).json(t)["red_flags"]); flags != "[]" {
 		t.Fatalf("red flags %v", flags)
 	}
+}
+
+// singleSourceBody is a single-source purchase naming orgID.
+func singleSourceBody(title, orgID string) map[string]any {
+	b := tenderBody(title)
+	b["procedure"], b["single_source_org_id"] = "single_source", orgID
+	delete(b, "evaluation")
+	delete(b, "min_bids")
+	return b
+}
+
+func TestSingleSourceFlow(t *testing.T) {
+	e := newEnv(t)
+	namedID, named := e.org("named", true)
+	_, other := e.org("other", true)
+	pendingID, _ := e.org("notyet", false)
+
+	// The named organization must exist and be approved; another procedure names nobody.
+	m := e.do("POST", "/api/v1/tenders", e.admin, singleSourceBody("单一来源", pendingID)).problem(t, 422, "validation_failed")
+	if !contains(fieldsOf(m), "single_source_org_id") {
+		t.Fatalf("unapproved named organization: %v", fieldsOf(m))
+	}
+	wrong := tenderBody("磋商")
+	wrong["single_source_org_id"] = namedID
+	e.do("POST", "/api/v1/tenders", e.admin, wrong).problem(t, 422, "validation_failed")
+
+	id := e.createTender(singleSourceBody("单一来源：兴大社区日间照料中心运营", namedID))
+	tn := e.do("GET", "/api/v1/tenders/"+id, e.admin, nil).json(t)
+	ev := tn["evaluation"].(map[string]any)
+	if tn["single_source_org_id"] != namedID || ev["method"] != "negotiated" || ev["panel_size"] != float64(0) || tn["min_bids"] != float64(1) {
+		t.Fatalf("single-source draft: %v", tn)
+	}
+	e.do("POST", "/api/v1/tenders/"+id+"/publish", e.admin, nil).ok(t, 200)
+
+	// Another organization cannot respond: 422 naming the rule, and no bid is written.
+	m = e.do("POST", "/api/v1/tenders/"+id+"/bids", other, map[string]any{"price_fen": 100, "summary": "x"}).problem(t, 422, "not_eligible")
+	if !contains(fieldsOf(m), "single_source_org_id") {
+		t.Fatalf("stranger's bid: %v", fieldsOf(m))
+	}
+	var n int
+	e.store.DB().Get(&n, `SELECT count(*) FROM bids WHERE tender_id = $1`, id)
+	if n != 0 {
+		t.Fatalf("refused bid was written: %d", n)
+	}
+	bid := e.bid(id, named, 28000000)
+	e.submit(bid, named)
+
+	// During the notice any approved organization may object; the opening waits for the answer.
+	o := e.do("POST", "/api/v1/tenders/"+id+"/objections", other, map[string]any{"text": "本机构同样具备承接能力"})
+	o.ok(t, 201)
+	e.store.DB().MustExec(`UPDATE tenders SET bid_deadline = clock_timestamp(), enquiry_deadline = clock_timestamp() WHERE id = $1`, id)
+	if _, err := e.store.OpenDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.do("GET", "/api/v1/tenders/"+id, e.admin, nil).json(t)["status"]; st != "open" {
+		t.Fatalf("opened with a pending objection: %v", st)
+	}
+	e.do("POST", "/api/v1/tenders/"+id+"/objections", other, map[string]any{"text": "公示期后"}).problem(t, 409, "deadline_passed")
+	e.do("POST", "/api/v1/objections/"+o.json(t)["id"].(string)+"/resolve", e.admin,
+		map[string]any{"upheld": false, "response": "经论证，该机构为唯一具备资质的承接方"}).ok(t, 200)
+	e.openNow(id)
+
+	e.do("POST", "/api/v1/bids/"+bid+"/qualify", e.admin, map[string]any{"qualified": true}).ok(t, 200)
+	var rec struct {
+		BidIDs []string `json:"bid_ids"`
+	}
+	e.do("GET", "/api/v1/tenders/"+id+"/recommendation", e.admin, nil).decode(t, &rec)
+	if len(rec.BidIDs) != 1 || rec.BidIDs[0] != bid {
+		t.Fatalf("recommendation: %v", rec)
+	}
+	soon := time.Now().Add(time.Hour).Format(time.RFC3339)
+	m = e.do("POST", "/api/v1/tenders/"+id+"/award", e.admin, map[string]any{"bid_ids": rec.BidIDs, "publicity_ends_at": soon}).
+		problem(t, 422, "validation_failed")
+	if !contains(fieldsOf(m), "reason") {
+		t.Fatalf("award without reason: %v", fieldsOf(m))
+	}
+	if st := e.do("GET", "/api/v1/tenders/"+id, e.admin, nil).json(t)["status"]; st != "evaluating" {
+		t.Fatalf("refused award changed the tender: %v", st)
+	}
+	e.do("POST", "/api/v1/tenders/"+id+"/award", e.admin, map[string]any{"bid_ids": rec.BidIDs, "publicity_ends_at": soon,
+		"reason": "该中心设施由本机构建设，只能由其运营（政府采购法第三十一条第一项）"}).ok(t, 201)
+
+	// OCDS: a single source is a limited procedure, named in Chinese.
+	var feed struct {
+		Releases []struct {
+			Tender struct {
+				ID, ProcurementMethod, ProcurementMethodDetails, AwardCriteria string
+			} `json:"tender"`
+		} `json:"releases"`
+	}
+	e.do("GET", "/api/v1/ocds/releases", "", nil).decode(t, &feed)
+	seen := 0
+	for _, r := range feed.Releases {
+		if r.Tender.ID == id {
+			seen++
+			if r.Tender.ProcurementMethod != "limited" || r.Tender.ProcurementMethodDetails != "单一来源" || r.Tender.AwardCriteria != "priceOnly" {
+				t.Fatalf("OCDS tender %+v", r.Tender)
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no OCDS release for the single-source tender")
+	}
+}
+
+func TestSingleSourceObjectionUpheld(t *testing.T) {
+	e := newEnv(t)
+	namedID, _ := e.org("named", true)
+	_, other := e.org("other", true)
+	id := e.openTender(singleSourceBody("单一来源", namedID))
+	o := e.do("POST", "/api/v1/tenders/"+id+"/objections", other, map[string]any{"text": "并非唯一供应商"})
+	o.ok(t, 201)
+	e.do("POST", "/api/v1/objections/"+o.json(t)["id"].(string)+"/resolve", e.admin,
+		map[string]any{"upheld": true, "response": "异议成立，改为竞争性磋商"}).ok(t, 200)
+	tn := e.do("GET", "/api/v1/tenders/"+id, e.admin, nil).json(t)
+	if tn["status"] != "cancelled" || !strings.Contains(fmt.Sprint(tn["cancel_reason"]), "改为竞争性磋商") {
+		t.Fatalf("after an upheld notice objection: %v %v", tn["status"], tn["cancel_reason"])
+	}
+	// No objection to an ordinary open tender.
+	cc := e.openTender(tenderBody("磋商"))
+	e.do("POST", "/api/v1/tenders/"+cc+"/objections", other, map[string]any{"text": "x"}).problem(t, 409, "invalid_state")
 }

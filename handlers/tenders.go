@@ -16,6 +16,7 @@ import (
 type tenderRequest struct {
 	Kind                   tender.Kind             `json:"kind"`
 	Procedure              tender.Procedure        `json:"procedure"`
+	SingleSourceOrgID      string                  `json:"single_source_org_id"`
 	Title                  string                  `json:"title"`
 	Description            string                  `json:"description"`
 	CatalogItemID          string                  `json:"catalog_item_id"`
@@ -37,6 +38,7 @@ type tenderRequest struct {
 
 func (r tenderRequest) apply(t *tender.Tender) {
 	t.Kind, t.Procedure, t.Title, t.Description, t.CatalogItemID = r.Kind, r.Procedure, r.Title, r.Description, r.CatalogItemID
+	t.SingleSourceOrgID = r.SingleSourceOrgID
 	t.Community, t.FundingSource, t.BudgetFen, t.MaxAwardFen = r.Community, r.FundingSource, r.BudgetFen, r.MaxAwardFen
 	t.MaxAwards, t.MinBids, t.MinAwardScore = r.MaxAwards, r.MinBids, r.MinAwardScore
 	t.ServiceStart, t.ServiceEnd, t.Eligibility = r.ServiceStart, r.ServiceEnd, r.Eligibility
@@ -45,7 +47,7 @@ func (r tenderRequest) apply(t *tender.Tender) {
 }
 
 func requestOf(t tender.Tender) tenderRequest {
-	return tenderRequest{Kind: t.Kind, Procedure: t.Procedure, Title: t.Title, Description: t.Description, CatalogItemID: t.CatalogItemID,
+	return tenderRequest{Kind: t.Kind, Procedure: t.Procedure, SingleSourceOrgID: t.SingleSourceOrgID, Title: t.Title, Description: t.Description, CatalogItemID: t.CatalogItemID,
 		Community: t.Community, FundingSource: t.FundingSource, BudgetFen: t.BudgetFen, MaxAwardFen: t.MaxAwardFen,
 		MaxAwards: t.MaxAwards, MinBids: t.MinBids, MinAwardScore: t.MinAwardScore, ServiceStart: t.ServiceStart,
 		ServiceEnd: t.ServiceEnd, Eligibility: t.Eligibility, CommunityPreferencePct: t.CommunityPreferencePct,

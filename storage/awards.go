@@ -183,6 +183,21 @@ func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text s
 		if err != nil {
 			return err
 		}
+		if t.Status == tender.StatusOpen {
+			// Only the notice of a single-source tender can be objected to before the opening.
+			var org tender.Organization
+			if err := tx.GetContext(ctx, &org, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, actor.OrgID); err != nil {
+				return err
+			}
+			if err := tender.CanObjectToNotice(t, org, now); err != nil {
+				return err
+			}
+			if err := tx.GetContext(ctx, &out, `INSERT INTO objections (tender_id, org_id, text) VALUES ($1, $2, $3)
+				RETURNING `+objectionColumns, tenderID, actor.OrgID, text); err != nil {
+				return err
+			}
+			return appendAudit(ctx, tx, actor, "object", "tender", tenderID, map[string]any{"objection_id": out.ID, "text": text, "notice": true})
+		}
 		var submitted bool
 		if err := tx.GetContext(ctx, &submitted, `SELECT EXISTS (SELECT 1 FROM bids WHERE tender_id = $1 AND org_id = $2
 			AND status = ANY($3))`, tenderID, actor.OrgID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
@@ -239,7 +254,20 @@ func (s *Store) ResolveObjection(ctx context.Context, actor tender.Actor, id str
 			WHERE id = $1`, id, out.Status, out.Response, out.ResolvedAt, actor.UserID); err != nil {
 			return err
 		}
-		if upheld {
+		if upheld && t.Status == tender.StatusOpen {
+			// An objection to a single-source notice upheld: the procedure cannot go on.
+			if err := t.Cancel("单一来源公示异议成立：" + out.Response); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, cancel_reason = $3, updated_at = clock_timestamp()
+				WHERE id = $1`, tenderID, t.Status, t.CancelReason); err != nil {
+				return err
+			}
+			if err := appendAudit(ctx, tx, actor, "cancel", "tender", tenderID, map[string]any{"from": tender.StatusOpen,
+				"reason": t.CancelReason}); err != nil {
+				return err
+			}
+		} else if upheld {
 			if err := t.RevokeAward(); err != nil {
 				return err
 			}

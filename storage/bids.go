@@ -340,7 +340,9 @@ type Opening struct {
 func (s *Store) OpenDue(ctx context.Context) ([]string, error) {
 	var due []string
 	if err := s.db.SelectContext(ctx, &due, `SELECT id FROM tenders
-		WHERE status = $1 AND bid_deadline <= clock_timestamp() ORDER BY bid_deadline LIMIT 50`, tender.StatusOpen); err != nil {
+		WHERE status = $1 AND bid_deadline <= clock_timestamp()
+		  AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = tenders.id AND o.status = $2)
+		ORDER BY bid_deadline LIMIT 50`, tender.StatusOpen, tender.ObjectionPending); err != nil {
 		return nil, err
 	}
 	var opened []string
@@ -369,7 +371,11 @@ func (s *Store) openTender(ctx context.Context, id string) (bool, error) {
 		if err != nil {
 			return err
 		}
-		if !t.DueForOpening(now) {
+		var pending int
+		if err := tx.GetContext(ctx, &pending, `SELECT count(*) FROM objections WHERE tender_id = $1 AND status = $2`, id, tender.ObjectionPending); err != nil {
+			return err
+		}
+		if !t.DueForOpening(now) || t.NoticeHeld(pending) {
 			return errNotDue // opened by another instance meanwhile, or the deadline moved
 		}
 		bids := []OpeningBid{}

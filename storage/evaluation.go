@@ -415,6 +415,10 @@ func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *E
 	in := tender.ScoreInput{Method: string(t.Evaluation.Method), Criteria: scoreCriteria(t),
 		TrimExtremes: t.Evaluation.TrimExtremes, CommunityPreferencePct: t.CommunityPreferencePct,
 		TenderCommunity: t.Community}
+	if m := t.Evaluation.Method; !m.ScoredByPanel() && m != tender.MethodLowestPrice {
+		// negotiated and claim: no panel, ranked by price alone, no preference (claims are all at the budget).
+		in.Method, in.CommunityPreferencePct = string(tender.MethodLowestPrice), 0
+	}
 	undecided := 0
 	for _, b := range bids {
 		switch b.Status {
@@ -450,7 +454,7 @@ func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *E
 			}
 		}
 	}
-	lowest := t.Evaluation.Method == tender.MethodLowestPrice
+	lowest := !t.Evaluation.Method.ScoredByPanel()
 	ev.Complete = undecided == 0 && len(in.Bids) > 0 &&
 		(lowest || (active == t.Evaluation.PanelSize && submitted == active))
 	ev.Input = in

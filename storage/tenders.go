@@ -22,6 +22,7 @@ type tenderRow struct {
 	Code                   string     `db:"code"`
 	Kind                   string     `db:"kind"`
 	Procedure              string     `db:"procedure"`
+	SingleSourceOrgID      *string    `db:"single_source_org_id"`
 	Title                  string     `db:"title"`
 	Description            string     `db:"description"`
 	CatalogItemID          *string    `db:"catalog_item_id"`
@@ -47,7 +48,7 @@ type tenderRow struct {
 	UpdatedAt              time.Time  `db:"updated_at"`
 }
 
-const tenderColumns = `id, code, kind, procedure, title, description, catalog_item_id, community, funding_source, budget_fen,
+const tenderColumns = `id, code, kind, procedure, single_source_org_id, title, description, catalog_item_id, community, funding_source, budget_fen,
 	max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start,
 	to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation,
 	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, created_at, updated_at`
@@ -61,6 +62,9 @@ func (r tenderRow) tender() (tender.Tender, error) {
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	if r.CatalogItemID != nil {
 		t.CatalogItemID = *r.CatalogItemID
+	}
+	if r.SingleSourceOrgID != nil {
+		t.SingleSourceOrgID = *r.SingleSourceOrgID
 	}
 	if r.MinAwardScore != nil {
 		h := tender.Hundredths(*r.MinAwardScore)
@@ -105,7 +109,7 @@ func tenderArgs(t tender.Tender) ([]any, error) {
 	return []any{t.Kind, t.Title, t.Description, nullIfEmpty(t.CatalogItemID), t.Community, t.FundingSource,
 		t.BudgetFen, t.MaxAwardFen, t.MaxAwards, t.MinBids, minScore, nullIfEmpty(t.ServiceStart),
 		nullIfEmpty(t.ServiceEnd), string(elig), t.CommunityPreferencePct, string(eval), t.EnquiryDeadline,
-		t.BidDeadline, t.Procedure}, nil
+		t.BidDeadline, t.Procedure, nullIfEmpty(t.SingleSourceOrgID)}, nil
 }
 
 func nullIfEmpty(s string) *string {
@@ -129,6 +133,9 @@ func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.T
 		if err := checkCatalogItem(ctx, tx, t.CatalogItemID); err != nil {
 			return err
 		}
+		if err := checkSingleSourceOrg(ctx, tx, t.SingleSourceOrgID); err != nil {
+			return err
+		}
 		var year int
 		if err := tx.GetContext(ctx, &year, `SELECT extract(year FROM clock_timestamp() AT TIME ZONE 'Asia/Shanghai')::int`); err != nil {
 			return err
@@ -148,8 +155,8 @@ func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.T
 		if err := tx.GetContext(ctx, &r, `INSERT INTO tenders (code, created_by, kind, title, description,
 			catalog_item_id, community, funding_source, budget_fen, max_award_fen, max_awards, min_bids,
 			min_award_score, service_start, service_end, eligibility, community_preference_pct, evaluation,
-			enquiry_deadline, bid_deadline, procedure)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+			enquiry_deadline, bid_deadline, procedure, single_source_org_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 			RETURNING `+tenderColumns, args...); err != nil {
 			return err
 		}
@@ -179,6 +186,27 @@ func checkCatalogItem(ctx context.Context, tx *sqlx.Tx, id string) error {
 			Fields: []tender.FieldError{{Field: "catalog_item_id", Message: "服务目录项已停用"}}}
 	}
 	return nil
+}
+
+// checkSingleSourceOrg: the organization a single-source tender names exists
+// and is approved.
+func checkSingleSourceOrg(ctx context.Context, tx *sqlx.Tx, id string) error {
+	if id == "" {
+		return nil
+	}
+	var status string
+	err := tx.GetContext(ctx, &status, `SELECT status FROM organizations WHERE id = $1`, id)
+	switch mapError(err) {
+	case nil:
+		if status == string(tender.OrgApproved) {
+			return nil
+		}
+	case tender.ErrNotFound:
+	default:
+		return mapError(err)
+	}
+	return &tender.Error{Code: tender.CodeValidationFailed, Key: "tender.single_source_org", Message: "指定的供应商不存在或未通过审核",
+		Fields: []tender.FieldError{{Field: "single_source_org_id", Message: "指定的供应商不存在或未通过审核"}}}
 }
 
 // Tender returns one tender.
@@ -223,8 +251,13 @@ func updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id strin
 	if err != nil {
 		return t, err
 	}
-	if err := checkCatalogItem(ctx, tx, t.CatalogItemID); err != nil && action == "update" {
-		return t, err
+	if action == "update" {
+		if err := checkCatalogItem(ctx, tx, t.CatalogItemID); err != nil {
+			return t, err
+		}
+		if err := checkSingleSourceOrg(ctx, tx, t.SingleSourceOrgID); err != nil {
+			return t, err
+		}
 	}
 	args, err := tenderArgs(t)
 	if err != nil {
@@ -236,7 +269,7 @@ func updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id strin
 		funding_source = $11, budget_fen = $12, max_award_fen = $13, max_awards = $14, min_bids = $15,
 		min_award_score = $16, service_start = $17, service_end = $18, eligibility = $19,
 		community_preference_pct = $20, evaluation = $21, enquiry_deadline = $22, bid_deadline = $23,
-		procedure = $24, updated_at = clock_timestamp() WHERE id = $1 RETURNING `+tenderColumns, args...); err != nil {
+		procedure = $24, single_source_org_id = $25, updated_at = clock_timestamp() WHERE id = $1 RETURNING `+tenderColumns, args...); err != nil {
 		return t, err
 	}
 	out, err := r.tender()

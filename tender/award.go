@@ -116,7 +116,7 @@ func ValidateAward(t Tender, bidIDs []string, recommended []string, publicityEnd
 			f.Add("publicity_ends_at", "公示截止时间不得早于当前时间")
 		}
 	}
-	if !sameSet(bidIDs, recommended) && strings.TrimSpace(reason) == "" {
+	if !singleSourceAwardProblems(&f, t, reason) && !sameSet(bidIDs, recommended) && strings.TrimSpace(reason) == "" {
 		f.Add("reason", "未按评审推荐结果确定成交的，须说明理由")
 	}
 	return f.Err(CodeValidationFailed, "award.invalid", "成交结果有误，请检查标注的字段")

@@ -201,6 +201,7 @@ func CheckEligibility(t Tender, org Organization) error {
 		f.Addf("eligibility.min_social_workers", "本项目要求持证社工不少于%d人，组织现有%d人",
 			t.Eligibility.MinSocialWorkers, org.SocialWorkers)
 	}
+	singleSourceProblems(&f, t, org)
 	return f.Err(CodeNotEligible, "bid.not_eligible", "组织不符合本项目的投标资格")
 }
 

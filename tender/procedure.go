@@ -3,6 +3,7 @@ package tender
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -69,6 +70,7 @@ type ProcedureRule struct {
 	PriceWeight    *PriceWeight `json:"price_weight"`
 	LegalBasis     string       `json:"legal_basis"`
 	Rules          []RuleBasis  `json:"rules"`
+	OCDSMethod     string       `json:"-"` // OCDS procurementMethod: open, selective or limited
 }
 
 // Methods of procedures without scoring.
@@ -101,7 +103,7 @@ const (
 // procedureTable is §7.3. Its order is the order of GET /procedures.
 var procedureTable = []ProcedureRule{
 	{
-		Procedure: ProcedurePublicTender, NameZh: "公开招标", Kind: KindPurchase, MinBids: 3, MinBidsAllowed: 3,
+		Procedure: ProcedurePublicTender, NameZh: "公开招标", Kind: KindPurchase, MinBids: 3, MinBidsAllowed: 3, OCDSMethod: "open",
 		Window: Window{20, WindowDays}, Panel: &PanelRule{MinSize: 5, Odd: true},
 		Methods: []Method{MethodComprehensive, MethodLowestPrice}, PriceWeight: &PriceWeight{Min: 10, Max: 100},
 		LegalBasis: "政府采购法 第三十五条；财政部令第87号 第四十七条",
@@ -114,7 +116,7 @@ var procedureTable = []ProcedureRule{
 		},
 	},
 	{
-		Procedure: ProcedureCompetitiveConsultation, NameZh: "竞争性磋商", Kind: KindPurchase, MinBids: 3, MinBidsAllowed: 2,
+		Procedure: ProcedureCompetitiveConsultation, NameZh: "竞争性磋商", Kind: KindPurchase, MinBids: 3, MinBidsAllowed: 2, OCDSMethod: "selective",
 		Window: Window{10, WindowDays}, Panel: &PanelRule{MinSize: 3, Odd: true},
 		Methods: []Method{MethodComprehensive}, PriceWeight: &PriceWeight{Min: 10, Max: 30},
 		LegalBasis: "财库〔2014〕214号 第十条、第十四条、第二十四条；财库〔2015〕124号",
@@ -127,7 +129,7 @@ var procedureTable = []ProcedureRule{
 		},
 	},
 	{
-		Procedure: ProcedureCompetitiveNegotiation, NameZh: "竞争性谈判", Kind: KindPurchase, MinBids: 3, MinBidsAllowed: 3,
+		Procedure: ProcedureCompetitiveNegotiation, NameZh: "竞争性谈判", Kind: KindPurchase, MinBids: 3, MinBidsAllowed: 3, OCDSMethod: "selective",
 		Window: Window{3, WindowWorkingDays}, Panel: &PanelRule{MinSize: 3, Odd: true},
 		Methods: []Method{MethodLowestPrice}, PriceWeight: nil,
 		LegalBasis: "政府采购法 第三十八条；财政部令第74号",
@@ -139,7 +141,7 @@ var procedureTable = []ProcedureRule{
 		},
 	},
 	{
-		Procedure: ProcedureSingleSource, NameZh: "单一来源", Kind: KindPurchase, MinBids: 1, MinBidsAllowed: 1,
+		Procedure: ProcedureSingleSource, NameZh: "单一来源", Kind: KindPurchase, MinBids: 1, MinBidsAllowed: 1, OCDSMethod: "limited",
 		Window: Window{5, WindowWorkingDays}, Panel: nil,
 		Methods: []Method{MethodNegotiated}, PriceWeight: nil,
 		LegalBasis: "政府采购法 第三十一条、第三十九条；政府采购法实施条例 第三十八条",
@@ -152,7 +154,7 @@ var procedureTable = []ProcedureRule{
 		},
 	},
 	{
-		Procedure: ProcedureVenture, NameZh: "公益创投", Kind: KindVenture, MinBids: 1, MinBidsAllowed: 1,
+		Procedure: ProcedureVenture, NameZh: "公益创投", Kind: KindVenture, MinBids: 1, MinBidsAllowed: 1, OCDSMethod: "open",
 		Window: Window{0, WindowFloor}, Panel: &PanelRule{MinSize: 3, Odd: true},
 		Methods: []Method{MethodComprehensive}, PriceWeight: nil,
 		LegalBasis: basisSeed,
@@ -164,7 +166,7 @@ var procedureTable = []ProcedureRule{
 		},
 	},
 	{
-		Procedure: ProcedureClaim, NameZh: "服务认领", Kind: KindPurchase, MinBids: 1, MinBidsAllowed: 1,
+		Procedure: ProcedureClaim, NameZh: "服务认领", Kind: KindPurchase, MinBids: 1, MinBidsAllowed: 1, OCDSMethod: "open",
 		Window: Window{5, WindowWorkingDays}, Panel: nil,
 		Methods: []Method{MethodClaim}, PriceWeight: nil,
 		LegalBasis: basisSeedClaim,
@@ -313,6 +315,9 @@ func (t *Tender) procedureDraftProblems(f *Fields) {
 	if t.Kind.Valid() && r.Kind != t.Kind {
 		f.Addf("procedure", "%s只适用于%s项目", r.NameZh, kindText(r.Kind))
 	}
+	if t.SingleSourceOrgID != "" && t.Procedure != ProcedureSingleSource {
+		f.Add("single_source_org_id", "只有单一来源采购指定供应商")
+	}
 }
 
 func kindText(k Kind) string {
@@ -329,6 +334,9 @@ func (r ProcedureRule) scored() bool { return r.Panel != nil }
 // at publish: minimum bids, the statutory window, the panel, the evaluation
 // method and the price weight. Every message cites its legal basis.
 func (t *Tender) procedureProblems(f *Fields, r ProcedureRule, now time.Time, cfg Config, cal Calendar) {
+	if r.Procedure == ProcedureSingleSource && t.SingleSourceOrgID == "" {
+		f.Addf("single_source_org_id", "单一来源采购须指定唯一的供应商（%s）", r.basis("single_source_org_id"))
+	}
 	switch {
 	case r.Procedure == ProcedureSingleSource && t.MinBids != 1:
 		f.Addf("min_bids", "单一来源：仅指定的供应商响应，最少有效投标数应为1（%s）", r.basis("min_bids"))
@@ -384,3 +392,42 @@ func (r ProcedureRule) priceWeightProblem(f *Fields, c Criterion, i int) {
 	}
 	f.Addf(field, "%s：服务项目价格分应为%d至%d分（%s）", r.NameZh, w.Min, w.Max, r.basis("evaluation.criteria"))
 }
+
+// CanObjectToNotice returns nil when org may object to the public notice (公示)
+// of a single-source tender at now: the tender is single_source and open, the
+// notice (until bid_deadline) has not ended, and org is approved. Any approved
+// organization may object, not only bidders (政府采购法实施条例 第三十八条).
+func CanObjectToNotice(t Tender, org Organization, now time.Time) error {
+	if t.Procedure != ProcedureSingleSource || t.Status != StatusOpen {
+		return InvalidState("tender", string(t.Status), "质疑")
+	}
+	if org.Status != OrgApproved {
+		return &Error{Code: CodeForbidden, Key: "objection.forbidden", Message: "只有审核通过的组织可以提出异议"}
+	}
+	if !now.Before(t.BidDeadline) {
+		return &Error{Code: CodeDeadlinePassed, Key: "objection.deadline_passed", Message: "单一来源公示期已结束，不能再提出异议"}
+	}
+	return nil
+}
+
+// singleSourceProblems: a single-source response comes from the named
+// organization only (政府采购法 第三十一条).
+func singleSourceProblems(f *Fields, t Tender, org Organization) {
+	if t.Procedure == ProcedureSingleSource && org.ID != t.SingleSourceOrgID {
+		f.Addf("single_source_org_id", "单一来源采购仅限指定的供应商响应（%s）", basisGPL31)
+	}
+}
+
+// singleSourceAwardProblems: a single-source award states why the procedure
+// was used, whatever the recommendation (政府采购法 第三十一条).
+func singleSourceAwardProblems(f *Fields, t Tender, reason string) bool {
+	if t.Procedure != ProcedureSingleSource || strings.TrimSpace(reason) != "" {
+		return false
+	}
+	f.Addf("reason", "单一来源采购成交须说明采用单一来源方式的理由（%s）", basisGPL31)
+	return true
+}
+
+// ScoredByPanel reports whether the method needs the panel's score sheets;
+// the others rank by price alone once qualification is done.
+func (m Method) ScoredByPanel() bool { return m == MethodComprehensive }

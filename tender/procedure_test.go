@@ -300,3 +300,87 @@ func TestBelowStatute(t *testing.T) {
 		}
 	}
 }
+
+func TestSingleSourceRules(t *testing.T) {
+	tn := procedureTender(ProcedureSingleSource)
+	tn.EnquiryDeadline = testNow
+	if f := errFields(tn.Publish(testNow, statCfg, Calendar{})); !slices.Equal(f, []string{"single_source_org_id"}) {
+		t.Fatalf("without the named organization: %v", f)
+	}
+	tn.SingleSourceOrgID = "org-a"
+	tn.MinBids = 2
+	if f := errFields(tn.Publish(testNow, statCfg, Calendar{})); !slices.Equal(f, []string{"min_bids"}) {
+		t.Fatalf("two bids for a single source: %v", f)
+	}
+	tn.MinBids = 1
+	// Notice of 5 working days: published Friday 2026-11-20, the 5th is Friday 27.
+	tn.BidDeadline = at(2026, 11, 26, 18)
+	err := tn.Publish(testNow, statCfg, Calendar{})
+	if f := errFields(err); !slices.Equal(f, []string{"bid_deadline"}) || !strings.Contains(err.Error(), "实施条例 第三十八条") {
+		t.Fatalf("4 working days of notice: %v", err)
+	}
+	tn.BidDeadline = at(2026, 11, 27, 9)
+	if err := tn.Publish(testNow, statCfg, Calendar{}); err != nil || tn.Evaluation.PanelSize != 0 || tn.Evaluation.Method != MethodNegotiated {
+		t.Fatalf("publish: %v (%+v)", err, tn.Evaluation)
+	}
+
+	// Another procedure names nobody.
+	other := validPurchase()
+	other.Procedure, other.SingleSourceOrgID = ProcedureCompetitiveConsultation, "org-a"
+	if f := errFields(other.ValidateDraft()); !slices.Equal(f, []string{"single_source_org_id"}) {
+		t.Fatalf("named organization on consultation: %v", f)
+	}
+
+	// Only the named organization may respond.
+	named := Organization{ID: "org-a", Status: OrgApproved, Type: OrgSocialOrg, Registration: Registered, SocialWorkers: 3}
+	if err := CheckEligibility(tn, named); err != nil {
+		t.Fatalf("named organization: %v", err)
+	}
+	stranger := named
+	stranger.ID = "org-b"
+	if err := CheckEligibility(tn, stranger); ErrorCode(err) != CodeNotEligible || !slices.Equal(errFields(err), []string{"single_source_org_id"}) {
+		t.Fatalf("another organization: %v", err)
+	}
+
+	// Any approved organization may object during the notice, none after it.
+	if err := CanObjectToNotice(tn, stranger, at(2026, 11, 26, 9)); err != nil {
+		t.Fatalf("objection during the notice: %v", err)
+	}
+	if err := CanObjectToNotice(tn, stranger, tn.BidDeadline); ErrorCode(err) != CodeDeadlinePassed {
+		t.Fatalf("objection after the notice: %v", err)
+	}
+	pending := stranger
+	pending.Status = OrgPending
+	if err := CanObjectToNotice(tn, pending, at(2026, 11, 26, 9)); ErrorCode(err) != CodeForbidden {
+		t.Fatalf("objection by an unapproved organization: %v", err)
+	}
+	consultation := procedureTender(ProcedureCompetitiveConsultation)
+	consultation.Status = StatusOpen
+	if err := CanObjectToNotice(consultation, stranger, testNow); ErrorCode(err) != CodeInvalidState {
+		t.Fatalf("objection to an open consultation: %v", err)
+	}
+
+	// A pending objection holds the opening.
+	if !tn.NoticeHeld(1) || tn.NoticeHeld(0) || consultation.NoticeHeld(1) {
+		t.Fatal("NoticeHeld")
+	}
+
+	// The award needs a reason even when it follows the recommendation.
+	tn.Status = StatusEvaluating
+	bids := map[string]Bid{"b1": {ID: "b1", TenderID: tn.ID, Status: BidQualified, PriceFen: 3000000}}
+	err = ValidateAward(tn, []string{"b1"}, []string{"b1"}, testNow, testNow, statCfg, " ", bids)
+	if f := errFields(err); !slices.Equal(f, []string{"reason"}) || !strings.Contains(err.(*Error).Fields[0].Message, "第三十一条") {
+		t.Fatalf("award without reason: %v", err)
+	}
+	if err := ValidateAward(tn, []string{"b1"}, []string{"b1"}, testNow, testNow, statCfg, "唯一具备资质的机构", bids); err != nil {
+		t.Fatalf("award with reason: %v", err)
+	}
+}
+
+func TestScoredByPanel(t *testing.T) {
+	for m, want := range map[Method]bool{MethodComprehensive: true, MethodLowestPrice: false, MethodNegotiated: false, MethodClaim: false} {
+		if m.ScoredByPanel() != want {
+			t.Errorf("%s: %v", m, !want)
+		}
+	}
+}

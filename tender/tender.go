@@ -90,6 +90,7 @@ type Tender struct {
 	Code                   string           `json:"code" db:"code"` // e.g. LSMZ-2026-0007
 	Kind                   Kind             `json:"kind" db:"kind"`
 	Procedure              Procedure        `json:"procedure" db:"procedure"`
+	SingleSourceOrgID      string           `json:"single_source_org_id" db:"single_source_org_id"` // single_source: the named organization
 	Title                  string           `json:"title" db:"title"`
 	Description            string           `json:"description" db:"description"`
 	CatalogItemID          string           `json:"catalog_item_id" db:"catalog_item_id"`
@@ -294,9 +295,15 @@ func (t *Tender) Cancel(reason string) error {
 }
 
 // DueForOpening reports whether the tender is open and its bid deadline has
-// come, so the timer should open it.
+// come, so the timer should open it (unless NoticeHeld).
 func (t *Tender) DueForOpening(now time.Time) bool {
 	return t.Status == StatusOpen && !now.Before(t.BidDeadline)
+}
+
+// NoticeHeld reports whether an open single-source tender must wait for the
+// objections to its notice (公示) to be answered before it opens (SPEC §4).
+func (t *Tender) NoticeHeld(pendingObjections int) bool {
+	return t.Procedure == ProcedureSingleSource && t.Status == StatusOpen && pendingObjections > 0
 }
 
 // Open unseals the bids at or after the bid deadline. With fewer than
@@ -380,6 +387,7 @@ func (t *Tender) ApplyDefaults() {
 	t.Description = strings.TrimSpace(t.Description)
 	t.Community = strings.TrimSpace(t.Community)
 	t.CatalogItemID = strings.TrimSpace(t.CatalogItemID)
+	t.SingleSourceOrgID = strings.TrimSpace(t.SingleSourceOrgID)
 	rule, known := t.Procedure.Rule()
 	if t.MinBids == 0 {
 		switch {
