@@ -74,6 +74,9 @@ func New(opts Options, store *storage.Store, objects *storage.Objects) (*fiber.A
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = 50 << 20
 	}
+	if store != nil && opts.Sealer != nil {
+		store.UseSealer(opts.Sealer) // the store seals bid values and draw secrets with the same key
+	}
 	a := &API{opts: opts, store: store, objects: objects, log: opts.Logger, metrics: newMetrics(),
 		versions: newTokenVersions(store)}
 	app := fiber.New(fiber.Config{

@@ -29,6 +29,7 @@ const publicityWorkdays = 7
 type panelRequest struct {
 	Size         int      `json:"size"`
 	EvaluatorIDs []string `json:"evaluator_ids"`
+	Reason       string   `json:"reason"` // why evaluators are named, not drawn (public red flag)
 }
 
 func (a *API) drawPanel(c *fiber.Ctx) error {
@@ -42,7 +43,7 @@ func (a *API) drawPanel(c *fiber.Ctx) error {
 		return f.Validation()
 	}
 	members, err := a.store.AddPanelMembers(ctx(c), actorOf(c), c.Params("id"), storage.PanelRequest{
-		Size: req.Size, EvaluatorIDs: req.EvaluatorIDs, Pick: tender.CryptoPick})
+		Size: req.Size, EvaluatorIDs: req.EvaluatorIDs, Reason: req.Reason})
 	if err != nil {
 		return err
 	}
@@ -75,7 +76,11 @@ func (a *API) getPanel(c *fiber.Ctx) error {
 				public = append(public, fiber.Map{"evaluator_id": m.EvaluatorID, "name": m.Name})
 			}
 		}
-		return c.JSON(fiber.Map{"members": public})
+		named, err := a.store.PanelAppointments(ctx(c), t.ID)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"members": public, "appointments": named})
 	}
 	return c.JSON(fiber.Map{"members": members})
 }
@@ -332,7 +337,7 @@ func (a *API) evaluationXLSX(c *fiber.Ctx) error {
 func yuan(fen int64) string { return tender.Hundredths(fen).String() }
 
 func (a *API) recommendation(c *fiber.Ctx) error {
-	rec, err := a.store.Recommend(ctx(c), actorOf(c), c.Params("id"), tender.CryptoPick)
+	rec, err := a.store.Recommend(ctx(c), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -360,7 +365,7 @@ func (a *API) award(c *fiber.Ctx) error {
 		return err
 	}
 	awards, err := a.store.AwardTender(ctx(c), actorOf(c), c.Params("id"), storage.AwardRequest{BidIDs: req.BidIDs,
-		PublicityEndsAt: req.PublicityEndsAt, Reason: req.Reason, Config: a.opts.Domain, Pick: tender.CryptoPick})
+		PublicityEndsAt: req.PublicityEndsAt, Reason: req.Reason, Config: a.opts.Domain})
 	if err != nil {
 		return err
 	}
@@ -526,4 +531,27 @@ func (a *API) myPanels(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
+}
+
+// draws publishes, after the award, everything needed to recompute the
+// tender's draws (§8.4): r, its commitment, the opening hash and each draw,
+// with the evaluators the bureau named instead of drawing.
+func (a *API) draws(c *fiber.Ctx) error {
+	t, err := a.visibleTender(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if !tender.ResultsPublic(t) {
+		return &tender.Error{Code: tender.CodeInvalidState, Key: "draws.not_yet", Message: "抽取结果在成交公告后公布"}
+	}
+	rec, err := a.store.Draws(ctx(c), t.ID)
+	if err != nil {
+		return err
+	}
+	named, err := a.store.PanelAppointments(ctx(c), t.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"r": rec.R, "draw_commitment": rec.DrawCommitment, "opening_sha256": rec.OpeningSHA256,
+		"draws": rec.Draws, "appointments": named})
 }

@@ -63,7 +63,7 @@ func (e *env) evaluatingTender(kind string, nOrgs int, prices []int64) evaluatin
 	for _, b := range ev.bids {
 		e.do("POST", "/api/v1/bids/"+b+"/qualify", e.admin, map[string]any{"qualified": true}).ok(e.t, 200)
 	}
-	e.do("POST", "/api/v1/tenders/"+ev.id+"/panel", e.admin, map[string]any{"evaluator_ids": ev.expertID}).ok(e.t, 201)
+	e.do("POST", "/api/v1/tenders/"+ev.id+"/panel", e.admin, map[string]any{"size": 3}).ok(e.t, 201)
 	for _, tok := range ev.experts {
 		e.do("POST", "/api/v1/tenders/"+ev.id+"/declaration", tok, map[string]any{"conflict": false}).ok(e.t, 200)
 	}
@@ -490,7 +490,7 @@ func TestRecusedMemberReadsNothing(t *testing.T) {
 	recusedID, recused := e.staff(tender.RoleEvaluator, "recused", nil)
 	// Replace expert0: recuse them, then name the new evaluator.
 	e.store.DB().MustExec(`UPDATE panel_members SET active = false, conflict = true WHERE tender_id = $1 AND evaluator_id = $2`, ev.id, ev.expertID[0])
-	e.do("POST", "/api/v1/tenders/"+ev.id+"/panel", e.admin, map[string]any{"evaluator_ids": []string{recusedID}}).ok(t, 201)
+	e.do("POST", "/api/v1/tenders/"+ev.id+"/panel", e.admin, map[string]any{"evaluator_ids": []string{recusedID}, "reason": "库内同专业专家均已回避"}).ok(t, 201)
 	e.do("POST", "/api/v1/tenders/"+ev.id+"/declaration", recused, map[string]any{"conflict": false}).ok(t, 200)
 	for _, tok := range []string{recused, ev.experts[1], ev.experts[2]} {
 		for _, b := range ev.bids {

@@ -126,6 +126,7 @@ var apiRoutes = []apiRoute{
 
 	{"POST", apiV1 + "/tenders/{id}/panel", "evaluation", "随机抽取评审专家 · Draw the panel", only(rAdmin), "PanelRequest", 201, "Panel", nil},
 	{"GET", apiV1 + "/tenders/{id}/panel", "evaluation", "评审委员会（成交后公开） · The panel (public after award)", publicRoute, "", 200, "Panel", nil},
+	{"GET", apiV1 + "/tenders/{id}/draws", "evaluation", "抽取记录，可复算（成交后公开） · The draws, to recompute (public after award)", publicRoute, "", 200, "Draws", nil},
 	{"GET", apiV1 + "/me/panels", "evaluation", "我参加的评审 · My panels", only(rEvaluator), "", 200, "MyPanelList", nil},
 	{"POST", apiV1 + "/tenders/{id}/declaration", "evaluation", "回避声明 · Conflict declaration", only(rEvaluator), "DeclarationRequest", 200, "Panel", nil},
 	{"PUT", apiV1 + "/tenders/{id}/bids/{bid_id}/scores", "evaluation", "评分 · Score a bid", only(rEvaluator), "ScoresRequest", 200, "ScoreList", nil},
@@ -314,7 +315,8 @@ func tenderSchema() jsonObject {
 		"id": str(""), "code": str("如 LSMZ-2026-0007 · e.g. LSMZ-2026-0007"), "status": enum("", tenderStatusEnum...),
 		"cancel_reason": str(""), "published_at": orNull(dateTime("")), "opened_at": orNull(dateTime("")),
 		"created_at": dateTime(""), "updated_at": dateTime(""),
-		"red_flags": arrayOf(str("风险提示 · Red flag")),
+		"red_flags":       arrayOf(str("风险提示 · Red flag")),
+		"draw_commitment": str("抽取承诺 H(r)，发布时生成（空：草稿） · Draw commitment H(r), made at publication (empty: draft)"),
 	}
 	for k, v := range added {
 		p[k] = v
@@ -487,18 +489,33 @@ var apiSchemas = map[string]jsonObject{
 			"bid_id": str(""), "org_id": str(""), "org_name": str(""), "price_fen": fen(""),
 			"submitted_at": dateTime(""), "version": integer(""), "content_sha256": str(""),
 		})),
+		"opening_sha256": str("H(按 bid_id 排序的 bid_id|content_sha256 各行以换行连接) · H of the sorted lines bid_id|content_sha256 joined by newlines"),
 	}),
 	"ReceiptKey": object("", []string{"algorithm", "key_id", "public_key"}, jsonObject{
 		"algorithm": enum("", "Ed25519"), "key_id": str(""), "public_key": str("base64"), "signed_fields": str(""),
 	}),
 
-	"PanelRequest": strict("抽取人数，或指定专家 · A size to draw, or named evaluators", nil, jsonObject{
-		"size": integer(""), "evaluator_ids": arrayOf(str("")),
+	"PanelRequest": strict("抽取人数，或指定专家并说明理由（公开风险提示） · A size to draw, or named evaluators with a reason (a public red flag)", nil, jsonObject{
+		"size": integer(""), "evaluator_ids": arrayOf(str("")), "reason": str("指定而不随机抽取的理由 · Why named, not drawn"),
 	}),
 	"Panel": object("", []string{"members"}, jsonObject{"members": arrayOf(object("", []string{"evaluator_id", "name"}, jsonObject{
 		"evaluator_id": str(""), "name": str(""), "active": boolean("未回避 · Not recused"), "declared": boolean(""),
 		"conflict": boolean(""), "note": str(""), "submitted_at": orNull(dateTime("")), "submitted": boolean(""),
-	}))}),
+	})), "appointments": arrayOf(ref("PanelAppointment"))}),
+	"PanelAppointment": object("指定（不随机抽取）的评审专家 · Evaluators named, not drawn", []string{"evaluator_ids", "reason"}, jsonObject{
+		"evaluator_ids": arrayOf(str("")), "reason": str(""), "created_at": dateTime(""),
+	}),
+	"Draws": object("可复算的抽取记录 · Verifiable draws", []string{"r", "draw_commitment", "opening_sha256", "draws"}, jsonObject{
+		"r":               str("发布时生成的秘密随机数（64位十六进制），成交后公开 · The secret drawn at publication (64 hex digits), public after award"),
+		"draw_commitment": str("H(r)"),
+		"opening_sha256":  str("开标记录的 opening_sha256 · opening_sha256 of the opening record"),
+		"draws": arrayOf(object("seed = H(r|opening_sha256|purpose|n)；候选按 H(seed|id) 升序，先 preferred 后 others · candidates ordered by H(seed|id), preferred first",
+			[]string{"purpose", "n", "preferred", "others", "chosen"}, jsonObject{
+				"purpose": enum("", "panel", "tie", "claim"), "n": integer("从1起 · from 1"),
+				"preferred": arrayOf(str("")), "others": arrayOf(str("")), "chosen": arrayOf(str("")),
+			})),
+		"appointments": arrayOf(ref("PanelAppointment")),
+	}),
 	"MyPanelList": listOf("MyPanel"),
 	"MyPanel": object("", []string{"tender_id", "code", "title", "status"}, jsonObject{
 		"tender_id": str(""), "code": str(""), "title": str(""), "status": enum("", tenderStatusEnum...),

@@ -188,7 +188,7 @@ func TestStatsAndRedFlags(t *testing.T) {
 	}
 	// The bureau awards the second-ranked bid with a reason, an objection is upheld, and it does so again.
 	deviating := e.flagTender(t, "flagB", true)
-	if got := e.do("GET", "/api/v1/tenders/"+deviating, "", nil).json(t)["red_flags"]; fmt.Sprint(got) != "[short_bid_window award_differs objection_upheld]" {
+	if got := e.do("GET", "/api/v1/tenders/"+deviating, "", nil).json(t)["red_flags"]; fmt.Sprint(got) != "[short_bid_window award_differs objection_upheld panel_not_drawn]" {
 		t.Fatalf("red flags %v", got)
 	}
 }
@@ -221,7 +221,7 @@ func (e *env) flagTender(t *testing.T, prefix string, deviate bool) string {
 		return id
 	}
 	e.do("POST", "/api/v1/bids/"+bids[1]+"/qualify", e.admin, map[string]any{"qualified": true}).ok(t, 200)
-	e.do("POST", "/api/v1/tenders/"+id+"/panel", e.admin, map[string]any{"evaluator_ids": ids}).ok(t, 201)
+	e.do("POST", "/api/v1/tenders/"+id+"/panel", e.admin, map[string]any{"evaluator_ids": ids, "reason": "专业性强"}).ok(t, 201)
 	submitAll := func() {
 		for _, tok := range experts {
 			e.do("POST", "/api/v1/tenders/"+id+"/scores/submit", tok, nil).ok(t, 200)

@@ -23,18 +23,18 @@ type Recommendation struct {
 }
 
 // Recommend returns the tender's recommendation, computing it once: a tie
-// draw happens exactly once and is recorded in the audit log.
-func (s *Store) Recommend(ctx context.Context, actor tender.Actor, tenderID string, pick func(int) int) (Recommendation, error) {
+// draw happens exactly once, verifiably (§8.4), and is recorded with the draws and in the audit log.
+func (s *Store) Recommend(ctx context.Context, actor tender.Actor, tenderID string) (Recommendation, error) {
 	var rec Recommendation
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		rec, err = recommend(ctx, s, tx, actor, tenderID, pick)
+		rec, err = recommend(ctx, s, tx, actor, tenderID)
 		return err
 	})
 	return rec, err
 }
 
-func recommend(ctx context.Context, s *Store, tx *sqlx.Tx, actor tender.Actor, tenderID string, pick func(int) int) (Recommendation, error) {
+func recommend(ctx context.Context, s *Store, tx *sqlx.Tx, actor tender.Actor, tenderID string) (Recommendation, error) {
 	var rec Recommendation
 	// FOR UPDATE: two concurrent first requests cannot both draw.
 	t, err := s.LockTender(ctx, tx, tenderID)
@@ -61,7 +61,18 @@ func recommend(ctx context.Context, s *Store, tx *sqlx.Tx, actor tender.Actor, t
 			return rec, errIncomplete
 		}
 		items := tender.Evaluate(ev.Input)
-		rec.BidIDs, rec.TieCandidates = tender.Recommend(string(t.Kind), items, t.BudgetFen, t.MaxAwards, t.MinAwardScore, pick)
+		r, op, n, err := s.drawContext(ctx, tx, tenderID, tender.DrawPurposeTie)
+		if err != nil {
+			return rec, err
+		}
+		rec.BidIDs, rec.TieCandidates = tender.Recommend(string(t.Kind), items, t.BudgetFen, t.MaxAwards, t.MinAwardScore,
+			tender.DrawSeed(r, op, tender.DrawPurposeTie, n))
+		if len(rec.TieCandidates) > 0 {
+			if err := recordDraw(ctx, tx, tenderID, tender.Draw{Purpose: tender.DrawPurposeTie, N: n, Preferred: []string{},
+				Others: rec.TieCandidates, Chosen: rec.BidIDs}); err != nil {
+				return rec, err
+			}
+		}
 		if rec.BidIDs == nil {
 			rec.BidIDs = []string{}
 		}
@@ -88,13 +99,12 @@ type AwardRequest struct {
 	PublicityEndsAt time.Time
 	Reason          string
 	Config          tender.Config
-	Pick            func(int) int
 }
 
 // AwardTender awards an evaluating tender whose evaluation is complete.
 func (s *Store) AwardTender(ctx context.Context, actor tender.Actor, tenderID string, req AwardRequest) ([]tender.Award, error) {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		rec, err := recommend(ctx, s, tx, actor, tenderID, req.Pick)
+		rec, err := recommend(ctx, s, tx, actor, tenderID)
 		if err != nil {
 			return err
 		}

@@ -331,6 +331,8 @@ type Opening struct {
 	OpenedAt time.Time    `json:"opened_at"`
 	Outcome  string       `json:"outcome"`
 	Bids     []OpeningBid `json:"bids"`
+	// OpeningSHA256 is H of the lines bid_id|content_sha256 sorted by bid_id (§8.4).
+	OpeningSHA256 string `json:"opening_sha256"`
 }
 
 // OpenDue opens every open tender whose bid deadline has passed on the
@@ -392,8 +394,16 @@ func (s *Store) openTender(ctx context.Context, id string) (bool, error) {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO openings (tender_id, opened_at, outcome, bids) VALUES ($1, $2, $3, $4)`,
-			id, now, outcome, string(raw)); err != nil {
+		lines := make([]tender.OpeningLine, len(bids))
+		for i, b := range bids {
+			lines[i] = tender.OpeningLine{BidID: b.BidID, ContentSHA256: b.ContentSHA256}
+		}
+		openingSHA := tender.OpeningSHA256(lines)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO openings (tender_id, opened_at, outcome, bids, opening_sha256)
+			VALUES ($1, $2, $3, $4, $5)`, id, now, outcome, string(raw), openingSHA); err != nil {
+			return err
+		}
+		if err := snapshotEvaluators(ctx, tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, opened_at = $3, updated_at = clock_timestamp()
@@ -405,7 +415,7 @@ func (s *Store) openTender(ctx context.Context, id string) (bool, error) {
 			hashes = append(hashes, map[string]any{"bid_id": b.BidID, "version": b.Version, "content_sha256": b.ContentSHA256})
 		}
 		return appendAudit(ctx, tx, tender.Actor{}, "open", "tender", id, map[string]any{
-			"outcome": outcome, "opened_at": now, "bids": hashes})
+			"outcome": outcome, "opened_at": now, "bids": hashes, "opening_sha256": openingSHA})
 	})
 	if errors.Is(err, errNotDue) {
 		return false, nil
@@ -419,11 +429,12 @@ func (s *Store) Opening(ctx context.Context, tenderID string) (Opening, error) {
 		OpenedAt time.Time `db:"opened_at"`
 		Outcome  string    `db:"outcome"`
 		Bids     []byte    `db:"bids"`
+		SHA256   string    `db:"opening_sha256"`
 	}
-	if err := get(ctx, s.db, &row, `SELECT opened_at, outcome, bids FROM openings WHERE tender_id = $1`, tenderID); err != nil {
+	if err := get(ctx, s.db, &row, `SELECT opened_at, outcome, bids, opening_sha256 FROM openings WHERE tender_id = $1`, tenderID); err != nil {
 		return Opening{}, err
 	}
-	o := Opening{TenderID: tenderID, OpenedAt: row.OpenedAt, Outcome: row.Outcome}
+	o := Opening{TenderID: tenderID, OpenedAt: row.OpenedAt, Outcome: row.Outcome, OpeningSHA256: row.SHA256}
 	return o, json.Unmarshal(row.Bids, &o.Bids)
 }
 

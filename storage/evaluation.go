@@ -11,15 +11,27 @@ import (
 	"github.com/linshu/portal/tender"
 )
 
-// candidates are the active evaluators of the expert pool.
-func candidates(ctx context.Context, q sqlx.QueryerContext) ([]tender.Candidate, error) {
+// candidates are the evaluators a draw of the tender takes from: those
+// active at its opening (§8.4), or, when named rather than drawn, or for a
+// tender opened before the pool was recorded at the opening, the active
+// evaluators of the expert pool now.
+func candidates(ctx context.Context, q sqlx.QueryerContext, tenderID string, named bool) ([]tender.Candidate, error) {
 	var rows []struct {
 		ID        string         `db:"id"`
 		Expertise pq.StringArray `db:"expertise"`
 		Employer  *string        `db:"employer_org_id"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT id, expertise, employer_org_id FROM users
-		WHERE role = 'evaluator' AND active ORDER BY id`); err != nil {
+	var recorded bool
+	if err := sqlx.GetContext(ctx, q, &recorded, `SELECT opening_sha256 <> '' FROM openings WHERE tender_id = $1`, tenderID); err != nil && mapError(err) != tender.ErrNotFound {
+		return nil, err
+	}
+	query := `SELECT evaluator_id AS id, expertise, employer_org_id FROM opening_evaluators
+		WHERE tender_id = $1 ORDER BY evaluator_id`
+	args := []any{tenderID}
+	if named || !recorded {
+		query, args = `SELECT id, expertise, employer_org_id FROM users WHERE role = 'evaluator' AND active ORDER BY id`, nil
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
 		return nil, err
 	}
 	out := make([]tender.Candidate, 0, len(rows))
@@ -33,11 +45,12 @@ func candidates(ctx context.Context, q sqlx.QueryerContext) ([]tender.Candidate,
 	return out, nil
 }
 
-// PanelRequest is the bureau's panel decision: draw Size at random, or name EvaluatorIDs.
+// PanelRequest is the bureau's panel decision: draw Size verifiably, or name
+// EvaluatorIDs with a Reason (a public red flag).
 type PanelRequest struct {
 	Size         int
 	EvaluatorIDs []string
-	Pick         func(n int) int // crypto/rand-backed
+	Reason       string
 }
 
 // AddPanelMembers draws or names evaluators for an evaluating tender, up to
@@ -52,7 +65,7 @@ func (s *Store) AddPanelMembers(ctx context.Context, actor tender.Actor, tenderI
 		if t.Status != tender.StatusEvaluating {
 			return tender.InvalidState("tender", string(t.Status), "组建评审委员会")
 		}
-		cands, err := candidates(ctx, tx)
+		cands, err := candidates(ctx, tx, tenderID, len(req.EvaluatorIDs) > 0)
 		if err != nil {
 			return err
 		}
@@ -80,11 +93,15 @@ func (s *Store) AddPanelMembers(ctx context.Context, actor tender.Actor, tenderI
 		var chosen []string
 		var details any
 		if len(req.EvaluatorIDs) > 0 {
-			if err := tender.CheckNamedPanel(req.EvaluatorIDs, cands, need, bidders, onPanel); err != nil {
+			if err := tender.CheckNamedPanel(req.EvaluatorIDs, cands, need, bidders, onPanel, req.Reason); err != nil {
 				return err
 			}
 			chosen = req.EvaluatorIDs
-			details = map[string]any{"named": chosen}
+			details = map[string]any{"named": chosen, "reason": req.Reason}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO panel_appointments (tender_id, evaluator_ids, reason) VALUES ($1, $2, $3)`,
+				tenderID, pq.StringArray(chosen), req.Reason); err != nil {
+				return err
+			}
 		} else {
 			size := req.Size
 			if size == 0 {
@@ -101,8 +118,15 @@ func (s *Store) AddPanelMembers(ctx context.Context, actor tender.Actor, tenderI
 					return err
 				}
 			}
-			res, err := tender.DrawPanel(cands, size, category, bidders, onPanel, req.Pick)
+			r, op, n, err := s.drawContext(ctx, tx, tenderID, tender.DrawPurposePanel)
 			if err != nil {
+				return err
+			}
+			res, err := tender.DrawPanel(cands, size, category, bidders, onPanel, r, op, n)
+			if err != nil {
+				return err
+			}
+			if err := recordDraw(ctx, tx, tenderID, res.Draw); err != nil {
 				return err
 			}
 			chosen, details = res.Chosen, res

@@ -33,6 +33,7 @@ SELECT t.id, t.procedure, t.published_at, t.bid_deadline,
        COALESCE(q.undecided, 0) AS undecided, COALESCE(q.qualified, 0) AS qualified,
        EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = t.id AND a.status <> $7 AND a.differs) AS award_differs,
        EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = t.id AND o.status = $8) AS objection_upheld,
+       EXISTS (SELECT 1 FROM panel_appointments pa WHERE pa.tender_id = t.id) AS panel_named,
        COALESCE(pc.tenders, 0) AS community_tenders,
        COALESCE((SELECT max(po.wins) FROM won w JOIN per_org po ON po.org_id = w.org_id AND po.community = w.community
                  WHERE w.tender_id = t.id), 0) AS winner_wins
@@ -55,6 +56,7 @@ type redFlagRow struct {
 	Qualified       int        `db:"qualified"`
 	AwardDiffers    bool       `db:"award_differs"`
 	ObjectionUpheld bool       `db:"objection_upheld"`
+	PanelNamed      bool       `db:"panel_named"`
 	CommunityTend   int        `db:"community_tenders"`
 	WinnerWins      int        `db:"winner_wins"`
 }
@@ -65,7 +67,7 @@ type redFlagRow struct {
 // is flagged, as it should be.
 func (r redFlagRow) flags(cal tender.Calendar) []string {
 	f := tender.RedFlagFacts{OpenedBids: r.Opened, Undecided: r.Undecided, Qualified: r.Qualified,
-		AwardDiffers: r.AwardDiffers, ObjectionUpheld: r.ObjectionUpheld, CommunityTenders: r.CommunityTend,
+		AwardDiffers: r.AwardDiffers, ObjectionUpheld: r.ObjectionUpheld, PanelNamed: r.PanelNamed, CommunityTenders: r.CommunityTend,
 		WinnerCommunityWins: r.WinnerWins}
 	if r.PublishedAt != nil {
 		f.BelowStatute = tender.Procedure(r.Procedure).BelowStatute(*r.PublishedAt, r.BidDeadline, cal,
@@ -101,7 +103,7 @@ func (s *Store) RedFlagCounts(ctx context.Context) (map[string]int, error) {
 		return nil, err
 	}
 	counts := map[string]int{tender.RedFlagShortBidWindow: 0, tender.RedFlagSingleQualified: 0,
-		tender.RedFlagDominantWinner: 0, tender.RedFlagAwardDiffers: 0, tender.RedFlagObjectionUpheld: 0}
+		tender.RedFlagDominantWinner: 0, tender.RedFlagAwardDiffers: 0, tender.RedFlagObjectionUpheld: 0, tender.RedFlagPanelNotDrawn: 0}
 	for _, r := range rows {
 		for _, f := range r.flags(cal) {
 			counts[f]++

@@ -180,3 +180,55 @@ func (r *openReader) Read(p []byte) (int, error) {
 	r.out = r.out[n:]
 	return n, nil
 }
+
+// SealValue encrypts a small value (a bid's price or summary, a draw secret,
+// the receipt key) with AES-256-GCM under a fresh data key wrapped by the
+// key-encryption key, as the documents are. label binds the value to its
+// use, so a sealed price cannot be passed off as a summary. The result is the
+// wrapped key followed by the nonce and the ciphertext.
+func (s *Sealer) SealValue(plain []byte, label string) ([]byte, error) {
+	dek := make([]byte, 32)
+	if _, err := rand.Read(dek); err != nil {
+		return nil, err
+	}
+	kn := make([]byte, s.kek.NonceSize())
+	if _, err := rand.Read(kn); err != nil {
+		return nil, err
+	}
+	out := s.kek.Seal(kn, kn, dek, []byte("lsmz-portal value key|"+label))
+	aead, err := newGCM(dek)
+	if err != nil {
+		return nil, err
+	}
+	vn := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(vn); err != nil {
+		return nil, err
+	}
+	out = append(out, vn...)
+	return aead.Seal(out, vn, plain, []byte(label)), nil
+}
+
+// wrappedValueKey is the length of the wrapped data key at the start of a sealed value.
+const wrappedValueKey = 12 + 32 + 16
+
+// OpenValue decrypts what SealValue returned for the same label.
+func (s *Sealer) OpenValue(sealed []byte, label string) ([]byte, error) {
+	if len(sealed) < wrappedValueKey+12+16 {
+		return nil, errSealBroken
+	}
+	ns := s.kek.NonceSize()
+	dek, err := s.kek.Open(nil, sealed[:ns], sealed[ns:wrappedValueKey], []byte("lsmz-portal value key|"+label))
+	if err != nil {
+		return nil, fmt.Errorf("sealed value: cannot unwrap its key (wrong PORTAL_SEAL_KEY?): %w", err)
+	}
+	aead, err := newGCM(dek)
+	if err != nil {
+		return nil, err
+	}
+	rest := sealed[wrappedValueKey:]
+	plain, err := aead.Open(nil, rest[:aead.NonceSize()], rest[aead.NonceSize():], []byte(label))
+	if err != nil {
+		return nil, errSealBroken
+	}
+	return plain, nil
+}

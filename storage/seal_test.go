@@ -71,3 +71,32 @@ func TestSealDetectsTampering(t *testing.T) {
 		t.Error("a different seal key unwrapped the document key")
 	}
 }
+
+func TestSealValue(t *testing.T) {
+	s := testSealer(t)
+	sealed, err := s.SealValue([]byte("128000"), "price")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, []byte("128000")) {
+		t.Fatal("the plaintext shows in the sealed value")
+	}
+	got, err := s.OpenValue(sealed, "price")
+	if err != nil || string(got) != "128000" {
+		t.Fatalf("OpenValue = %q, %v", got, err)
+	}
+	if _, err := s.OpenValue(sealed, "summary"); err == nil {
+		t.Error("a value sealed as price opens as summary")
+	}
+	if _, err := testSealer(t).OpenValue(sealed, "price"); err == nil {
+		t.Error("another seal key opens the value")
+	}
+	broken := bytes.Clone(sealed)
+	broken[len(broken)-1] ^= 1
+	if _, err := s.OpenValue(broken, "price"); err == nil {
+		t.Error("a tampered value opens")
+	}
+	if _, err := s.OpenValue(sealed[:20], "price"); err == nil {
+		t.Error("a truncated value opens")
+	}
+}

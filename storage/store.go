@@ -21,8 +21,28 @@ import (
 
 // Store is the PostgreSQL side of the portal.
 type Store struct {
-	db    *sqlx.DB
-	stats *bigramStats
+	db     *sqlx.DB
+	stats  *bigramStats
+	sealer *Sealer // seals bid prices, summaries, draw secrets and the receipt key (§8.1, §8.4)
+}
+
+// UseSealer sets the seal key (PORTAL_SEAL_KEY) the store seals values with.
+func (s *Store) UseSealer(se *Sealer) { s.sealer = se }
+
+var errNoSealer = errors.New("storage: no seal key configured (PORTAL_SEAL_KEY)")
+
+func (s *Store) sealValue(plain []byte, label string) ([]byte, error) {
+	if s.sealer == nil {
+		return nil, errNoSealer
+	}
+	return s.sealer.SealValue(plain, label)
+}
+
+func (s *Store) openValue(sealed []byte, label string) ([]byte, error) {
+	if s.sealer == nil {
+		return nil, errNoSealer
+	}
+	return s.sealer.OpenValue(sealed, label)
 }
 
 // DefaultMaxConns is each instance's connection pool size; several instances

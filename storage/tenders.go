@@ -44,6 +44,7 @@ type tenderRow struct {
 	CancelReason           string     `db:"cancel_reason"`
 	PublishedAt            *time.Time `db:"published_at"`
 	OpenedAt               *time.Time `db:"opened_at"`
+	DrawCommitment         string     `db:"draw_commitment"`
 	CreatedAt              time.Time  `db:"created_at"`
 	UpdatedAt              time.Time  `db:"updated_at"`
 }
@@ -51,7 +52,7 @@ type tenderRow struct {
 const tenderColumns = `id, code, kind, procedure, single_source_org_id, title, description, catalog_item_id, community, funding_source, budget_fen,
 	max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start,
 	to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation,
-	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, created_at, updated_at`
+	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, draw_commitment, created_at, updated_at`
 
 func (r tenderRow) tender() (tender.Tender, error) {
 	t := tender.Tender{ID: r.ID, Code: r.Code, Kind: tender.Kind(r.Kind), Procedure: tender.Procedure(r.Procedure), Title: r.Title, Description: r.Description,
@@ -59,7 +60,7 @@ func (r tenderRow) tender() (tender.Tender, error) {
 		MaxAwardFen: r.MaxAwardFen, MaxAwards: r.MaxAwards, MinBids: r.MinBids,
 		CommunityPreferencePct: r.CommunityPreferencePct, EnquiryDeadline: r.EnquiryDeadline, BidDeadline: r.BidDeadline,
 		Status: tender.Status(r.Status), CancelReason: r.CancelReason, PublishedAt: r.PublishedAt, OpenedAt: r.OpenedAt,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		DrawCommitment: r.DrawCommitment, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	if r.CatalogItemID != nil {
 		t.CatalogItemID = *r.CatalogItemID
 	}
@@ -228,13 +229,13 @@ func (s *Store) UpdateTender(ctx context.Context, actor tender.Actor, id string,
 	var out tender.Tender
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		out, err = updateTender(ctx, tx, actor, id, change)
+		out, err = s.updateTender(ctx, tx, actor, id, change)
 		return err
 	})
 	return out, err
 }
 
-func updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id string, change TenderChange) (tender.Tender, error) {
+func (s *Store) updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id string, change TenderChange) (tender.Tender, error) {
 	var r tenderRow
 	if err := tx.GetContext(ctx, &r, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1 FOR UPDATE`, id); err != nil {
 		return tender.Tender{}, err
@@ -247,9 +248,15 @@ func updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id strin
 	if err != nil {
 		return t, err
 	}
+	firstPublish := t.PublishedAt == nil
 	action, details, err := change(&t, now)
 	if err != nil {
 		return t, err
+	}
+	if firstPublish && t.PublishedAt != nil {
+		if err := s.commitDrawSecret(ctx, tx, id); err != nil {
+			return t, err
+		}
 	}
 	if action == "update" {
 		if err := checkCatalogItem(ctx, tx, t.CatalogItemID); err != nil {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // PanelMember is an evaluator on a tender's panel (评审委员会).
@@ -26,21 +27,23 @@ type Candidate struct {
 	EmployerOrgID string
 }
 
-// DrawResult is what a draw did, for the audit log.
+// DrawResult is what a draw did, for the audit log: the published draw
+// (Preferred: eligible candidates whose expertise matches; Others: the
+// remaining eligible candidates) and who was excluded.
 type DrawResult struct {
-	Category  string   `json:"category"`
-	Preferred []string `json:"preferred"` // eligible candidates whose expertise matches
-	Others    []string `json:"others"`    // the remaining eligible candidates
-	Excluded  []string `json:"excluded"`  // employed by a bidder, or already on the panel
-	Chosen    []string `json:"chosen"`
+	Category string   `json:"category"`
+	Excluded []string `json:"excluded"` // employed by a bidder, or already on the panel
+	Draw
 }
 
-// DrawPanel draws need evaluators at random (pick must be backed by
-// crypto/rand), first from those whose expertise contains category, then from
-// the others, never one employed by a bidder (回避) nor one already on (or
-// recused from) the panel. Fewer eligible candidates than needed is a 422.
-func DrawPanel(cands []Candidate, need int, category string, bidderOrgs, onPanel map[string]bool, pick func(n int) int) (DrawResult, error) {
-	res := DrawResult{Category: category, Preferred: []string{}, Others: []string{}, Excluded: []string{}, Chosen: []string{}}
+// DrawPanel draws need evaluators as the verifiable panel draw number n of
+// the tender (§8.4, seed from r and openingSHA), first from those whose
+// expertise contains category, then from the others, never one employed by a
+// bidder (回避) nor one already on (or recused from) the panel. Fewer
+// eligible candidates than needed is a 422.
+func DrawPanel(cands []Candidate, need int, category string, bidderOrgs, onPanel map[string]bool, r, openingSHA string, n int) (DrawResult, error) {
+	res := DrawResult{Category: category, Excluded: []string{},
+		Draw: Draw{Purpose: DrawPurposePanel, N: n, Preferred: []string{}, Others: []string{}, Chosen: []string{}}}
 	for _, c := range cands {
 		switch {
 		case onPanel[c.ID] || (c.EmployerOrgID != "" && bidderOrgs[c.EmployerOrgID]):
@@ -60,22 +63,21 @@ func DrawPanel(cands []Candidate, need int, category string, bidderOrgs, onPanel
 			need, len(res.Preferred)+len(res.Others))
 		return res, f.Validation()
 	}
-	for _, pool := range [][]string{res.Preferred, res.Others} {
-		pool = slices.Clone(pool)
-		for len(res.Chosen) < need && len(pool) > 0 {
-			i := pick(len(pool))
-			res.Chosen = append(res.Chosen, pool[i])
-			pool = slices.Delete(pool, i, i+1)
-		}
-	}
+	res.Draw = MakeDraw(r, openingSHA, DrawPurposePanel, n, res.Preferred, res.Others, need)
 	return res, nil
 }
 
-// CheckNamedPanel checks evaluators the bureau names itself: each must be an
-// active evaluator, not employed by a bidder, not already on the panel, and
-// the panel must not grow beyond need.
-func CheckNamedPanel(ids []string, cands []Candidate, need int, bidderOrgs, onPanel map[string]bool) error {
+// CheckNamedPanel checks evaluators the bureau names itself instead of
+// drawing them (a public red flag, §8.4): each must be a candidate of the
+// draw, not employed by a bidder, not already on the panel, the panel must
+// not grow beyond need, and the bureau must give its reason.
+func CheckNamedPanel(ids []string, cands []Candidate, need int, bidderOrgs, onPanel map[string]bool, reason string) error {
 	var f Fields
+	if strings.TrimSpace(reason) == "" {
+		f.Add("reason", "不随机抽取而指定评审专家，须说明理由")
+	} else if utf8.RuneCountInString(reason) > 1000 {
+		f.Add("reason", "理由不超过1000字")
+	}
 	byID := map[string]Candidate{}
 	for _, c := range cands {
 		byID[c.ID] = c

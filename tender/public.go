@@ -75,6 +75,7 @@ const (
 	RedFlagDominantWinner     = "dominant_winner"      // one organization wins most tenders of a community
 	RedFlagAwardDiffers       = "award_differs"        // award other than the evaluation's recommendation
 	RedFlagObjectionUpheld    = "objection_upheld"     // an objection was upheld
+	RedFlagPanelNotDrawn      = "panel_not_drawn"      // evaluators named by the bureau, not drawn (不随机抽取, §8.4)
 	dominantMinTenders        = 3
 	dominantSharePctExclusive = 50
 )
@@ -88,8 +89,9 @@ type RedFlagFacts struct {
 	Qualified           int
 	AwardDiffers        bool
 	ObjectionUpheld     bool
-	CommunityTenders    int // awarded tenders in the tender's community
-	WinnerCommunityWins int // of those, won by this tender's (first) winner
+	PanelNamed          bool // some evaluator was named rather than drawn
+	CommunityTenders    int  // awarded tenders in the tender's community
+	WinnerCommunityWins int  // of those, won by this tender's (first) winner
 }
 
 // RedFlags turns facts into the list of public red flags, in a fixed order.
@@ -109,6 +111,9 @@ func RedFlags(f RedFlagFacts, rule time.Duration) []string {
 	}
 	if f.ObjectionUpheld {
 		out = append(out, RedFlagObjectionUpheld)
+	}
+	if f.PanelNamed {
+		out = append(out, RedFlagPanelNotDrawn)
 	}
 	return out
 }

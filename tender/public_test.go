@@ -16,6 +16,7 @@ func TestRedFlags(t *testing.T) {
 	}{
 		{"clean", RedFlagFacts{BidWindow: d(480), OpenedBids: true, Qualified: 3}, []string{}},
 		{"short window", RedFlagFacts{BidWindow: d(119)}, []string{RedFlagShortBidWindow}},
+		{"panel named, not drawn", RedFlagFacts{PanelNamed: true}, []string{RedFlagPanelNotDrawn}},
 		{"exactly the rule", RedFlagFacts{BidWindow: d(120)}, []string{}},
 		{"single qualified", RedFlagFacts{OpenedBids: true, Qualified: 1}, []string{RedFlagSingleQualified}},
 		{"single but undecided", RedFlagFacts{OpenedBids: true, Qualified: 1, Undecided: 2}, []string{}},

@@ -15,7 +15,7 @@ func item(id string, rank int, total string, priceFen int64) ResultItem {
 
 func TestRecommend(t *testing.T) {
 	seventy := Hundredths(7000)
-	noPick := func(n int) int { panic("pick must not be called without a tie") }
+	noPick := "" // no tie: the seed is not used
 	cases := []struct {
 		name      string
 		kind      string
@@ -23,7 +23,7 @@ func TestRecommend(t *testing.T) {
 		budget    int64
 		maxAwards int
 		minScore  *Hundredths
-		pick      func(int) int
+		tieSeed   string
 		want      []string
 		wantDraw  []string
 	}{
@@ -32,12 +32,7 @@ func TestRecommend(t *testing.T) {
 			[]string{"a"}, nil},
 		{"purchase: tie at rank 1 is drawn among the tied", "purchase",
 			[]ResultItem{item("c", 3, "70", 100), item("b", 1, "90", 100), item("a", 1, "90", 100)}, 300, 1, nil,
-			func(n int) int {
-				if n != 2 {
-					t.Errorf("pick(%d), want pick(2)", n)
-				}
-				return 1
-			},
+			kaSeed, // H(kaSeed|b) < H(kaSeed|a), by sha256sum
 			[]string{"b"}, []string{"a", "b"}},
 		{"purchase: no items", "purchase", nil, 300, 1, nil, noPick, nil, nil},
 		{"purchase ignores min_award_score", "purchase",
@@ -62,7 +57,7 @@ func TestRecommend(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, draw := Recommend(tc.kind, tc.items, tc.budget, tc.maxAwards, tc.minScore, tc.pick)
+			got, draw := Recommend(tc.kind, tc.items, tc.budget, tc.maxAwards, tc.minScore, tc.tieSeed)
 			if !reflect.DeepEqual(got, tc.want) || !reflect.DeepEqual(draw, tc.wantDraw) {
 				t.Errorf("Recommend = %v, draw %v; want %v, draw %v", got, draw, tc.want, tc.wantDraw)
 			}
@@ -70,38 +65,21 @@ func TestRecommend(t *testing.T) {
 	}
 }
 
-func TestRecommendTieDrawUsesCryptoPickByDefault(t *testing.T) {
+func TestRecommendTieDrawFollowsTheSeed(t *testing.T) {
 	items := []ResultItem{item("a", 1, "90", 100), item("b", 1, "90", 100), item("c", 1, "90", 100)}
 	seen := map[string]bool{}
-	for range 200 {
-		got, draw := Recommend("purchase", items, 1000, 1, nil, nil)
+	for n := 1; n <= 200; n++ {
+		seed := DrawSeed(kaR, kaOpening, DrawPurposeTie, n)
+		got, draw := Recommend("purchase", items, 1000, 1, nil, seed)
 		if len(got) != 1 || !reflect.DeepEqual(draw, []string{"a", "b", "c"}) {
 			t.Fatalf("Recommend = %v, draw %v", got, draw)
+		}
+		if d := (Draw{Purpose: DrawPurposeTie, N: n, Others: draw, Chosen: got}); !VerifyDraw(kaR, kaOpening, d) {
+			t.Fatalf("tie draw %d does not verify", n)
 		}
 		seen[got[0]] = true
 	}
 	if len(seen) != 3 {
 		t.Errorf("200 draws among 3 reached only %v", seen)
-	}
-}
-
-func TestRecommendPickOutOfRangePanics(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("pick out of range must panic")
-		}
-	}()
-	Recommend("purchase", []ResultItem{item("a", 1, "90", 1), item("b", 1, "90", 1)}, 10, 1, nil,
-		func(n int) int { return n })
-}
-
-func TestRecommendCryptoPick(t *testing.T) {
-	for range 1000 {
-		if v := CryptoPick(3); v < 0 || v >= 3 {
-			t.Fatalf("CryptoPick(3) = %d", v)
-		}
-	}
-	if v := CryptoPick(1); v != 0 {
-		t.Errorf("CryptoPick(1) = %d", v)
 	}
 }

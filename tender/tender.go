@@ -112,6 +112,7 @@ type Tender struct {
 	CancelReason           string           `json:"cancel_reason,omitempty" db:"cancel_reason"`
 	PublishedAt            *time.Time       `json:"published_at" db:"published_at"`
 	OpenedAt               *time.Time       `json:"opened_at" db:"opened_at"`
+	DrawCommitment         string           `json:"draw_commitment" db:"draw_commitment"` // H(r), from publication (§8.4)
 	CreatedAt              time.Time        `json:"created_at" db:"created_at"`
 	UpdatedAt              time.Time        `json:"updated_at" db:"updated_at"`
 }

@@ -87,6 +87,13 @@ func withStore(ctx context.Context, getenv func(string) string, fn func(*storage
 		return err
 	}
 	defer s.Close()
+	if cfg.SealKey != "" { // seed-demo seals bids and draw secrets
+		sealer, err := storage.NewSealer(cfg.SealKey)
+		if err != nil {
+			return err
+		}
+		s.UseSealer(sealer)
+	}
 	return fn(s)
 }
 
@@ -153,6 +160,7 @@ func serve(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
+	store.UseSealer(sealer)
 	receiptKey, err := store.ReceiptKey(ctx, cfg.ReceiptKey)
 	if err != nil {
 		return err
@@ -176,6 +184,7 @@ func serve(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	defer jobStore.Close()
+	jobStore.UseSealer(sealer) // the opening unseals the bids
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	jobsDone := startJobs(jobsCtx, log, jobStore, objects)
 

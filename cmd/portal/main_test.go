@@ -62,7 +62,7 @@ func TestConfigProcedures(t *testing.T) {
 
 func TestCreateUserSeedAndAuditVerify(t *testing.T) {
 	url := storagetest.DatabaseURL(t)
-	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url})
+	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url, "PORTAL_SEAL_KEY": storagetest.SealKey})
 	ctx := context.Background()
 	var out bytes.Buffer
 	if err := run(ctx, []string{"create-user", "-role", "admin", "-username", "boss", "-password", "long-enough-pw"}, env, &out); err != nil {

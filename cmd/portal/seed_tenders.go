@@ -138,13 +138,22 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 				return fmt.Errorf("qualify: %w", err)
 			}
 		}
-		if _, err := s.AddPanelMembers(ctx, admin, t.ID, storage.PanelRequest{EvaluatorIDs: panel}); err != nil {
+		if t.ID == evalT.ID {
+			// expert1…3 declare and score this one themselves in the demo, so
+			// they are named, which shows the red flag 不随机抽取 with its reason.
+			if _, err := s.AddPanelMembers(ctx, admin, t.ID, storage.PanelRequest{EvaluatorIDs: panel,
+				Reason: "演示：指定 expert1–expert3，以便登录体验评审"}); err != nil {
+				return fmt.Errorf("panel: %w", err)
+			}
+			continue
+		}
+		// The completed tender's panel is drawn, verifiably (GET /tenders/{id}/draws).
+		members, err := s.AddPanelMembers(ctx, admin, t.ID, storage.PanelRequest{Size: t.Evaluation.PanelSize})
+		if err != nil {
 			return fmt.Errorf("panel: %w", err)
 		}
-		if t.ID == evalT.ID {
-			continue // expert1…3 declare and score this one themselves in the demo
-		}
-		for i, id := range panel {
+		for i, m := range members {
+			id := m.EvaluatorID
 			ex := tender.Actor{UserID: id, Role: tender.RoleEvaluator}
 			if err := s.Declare(ctx, ex, t.ID, false, ""); err != nil {
 				return err
@@ -162,13 +171,13 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 				return err
 			}
 		}
-		rec, err := s.Recommend(ctx, admin, t.ID, tender.CryptoPick)
+		rec, err := s.Recommend(ctx, admin, t.ID)
 		if err != nil {
 			return err
 		}
 		ends := time.Now().Add(time.Second)
 		awards, err := s.AwardTender(ctx, admin, t.ID, storage.AwardRequest{BidIDs: rec.BidIDs, PublicityEndsAt: ends,
-			Config: demoConfig, Pick: tender.CryptoPick})
+			Config: demoConfig})
 		if err != nil {
 			return fmt.Errorf("award: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -167,13 +168,27 @@ func DatabaseURL(t testing.TB) string {
 	return withDB(base, name)
 }
 
-// NewStore returns a Store on a fresh database.
+// SealKey is the seal key (PORTAL_SEAL_KEY) of the tests' stores.
+var SealKey = base64.StdEncoding.EncodeToString([]byte("storagetest seal key, 32 bytes!!"))
+
+// Sealer returns a sealer with SealKey.
+func Sealer(t testing.TB) *storage.Sealer {
+	t.Helper()
+	s, err := storage.NewSealer(SealKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// NewStore returns a Store on a fresh database, sealing with SealKey.
 func NewStore(t testing.TB) *storage.Store {
 	t.Helper()
 	s, err := storage.Open(context.Background(), DatabaseURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.UseSealer(Sealer(t))
 	t.Cleanup(func() { s.Close() })
 	return s
 }
