@@ -278,26 +278,53 @@ func (s *Store) ResolveObjection(ctx context.Context, actor tender.Actor, id str
 				return err
 			}
 		} else if upheld {
-			if err := t.RevokeAward(); err != nil {
+			if err := upholdObjection(ctx, tx, &t, out); err != nil {
 				return err
-			}
-			for _, q := range []string{
-				`UPDATE awards SET status = 'revoked', updated_at = clock_timestamp() WHERE tender_id = $1 AND status = 'active'`,
-				`UPDATE panel_members SET submitted_at = NULL WHERE tender_id = $1`,
-				`DELETE FROM recommendations WHERE tender_id = $1`,
-				`UPDATE tenders SET status = 'evaluating', updated_at = clock_timestamp() WHERE id = $1`,
-				`UPDATE objections SET status = 'superseded', response = '原成交结果已因其他质疑成立而撤销，本质疑随之终结',
-					resolved_at = clock_timestamp() WHERE tender_id = $1 AND status = 'pending'`,
-			} {
-				if _, err := tx.ExecContext(ctx, q, tenderID); err != nil {
-					return err
-				}
 			}
 		}
 		return appendAudit(ctx, tx, actor, "resolve_objection", "tender", tenderID, map[string]any{
 			"objection_id": id, "upheld": upheld, "response": out.Response})
 	})
 	return out, err
+}
+
+// upholdObjection executes what tender.UpholdObjection decides, in the
+// resolving transaction under the tender's FOR UPDATE lock.
+func upholdObjection(ctx context.Context, tx *sqlx.Tx, t *tender.Tender, o tender.Objection) error {
+	var awards []tender.Award
+	if err := tx.SelectContext(ctx, &awards, `SELECT id, tender_id, status FROM awards WHERE tender_id = $1`, t.ID); err != nil {
+		return err
+	}
+	var objections []tender.Objection
+	if err := tx.SelectContext(ctx, &objections, `SELECT id, tender_id, status FROM objections
+		WHERE tender_id = $1 FOR UPDATE`, t.ID); err != nil {
+		return err
+	}
+	up, err := tender.UpholdObjection(t, o, awards, objections)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE awards SET status = $2, updated_at = clock_timestamp()
+		WHERE id = ANY($1::uuid[])`, pq.Array(up.RevokedAwards), tender.AwardRevoked); err != nil {
+		return err
+	}
+	if up.UnlockSheets {
+		if _, err := tx.ExecContext(ctx, `UPDATE panel_members SET submitted_at = NULL WHERE tender_id = $1`, t.ID); err != nil {
+			return err
+		}
+	}
+	if up.DropRecommendation {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recommendations WHERE tender_id = $1`, t.ID); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, updated_at = clock_timestamp() WHERE id = $1`,
+		t.ID, up.Tender); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE objections SET status = $2, response = $3, resolved_at = clock_timestamp()
+		WHERE id = ANY($1::uuid[])`, pq.Array(up.Superseded), tender.ObjectionSuperseded, tender.SupersededResponse)
+	return err
 }
 
 // CompleteDue completes every awarded tender whose publicity has ended on the

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -62,8 +61,8 @@ func (s *Store) AddPanelMembers(ctx context.Context, actor tender.Actor, tenderI
 		if err != nil {
 			return err
 		}
-		if t.Status != tender.StatusEvaluating {
-			return tender.InvalidState("tender", string(t.Status), "组建评审委员会")
+		if err := tender.CanFormPanel(t); err != nil {
+			return err
 		}
 		cands, err := candidates(ctx, tx, tenderID, len(req.EvaluatorIDs) > 0)
 		if err != nil {
@@ -74,22 +73,15 @@ func (s *Store) AddPanelMembers(ctx context.Context, actor tender.Actor, tenderI
 			AND status = ANY($2)`, tenderID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
 			return err
 		}
-		var members []struct {
-			ID     string `db:"evaluator_id"`
-			Active bool   `db:"active"`
-		}
+		var members []tender.PanelMember
 		if err := tx.SelectContext(ctx, &members, `SELECT evaluator_id, active FROM panel_members WHERE tender_id = $1`, tenderID); err != nil {
 			return err
 		}
 		bidders, onPanel := set(bidderOrgs), map[string]bool{}
-		active := 0
 		for _, m := range members {
-			onPanel[m.ID] = true
-			if m.Active {
-				active++
-			}
+			onPanel[m.EvaluatorID] = true
 		}
-		need := t.Evaluation.PanelSize - active
+		_, need := tender.PanelSeats(t, members)
 		var chosen []string
 		var details any
 		if len(req.EvaluatorIDs) > 0 {
@@ -103,14 +95,9 @@ func (s *Store) AddPanelMembers(ctx context.Context, actor tender.Actor, tenderI
 				return err
 			}
 		} else {
-			size := req.Size
-			if size == 0 {
-				size = need
-			}
-			if size > need {
-				var f tender.Fields
-				f.Addf("size", "评审委员会为%d人，现有%d人，最多还可抽取%d人", t.Evaluation.PanelSize, active, need)
-				return f.Validation()
+			size, err := tender.DrawSize(t, members, req.Size)
+			if err != nil {
+				return err
 			}
 			category := ""
 			if t.CatalogItemID != "" {
@@ -186,24 +173,18 @@ func (s *Store) EvaluatorPanels(ctx context.Context, evaluatorID string) ([]MyPa
 	return out, mapError(err)
 }
 
-// memberRow is a panel_members row locked for change.
-type memberRow struct {
-	Active    bool       `db:"active"`
-	Declared  bool       `db:"declared"`
-	Conflict  bool       `db:"conflict"`
-	Submitted *time.Time `db:"submitted_at"`
-}
-
-var errNotOnPanel = &tender.Error{Code: tender.CodeForbidden, Key: "panel.not_member", Message: "您不是本项目评审委员会成员"}
-
-func lockMember(ctx context.Context, tx *sqlx.Tx, tenderID, evaluatorID string) (memberRow, error) {
-	var m memberRow
-	err := tx.GetContext(ctx, &m, `SELECT active, declared, conflict, submitted_at FROM panel_members
+// lockMember locks the evaluator's panel_members row; nil when they are not on the panel.
+func lockMember(ctx context.Context, tx *sqlx.Tx, tenderID, evaluatorID string) (*tender.PanelMember, error) {
+	var m tender.PanelMember
+	err := tx.GetContext(ctx, &m, `SELECT evaluator_id, active, declared, conflict, submitted_at FROM panel_members
 		WHERE tender_id = $1 AND evaluator_id::text = $2 FOR UPDATE`, tenderID, evaluatorID)
 	if mapError(err) == tender.ErrNotFound {
-		return m, errNotOnPanel
+		return nil, nil
 	}
-	return m, mapError(err)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return &m, nil
 }
 
 // Declare records a member's conflict-of-interest declaration (回避声明); a
@@ -214,15 +195,12 @@ func (s *Store) Declare(ctx context.Context, actor tender.Actor, tenderID string
 		if err != nil {
 			return err
 		}
-		if t.Status != tender.StatusEvaluating {
-			return tender.InvalidState("tender", string(t.Status), "回避声明")
-		}
 		m, err := lockMember(ctx, tx, tenderID, actor.UserID)
 		if err != nil {
 			return err
 		}
-		if !m.Active || m.Declared {
-			return &tender.Error{Code: tender.CodeConflict, Key: "panel.declared", Message: "已作出回避声明"}
+		if err := tender.CanDeclare(t, m); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE panel_members SET declared = true, conflict = $3, note = $4, active = NOT $3
 			WHERE tender_id = $1 AND evaluator_id = $2`, tenderID, actor.UserID, conflict, note); err != nil {
@@ -267,17 +245,7 @@ func lockSheet(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, tenderID st
 	if err != nil {
 		return t, err
 	}
-	switch {
-	case t.Status != tender.StatusEvaluating:
-		return t, tender.InvalidState("tender", string(t.Status), "评分")
-	case !m.Active:
-		return t, &tender.Error{Code: tender.CodeForbidden, Key: "panel.recused", Message: "您已回避本项目，不能评分"}
-	case !m.Declared:
-		return t, &tender.Error{Code: tender.CodeInvalidState, Key: "panel.undeclared", Message: "请先作出回避声明"}
-	case m.Submitted != nil:
-		return t, &tender.Error{Code: tender.CodeInvalidState, Key: "sheet.submitted", Message: "评分表已提交，不能再修改"}
-	}
-	return t, nil
+	return t, tender.CanScore(t, m)
 }
 
 // SaveScores sets (or revises) the actor's scores for one qualified bid, until the sheet is submitted.

@@ -239,3 +239,48 @@ func ValidatePerformance(t Tender, a Award, score int, comment string) error {
 	}
 	return f.Validation()
 }
+
+// Upheld is what an upheld objection undoes, decided by UpholdObjection and
+// executed by storage in the resolving transaction: the award was wrong, so
+// the evaluation is redone (《政府采购质疑和投诉办法》第十六条).
+type Upheld struct {
+	Tender             Status   // where the tender returns: evaluating
+	RevokedAwards      []string // the awards revoked (each was active)
+	UnlockSheets       bool     // every member's sheet reopens for review
+	DropRecommendation bool     // the recommendation rested on the sheets being reviewed
+	Superseded         []string // the tender's other pending objections, closed with SupersededResponse
+}
+
+// SupersededResponse answers an objection closed because another one revoked the award.
+const SupersededResponse = "原成交结果已因其他质疑成立而撤销，本质疑随之终结"
+
+// UpholdObjection decides the consequences of upholding objection o of
+// tender t: t returns to evaluating (Tender.RevokeAward), its active awards
+// are revoked (Award.Revoke), the sheets unlock, the recommendation goes and
+// the other pending objections of t are superseded. It changes t, awards and
+// objections as storage must save them.
+func UpholdObjection(t *Tender, o Objection, awards []Award, objections []Objection) (Upheld, error) {
+	if err := t.RevokeAward(); err != nil {
+		return Upheld{}, err
+	}
+	out := Upheld{Tender: t.Status, RevokedAwards: []string{}, UnlockSheets: true, DropRecommendation: true,
+		Superseded: []string{}}
+	for i := range awards {
+		if awards[i].TenderID != t.ID || awards[i].Status != AwardActive {
+			continue
+		}
+		if err := awards[i].Revoke(); err != nil {
+			return Upheld{}, err
+		}
+		out.RevokedAwards = append(out.RevokedAwards, awards[i].ID)
+	}
+	for i := range objections {
+		if objections[i].ID == o.ID || objections[i].TenderID != t.ID || objections[i].Status != ObjectionPending {
+			continue
+		}
+		objections[i].Status = ObjectionSuperseded
+		objections[i].Response = SupersededResponse
+		out.Superseded = append(out.Superseded, objections[i].ID)
+	}
+	return out, nil
+}

@@ -106,3 +106,73 @@ func CheckNamedPanel(ids []string, cands []Candidate, need int, bidderOrgs, onPa
 	}
 	return f.Validation()
 }
+
+// ErrNotOnPanel is returned to an evaluator acting on a panel they were not drawn for.
+var ErrNotOnPanel = &Error{Code: CodeForbidden, Key: "panel.not_member", Message: "您不是本项目评审委员会成员"}
+
+// CanFormPanel: the bureau draws or names the panel (组建评审委员会) while the tender is evaluating.
+func CanFormPanel(t Tender) error {
+	if t.Status != StatusEvaluating {
+		return InvalidState("tender", string(t.Status), "组建评审委员会")
+	}
+	return nil
+}
+
+// PanelSeats counts a panel's active members and the seats still free: the
+// tender's panel size less the active members (a recused member frees a seat).
+func PanelSeats(t Tender, members []PanelMember) (active, free int) {
+	for _, m := range members {
+		if m.Active {
+			active++
+		}
+	}
+	return active, t.Evaluation.PanelSize - active
+}
+
+// DrawSize is how many evaluators a draw of size takes: size, or every free
+// seat when size is 0; never more than the free seats.
+func DrawSize(t Tender, members []PanelMember, size int) (int, error) {
+	active, free := PanelSeats(t, members)
+	if size == 0 {
+		size = free
+	}
+	if size > free {
+		var f Fields
+		f.Addf("size", "评审委员会为%d人，现有%d人，最多还可抽取%d人", t.Evaluation.PanelSize, active, free)
+		return 0, f.Validation()
+	}
+	return size, nil
+}
+
+// CanDeclare: a member declares a conflict of interest (回避声明) once, while
+// the tender is evaluating; m is nil when the evaluator is not on the panel.
+func CanDeclare(t Tender, m *PanelMember) error {
+	switch {
+	case t.Status != StatusEvaluating:
+		return InvalidState("tender", string(t.Status), "回避声明")
+	case m == nil:
+		return ErrNotOnPanel
+	case !m.Active || m.Declared:
+		return &Error{Code: CodeConflict, Key: "panel.declared", Message: "已作出回避声明"}
+	}
+	return nil
+}
+
+// CanScore: a member changes their sheet while the tender is evaluating, once
+// they declared no conflict, until they submit it; m is nil when the evaluator
+// is not on the panel.
+func CanScore(t Tender, m *PanelMember) error {
+	switch {
+	case m == nil:
+		return ErrNotOnPanel
+	case t.Status != StatusEvaluating:
+		return InvalidState("tender", string(t.Status), "评分")
+	case !m.Active:
+		return &Error{Code: CodeForbidden, Key: "panel.recused", Message: "您已回避本项目，不能评分"}
+	case !m.Declared:
+		return &Error{Code: CodeInvalidState, Key: "panel.undeclared", Message: "请先作出回避声明"}
+	case m.SubmittedAt != nil:
+		return &Error{Code: CodeInvalidState, Key: "sheet.submitted", Message: "评分表已提交，不能再修改"}
+	}
+	return nil
+}
