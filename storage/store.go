@@ -23,6 +23,7 @@ import (
 type Store struct {
 	db     *sqlx.DB
 	stats  *bigramStats
+	stmts  *stmtCache
 	sealer *Sealer // seals bid prices, summaries, draw secrets and the receipt key (§8.1, §8.4)
 }
 
@@ -69,11 +70,14 @@ func OpenPool(ctx context.Context, url string, maxConns int) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: db, stats: &bigramStats{}}, nil
+	return &Store{db: db, stats: &bigramStats{}, stmts: &stmtCache{}}, nil
 }
 
 // Close releases the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // DB exposes the pool for tests and benchmarks that need raw SQL.
 func (s *Store) DB() *sqlx.DB { return s.db }

@@ -5,13 +5,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/linshu/portal/tender"
 )
@@ -77,10 +78,11 @@ func (r tenderRow) tender() (tender.Tender, error) {
 	if r.ServiceEnd != nil {
 		t.ServiceEnd = *r.ServiceEnd
 	}
-	if err := json.Unmarshal(r.Eligibility, &t.Eligibility); err != nil {
+	var err error
+	if t.Eligibility, err = settings.eligibility(r.Eligibility); err != nil {
 		return t, fmt.Errorf("tender %s eligibility: %w", r.ID, err)
 	}
-	if err := json.Unmarshal(r.Evaluation, &t.Evaluation); err != nil {
+	if t.Evaluation, err = settings.evaluation(r.Evaluation); err != nil {
 		return t, fmt.Errorf("tender %s evaluation: %w", r.ID, err)
 	}
 	if t.Eligibility.OrgTypes == nil {
@@ -90,6 +92,59 @@ func (r tenderRow) tender() (tender.Tender, error) {
 		t.Evaluation.Criteria = []tender.Criterion{}
 	}
 	return t, nil
+}
+
+// settings remembers decoded eligibility and evaluation settings by their
+// stored JSON: tenders share a handful of them, and decoding both for every
+// row was a third of the CPU of a list request. Every caller gets its own
+// copy, slices included.
+var settings = &settingsCache{}
+
+type settingsCache struct {
+	mu   sync.RWMutex
+	elig map[string]tender.Eligibility
+	eval map[string]tender.EvaluationConfig
+}
+
+// settingsCacheSize bounds each map; when full it starts again empty.
+const settingsCacheSize = 512
+
+func (c *settingsCache) eligibility(raw []byte) (tender.Eligibility, error) {
+	c.mu.RLock()
+	e, ok := c.elig[string(raw)]
+	c.mu.RUnlock()
+	if !ok {
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return e, err
+		}
+		c.mu.Lock()
+		if c.elig == nil || len(c.elig) >= settingsCacheSize {
+			c.elig = map[string]tender.Eligibility{}
+		}
+		c.elig[string(raw)] = e
+		c.mu.Unlock()
+	}
+	e.OrgTypes = slices.Clone(e.OrgTypes)
+	return e, nil
+}
+
+func (c *settingsCache) evaluation(raw []byte) (tender.EvaluationConfig, error) {
+	c.mu.RLock()
+	e, ok := c.eval[string(raw)]
+	c.mu.RUnlock()
+	if !ok {
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return e, err
+		}
+		c.mu.Lock()
+		if c.eval == nil || len(c.eval) >= settingsCacheSize {
+			c.eval = map[string]tender.EvaluationConfig{}
+		}
+		c.eval[string(raw)] = e
+		c.mu.Unlock()
+	}
+	e.Criteria = slices.Clone(e.Criteria)
+	return e, nil
 }
 
 // tenderArgs are the stored columns of t in the order of the INSERT/UPDATE below.
@@ -433,18 +488,21 @@ func (s *Store) Tenders(ctx context.Context, f TenderFilter) ([]tender.Tender, e
 	if f.Q != "" {
 		freq = s.bigramFreq(ctx) // only a term of three characters or more has a token to choose
 	}
+	query, args := tendersQuery(f, BigramQuery(f.Q, freq), searchTerms(f.Q), at, id)
 	var rows []tenderRow
-	err = s.db.SelectContext(ctx, &rows, `SELECT `+tenderColumns+` FROM tenders
-		WHERE ($1 OR status <> `+draftTenderSQL+`) -- tender.CanSeeTender
-		  AND ($2 = '' OR status = $2) AND ($3 = '' OR kind = $3)
-		  AND ($4 = '' OR catalog_item_id = $4::uuid) AND ($5 = '' OR community = $5)
-		  AND ($6 = '' OR search @@ $6::tsquery)
-		  AND (SELECT bool_and(strpos(lower(title || ' ' || description), lower(term)) > 0)
-		       FROM unnest($10::text[]) AS term) IS NOT FALSE
-		  AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
-		ORDER BY created_at DESC, id DESC LIMIT $9`,
-		f.IncludeDrafts, f.Status, f.Kind, f.CatalogItemID, f.Community, BigramQuery(f.Q, freq), at,
-		nullUUID(id), f.Limit, pq.StringArray(searchTerms(f.Q)))
+	if f.Q == "" {
+		// A list without search: one prepared statement per filter shape, so
+		// PostgreSQL plans each shape once per connection instead of per
+		// request, and lib/pq sends one round trip instead of two.
+		var stmt *sqlx.Stmt
+		if stmt, err = s.stmts.get(ctx, s.db, query); err == nil {
+			err = stmt.SelectContext(ctx, &rows, args...)
+		}
+	} else {
+		// A search is planned with its values every time: how rare the term
+		// is decides between the time-ordered walk and the bigram index.
+		err = s.db.SelectContext(ctx, &rows, query, args...)
+	}
 	if err != nil {
 		return nil, mapListError(err)
 	}
@@ -464,6 +522,82 @@ func nullUUID(id string) any {
 		return nil
 	}
 	return id
+}
+
+// tendersQuery writes the SQL of a list for the filters that are set, and
+// nothing for those that are not: each combination is its own statement with
+// a plan of its own (a catch-all WHERE that tests each parameter for being
+// empty is planned per call).
+// tsq is the candidate tsquery of the search, terms its exact substrings.
+func tendersQuery(f TenderFilter, tsq string, terms []string, at *time.Time, id string) (string, []any) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if !f.IncludeDrafts {
+		where = append(where, "status <> "+draftTenderSQL) // tender.CanSeeTender
+	}
+	if f.Status != "" {
+		where = append(where, "status = "+arg(f.Status))
+	}
+	if f.Kind != "" {
+		where = append(where, "kind = "+arg(f.Kind))
+	}
+	if f.CatalogItemID != "" {
+		where = append(where, "catalog_item_id = "+arg(f.CatalogItemID)+"::uuid")
+	}
+	if f.Community != "" {
+		where = append(where, "community = "+arg(f.Community))
+	}
+	if tsq != "" {
+		where = append(where, "search @@ "+arg(tsq)+"::tsquery")
+	}
+	for _, term := range terms {
+		where = append(where, "strpos(lower(title || ' ' || description), lower("+arg(term)+")) > 0")
+	}
+	if at != nil {
+		where = append(where, "(created_at, id) < ("+arg(*at)+"::timestamptz, "+arg(id)+"::uuid)")
+	}
+	q := `SELECT ` + tenderColumns + ` FROM tenders`
+	if len(where) > 0 {
+		q += "\n\t\tWHERE " + strings.Join(where, "\n\t\t  AND ")
+	}
+	return q + "\n\t\tORDER BY created_at DESC, id DESC LIMIT " + arg(f.Limit), args
+}
+
+// stmtCache holds one prepared statement per SQL text; database/sql prepares
+// it again on each connection that runs it.
+type stmtCache struct {
+	mu    sync.Mutex
+	stmts map[string]*sqlx.Stmt
+}
+
+func (c *stmtCache) get(ctx context.Context, db *sqlx.DB, query string) (*sqlx.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := db.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if c.stmts == nil {
+		c.stmts = map[string]*sqlx.Stmt{}
+	}
+	c.stmts[query] = st
+	return st, nil
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.stmts {
+		st.Close()
+	}
+	c.stmts = nil
 }
 
 // mapListError: a malformed filter id in a list names nothing, so the list is simply empty.

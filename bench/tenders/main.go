@@ -48,6 +48,7 @@ type config struct {
 	WrkThreads    int
 	WrkSecs       int
 	ProfileDir    string
+	SerialCalls   int
 }
 
 func main() {
@@ -63,6 +64,7 @@ func main() {
 	flag.IntVar(&cfg.HTTPConns, "http-conns", 64, "connections for the HTTP cases (wrk -c) and the list baseline (pgbench -c)")
 	flag.IntVar(&cfg.WrkThreads, "wrk-threads", 2, "wrk threads (-t)")
 	flag.IntVar(&cfg.WrkSecs, "wrk-seconds", 10, "duration of each wrk run, and of the list baseline's pgbench run")
+	flag.IntVar(&cfg.SerialCalls, "serial-calls", 300, "calls per case when measuring CPU per call on one connection")
 	flag.StringVar(&cfg.ProfileDir, "profile", "", "write a CPU and an allocation profile of each HTTP case to this directory")
 	flag.StringVar(&cfg.Out, "out", "", "directory for the pgbench scripts (default: a temporary one)")
 	flag.Parse()
@@ -170,6 +172,16 @@ func run(ctx context.Context, cfg config) error {
 	if err := printExplain(ctx, store, cases); err != nil {
 		return err
 	}
+	plainSQL, err := plainListSQL(cases[0].sql)
+	if err != nil {
+		return err
+	}
+	progress("CPU per call, one connection, %d calls per case", cfg.SerialCalls)
+	costs, err := measureSerialCost(ctx, cfg, cases, plainSQL, cfg.SerialCalls)
+	if err != nil {
+		return err
+	}
+	printSerialCost(costs, cfg.SerialCalls)
 
 	// Each case runs in Go and then in pgbench right away, so both see the
 	// same cache and the same other load on the machine.
@@ -201,7 +213,7 @@ func run(ctx context.Context, cfg config) error {
 	// The list's baseline for item 1: pgbench -M prepared on the plain list
 	// query at the HTTP cases' concurrency.
 	plain := filepath.Join(out, "tenders-plain-list.sql")
-	if err := os.WriteFile(plain, []byte("-- the plain list query (issue #16, item 1)\n"+plainListSQL+";\n"), 0o644); err != nil {
+	if err := os.WriteFile(plain, []byte("-- the plain list query (issue #16, item 1)\n"+plainSQL+";\n"), 0o644); err != nil {
 		return err
 	}
 	progress("pgbench -M prepared -c %d %ds: the plain list query", cfg.HTTPConns, cfg.WrkSecs)
@@ -237,12 +249,16 @@ func run(ctx context.Context, cfg config) error {
 }
 
 // plainListSQL is the issue's baseline for the list: the public first page
-// with no filter at all, as a hand-written query would ask for it.
-const plainListSQL = `SELECT id, code, kind, title, description, catalog_item_id, community, funding_source, budget_fen,
-	max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start,
-	to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation,
-	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, created_at, updated_at
-	FROM tenders WHERE status <> 'draft' ORDER BY created_at DESC, id DESC LIMIT 21`
+// with no filter at all, as a hand-written query would ask for it, with the
+// columns Store.Tenders selects (taken from its captured SQL).
+func plainListSQL(captured string) (string, error) {
+	_, rest, ok := strings.Cut(captured, "SELECT ")
+	cols, _, ok2 := strings.Cut(rest, " FROM tenders")
+	if !ok || !ok2 {
+		return "", fmt.Errorf("cannot find the columns in the list's SQL:\n%s", captured)
+	}
+	return "SELECT " + cols + " FROM tenders WHERE status <> 'draft' ORDER BY created_at DESC, id DESC LIMIT 21", nil
+}
 
 // listTargets are items 1 and 2 of the issue: the list against pgbench on
 // the plain list query, its tail, and every search against the list.

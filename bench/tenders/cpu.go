@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/linshu/portal/storage"
+)
+
+// backendCPU is the user + system CPU time of a PostgreSQL backend process
+// (Linux, 100 clock ticks a second); false when it cannot be read (a remote
+// server).
+func backendCPU(pid int) (time.Duration, bool) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	i := strings.LastIndexByte(string(raw), ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(raw)[i+1:])
+	if len(f) < 13 {
+		return 0, false
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	s, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(u+s) * 10 * time.Millisecond, true
+}
+
+// serialCost is the CPU one call costs, on one connection, calls back to
+// back: in the PostgreSQL backend that serves it and in this process (lib/pq,
+// sqlx, decoding). CPU time hardly changes with other load on the machine,
+// where wall-clock throughput does.
+type serialCost struct {
+	name    string
+	backend time.Duration // per call
+	goCPU   time.Duration // per call
+}
+
+// measureSerialCost runs each case's Store.Tenders calls times on a store
+// with a single connection, then the plain list query as a prepared
+// statement on that connection (the baseline of item 1, without pgbench's
+// own client), and reports the CPU per call.
+func measureSerialCost(ctx context.Context, cfg config, cases []*queryCase, plainSQL string, calls int) ([]serialCost, error) {
+	store, err := storage.OpenPool(ctx, cfg.DB, 2)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	db := store.DB()
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	var pid int
+	if err := db.GetContext(ctx, &pid, `SELECT pg_backend_pid()`); err != nil {
+		return nil, err
+	}
+	if _, ok := backendCPU(pid); !ok {
+		return nil, nil // PostgreSQL is not on this machine
+	}
+	run := func(name string, op func() error) (serialCost, error) {
+		for range 20 { // warm: prepare, plan cache, catalog caches
+			if err := op(); err != nil {
+				return serialCost{}, fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		b0, _ := backendCPU(pid)
+		g0 := processCPU()
+		for range calls {
+			if err := op(); err != nil {
+				return serialCost{}, fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		b1, _ := backendCPU(pid)
+		return serialCost{name: name, backend: (b1 - b0) / time.Duration(calls),
+			goCPU: (processCPU() - g0) / time.Duration(calls)}, nil
+	}
+	var out []serialCost
+	for _, c := range cases {
+		f := c.filter
+		r, err := run(c.name+" · Store.Tenders", func() error {
+			_, err := store.Tenders(ctx, f)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	stmt, err := db.PreparexContext(ctx, plainSQL)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	r, err := run("plain list query · prepared, rows read and discarded", func() error {
+		rows, err := stmt.QueryContext(ctx)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+		}
+		return rows.Close()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(out, r), nil
+}
+
+func printSerialCost(costs []serialCost, calls int) {
+	if len(costs) == 0 {
+		return
+	}
+	fmt.Printf("CPU per call, one connection, %d calls back to back (the PostgreSQL backend's from /proc; this process's from getrusage):\n", calls)
+	fmt.Println("| call | PostgreSQL ms CPU | Go ms CPU |")
+	fmt.Println("|---|--:|--:|")
+	for _, c := range costs {
+		fmt.Printf("| %s | %.3f | %.3f |\n", c.name, ms(c.backend), ms(c.goCPU))
+	}
+	fmt.Println()
+}
