@@ -100,12 +100,20 @@ func (o *Objects) Ready(ctx context.Context) error {
 func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
 	ctx, cancel := context.WithTimeout(ctx, uploadTimeout)
 	defer cancel()
-	_, err := o.client.PutObject(ctx, o.bucket, key, r, size, minio.PutObjectOptions{
-		ContentType: contentType, PartSize: partSize})
+	_, err := o.client.PutObject(ctx, o.bucket, key, r, size, putOptions(contentType))
 	if err != nil {
 		return unavailable(err)
 	}
 	return nil
+}
+
+// putOptions are the options of every upload. Over plain HTTP minio-go would
+// hash each part with SHA-256 for the request signature (over TLS it sends
+// UNSIGNED-PAYLOAD anyway): that doubled the upload's CPU (2.2 → 0.9 ms per
+// MiB, BenchmarkUpload). Each part still carries its CRC32C, which MinIO
+// checks, and the portal keeps its own SHA-256 of every document.
+func putOptions(contentType string) minio.PutObjectOptions {
+	return minio.PutObjectOptions{ContentType: contentType, PartSize: partSize, DisableContentSha256: true}
 }
 
 // Object is an open object stream with its size.
