@@ -12,11 +12,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
@@ -32,6 +32,7 @@ type Options struct {
 	Sealer         *storage.Sealer    // encrypts sealed-bid documents (PORTAL_SEAL_KEY)
 	ReceiptKey     ed25519.PrivateKey // signs bid receipts
 	OCIDPrefix     string             // PORTAL_OCID_PREFIX, e.g. "ocds-lsmz00-"
+	Metrics        *Metrics           // where request metrics go; nil keeps them to the instance
 	Logger         *slog.Logger
 	// Now overrides the application clock for non-binding times (tests); deadlines use the database clock.
 	Now func() time.Time
@@ -77,7 +78,7 @@ func New(opts Options, store *storage.Store, objects *storage.Objects) (*fiber.A
 	if store != nil && opts.Sealer != nil {
 		store.UseSealer(opts.Sealer) // the store seals bid values and draw secrets with the same key
 	}
-	a := &API{opts: opts, store: store, objects: objects, log: opts.Logger, metrics: newMetrics(),
+	a := &API{opts: opts, store: store, objects: objects, log: opts.Logger, metrics: opts.Metrics.orNew(),
 		versions: newTokenVersions(store)}
 	app := fiber.New(fiber.Config{
 		Immutable:    true,
@@ -103,8 +104,12 @@ func New(opts Options, store *storage.Store, objects *storage.Objects) (*fiber.A
 	return app, nil
 }
 
-// Registry exposes the Prometheus registry (for tests).
-func (a *API) Registry() *prometheus.Registry { return a.metrics.reg }
+func (m *Metrics) orNew() *metrics {
+	if m == nil {
+		return newMetrics()
+	}
+	return m.m
+}
 
 // jsonMarshal encodes without HTML escaping so Chinese and "<" stay readable.
 func jsonMarshal(v any) ([]byte, error) {
@@ -141,6 +146,17 @@ func decode(c *fiber.Ctx, dst any) error {
 	}
 	if dec.More() {
 		return &tender.Error{Code: tender.CodeInvalidJSON, Key: "invalid_json", Message: "请求体包含多余内容"}
+	}
+	// Every string of the body, whatever struct it went into: no NUL, no bidi
+	// controls; names and titles no control characters at all (SPEC §8.5).
+	var raw any
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return badJSON(err)
+	}
+	if err := tender.CheckTexts(raw); err != nil {
+		e, _ := tender.AsError(err)
+		e.Key = "text.control"
+		return e
 	}
 	return nil
 }
@@ -183,7 +199,14 @@ type page[T any] struct {
 
 // limit reads ?limit= (default 20, max 100).
 func limit(c *fiber.Ctx) (int, error) {
-	l := c.QueryInt("limit", 20)
+	l := 20
+	if raw := c.Query("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			n = -1 // not a number, or beyond int: as wrong as 0
+		}
+		l = n
+	}
 	if l < 1 || l > 100 {
 		return 0, &tender.Error{Code: tender.CodeValidationFailed, Key: "validation_failed", Message: "limit 应在 1 到 100 之间",
 			Fields: []tender.FieldError{{Field: "limit", Message: "1..100"}}}

@@ -2,10 +2,10 @@ package handlers
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -33,6 +33,15 @@ func (a *API) readyz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": status, "checks": checks})
 }
 
-func (a *API) metricsHandler() fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(a.metrics.reg, promhttp.HandlerOpts{}))
+// Metrics are the portal's Prometheus metrics. They are served only on their
+// own address (PORTAL_METRICS_ADDR), never on the API's: the API answers 404
+// for /metrics.
+type Metrics struct{ m *metrics }
+
+// NewMetrics makes a registry for one instance.
+func NewMetrics() *Metrics { return &Metrics{m: newMetrics()} }
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.m.reg, promhttp.HandlerOpts{})
 }

@@ -75,3 +75,22 @@ func (a *API) perAddress(c *fiber.Ctx, kind string, max int) error {
 	}
 	return err
 }
+
+// maxQueryValue bounds one query parameter; no filter or cursor needs more.
+const maxQueryValue = 1000
+
+// checkQuery refuses query parameters PostgreSQL could not take or a reader
+// should not see: NUL bytes, invalid UTF-8, bidi controls, and over-long values
+// (422 naming the parameter, never a 500 from the database).
+func checkQuery(c *fiber.Ctx) error {
+	var f tender.Fields
+	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
+		if len(v) > maxQueryValue || tender.UnsafeText(string(v)) || tender.UnsafeText(string(k)) {
+			f.Add(strings.ToValidUTF8(string(k), "?"), "参数过长或含不允许的字符")
+		}
+	})
+	if err := f.Validation(); err != nil {
+		return err
+	}
+	return c.Next()
+}

@@ -48,8 +48,10 @@ func (a *API) observe(c *fiber.Ctx) error {
 		route = "unmatched"
 	}
 	elapsed := time.Since(start)
-	a.metrics.requests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
-	a.metrics.duration.WithLabelValues(route, c.Method()).Observe(elapsed.Seconds())
+	if !sealedActivity(route) {
+		a.metrics.requests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
+		a.metrics.duration.WithLabelValues(route, c.Method()).Observe(elapsed.Seconds())
+	}
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
@@ -114,3 +116,13 @@ func (a *API) trusted(ip netip.Addr) bool {
 	}
 	return false
 }
+
+// sealedActivity reports routes whose counts would tell how many bids are
+// being prepared or submitted before the opening (bids, their documents,
+// scores): they are left out of the metrics altogether.
+func sealedActivity(route string) bool {
+	return strings.Contains(route, "/bids") || strings.Contains(route, "/documents")
+}
+
+// notFound answers as for a route that does not exist.
+func notFound(*fiber.Ctx) error { return fiber.ErrNotFound }

@@ -66,7 +66,6 @@ const (
 var apiRoutes = []apiRoute{
 	{"GET", "/healthz", "ops", "存活检查 · Liveness", opsRoute, "", 200, "Health", nil},
 	{"GET", "/readyz", "ops", "就绪检查（PostgreSQL、对象存储） · Readiness (PostgreSQL, object store)", opsRoute, "", 200, "Ready", nil},
-	{"GET", "/metrics", "ops", "Prometheus 指标 · Prometheus metrics", opsRoute, "", 200, plainText, nil},
 	{"GET", "/api/openapi.json", "ops", "本接口文档（OpenAPI 3.1） · This document (OpenAPI 3.1)", opsRoute, "", 200, "OpenAPI", nil},
 	{"GET", "/api/docs", "ops", "接口文档浏览页 · Browsable API documentation", opsRoute, "", 200, htmlPage, nil},
 	{"GET", "/api/docs.js", "ops", "接口文档浏览页脚本 · Script of the documentation page", opsRoute, "", 200, script, nil},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
 
@@ -67,13 +68,15 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 	case errors.As(err, &fe):
 		p = fiberProblem(fe)
 	default:
+		err = storage.Classify(err)
 		if e, ok := tender.AsError(err); ok {
 			p = Problem{Status: statusOf[e.Code], Code: e.Code, Key: e.Key, Detail: e.Message, Errors: e.Fields}
 			if p.Status == 0 {
 				p.Status = http.StatusInternalServerError
 			}
 			if e.Code == tender.CodeStorageUnavailable {
-				a.log.Warn("object store unavailable", "request_id", requestID(c), "error", err)
+				a.log.Warn("storage unavailable", "request_id", requestID(c), "error", err)
+				c.Set(fiber.HeaderRetryAfter, "5")
 			}
 		} else {
 			a.log.Error("internal error", "request_id", requestID(c), "method", c.Method(),

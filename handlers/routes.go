@@ -25,12 +25,12 @@ func (a *API) routes(app *fiber.App) {
 
 	app.Get("/healthz", a.healthz)
 	app.Get("/readyz", a.readyz)
-	app.Get("/metrics", a.metricsHandler())
+	app.Get("/metrics", notFound) // served on PORTAL_METRICS_ADDR only (SPEC §8.5)
 	app.Get("/api/openapi.json", a.openAPI)
 	app.Get("/api/docs", a.apiDocs)
 	app.Get("/api/docs.js", a.apiDocsScript)
 
-	v1 := app.Group("/api/v1", a.limitBody, a.authenticate, a.idempotent)
+	v1 := app.Group("/api/v1", a.limitBody, checkQuery, a.authenticate, a.idempotent)
 
 	v1.Post("/auth/login", anyone, a.login)
 	v1.Post("/auth/refresh", anyone, a.refresh)

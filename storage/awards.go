@@ -220,6 +220,24 @@ func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text s
 		if err := tender.CanObject(t, submitted, now, end); err != nil {
 			return err
 		}
+		if err := requireApproved(ctx, tx, actor.OrgID); err != nil {
+			return err
+		}
+		// One objection per bidder per award: since the latest award (or, with
+		// no award yet, ever). The advisory lock orders a bidder's concurrent filings.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('objection:' || $1 || ':' || $2))`,
+			tenderID, actor.OrgID); err != nil {
+			return err
+		}
+		var filed bool
+		if err := tx.GetContext(ctx, &filed, `SELECT EXISTS (SELECT 1 FROM objections WHERE tender_id = $1 AND org_id = $2
+			AND created_at >= COALESCE((SELECT max(created_at) FROM awards WHERE tender_id = $1), '-infinity'))`,
+			tenderID, actor.OrgID); err != nil {
+			return err
+		}
+		if filed {
+			return tender.ErrObjectionFiled
+		}
 		if err := tx.GetContext(ctx, &out, `INSERT INTO objections (tender_id, org_id, text) VALUES ($1, $2, $3)
 			RETURNING `+objectionColumns, tenderID, actor.OrgID, text); err != nil {
 			return err

@@ -32,6 +32,9 @@ func (s *Store) AskQuestion(ctx context.Context, actor tender.Actor, tenderID, t
 		if err := t.CanAsk(now); err != nil {
 			return err
 		}
+		if err := requireApproved(ctx, tx, actor.OrgID); err != nil {
+			return err
+		}
 		if err := tx.GetContext(ctx, &q, `INSERT INTO questions (tender_id, org_id, text) VALUES ($1, $2, $3)
 			RETURNING id, tender_id, org_id, true AS mine, text, answer, answered_at, created_at`,
 			tenderID, actor.OrgID, text); err != nil {
@@ -68,4 +71,17 @@ func (s *Store) AnswerQuestion(ctx context.Context, actor tender.Actor, id, answ
 		return appendAudit(ctx, tx, actor, "answer_question", "tender", q.TenderID, map[string]any{"question_id": q.ID, "answer": answer})
 	})
 	return q, err
+}
+
+// requireApproved refuses an organization that is not approved; FOR SHARE
+// holds a suspension back until the action has committed.
+func requireApproved(ctx context.Context, tx *sqlx.Tx, orgID string) error {
+	var status tender.OrgStatus
+	if err := tx.GetContext(ctx, &status, `SELECT status FROM organizations WHERE id = $1 FOR SHARE`, orgID); err != nil {
+		return err
+	}
+	if status != tender.OrgApproved {
+		return tender.ErrOrgNotApproved
+	}
+	return nil
 }

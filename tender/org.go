@@ -198,3 +198,13 @@ func (o *Organization) Decide(verb, reason string) error {
 	}
 	return InvalidState("organization", string(o.Status), verb)
 }
+
+// ErrOrgNotApproved refuses a question, a bid or an objection from an
+// organization that is not approved (pending, rejected or suspended).
+var ErrOrgNotApproved = &Error{Code: CodeForbidden, Key: "organization.not_approved",
+	Message: "机构未通过审核或已被暂停，不能提问、投标或质疑"}
+
+// ErrObjectionFiled refuses a second objection by one bidder against one award:
+// all points go in one objection (《政府采购质疑和投诉办法》第十条).
+var ErrObjectionFiled = &Error{Code: CodeConflict, Key: "objection.already_filed",
+	Message: "本机构已对本次结果提出过质疑；所有质疑事项应在一份质疑中提出"}

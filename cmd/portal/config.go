@@ -16,6 +16,7 @@ import (
 type config struct {
 	DatabaseURL    string
 	Addr           string
+	MetricsAddr    string // PORTAL_METRICS_ADDR; empty: no metrics listener
 	JWTSecret      []byte
 	S3             storage.ObjectConfig
 	MaxUpload      int64
@@ -42,6 +43,7 @@ func loadConfig(getenv func(string) string, needServer bool) (config, error) {
 	c := config{
 		DatabaseURL: env("PORTAL_DATABASE_URL", ""),
 		Addr:        env("PORTAL_ADDR", ":8080"),
+		MetricsAddr: env("PORTAL_METRICS_ADDR", ""),
 		JWTSecret:   []byte(getenv("PORTAL_JWT_SECRET")),
 		S3: storage.ObjectConfig{
 			Endpoint:  env("PORTAL_S3_ENDPOINT", "127.0.0.1:9000"),

@@ -10,6 +10,8 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -169,12 +171,17 @@ func serve(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
+	metrics := handlers.NewMetrics()
 	app, err := handlers.New(handlers.Options{JWTSecret: cfg.JWTSecret, MaxUpload: cfg.MaxUpload, Domain: cfg.Domain,
 		TrustedProxies: cfg.TrustedProxies, Frontend: dist, Logger: log, Sealer: sealer, ReceiptKey: receiptKey,
-		OCIDPrefix: cfg.OCIDPrefix},
+		OCIDPrefix: cfg.OCIDPrefix, Metrics: metrics},
 		store, objects)
 	if err != nil {
 		return err
+	}
+	if cfg.MetricsAddr != "" {
+		stopMetrics := serveMetrics(log, cfg.MetricsAddr, metrics.Handler())
+		defer stopMetrics()
 	}
 
 	// The timers (opening, completion) get a pool of their own, so a burst of
@@ -209,4 +216,24 @@ func serve(ctx context.Context, getenv func(string) string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// serveMetrics serves /metrics on its own address. Failing to bind it (another
+// instance on the machine holds the port) is logged, never fatal.
+func serveMetrics(log *slog.Logger, addr string, h http.Handler) (stop func()) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Error("metrics listener not started", "addr", addr, "error", err)
+		return func() {}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener stopped", "error", err)
+		}
+	}()
+	log.Info("metrics serving", "addr", ln.Addr().String())
+	return func() { _ = srv.Close() }
 }
