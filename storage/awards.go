@@ -202,6 +202,9 @@ func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text s
 			if err := tender.CanObjectToNotice(t, org, now); err != nil {
 				return err
 			}
+			if err := objectOnce(ctx, tx, tenderID, actor.OrgID); err != nil {
+				return err
+			}
 			if err := tx.GetContext(ctx, &out, `INSERT INTO objections (tender_id, org_id, text) VALUES ($1, $2, $3)
 				RETURNING `+objectionColumns, tenderID, actor.OrgID, text); err != nil {
 				return err
@@ -223,20 +226,8 @@ func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text s
 		if err := requireApproved(ctx, tx, actor.OrgID); err != nil {
 			return err
 		}
-		// One objection per bidder per award: since the latest award (or, with
-		// no award yet, ever). The advisory lock orders a bidder's concurrent filings.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('objection:' || $1 || ':' || $2))`,
-			tenderID, actor.OrgID); err != nil {
+		if err := objectOnce(ctx, tx, tenderID, actor.OrgID); err != nil {
 			return err
-		}
-		var filed bool
-		if err := tx.GetContext(ctx, &filed, `SELECT EXISTS (SELECT 1 FROM objections WHERE tender_id = $1 AND org_id = $2
-			AND created_at >= COALESCE((SELECT max(created_at) FROM awards WHERE tender_id = $1), '-infinity'))`,
-			tenderID, actor.OrgID); err != nil {
-			return err
-		}
-		if filed {
-			return tender.ErrObjectionFiled
 		}
 		if err := tx.GetContext(ctx, &out, `INSERT INTO objections (tender_id, org_id, text) VALUES ($1, $2, $3)
 			RETURNING `+objectionColumns, tenderID, actor.OrgID, text); err != nil {
@@ -245,6 +236,27 @@ func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text s
 		return appendAudit(ctx, tx, actor, "object", "tender", tenderID, map[string]any{"objection_id": out.ID, "text": text})
 	})
 	return out, err
+}
+
+// objectOnce refuses a second objection by one organization against one
+// award: since the latest award (or, with no award yet, such as a
+// single-source notice, ever). The advisory lock orders an organization's
+// concurrent filings, so two at once cannot both pass.
+func objectOnce(ctx context.Context, tx *sqlx.Tx, tenderID, orgID string) error {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('objection:' || $1 || ':' || $2))`,
+		tenderID, orgID); err != nil {
+		return err
+	}
+	var filed bool
+	if err := tx.GetContext(ctx, &filed, `SELECT EXISTS (SELECT 1 FROM objections WHERE tender_id = $1 AND org_id = $2
+		AND created_at >= COALESCE((SELECT max(created_at) FROM awards WHERE tender_id = $1), '-infinity'))`,
+		tenderID, orgID); err != nil {
+		return err
+	}
+	if filed {
+		return tender.ErrObjectionFiled
+	}
+	return nil
 }
 
 // Objections lists a tender's objections; orgID "" lists all.
