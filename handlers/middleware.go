@@ -123,6 +123,3 @@ func (a *API) trusted(ip netip.Addr) bool {
 func sealedActivity(route string) bool {
 	return strings.Contains(route, "/bids") || strings.Contains(route, "/documents")
 }
-
-// notFound answers as for a route that does not exist.
-func notFound(*fiber.Ctx) error { return fiber.ErrNotFound }

@@ -25,7 +25,6 @@ func (a *API) routes(app *fiber.App) {
 
 	app.Get("/healthz", a.healthz)
 	app.Get("/readyz", a.readyz)
-	app.Get("/metrics", notFound) // served on PORTAL_METRICS_ADDR only (SPEC §8.5)
 	app.Get("/api/openapi.json", a.openAPI)
 	app.Get("/api/docs", a.apiDocs)
 	app.Get("/api/docs.js", a.apiDocsScript)

@@ -24,7 +24,8 @@ func (a *API) spa() fiber.Handler {
 		index, _ = fs.ReadFile(dist, "index.html")
 	}
 	return func(c *fiber.Ctx) error {
-		if strings.HasPrefix(c.Path(), "/api/") {
+		// /metrics is served on PORTAL_METRICS_ADDR only (SPEC §8.5), never here.
+		if strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/metrics" {
 			return fiber.ErrNotFound
 		}
 		if index == nil {
