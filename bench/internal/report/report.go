@@ -120,9 +120,9 @@ func AtMostRatio(item, figure, unit string, value float64, baseline string, base
 func Below(item, figure, unit string, value, limit float64, orEqual bool) Target {
 	t := Target{Item: item, Figure: figure, Unit: unit, Value: value}
 	if orEqual {
-		t.Want, t.Pass = fmt.Sprintf("≤ %s", num(limit)), value <= limit
+		t.Want, t.Pass = strings.TrimSpace(fmt.Sprintf("≤ %s %s", num(limit), unit)), value <= limit
 	} else {
-		t.Want, t.Pass = fmt.Sprintf("< %s", num(limit)), value < limit
+		t.Want, t.Pass = strings.TrimSpace(fmt.Sprintf("< %s %s", num(limit), unit)), value < limit
 	}
 	return t
 }
@@ -193,7 +193,8 @@ func PrintTable(w io.Writer, ts []Target) {
 		if t.Note != "" {
 			res += " — " + t.Note
 		}
-		fmt.Fprintf(w, "| %s | %s | %s %s | %s | %s | %s | %s |\n", t.Item, t.Figure, num(t.Value), t.Unit, base, ratio, t.Want, res)
+		value := strings.TrimSpace(num(t.Value) + " " + t.Unit)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", t.Item, t.Figure, value, base, ratio, t.Want, res)
 	}
 	fmt.Fprintf(w, "\n%d of %d targets met\n", met, len(ts))
 }
