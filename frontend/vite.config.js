@@ -43,6 +43,8 @@ export default defineConfig({
   build: {
     outDir: dist,
     emptyOutDir: true,
+    // Read by scripts/budget.mjs (which then deletes it) to follow each page's imports.
+    manifest: true,
     chunkSizeWarningLimit: 1200,
   },
   server: {

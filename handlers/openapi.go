@@ -40,6 +40,8 @@ const (
 	htmlPage  = "html"        // text/html
 	script    = "javascript"  // text/javascript
 	plainText = "text"        // text/plain (Prometheus)
+	robotsTxt = "robots"      // text/plain, robots.txt (RFC 9309)
+	xmlDoc    = "xml"         // application/xml (sitemap)
 	ocdsJSON  = "OCDSPackage" // application/json, the OCDS release package
 )
 
@@ -69,6 +71,8 @@ var apiRoutes = []apiRoute{
 	{"GET", "/api/openapi.json", "ops", "本接口文档（OpenAPI 3.1） · This document (OpenAPI 3.1)", opsRoute, "", 200, "OpenAPI", nil},
 	{"GET", "/api/docs", "ops", "接口文档浏览页 · Browsable API documentation", opsRoute, "", 200, htmlPage, nil},
 	{"GET", "/api/docs.js", "ops", "接口文档浏览页脚本 · Script of the documentation page", opsRoute, "", 200, script, nil},
+	{"GET", "/robots.txt", "ops", "搜索引擎抓取规则 · Crawling rules (robots.txt)", opsRoute, "", 200, robotsTxt, nil},
+	{"GET", "/sitemap.xml", "ops", "站点地图：公开的项目与社会组织 · Sitemap of public tenders and organizations", opsRoute, "", 200, xmlDoc, nil},
 
 	{"POST", apiV1 + "/auth/login", "auth", "登录 · Log in", publicRoute, "LoginRequest", 200, "TokenResponse", nil},
 	{"POST", apiV1 + "/auth/refresh", "auth", "刷新令牌（旧刷新令牌作废） · Rotate the refresh token", publicRoute, "RefreshRequest", 200, "TokenResponse", nil},
@@ -830,6 +834,10 @@ func successResponse(r apiRoute) jsonObject {
 		return media("text/javascript", str(""))
 	case plainText:
 		return media("text/plain", str("Prometheus text format"))
+	case robotsTxt:
+		return media("text/plain", str("robots.txt (RFC 9309)"))
+	case xmlDoc:
+		return media("application/xml", str("sitemap protocol 0.9"))
 	}
 	return media("application/json", ref(r.result))
 }

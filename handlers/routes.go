@@ -22,12 +22,16 @@ func (a *API) routes(app *fiber.App) {
 	app.Use(a.observe)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
 	app.Use(securityHeaders)
+	// API JSON of 1 KB or more leaves compressed (the frontend's files are compressed at build).
+	app.Use("/api", compressJSON)
 
 	app.Get("/healthz", a.healthz)
 	app.Get("/readyz", a.readyz)
 	app.Get("/api/openapi.json", a.openAPI)
 	app.Get("/api/docs", a.apiDocs)
 	app.Get("/api/docs.js", a.apiDocsScript)
+	app.Get("/robots.txt", a.robots)
+	app.Get("/sitemap.xml", a.sitemap)
 
 	v1 := app.Group("/api/v1", a.limitBody, checkQuery, a.authenticate, a.idempotent)
 

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
 	"strings"
@@ -15,14 +16,77 @@ const notBuiltPage = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><t
 (or <code>make run</code>), which builds <code>frontend/dist</code> and embeds it. The API is served under
 <code>/api/v1</code>.</p></body></html>`
 
-// spa serves the built frontend: hashed assets with long cache lifetimes,
-// anything else falls back to index.html for history-mode routing.
-func (a *API) spa() fiber.Handler {
-	dist := a.opts.Frontend
-	var index []byte
-	if dist != nil {
-		index, _ = fs.ReadFile(dist, "index.html")
+// asset is one built file with the brotli and gzip versions the build wrote
+// beside it (name.br, name.gz), read once at start: no request compresses anything.
+type asset struct {
+	raw, br, gz []byte
+	typ         string
+}
+
+// loadAssets reads every file of dist; x.br and x.gz become encodings of x.
+func loadAssets(dist fs.FS) map[string]*asset {
+	out := map[string]*asset{}
+	if dist == nil {
+		return out
 	}
+	_ = fs.WalkDir(dist, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".br") || strings.HasSuffix(p, ".gz") || path.Base(p) == ".gitkeep" {
+			return nil
+		}
+		b, err := fs.ReadFile(dist, p)
+		if err != nil {
+			return nil
+		}
+		a := &asset{raw: b, typ: mime.TypeByExtension(path.Ext(p))}
+		if a.typ == "" {
+			a.typ = "application/octet-stream"
+		}
+		a.br, _ = fs.ReadFile(dist, p+".br") // absent: served uncompressed
+		a.gz, _ = fs.ReadFile(dist, p+".gz")
+		out[p] = a
+		return nil
+	})
+	return out
+}
+
+// send writes the best encoding the client accepts. Vary is set whenever the
+// file has encodings, so that caches keep one copy per Accept-Encoding.
+func (f *asset) send(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, f.typ)
+	if f.br == nil && f.gz == nil {
+		return c.Send(f.raw)
+	}
+	c.Vary(fiber.HeaderAcceptEncoding)
+	switch {
+	case f.br != nil && acceptsEncoding(c, "br"):
+		c.Set(fiber.HeaderContentEncoding, "br")
+		return c.Send(f.br)
+	case f.gz != nil && acceptsEncoding(c, "gzip"):
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(f.gz)
+	}
+	return c.Send(f.raw)
+}
+
+// acceptsEncoding reports whether Accept-Encoding lists enc without q=0.
+func acceptsEncoding(c *fiber.Ctx, enc string) bool {
+	for _, part := range strings.Split(c.Get(fiber.HeaderAcceptEncoding), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), enc) {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
+}
+
+// spa serves the built frontend from memory: hashed assets (assets/) cached
+// for a year as immutable, other files for an hour, and index.html, the
+// fallback of every history-mode route, never from a cache without asking.
+func (a *API) spa() fiber.Handler {
+	files := loadAssets(a.opts.Frontend)
+	index := files["index.html"]
 	return func(c *fiber.Ctx) error {
 		// /metrics is served on PORTAL_METRICS_ADDR only (SPEC §8.5), never here.
 		if strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/metrics" {
@@ -34,21 +98,19 @@ func (a *API) spa() fiber.Handler {
 		}
 		p := strings.TrimPrefix(path.Clean("/"+c.Path()), "/")
 		if p != "" && p != "index.html" {
-			if b, err := fs.ReadFile(dist, p); err == nil {
+			if f, ok := files[p]; ok {
 				if strings.HasPrefix(p, "assets/") {
 					c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 				} else {
 					c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 				}
-				c.Type(strings.TrimPrefix(path.Ext(p), "."))
-				return c.Send(b)
+				return f.send(c)
 			}
 			if strings.HasPrefix(p, "assets/") {
 				return fiber.ErrNotFound
 			}
 		}
 		c.Set(fiber.HeaderCacheControl, "no-cache")
-		c.Type("html", "utf-8")
-		return c.Send(index)
+		return index.send(c)
 	}
 }

@@ -1,0 +1,190 @@
+package handlers_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/linshu/portal/handlers"
+)
+
+func gz(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := gzip.NewWriter(&buf)
+	if _, err := w.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func gunzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	r, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not gzip: %v", err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestFrontendServedPrecompressed: the build's .br and .gz files are sent as
+// they are, chosen by Accept-Encoding, with Vary; hashed assets are immutable,
+// index.html (the fallback of every page) is revalidated.
+func TestFrontendServedPrecompressed(t *testing.T) {
+	index := []byte(`<!doctype html><html lang="zh-CN"><title>平台</title><div id="app"></div></html>`)
+	js := []byte(strings.Repeat("console.log('临沭');", 200))
+	dist := fstest.MapFS{
+		"index.html":            {Data: index},
+		"index.html.br":         {Data: []byte("BR-INDEX")},
+		"index.html.gz":         {Data: gz(t, index)},
+		"assets/app-4f2a.js":    {Data: js},
+		"assets/app-4f2a.js.br": {Data: []byte("BR-JS")},
+		"assets/app-4f2a.js.gz": {Data: gz(t, js)},
+		"favicon.svg":           {Data: []byte("<svg/>")},
+	}
+	e := newEnv(t, func(o *handlers.Options) { o.Frontend = dist })
+
+	cases := []struct {
+		path, accept, encoding, cache string
+		body                          []byte
+	}{
+		{"/assets/app-4f2a.js", "gzip, deflate, br", "br", "public, max-age=31536000, immutable", []byte("BR-JS")},
+		{"/assets/app-4f2a.js", "gzip", "gzip", "public, max-age=31536000, immutable", js},
+		{"/assets/app-4f2a.js", "br;q=0, gzip", "gzip", "public, max-age=31536000, immutable", js},
+		{"/assets/app-4f2a.js", "", "", "public, max-age=31536000, immutable", js},
+		{"/", "br", "br", "no-cache", []byte("BR-INDEX")},
+		{"/tenders/0e1f", "gzip", "gzip", "no-cache", index},
+		{"/organizations", "", "", "no-cache", index},
+		{"/favicon.svg", "br", "", "public, max-age=3600", []byte("<svg/>")},
+	}
+	for _, c := range cases {
+		r := e.do("GET", c.path, "", nil, "Accept-Encoding", c.accept)
+		r.ok(t, 200)
+		if got := r.Header.Get("Content-Encoding"); got != c.encoding {
+			t.Errorf("%s (Accept-Encoding %q): Content-Encoding %q, want %q", c.path, c.accept, got, c.encoding)
+		}
+		if got := r.Header.Get("Cache-Control"); got != c.cache {
+			t.Errorf("%s: Cache-Control %q, want %q", c.path, got, c.cache)
+		}
+		body := r.Body
+		if c.encoding == "gzip" {
+			body = gunzip(t, body)
+		}
+		if !bytes.Equal(body, c.body) {
+			t.Errorf("%s (Accept-Encoding %q): wrong body %.40q", c.path, c.accept, body)
+		}
+		hasEncodings := c.path != "/favicon.svg"
+		if got := strings.Contains(r.Header.Get("Vary"), "Accept-Encoding"); got != hasEncodings {
+			t.Errorf("%s: Vary %q, want Accept-Encoding: %v", c.path, r.Header.Get("Vary"), hasEncodings)
+		}
+	}
+	if ct := e.do("GET", "/assets/app-4f2a.js", "", nil).Header.Get("Content-Type"); !strings.Contains(ct, "javascript") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if r := e.do("GET", "/assets/missing-0000.js", "", nil, "Accept-Encoding", "br"); r.Status != 404 {
+		t.Errorf("a missing asset: %d, want 404", r.Status)
+	}
+}
+
+// TestAPIJSONCompressed: JSON of 1 KB or more is compressed for clients that
+// accept it (and decompresses to the same document); small answers are not.
+func TestAPIJSONCompressed(t *testing.T) {
+	e := newEnv(t)
+	for _, title := range []string{"兴大社区居家养老服务", "金山社区青少年服务", "郑山街道助残服务", "大兴镇社区矫正服务"} {
+		e.openTender(tenderBody(title))
+	}
+	plain := e.do("GET", "/api/v1/tenders", "", nil)
+	plain.ok(t, 200)
+	if len(plain.Body) < 1024 {
+		t.Fatalf("the list should be over 1 KB for this test, is %d bytes", len(plain.Body))
+	}
+	if enc := plain.Header.Get("Content-Encoding"); enc != "" {
+		t.Errorf("no Accept-Encoding, yet Content-Encoding %q", enc)
+	}
+	zipped := e.do("GET", "/api/v1/tenders", "", nil, "Accept-Encoding", "gzip")
+	zipped.ok(t, 200)
+	if enc := zipped.Header.Get("Content-Encoding"); enc != "gzip" {
+		t.Fatalf("Content-Encoding %q, want gzip", enc)
+	}
+	if !strings.Contains(zipped.Header.Get("Vary"), "Accept-Encoding") {
+		t.Errorf("Vary %q", zipped.Header.Get("Vary"))
+	}
+	if len(zipped.Body) >= len(plain.Body) {
+		t.Errorf("compressed %d bytes, plain %d", len(zipped.Body), len(plain.Body))
+	}
+	var a, b any
+	if err := json.Unmarshal(plain.Body, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(gunzip(t, zipped.Body), &b); err != nil {
+		t.Fatal(err)
+	}
+	if !jsonEqual(a, b) {
+		t.Error("the compressed list differs from the plain one")
+	}
+	if br := e.do("GET", "/api/v1/tenders", "", nil, "Accept-Encoding", "br"); br.Header.Get("Content-Encoding") != "br" {
+		t.Errorf("Accept-Encoding br: Content-Encoding %q", br.Header.Get("Content-Encoding"))
+	}
+
+	small := e.do("GET", "/api/v1/me", e.admin, nil, "Accept-Encoding", "gzip, br")
+	small.ok(t, 200)
+	if len(small.Body) >= 1024 {
+		t.Fatalf("/me should be small, is %d bytes", len(small.Body))
+	}
+	if enc := small.Header.Get("Content-Encoding"); enc != "" {
+		t.Errorf("a %d-byte answer compressed (%q)", len(small.Body), enc)
+	}
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+// TestRobotsAndSitemap: robots.txt names the sitemap; the sitemap lists the
+// public tenders and organizations from the database, never drafts or
+// organizations without a public record.
+func TestRobotsAndSitemap(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("GET", "/robots.txt", "", nil)
+	r.ok(t, 200)
+	for _, want := range []string{"User-agent: *", "Disallow: /manage/", "Sitemap: http://example.com/sitemap.xml"} {
+		if !strings.Contains(string(r.Body), want) {
+			t.Errorf("robots.txt lacks %q:\n%s", want, r.Body)
+		}
+	}
+	open := e.openTender(tenderBody("兴大社区居家养老服务"))
+	draft := e.createTender(tenderBody("未发布的草稿"))
+	approved, _ := e.org("sitemap-approved", true)
+	pending, _ := e.org("sitemap-pending", false)
+
+	s := e.do("GET", "/sitemap.xml", "", nil)
+	s.ok(t, 200)
+	if ct := s.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/xml") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	body := string(s.Body)
+	for _, want := range []string{`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`, "<loc>http://example.com/</loc>",
+		"<loc>http://example.com/tenders/" + open + "</loc>", "<loc>http://example.com/organizations/" + approved + "</loc>", "<lastmod>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("sitemap lacks %s:\n%s", want, body)
+		}
+	}
+	for _, hidden := range []string{draft, pending} {
+		if strings.Contains(body, hidden) {
+			t.Errorf("sitemap shows %s, which is not public:\n%s", hidden, body)
+		}
+	}
+}
