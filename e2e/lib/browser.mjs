@@ -1,9 +1,12 @@
 // Browser helpers for the end-to-end tests: sessions per role, Element Plus
 // widgets driven the way a person would, screenshots and a console watch.
 
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 export const BASE = (process.env.E2E_BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '')
 export const ARTIFACTS = process.env.E2E_ARTIFACTS || new URL('../artifacts/', import.meta.url).pathname
@@ -70,8 +73,7 @@ function hanStrings(v, out) {
 
 /** setLanguage switches the UI language with the header's language menu. */
 export async function setLanguage(page, locale) {
-  await byId(page, 'lang-switch').click()
-  await byId(page, locale === 'en' ? 'lang-en' : 'lang-zh').click()
+  if ((await page.evaluate(() => document.documentElement.lang)) !== locale) await byId(page, 'lang-switch').click()
   await page.waitForFunction((l) => document.documentElement.lang === l, locale)
 }
 
@@ -116,10 +118,74 @@ export async function chineseChrome(s) {
   return [...new Set(bad)]
 }
 
+/**
+ * checkA11y runs axe-core's WCAG 2.1 A and AA rules on the page as it is now
+ * and throws on any violation. goto, nav, login and shot call it, so every
+ * page a test visits is checked. The page's CSP (script-src 'self') refuses
+ * an inline <script>, so axe is evaluated through the DevTools protocol
+ * rather than added with page.addScriptTag.
+ */
+export async function checkA11y(page, where = '') {
+  await page.waitForLoadState('networkidle').catch(() => {})
+  // Colours are judged once transitions (toasts and tags fading in) have finished.
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => {}))),
+      new Promise((r) => setTimeout(r, 2000)),
+    ]),
+  )
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE)
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    })
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')}: ${(n.failureSummary || '').split('\n').slice(1).join(' ').trim()}`),
+    }))
+  })
+  if (violations.length && process.env.E2E_A11Y_LOG) {
+    // Survey mode: record everything and go on (for fixing many pages at once).
+    writeFileSync(process.env.E2E_A11Y_LOG, JSON.stringify({ where: where || page.url(), violations }) + '\n', { flag: 'a' })
+    return
+  }
+  if (violations.length) {
+    const text = violations.map((v) => `  ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n}`).join('\n')}`).join('\n')
+    throw new Error(`accessibility: ${violations.length} axe-core violation(s) on ${where || page.url()}:\n${text}`)
+  }
+}
+
+// Budgets of SPEC §8.6 for the first view of a public page, as the browser received it.
+export const JS_BUDGET = 170 * 1024
+export const TOTAL_BUDGET = 300 * 1024
+const PRIVATE = /^\/(manage|org|evaluator)\//
+
+/** checkBudget fails when the page, loaded afresh, took more bytes than a public page may. */
+export async function checkBudget(page, path) {
+  if (PRIVATE.test(path)) return
+  const { js, total } = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0]
+    let js = 0
+    let total = nav ? nav.encodedBodySize : 0
+    for (const e of performance.getEntriesByType('resource')) {
+      total += e.encodedBodySize
+      if (e.initiatorType === 'script' || /\.m?js(\?|$)/.test(e.name)) js += e.encodedBodySize
+    }
+    return { js, total }
+  })
+  if (js > JS_BUDGET || total > TOTAL_BUDGET) {
+    throw new Error(`budget: ${path} transferred ${(js / 1024).toFixed(1)} KiB of JavaScript (≤ 170) and ${(total / 1024).toFixed(1)} KiB in all (≤ 300)`)
+  }
+}
+
 let shotNo = 0
-/** shot saves a full-page screenshot named after the step. */
+/** shot saves a full-page screenshot named after the step (after checking the page with axe-core). */
 export async function shot(page, name) {
   shotNo += 1
+  await checkA11y(page, `${page.url()} (${name})`)
   await page.waitForLoadState('networkidle').catch(() => {})
   // Let Element Plus finish its transitions (loading masks, dialogs fading);
   // from the top, so that the sticky header is not painted mid-page.
@@ -143,19 +209,23 @@ export async function fill(page, id, value) {
   await f.press('Tab')
 }
 
-/** goto opens a path of the portal and waits until its requests have settled. */
+/** goto opens a path of the portal, waits until its requests have settled, and checks its budget and accessibility. */
 export async function goto(page, path) {
   await page.goto(BASE + path)
   await page.waitForLoadState('networkidle')
+  await checkBudget(page, path)
+  await checkA11y(page)
 }
 
-/** nav clicks an item of the top menu (hovering a sub-menu first when needed). */
+/** nav clicks an item of the top menu (opening its sub-menu first when needed). */
 export async function nav(page, id, parentText) {
-  if (parentText) {
-    await page.locator('.main-nav .el-sub-menu__title', { hasText: parentText }).hover()
+  const item = byId(page, `nav-${id}`).first()
+  if (parentText && !(await item.isVisible())) {
+    await page.locator('.main-nav .sub-title', { hasText: parentText }).click()
   }
-  await byId(page, `nav-${id}`).first().click()
+  await item.click()
   await page.waitForLoadState('networkidle')
+  await checkA11y(page)
 }
 
 /** login signs in through the login page the way a person does, from the home page. */
@@ -163,10 +233,12 @@ export async function login(page, username, password) {
   await goto(page, '/')
   await byId(page, 'nav-login').click()
   await page.waitForURL(/\/login/)
+  await checkA11y(page)
   await field(page, 'login-username').fill(username)
   await field(page, 'login-password').fill(password)
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), byId(page, 'login-submit').click()])
   await page.waitForLoadState('networkidle')
+  await checkA11y(page)
 }
 
 /** confirm accepts the confirmation dialog an irreversible step shows, checking its text. */

@@ -322,7 +322,7 @@ step('the bureau qualifies the three bids and draws the panel at random', async 
   const opening = byId(page, 'opening-table')
   await opening.waitFor()
   for (const o of ORGS) {
-    const row = opening.locator('.el-table__row', { hasText: o.name })
+    const row = opening.locator('tbody tr', { hasText: o.name })
     // The opening record lists the last submitted version, with the hash of the receipt the bidder holds.
     await row.filter({ hasText: (o.revise || o).priceShown }).waitFor()
     await row.filter({ hasText: state.receipts[o.key].receipt.content_sha256 }).waitFor()
@@ -405,7 +405,7 @@ step('the bureau views the results, downloads the 评分汇总表 and awards per
   await page.locator('.el-tabs__item', { hasText: '评审与定标' }).click()
   const table = byId(page, 'evaluation-table')
   await table.waitFor()
-  const rows = table.locator('.el-table__body-wrapper .el-table__row')
+  const rows = table.locator('tbody tr')
   assert.equal(await rows.count(), 3)
   const top = await rows.first().innerText()
   assert.match(top, new RegExp(ORGS[0].name))

@@ -1,10 +1,10 @@
 import { createI18n } from 'vue-i18n'
 import zhCN from './locales/zh-CN.json'
-import en from './locales/en.json'
 
 // Each feature may keep its messages in locales/<feature>/{zh-CN,en}.json; they
 // are merged over the shared files so features do not edit one big file.
-const features = import.meta.glob('./locales/*/*.json', { eager: true, import: 'default' })
+// English is loaded on demand (locales/en.js), so Chinese readers never download it.
+const features = import.meta.glob('./locales/*/zh-CN.json', { eager: true, import: 'default' })
 
 function merge(into, from) {
   for (const [k, v] of Object.entries(from)) {
@@ -13,11 +13,7 @@ function merge(into, from) {
   }
   return into
 }
-for (const [path, msgs] of Object.entries(features).sort()) {
-  const locale = path.split('/').pop().replace('.json', '')
-  if (locale === 'zh-CN') merge(zhCN, msgs)
-  else if (locale === 'en') merge(en, msgs)
-}
+for (const [, msgs] of Object.entries(features).sort()) merge(zhCN, msgs)
 
 const LOCALE_KEY = 'portal.locale'
 export const LOCALES = ['zh-CN', 'en']
@@ -44,21 +40,44 @@ function initial() {
 export const i18n = createI18n({
   legacy: false,
   globalInjection: true,
-  locale: initial(),
+  locale: 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': zhCN },
   missingWarn: false,
   fallbackWarn: false,
 })
 
-document.documentElement.lang = i18n.global.locale.value
+let english = null
+/** loadMessages fetches a language's messages once (zh-CN is always there). */
+function loadMessages(l) {
+  if (l !== 'en') return Promise.resolve()
+  english ||= import('./locales/en.js').then(({ default: parts }) => {
+    i18n.global.setLocaleMessage('en', parts.reduce((all, m) => merge(all, m), {}))
+  }).catch((e) => {
+    english = null // offline for a moment: the next switch tries again
+    throw e
+  })
+  return english
+}
+
+function apply(l) {
+  i18n.global.locale.value = l
+  document.documentElement.lang = l
+}
+
+/** startLocale applies the remembered or browser-preferred language before the app mounts. */
+export async function startLocale() {
+  const l = initial()
+  await loadMessages(l).catch(() => {})
+  apply(i18n.global.availableLocales.includes(l) ? l : 'zh-CN')
+}
 
 /** setLocale switches the language and remembers the choice. */
-export function setLocale(l) {
+export async function setLocale(l) {
   if (!LOCALES.includes(l)) return
-  i18n.global.locale.value = l
+  await loadMessages(l)
+  apply(l)
   localStorage.setItem(LOCALE_KEY, l)
-  document.documentElement.lang = l
 }
 
 export const t = (...args) => i18n.global.t(...args)

@@ -1,12 +1,9 @@
 import { createApp, watch } from 'vue'
 import { createPinia } from 'pinia'
 import 'element-plus/theme-chalk/base.css'
-// Services called from script, which the template resolver does not see.
-import 'element-plus/es/components/message/style/css'
-import 'element-plus/es/components/message-box/style/css'
 import './styles.css'
 import App from './App.vue'
-import { i18n } from './i18n'
+import { i18n, startLocale } from './i18n'
 import { router } from './router'
 import { useAuthStore } from './stores/auth'
 import { setUnauthorizedHandler } from './api/client'
@@ -43,4 +40,5 @@ app.config.globalProperties.$dt = (v) => formatDateTime(v, loc())
 app.config.globalProperties.$date = (v) => formatDate(v, loc())
 app.config.globalProperties.$score = formatScore
 
-app.mount('#app')
+// The language's messages (English is fetched on demand) are there before the first render.
+startLocale().then(() => app.mount('#app'))

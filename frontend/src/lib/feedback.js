@@ -1,6 +1,5 @@
 // How the UI tells people what happened: translated problems, confirmations, prompts.
 
-import { ElMessage, ElMessageBox } from 'element-plus'
 import { ApiError } from '@/api/client'
 import { i18n, t, te } from '@/i18n'
 
@@ -35,21 +34,33 @@ export function fieldMessage(e) {
   return te(key) ? t(key) : t('errors.validation_failed')
 }
 
+// Toasts and dialogs are loaded on first use, so that no page's first view
+// downloads them.
+const message = () =>
+  Promise.all([import('element-plus/es/components/message/index.mjs'), import('element-plus/es/components/message/style/css')]).then(([m]) => m.ElMessage)
+const messageBox = () =>
+  Promise.all([import('element-plus/es/components/message-box/index.mjs'), import('element-plus/es/components/message-box/style/css')]).then(
+    ([m]) => m.ElMessageBox,
+  )
+
 /** notifyError shows a failed call as a toast. */
 export function notifyError(err) {
   if (!(err instanceof ApiError)) console.error(err)
-  ElMessage.error({ message: problemMessage(err), grouping: true })
+  const text = problemMessage(err)
+  message().then((m) => m.error({ message: text, grouping: true }))
 }
 
 /** notifyOk shows a short success toast. */
 export function notifyOk(key, params) {
-  ElMessage.success({ message: t(key, params || {}), grouping: true })
+  const text = t(key, params || {})
+  message().then((m) => m.success({ message: text, grouping: true }))
 }
 
 /** confirmAction asks before an irreversible step; true when confirmed. */
 export async function confirmAction(messageKey, params = {}, titleKey = 'common.confirmTitle') {
   try {
-    await ElMessageBox.confirm(t(messageKey, params), t(titleKey), {
+    const box = await messageBox()
+    await box.confirm(t(messageKey, params), t(titleKey), {
       type: 'warning',
       confirmButtonText: t('common.confirm'),
       cancelButtonText: t('common.cancel'),
@@ -66,7 +77,8 @@ export async function confirmAction(messageKey, params = {}, titleKey = 'common.
 /** promptText asks for a reason or note; null when cancelled. */
 export async function promptText(messageKey, params = {}, { required = true, titleKey = 'common.confirmTitle' } = {}) {
   try {
-    const { value } = await ElMessageBox.prompt(t(messageKey, params), t(titleKey), {
+    const box = await messageBox()
+    const { value } = await box.prompt(t(messageKey, params), t(titleKey), {
       confirmButtonText: t('common.confirm'),
       cancelButtonText: t('common.cancel'),
       confirmButtonClass: 'confirm-ok',
