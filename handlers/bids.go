@@ -15,6 +15,7 @@ import (
 )
 
 type bidRequest struct {
+	LotID    *string `json:"lot_id"` // at creation only: the lot of a tender with lots
 	PriceFen *int64  `json:"price_fen"`
 	Summary  *string `json:"summary"`
 }
@@ -29,11 +30,14 @@ func (a *API) createBid(c *fiber.Ctx) error {
 		f.Add("price_fen", "请填写报价（分）")
 		return f.Validation()
 	}
-	summary := ""
+	summary, lotID := "", ""
 	if req.Summary != nil {
 		summary = *req.Summary
 	}
-	b, err := a.store.CreateBid(ctx(c), actorOf(c), c.Params("id"), *req.PriceFen, summary)
+	if req.LotID != nil {
+		lotID = *req.LotID
+	}
+	b, err := a.store.CreateBid(ctx(c), actorOf(c), c.Params("id"), lotID, *req.PriceFen, summary)
 	if err != nil {
 		return err
 	}
@@ -114,12 +118,17 @@ func (a *API) patchBid(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
+	if req.LotID != nil {
+		var f tender.Fields
+		f.Add("lot_id", "投标的标包不能更改；请撤回后对另一标包投标")
+		return f.Validation()
+	}
 	out, err := a.store.ChangeBid(ctx(c), actorOf(c), c.Params("id"), func(b *tender.Bid, t tender.Tender, _ time.Time, _ []string) (string, any, error) {
 		if err := b.Edit(); err != nil {
 			return "", nil, err
 		}
 		if req.PriceFen != nil {
-			if err := tender.CheckPrice(t, *req.PriceFen); err != nil {
+			if err := tender.CheckLotPrice(t, b.LotID, *req.PriceFen); err != nil {
 				return "", nil, err
 			}
 			b.PriceFen = *req.PriceFen

@@ -290,6 +290,7 @@ func tenderFields() jsonObject {
 		"kind": enum("purchase 政府购买服务；venture 公益创投", "purchase", "venture"),
 		"procedure": enum("采购方式（GET /procedures）；省略时按类型和预算确定 · Procedure; omitted: from kind and budget",
 			procedureEnum...),
+		"lots":                     arrayOf(ref("Lot")),
 		"single_source_org_id":     str("单一来源：唯一可以响应的社会组织 · single_source: the one organization that may respond"),
 		"title":                    str("标题 · Title"),
 		"description":              str("说明 · Description"),
@@ -467,10 +468,10 @@ var apiSchemas = map[string]jsonObject{
 	}),
 	"QuestionList": listOf("Question"),
 
-	"BidRequest": strict("", nil, jsonObject{"price_fen": fen("报价；公益创投为申请金额 · Price; the requested amount for venture"),
+	"BidRequest": strict("", nil, jsonObject{"lot_id": str("标包（仅创建时；分标包的项目必填） · Lot (at creation; required when the tender has lots)"), "price_fen": fen("报价；公益创投为申请金额 · Price; the requested amount for venture"),
 		"summary": str("")}),
 	"Bid": object("", []string{"id", "tender_id", "org_id", "price_fen", "status", "version"}, jsonObject{
-		"id": str(""), "tender_id": str(""), "org_id": str(""), "org_name": str(""), "price_fen": fen(""),
+		"id": str(""), "tender_id": str(""), "org_id": str(""), "org_name": str(""), "lot_id": str(""), "price_fen": fen(""),
 		"summary": str(""), "status": enum("", bidStatusEnum...), "version": integer("每次递交加一 · Bumped by each submit"),
 		"submitted_at": orNull(dateTime("")), "qualification_reason": str(""), "content_sha256": str(""),
 		"created_at": dateTime(""), "updated_at": dateTime(""),
@@ -488,11 +489,20 @@ var apiSchemas = map[string]jsonObject{
 		"tender_status": enum("合格数不足时为 failed · failed when too few qualify", tenderStatusEnum...)}),
 	"Opening": object("开标记录 · Opening record", []string{"tender_id", "opened_at", "outcome", "bids"}, jsonObject{
 		"tender_id": str(""), "opened_at": dateTime(""), "outcome": enum("", "evaluating", "failed"),
-		"bids": arrayOf(object("", []string{"bid_id", "org_id", "org_name", "price_fen", "content_sha256"}, jsonObject{
-			"bid_id": str(""), "org_id": str(""), "org_name": str(""), "price_fen": fen(""),
-			"submitted_at": dateTime(""), "version": integer(""), "content_sha256": str(""),
+		"bids": arrayOf(ref("OpeningBid")),
+		"lots": arrayOf(object("按标包分组 · Grouped by lot", []string{"lot_id", "title", "outcome", "bids"}, jsonObject{
+			"lot_id": str(""), "title": str(""), "outcome": enum("", "evaluating", "failed"), "bids": arrayOf(ref("OpeningBid")),
 		})),
 		"opening_sha256": str("H(按 bid_id 排序的 bid_id|content_sha256 各行以换行连接) · H of the sorted lines bid_id|content_sha256 joined by newlines"),
+	}),
+	"OpeningBid": object("", []string{"bid_id", "org_id", "org_name", "price_fen", "content_sha256"}, jsonObject{
+		"bid_id": str(""), "org_id": str(""), "org_name": str(""), "lot_id": str("标包，无标包为空 · Lot, empty without lots"),
+		"price_fen": fen(""), "submitted_at": dateTime(""), "version": integer(""), "content_sha256": str(""),
+	}),
+	"Lot": object("标包 · Lot", []string{"id", "title", "budget_fen"}, jsonObject{
+		"id": str("如 l1（服务器分配） · e.g. l1, assigned"), "title": str(""), "budget_fen": fen("标包预算 · Lot budget"),
+		"community": str("服务社区，空为项目的 · Community served, empty: the tender's"),
+		"status":    enum("标包状态（只读） · Lot status (read-only)", "open", "evaluating", "failed", "awarded", "completed", "cancelled"),
 	}),
 	"ReceiptKey": object("", []string{"algorithm", "key_id", "public_key"}, jsonObject{
 		"algorithm": enum("", "Ed25519"), "key_id": str(""), "public_key": str("base64"), "signed_fields": str(""),

@@ -34,6 +34,15 @@ type tenderRequest struct {
 	Evaluation             tender.EvaluationConfig `json:"evaluation"`
 	EnquiryDeadline        time.Time               `json:"enquiry_deadline"`
 	BidDeadline            time.Time               `json:"bid_deadline"`
+	Lots                   []lotRequest            `json:"lots"`
+}
+
+// lotRequest is what the bureau sets on a lot; its status is the portal's.
+type lotRequest struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	BudgetFen int64  `json:"budget_fen"`
+	Community string `json:"community"`
 }
 
 func (r tenderRequest) apply(t *tender.Tender) {
@@ -44,10 +53,18 @@ func (r tenderRequest) apply(t *tender.Tender) {
 	t.ServiceStart, t.ServiceEnd, t.Eligibility = r.ServiceStart, r.ServiceEnd, r.Eligibility
 	t.CommunityPreferencePct, t.Evaluation = r.CommunityPreferencePct, r.Evaluation
 	t.EnquiryDeadline, t.BidDeadline = r.EnquiryDeadline, r.BidDeadline
+	t.Lots = make([]tender.Lot, len(r.Lots))
+	for i, l := range r.Lots {
+		t.Lots[i] = tender.Lot{ID: l.ID, Title: l.Title, BudgetFen: l.BudgetFen, Community: l.Community}
+	}
 }
 
 func requestOf(t tender.Tender) tenderRequest {
-	return tenderRequest{Kind: t.Kind, Procedure: t.Procedure, SingleSourceOrgID: t.SingleSourceOrgID, Title: t.Title, Description: t.Description, CatalogItemID: t.CatalogItemID,
+	lots := make([]lotRequest, len(t.Lots))
+	for i, l := range t.Lots {
+		lots[i] = lotRequest{ID: l.ID, Title: l.Title, BudgetFen: l.BudgetFen, Community: l.Community}
+	}
+	return tenderRequest{Lots: lots, Kind: t.Kind, Procedure: t.Procedure, SingleSourceOrgID: t.SingleSourceOrgID, Title: t.Title, Description: t.Description, CatalogItemID: t.CatalogItemID,
 		Community: t.Community, FundingSource: t.FundingSource, BudgetFen: t.BudgetFen, MaxAwardFen: t.MaxAwardFen,
 		MaxAwards: t.MaxAwards, MinBids: t.MinBids, MinAwardScore: t.MinAwardScore, ServiceStart: t.ServiceStart,
 		ServiceEnd: t.ServiceEnd, Eligibility: t.Eligibility, CommunityPreferencePct: t.CommunityPreferencePct,

@@ -15,14 +15,14 @@ import (
 	"github.com/linshu/portal/tender"
 )
 
-const bidColumns = `b.id, b.tender_id, b.org_id, o.name AS org_name, b.price_fen, b.summary, b.status, b.version,
+const bidColumns = `b.id, b.tender_id, b.org_id, o.name AS org_name, b.lot_id, b.price_fen, b.summary, b.status, b.version,
 	b.submitted_at, b.qualification_reason, b.content_sha256, b.created_at, b.updated_at`
 
 const bidFrom = ` FROM bids b JOIN organizations o ON o.id = b.org_id `
 
 // CreateBid creates an organization's draft bid while the tender is open and
 // the database clock is before the deadline, after checking eligibility and price.
-func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID string, priceFen int64, summary string) (tender.Bid, error) {
+func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID, lotID string, priceFen int64, summary string) (tender.Bid, error) {
 	var out tender.Bid
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := refuseLate(ctx, tx, tenderID); err != nil {
@@ -38,15 +38,16 @@ func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID stri
 		if err := tender.CanChangeBid(t, now); err != nil {
 			return err
 		}
-		if err := checkBidder(ctx, tx, t, actor.OrgID, priceFen, summary); err != nil {
+		if err := checkBidder(ctx, tx, t, actor.OrgID, lotID, priceFen, summary); err != nil {
 			return err
 		}
 		var id string
-		if err := tx.GetContext(ctx, &id, `INSERT INTO bids (tender_id, org_id, price_fen, summary)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (tender_id, org_id) DO NOTHING RETURNING id`,
-			tenderID, actor.OrgID, priceFen, summary); err != nil {
+		// One bid per organization per lot ('' is the one implicit lot of a tender without lots).
+		if err := tx.GetContext(ctx, &id, `INSERT INTO bids (tender_id, org_id, lot_id, price_fen, summary)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tender_id, org_id, lot_id) DO NOTHING RETURNING id`,
+			tenderID, actor.OrgID, lotID, priceFen, summary); err != nil {
 			if mapError(err) == tender.ErrNotFound {
-				return &tender.Error{Code: tender.CodeConflict, Key: "bid.exists", Message: "本组织已对该项目投标，请修改已有投标"}
+				return &tender.Error{Code: tender.CodeConflict, Key: "bid.exists", Message: "本组织已对该项目（标包）投标，请修改已有投标"}
 			}
 			return err
 		}
@@ -59,7 +60,10 @@ func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID stri
 }
 
 // checkBidder checks eligibility (from the organization as it is now) and the price.
-func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID string, priceFen int64, summary string) error {
+func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID, lotID string, priceFen int64, summary string) error {
+	if err := tender.CheckBidLot(t, lotID); err != nil {
+		return err
+	}
 	var org tender.Organization
 	if err := tx.GetContext(ctx, &org, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, orgID); err != nil {
 		return err
@@ -67,7 +71,7 @@ func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID string
 	if err := tender.CheckEligibility(t, org); err != nil {
 		return err
 	}
-	if err := tender.CheckPrice(t, priceFen); err != nil {
+	if err := tender.CheckLotPrice(t, lotID, priceFen); err != nil {
 		return err
 	}
 	return tender.CheckBidSummary(summary)
@@ -178,7 +182,7 @@ func (s *Store) ChangeBid(ctx context.Context, actor tender.Actor, bidID string,
 			return err
 		}
 		if action == "submit" {
-			if err := checkBidder(ctx, tx, t, b.OrgID, b.PriceFen, b.Summary); err != nil {
+			if err := checkBidder(ctx, tx, t, b.OrgID, b.LotID, b.PriceFen, b.Summary); err != nil {
 				return err
 			}
 		}
@@ -295,21 +299,29 @@ func (s *Store) QualifyBid(ctx context.Context, actor tender.Actor, bidID string
 			Undecided int `db:"undecided"`
 			Qualified int `db:"qualified"`
 		}
+		// Counted per lot: one lot can fail while the others go on (§7.4).
 		if err := tx.GetContext(ctx, &counts, `SELECT count(*) FILTER (WHERE status = $2) AS undecided,
-			count(*) FILTER (WHERE status = $3) AS qualified FROM bids WHERE tender_id = $1`,
-			tenderID, tender.BidSubmitted, tender.BidQualified); err != nil {
+			count(*) FILTER (WHERE status = $3) AS qualified FROM bids WHERE tender_id = $1 AND lot_id = $4`,
+			tenderID, tender.BidSubmitted, tender.BidQualified, b.LotID); err != nil {
 			return err
 		}
-		failed, err := t.FailAfterQualification(counts.Qualified, counts.Undecided == 0)
+		failed, err := t.FailLotAfterQualification(b.LotID, counts.Qualified, counts.Undecided == 0)
 		if err != nil || !failed {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, updated_at = clock_timestamp() WHERE id = $1`,
-			tenderID, t.Status); err != nil {
+		lots, err := json.Marshal(t.Lots)
+		if err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, actor, "fail", "tender", tenderID, map[string]any{
-			"reason": "qualified bids fewer than min_bids", "qualified": counts.Qualified, "min_bids": t.MinBids})
+		if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, lots = $3, updated_at = clock_timestamp() WHERE id = $1`,
+			tenderID, t.Status, string(lots)); err != nil {
+			return err
+		}
+		details := map[string]any{"reason": "qualified bids fewer than min_bids", "qualified": counts.Qualified, "min_bids": t.MinBids}
+		if b.LotID != "" {
+			details["lot_id"] = b.LotID
+		}
+		return appendAudit(ctx, tx, actor, "fail", "tender", tenderID, details)
 	})
 	return out, t, err
 }
@@ -319,6 +331,7 @@ type OpeningBid struct {
 	BidID         string    `json:"bid_id" db:"bid_id"`
 	OrgID         string    `json:"org_id" db:"org_id"`
 	OrgName       string    `json:"org_name" db:"org_name"`
+	LotID         string    `json:"lot_id" db:"lot_id"`
 	PriceFen      int64     `json:"price_fen" db:"price_fen"`
 	SubmittedAt   time.Time `json:"submitted_at" db:"submitted_at"`
 	Version       int       `json:"version" db:"version"`
@@ -332,7 +345,17 @@ type Opening struct {
 	Outcome  string       `json:"outcome"`
 	Bids     []OpeningBid `json:"bids"`
 	// OpeningSHA256 is H of the lines bid_id|content_sha256 sorted by bid_id (§8.4).
-	OpeningSHA256 string `json:"opening_sha256"`
+	OpeningSHA256 string       `json:"opening_sha256"`
+	Lots          []OpeningLot `json:"lots"` // the record grouped by lot; empty without lots
+}
+
+// OpeningLot is one lot's part of the opening record: its bids and whether it
+// went to evaluation or failed (流标).
+type OpeningLot struct {
+	LotID   string       `json:"lot_id"`
+	Title   string       `json:"title"`
+	Outcome string       `json:"outcome"`
+	Bids    []OpeningBid `json:"bids"`
 }
 
 // OpenDue opens every open tender whose bid deadline has passed on the
@@ -381,12 +404,16 @@ func (s *Store) openTender(ctx context.Context, id string) (bool, error) {
 			return errNotDue // opened by another instance meanwhile, or the deadline moved
 		}
 		bids := []OpeningBid{}
-		if err := tx.SelectContext(ctx, &bids, `SELECT b.id AS bid_id, b.org_id, o.name AS org_name, b.price_fen,
+		if err := tx.SelectContext(ctx, &bids, `SELECT b.id AS bid_id, b.org_id, o.name AS org_name, b.lot_id, b.price_fen,
 			b.submitted_at, b.version, b.content_sha256 FROM bids b JOIN organizations o ON o.id = b.org_id
 			WHERE b.tender_id = $1 AND b.status = $2 ORDER BY b.submitted_at, b.id`, id, tender.BidSubmitted); err != nil {
 			return err
 		}
-		outcome, err := t.Open(now, len(bids))
+		perLot := map[string]int{}
+		for _, b := range bids {
+			perLot[b.LotID]++
+		}
+		outcome, err := t.OpenLots(now, perLot)
 		if err != nil {
 			return err
 		}
@@ -406,8 +433,12 @@ func (s *Store) openTender(ctx context.Context, id string) (bool, error) {
 		if err := snapshotEvaluators(ctx, tx, id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, opened_at = $3, updated_at = clock_timestamp()
-			WHERE id = $1`, id, outcome, now); err != nil {
+		lots, err := json.Marshal(t.Lots)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, opened_at = $3, lots = $4, updated_at = clock_timestamp()
+			WHERE id = $1`, id, outcome, now, string(lots)); err != nil {
 			return err
 		}
 		hashes := make([]map[string]any, 0, len(bids))
@@ -434,8 +465,27 @@ func (s *Store) Opening(ctx context.Context, tenderID string) (Opening, error) {
 	if err := get(ctx, s.db, &row, `SELECT opened_at, outcome, bids, opening_sha256 FROM openings WHERE tender_id = $1`, tenderID); err != nil {
 		return Opening{}, err
 	}
-	o := Opening{TenderID: tenderID, OpenedAt: row.OpenedAt, Outcome: row.Outcome, OpeningSHA256: row.SHA256}
-	return o, json.Unmarshal(row.Bids, &o.Bids)
+	o := Opening{TenderID: tenderID, OpenedAt: row.OpenedAt, Outcome: row.Outcome, OpeningSHA256: row.SHA256, Lots: []OpeningLot{}}
+	if err := json.Unmarshal(row.Bids, &o.Bids); err != nil {
+		return o, err
+	}
+	t, err := s.Tender(ctx, tenderID)
+	if err != nil {
+		return o, err
+	}
+	for _, l := range t.Lots {
+		ol := OpeningLot{LotID: l.ID, Title: l.Title, Outcome: string(tender.LotEvaluating), Bids: []OpeningBid{}}
+		for _, b := range o.Bids {
+			if b.LotID == l.ID {
+				ol.Bids = append(ol.Bids, b)
+			}
+		}
+		if len(ol.Bids) < t.MinBids {
+			ol.Outcome = string(tender.LotFailed) // as the opening decided it
+		}
+		o.Lots = append(o.Lots, ol)
+	}
+	return o, nil
 }
 
 // Membership is userID's standing on the tender's panel (tender.NotOnPanel if not drawn).

@@ -39,6 +39,7 @@ type tenderRow struct {
 	Eligibility            []byte     `db:"eligibility"`
 	CommunityPreferencePct int        `db:"community_preference_pct"`
 	Evaluation             []byte     `db:"evaluation"`
+	Lots                   []byte     `db:"lots"`
 	EnquiryDeadline        time.Time  `db:"enquiry_deadline"`
 	BidDeadline            time.Time  `db:"bid_deadline"`
 	Status                 string     `db:"status"`
@@ -52,7 +53,7 @@ type tenderRow struct {
 
 const tenderColumns = `id, code, kind, procedure, single_source_org_id, title, description, catalog_item_id, community, funding_source, budget_fen,
 	max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start,
-	to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation,
+	to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation, lots,
 	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, draw_commitment, created_at, updated_at`
 
 func (r tenderRow) tender() (tender.Tender, error) {
@@ -84,6 +85,12 @@ func (r tenderRow) tender() (tender.Tender, error) {
 	}
 	if t.Evaluation, err = settings.evaluation(r.Evaluation); err != nil {
 		return t, fmt.Errorf("tender %s evaluation: %w", r.ID, err)
+	}
+	if err := json.Unmarshal(r.Lots, &t.Lots); err != nil {
+		return t, fmt.Errorf("tender %s lots: %w", r.ID, err)
+	}
+	if t.Lots == nil {
+		t.Lots = []tender.Lot{}
 	}
 	if t.Eligibility.OrgTypes == nil {
 		t.Eligibility.OrgTypes = []tender.OrgType{}
@@ -157,6 +164,12 @@ func tenderArgs(t tender.Tender) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	lots := []byte("[]")
+	if len(t.Lots) > 0 {
+		if lots, err = json.Marshal(t.Lots); err != nil {
+			return nil, err
+		}
+	}
 	var minScore *int64
 	if t.MinAwardScore != nil {
 		v := int64(*t.MinAwardScore)
@@ -165,7 +178,7 @@ func tenderArgs(t tender.Tender) ([]any, error) {
 	return []any{t.Kind, t.Title, t.Description, nullIfEmpty(t.CatalogItemID), t.Community, t.FundingSource,
 		t.BudgetFen, t.MaxAwardFen, t.MaxAwards, t.MinBids, minScore, nullIfEmpty(t.ServiceStart),
 		nullIfEmpty(t.ServiceEnd), string(elig), t.CommunityPreferencePct, string(eval), t.EnquiryDeadline,
-		t.BidDeadline, t.Procedure, nullIfEmpty(t.SingleSourceOrgID)}, nil
+		t.BidDeadline, t.Procedure, nullIfEmpty(t.SingleSourceOrgID), string(lots)}, nil
 }
 
 func nullIfEmpty(s string) *string {
@@ -211,8 +224,8 @@ func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.T
 		if err := tx.GetContext(ctx, &r, `INSERT INTO tenders (code, created_by, kind, title, description,
 			catalog_item_id, community, funding_source, budget_fen, max_award_fen, max_awards, min_bids,
 			min_award_score, service_start, service_end, eligibility, community_preference_pct, evaluation,
-			enquiry_deadline, bid_deadline, procedure, single_source_org_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+			enquiry_deadline, bid_deadline, procedure, single_source_org_id, lots)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 			RETURNING `+tenderColumns, args...); err != nil {
 			return err
 		}
@@ -331,7 +344,7 @@ func (s *Store) updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Acto
 		funding_source = $11, budget_fen = $12, max_award_fen = $13, max_awards = $14, min_bids = $15,
 		min_award_score = $16, service_start = $17, service_end = $18, eligibility = $19,
 		community_preference_pct = $20, evaluation = $21, enquiry_deadline = $22, bid_deadline = $23,
-		procedure = $24, single_source_org_id = $25, updated_at = clock_timestamp() WHERE id = $1 RETURNING `+tenderColumns, args...); err != nil {
+		procedure = $24, single_source_org_id = $25, lots = $26, updated_at = clock_timestamp() WHERE id = $1 RETURNING `+tenderColumns, args...); err != nil {
 		return t, err
 	}
 	out, err := r.tender()

@@ -106,6 +106,7 @@ type Tender struct {
 	Eligibility            Eligibility      `json:"eligibility" db:"eligibility"`
 	CommunityPreferencePct int              `json:"community_preference_pct" db:"community_preference_pct"`
 	Evaluation             EvaluationConfig `json:"evaluation" db:"evaluation"`
+	Lots                   []Lot            `json:"lots" db:"lots"` // 标包 (§7.4); none: one implicit lot
 	EnquiryDeadline        time.Time        `json:"enquiry_deadline" db:"enquiry_deadline"`
 	BidDeadline            time.Time        `json:"bid_deadline" db:"bid_deadline"`
 	Status                 Status           `json:"status" db:"status"`
@@ -291,6 +292,11 @@ func (t *Tender) Cancel(reason string) error {
 	if err := t.move(verbCancel, StatusCancelled); err != nil {
 		return err
 	}
+	for i := range t.Lots {
+		if len(lotTransitions[verbCancel][t.Lots[i].Status]) > 0 {
+			t.Lots[i].Status = LotCancelled
+		}
+	}
 	t.CancelReason = reason
 	return nil
 }
@@ -415,6 +421,7 @@ func (t *Tender) ApplyDefaults() {
 	if t.Eligibility.OrgTypes == nil {
 		t.Eligibility.OrgTypes = []OrgType{}
 	}
+	t.lotDefaults()
 	if t.Evaluation.Criteria == nil {
 		t.Evaluation.Criteria = []Criterion{}
 	}
@@ -464,6 +471,7 @@ func (t *Tender) draftProblems(f *Fields) {
 		f.Add("kind", "项目类型应为 purchase（政府购买服务）或 venture（公益创投）")
 	}
 	t.procedureDraftProblems(f)
+	t.lotProblems(f)
 	switch n := utf8.RuneCountInString(strings.TrimSpace(t.Title)); {
 	case n == 0:
 		f.Add("title", "请填写项目名称")

@@ -99,7 +99,7 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 	for _, t := range []tender.Tender{evalT, doneT} {
 		for i, orgID := range orgIDs[:3] {
 			org := tender.Actor{UserID: "seed-demo", Role: tender.RoleOrg, OrgID: orgID}
-			b, err := s.CreateBid(ctx, org, t.ID, prices[i], fmt.Sprintf("服务方案摘要：组建%d人服务团队，提供个案、小组、社区活动三类服务。", 5+i))
+			b, err := s.CreateBid(ctx, org, t.ID, "", prices[i], fmt.Sprintf("服务方案摘要：组建%d人服务团队，提供个案、小组、社区活动三类服务。", 5+i))
 			if err != nil {
 				return fmt.Errorf("demo bid: %w", err)
 			}
