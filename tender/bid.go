@@ -39,7 +39,7 @@ type Bid struct {
 	TenderID            string     `json:"tender_id" db:"tender_id"`
 	OrgID               string     `json:"org_id" db:"org_id"`
 	OrgName             string     `json:"org_name,omitempty" db:"org_name"`
-	LotID               string     `json:"lot_id" db:"lot_id"` // the lot bid for; "" without lots
+	LotID               string     `json:"lot_id" db:"lot_id"`       // the lot bid for; "" without lots
 	PriceFen            int64      `json:"price_fen" db:"price_fen"` // offer; the requested amount for venture
 	Summary             string     `json:"summary" db:"summary"`
 	Status              BidStatus  `json:"status" db:"status"`
