@@ -195,6 +195,10 @@ func (a *API) readableDocument(c *fiber.Ctx) (storage.StoredDocument, error) {
 		if err := tender.CanReadBidDocument(actorOf(c), t, b, m); err != nil {
 			return d, err
 		}
+	case "contract", milestoneDocOwner:
+		if err := a.mayReadContractDocument(c, d); err != nil {
+			return d, err
+		}
 	default:
 		return d, tender.ErrNotFound
 	}

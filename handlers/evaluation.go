@@ -90,15 +90,24 @@ type declarationRequest struct {
 	Note     string `json:"note"`
 }
 
-func (a *API) declare(c *fiber.Ctx) error {
+// decodeDeclaration reads a conflict declaration; conflict must be stated.
+func decodeDeclaration(c *fiber.Ctx) (declarationRequest, error) {
 	var req declarationRequest
 	if err := decode(c, &req); err != nil {
-		return err
+		return req, err
 	}
 	if req.Conflict == nil {
 		var f tender.Fields
 		f.Add("conflict", "请声明是否存在应当回避的情形")
-		return f.Validation()
+		return req, f.Validation()
+	}
+	return req, nil
+}
+
+func (a *API) declare(c *fiber.Ctx) error {
+	req, err := decodeDeclaration(c)
+	if err != nil {
+		return err
 	}
 	if err := a.store.Declare(ctx(c), actorOf(c), c.Params("id"), *req.Conflict, req.Note); err != nil {
 		return err

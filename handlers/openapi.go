@@ -159,6 +159,28 @@ var apiRoutes = []apiRoute{
 	{"POST", apiV1 + "/feedback/{id}/approve", "transparency", "通过评价 · Approve feedback", only(rAdmin), "", 200, "Feedback", nil},
 	{"POST", apiV1 + "/feedback/{id}/reject", "transparency", "驳回评价 · Reject feedback", only(rAdmin), "", 200, "Feedback", nil},
 	{"GET", apiV1 + "/stats", "transparency", "统计 · Statistics", publicRoute, "", 200, "Stats", nil},
+	{"GET", apiV1 + "/contracts", "contracts", "合同列表（公众：已签订的） · Contracts (public: once signed)", publicRoute, "", 200, "ContractPage",
+		[]string{"tender_id", "org_id", "contract_status", "limit", "cursor"}},
+	{"GET", apiV1 + "/contracts/{id}", "contracts", "合同详情、履约节点、付款、报告 · A contract with milestones, payments, reports", publicRoute, "", 200, "Contract", nil},
+	{"PUT", apiV1 + "/contracts/{id}/milestones", "contracts", "设置履约节点（待签订） · Set the milestones (drafted)", only(rAdmin), "MilestonesRequest", 200, "Contract", nil},
+	{"POST", apiV1 + "/contracts/{id}/documents", "contracts", "上传合同文本、付款凭证 · Upload the signed contract or a voucher", only(rAdmin), fileBody, 201, "Document", nil},
+	{"POST", apiV1 + "/contracts/{id}/sign", "contracts", "签订合同 · Sign", only(rAdmin), "SignRequest", 200, "Contract", nil},
+	{"POST", apiV1 + "/contracts/{id}/suspend", "contracts", "暂停履约 · Suspend", only(rAdmin), "ReasonRequest", 200, "Contract", nil},
+	{"POST", apiV1 + "/contracts/{id}/reinstate", "contracts", "恢复履约 · Reinstate", only(rAdmin), "ReasonRequest", 200, "Contract", nil},
+	{"POST", apiV1 + "/contracts/{id}/terminate", "contracts", "终止合同 · Terminate", only(rAdmin), "ReasonRequest", 200, "Contract", nil},
+	{"POST", apiV1 + "/contracts/{id}/milestones/{mid}/documents", "contracts", "上传履约报告材料 · Upload a report document", only(rOrg), fileBody, 201, "Document", nil},
+	{"POST", apiV1 + "/contracts/{id}/milestones/{mid}/report", "contracts", "提交履约报告与服务记录 · Submit a report with its service record", only(rOrg), "ReportRequest", 201, "Report", nil},
+	{"POST", apiV1 + "/contracts/{id}/milestones/{mid}/accept", "contracts", "验收报告 · Accept the report", only(rAdmin), "ReasonRequest", 200, "Contract", nil},
+	{"POST", apiV1 + "/contracts/{id}/milestones/{mid}/return", "contracts", "退回报告 · Return the report", only(rAdmin), "ReasonRequest", 200, "Contract", nil},
+	{"POST", apiV1 + "/contracts/{id}/payments", "contracts", "登记付款 · Record a payment", only(rAdmin), "PaymentRequest", 201, "Payment", nil},
+	{"POST", apiV1 + "/contracts/{id}/milestones/{mid}/panel", "contracts", "抽取评估小组 · Draw the evaluation panel", only(rAdmin), "PanelRequest", 201, "Panel", nil},
+	{"GET", apiV1 + "/contracts/{id}/milestones/{mid}/panel", "contracts", "评估小组 · The evaluation panel", only(rAdmin, rAuditor, rEvaluator), "", 200, "Panel", nil},
+	{"POST", apiV1 + "/contracts/{id}/milestones/{mid}/declaration", "contracts", "回避声明 · Conflict declaration", only(rEvaluator), "DeclarationRequest", 200, "Panel", nil},
+	{"PUT", apiV1 + "/contracts/{id}/milestones/{mid}/scores", "contracts", "评估打分 · Score the report", only(rEvaluator), "ContractScoresRequest", 200, "ContractScoreList", nil},
+	{"GET", apiV1 + "/contracts/{id}/milestones/{mid}/scores", "contracts", "评估打分明细（成员：本人） · Scores (a member: own)", only(rAdmin, rAuditor, rEvaluator), "", 200, "ContractScoreList", nil},
+	{"POST", apiV1 + "/contracts/{id}/milestones/{mid}/scores/submit", "contracts", "提交评估表 · Submit my sheet", only(rEvaluator), "", 200, "ContractEvaluation", nil},
+	{"GET", apiV1 + "/contracts/{id}/milestones/{mid}/evaluation", "contracts", "评估结果（完成后公开） · Evaluation result (public once complete)", publicRoute, "", 200, "ContractEvaluation", nil},
+	{"POST", apiV1 + "/public/contracts/{id}/feedback", "contracts", "居民评价（履约中、已完成合同） · Residents' feedback (active or completed contracts)", publicRoute, "FeedbackRequest", 201, "FeedbackReceipt", nil},
 	{"GET", apiV1 + "/ocds/releases", "transparency", "OCDS 1.1 发布包 · OCDS 1.1 release package", publicRoute, "", 200, ocdsJSON,
 		[]string{"since", "ocds_limit", "ocds_cursor"}},
 
@@ -179,6 +201,7 @@ var apiTags = []struct{ name, zh, en string }{
 	{"evaluation", "评审", "Panel and scoring"},
 	{"awards", "成交、质疑与履约", "Award, objections, performance"},
 	{"calendar", "工作日历", "Working-day calendar"},
+	{"contracts", "合同与履约", "Contracts, delivery, payments, evaluation"},
 	{"transparency", "信息公开与监督", "Public records, feedback, statistics, OCDS"},
 	{"audit", "审计", "Audit log"},
 	{"ops", "运维", "Operations"},
@@ -277,6 +300,9 @@ var (
 	tenderStatusEnum = []string{"draft", "open", "evaluating", "awarded", "completed", "cancelled", "failed"}
 	fundingEnum      = []string{"fiscal", "welfare_lottery", "charity", "social"}
 	bidStatusEnum    = []string{"draft", "submitted", "withdrawn", "qualified", "disqualified"}
+	// contractStatusEnum and milestoneStatusEnum follow the domain's tables.
+	contractStatusEnum  = []string{"drafted", "active", "suspended", "completed", "terminated"}
+	milestoneStatusEnum = []string{"pending", "submitted", "returned", "accepted", "paid", "withheld"}
 )
 
 // problemCodes lists the SPEC's problem codes in its order.
@@ -454,7 +480,7 @@ var apiSchemas = map[string]jsonObject{
 	"TenderPage":         listOf("Tender"),
 
 	"Document": object("", []string{"id", "owner_type", "owner_id", "filename", "content_type", "size_bytes", "sha256"}, jsonObject{
-		"id": str(""), "owner_type": enum("", "tender", "bid"), "owner_id": str(""), "filename": str(""),
+		"id": str(""), "owner_type": enum("", "tender", "bid", "contract", "milestone"), "owner_id": str(""), "filename": str(""),
 		"content_type": str(""), "size_bytes": integer(""), "sha256": str("内容 SHA-256（十六进制） · hex"),
 		"sealed": boolean("开标前加密保存 · Encrypted until opening"), "created_at": dateTime(""),
 	}),
@@ -673,6 +699,9 @@ var apiParameters = map[string]jsonObject{
 	"since":           queryParam("since", "只返回此时间之后的发布（不含） · Releases after this time (exclusive)", dateTime("")),
 	"ocds_limit":      queryParam("limit", "每页发布数 · Releases per page", jsonObject{"type": "integer", "minimum": 1, "maximum": 500, "default": 500}),
 	"ocds_cursor":     queryParam("cursor", "links.next 中的游标 · Cursor from links.next", str("")),
+	"tender_id":       queryParam("tender_id", "", str("")),
+	"org_id":          queryParam("org_id", "承接组织 · Contractor", str("")),
+	"contract_status": queryParam("status", "", enum("", contractStatusEnum...)),
 }
 
 // errorResponses are the shared problem answers, by status.

@@ -36,16 +36,24 @@ type feedbackRequest struct {
 // feedbackPerHour is how many ratings one client address may leave per hour.
 const feedbackPerHour = 5
 
-func (a *API) addFeedback(c *fiber.Ctx) error {
+// decodeFeedback reads and checks a resident's rating and claims one of the
+// address's feedback slots; it returns the request and the cleaned comment.
+func (a *API) decodeFeedback(c *fiber.Ctx) (feedbackRequest, string, error) {
 	var req feedbackRequest
 	if err := decode(c, &req); err != nil {
-		return err
+		return req, "", err
 	}
 	comment, err := tender.ValidateFeedback(req.Rating, req.Comment)
 	if err != nil {
-		return err
+		return req, "", err
 	}
-	if err := a.perAddress(c, "feedback", feedbackPerHour); err != nil {
+	// Tender and contract feedback share the address's hourly limit.
+	return req, comment, a.perAddress(c, "feedback", feedbackPerHour)
+}
+
+func (a *API) addFeedback(c *fiber.Ctx) error {
+	req, comment, err := a.decodeFeedback(c)
+	if err != nil {
 		return err
 	}
 	fb, err := a.store.AddFeedback(ctx(c), c.Params("id"), req.Rating, comment)

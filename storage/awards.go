@@ -400,7 +400,11 @@ func (s *Store) CompleteDue(ctx context.Context) ([]string, error) {
 			if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, updated_at = clock_timestamp() WHERE id = $1`, id, t.Status); err != nil {
 				return err
 			}
-			return appendAudit(ctx, tx, tender.Actor{}, "complete", "tender", id, map[string]any{"publicity_ended_at": end})
+			if err := appendAudit(ctx, tx, tender.Actor{}, "complete", "tender", id, map[string]any{"publicity_ended_at": end}); err != nil {
+				return err
+			}
+			// Each completed award gets its contract in the same transaction, so exactly once.
+			return s.createContracts(ctx, tx, id, now)
 		})
 		if errors.Is(err, errNotDue) {
 			continue

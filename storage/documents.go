@@ -133,7 +133,7 @@ func (s *Store) RemoveDocument(ctx context.Context, objects *Objects, actor tend
 // row. It returns how many objects it removed.
 func (s *Store) SweepOrphans(ctx context.Context, objects *Objects, minAge time.Duration) (int, error) {
 	removed := 0
-	for _, prefix := range []string{"tenders/", "bids/"} {
+	for _, prefix := range []string{"tenders/", "bids/", "contracts/"} {
 		list, err := objects.List(ctx, prefix)
 		if err != nil {
 			return removed, err

@@ -19,8 +19,20 @@ const creditColumns = `o.id, o.name, o.type, o.registration, o.community, o.asse
 	    AND t.opened_at IS NOT NULL) AS bids_count,
 	(SELECT count(*) FROM awards a WHERE a.org_id = o.id AND a.status IN ` + standingAwardsSQL + `) AS awards_count,
 	(SELECT COALESCE(sum(a.amount_fen), 0) FROM awards a WHERE a.org_id = o.id AND a.status IN ` + standingAwardsSQL + `)::bigint AS awarded_fen_total,
-	(SELECT round(avg(p.score), 2)::text FROM performance_ratings p JOIN awards a ON a.id = p.award_id
-	  WHERE a.org_id = o.id) AS performance_avg,
+	(SELECT round(avg(x.score), 2)::text FROM (SELECT COALESCE(
+	    (SELECT e.total::numeric / 100 FROM contracts k JOIN contract_milestones m ON m.contract_id = k.id AND m.report = '` + string(tender.ReportFinal) + `'
+	       JOIN contract_evaluations e ON e.milestone_id = m.id AND e.status = '` + evaluationComplete + `'
+	      WHERE k.award_id = a.id ORDER BY e.round DESC LIMIT 1),
+	    (SELECT p.score::numeric FROM performance_ratings p WHERE p.award_id = a.id)) AS score
+	  FROM awards a WHERE a.org_id = o.id) x) AS performance_avg,
+	(SELECT count(*) FROM contracts k WHERE k.org_id = o.id AND k.status = '` + string(tender.ContractCompleted) + `') AS contracts_completed,
+	(SELECT count(*) FROM contracts k WHERE k.org_id = o.id AND k.status = '` + string(tender.ContractTerminated) + `') AS terminations_count,
+	(SELECT count(*) FROM contract_milestones m JOIN contracts k ON k.id = m.contract_id
+	  WHERE k.org_id = o.id AND m.status = '` + string(tender.MilestoneWithheld) + `') AS withheld_payments_count,
+	(SELECT round(avg(f.total))::bigint FROM (SELECT DISTINCT ON (e.milestone_id) e.total FROM contract_evaluations e
+	    JOIN contract_milestones m ON m.id = e.milestone_id AND m.report = '` + string(tender.ReportFinal) + `'
+	    JOIN contracts k ON k.id = e.contract_id
+	   WHERE k.org_id = o.id AND e.status = '` + evaluationComplete + `' ORDER BY e.milestone_id, e.round DESC) f) AS final_avg,
 	(SELECT round(avg(f.rating), 2)::text FROM feedback f JOIN awards a ON a.tender_id = f.tender_id
 	  WHERE a.org_id = o.id AND a.status = ` + completedAwardSQL + ` AND f.status <> 'rejected') AS feedback_avg`
 
@@ -28,6 +40,7 @@ type creditRow struct {
 	tender.CreditProfile
 	Perf     sql.NullString `db:"performance_avg"`
 	Feedback sql.NullString `db:"feedback_avg"`
+	FinalAvg *int64         `db:"final_avg"` // hundredths
 }
 
 func (r creditRow) profile() tender.CreditProfile {
@@ -43,6 +56,11 @@ func (r creditRow) profile() tender.CreditProfile {
 		}
 	}
 	p.Sanctions = []tender.Sanction{}
+	p.CreditEvents = []tender.CreditEvent{}
+	if r.FinalAvg != nil {
+		g := tender.GradeOf(tender.Hundredths(*r.FinalAvg))
+		p.AverageGrade = &g
+	}
 	return p
 }
 
@@ -98,7 +116,11 @@ func (s *Store) PublicOrganization(ctx context.Context, id string) (tender.Credi
 		return tender.CreditProfile{}, err
 	}
 	p := r.profile()
-	err := s.db.SelectContext(ctx, &p.Sanctions, `SELECT reason, at, lifted_at FROM org_sanctions WHERE org_id = $1 ORDER BY at DESC`, id)
+	if err := s.db.SelectContext(ctx, &p.Sanctions, `SELECT reason, at, lifted_at FROM org_sanctions WHERE org_id = $1 ORDER BY at DESC`, id); err != nil {
+		return p, mapError(err)
+	}
+	err := s.db.SelectContext(ctx, &p.CreditEvents, `SELECT kind, reason, at, contract_id FROM credit_events
+		WHERE org_id = $1 ORDER BY at DESC, id LIMIT 200`, id)
 	return p, mapError(err)
 }
 

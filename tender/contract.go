@@ -118,6 +118,8 @@ type Contract struct {
 	Payments         []Payment           `json:"payments" db:"-"`
 	PaymentsFenTotal int64               `json:"payments_fen_total" db:"payments_fen_total"`
 	RedFlags         []string            `json:"red_flags" db:"-"`
+	DrawCommitment   string              `json:"draw_commitment" db:"draw_commitment"` // H(r) of the panel draws (§8.4)
+	DrawSecret       string              `json:"draw_r,omitempty" db:"-"`              // r, once the contract has ended
 	CreatedAt        time.Time           `json:"created_at" db:"created_at"`
 	UpdatedAt        time.Time           `json:"updated_at" db:"updated_at"`
 }

@@ -30,6 +30,21 @@ type CreditProfile struct {
 	PerformanceAvg  *Hundredths  `json:"performance_avg" db:"-"`
 	FeedbackAvg     *Hundredths  `json:"feedback_avg" db:"-"`
 	Sanctions       []Sanction   `json:"sanctions" db:"-"`
+	// Delivery record (SPEC §7.5–7.6).
+	ContractsCompleted    int64         `json:"contracts_completed" db:"contracts_completed"`
+	AverageGrade          *Grade        `json:"average_grade" db:"-"` // grade of the mean final evaluation score
+	TerminationsCount     int64         `json:"terminations_count" db:"terminations_count"`
+	WithheldPaymentsCount int64         `json:"withheld_payments_count" db:"withheld_payments_count"`
+	CreditEvents          []CreditEvent `json:"credit_events" db:"-"`
+}
+
+// CreditEvent is a public event on an organization's delivery record: a
+// failing final evaluation, a terminated contract.
+type CreditEvent struct {
+	Kind       string    `json:"kind" db:"kind"`
+	Reason     string    `json:"reason" db:"reason"`
+	At         time.Time `json:"at" db:"at"`
+	ContractID *string   `json:"contract_id" db:"contract_id"`
 }
 
 // FeedbackStatus is where a resident's comment stands in moderation.

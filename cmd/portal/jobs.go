@@ -54,7 +54,7 @@ func startJobs(ctx context.Context, log *slog.Logger, store *storage.Store, obje
 	return done
 }
 
-// domainJobs are the tender timers (opening, completion) and the object sweeper.
+// domainJobs are the tender and contract timers (opening, completion, overdue milestones) and the object sweeper.
 func domainJobs(store *storage.Store, objects *storage.Objects) []job {
 	return []job{
 		// Opening within a second of the deadline; safe in every instance (see Store.OpenDue).
@@ -64,6 +64,15 @@ func domainJobs(store *storage.Store, objects *storage.Objects) []job {
 		}},
 		{"completion", time.Second, func(ctx context.Context) error {
 			_, err := store.CompleteDue(ctx)
+			return err
+		}},
+		// Contracts complete on their own once due; safe in every instance (see Store.CompleteContractsDue).
+		{"contract-completion", time.Minute, func(ctx context.Context) error {
+			_, err := store.CompleteContractsDue(ctx)
+			return err
+		}},
+		{"milestone-overdue", 10 * time.Minute, func(ctx context.Context) error {
+			_, err := store.FlagOverdueMilestones(ctx)
 			return err
 		}},
 		{"idempotency-prune", time.Hour, store.PruneIdempotency},

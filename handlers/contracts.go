@@ -1,0 +1,538 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/tender"
+)
+
+// contractAccess is how much of a contract the caller may read.
+type contractAccess int
+
+const (
+	contractPublic contractAccess = iota + 1 // amount, period, milestones, payments, report figures
+	contractFull                             // report texts, documents, volunteer hashes, vouchers
+)
+
+// visibleContract loads a contract the caller may see: the bureau and its
+// auditors every contract; the contractor its own; an evaluator on one of its
+// panels in full; everyone else a signed contract's public parts. A drafted
+// contract is not found for anyone else.
+func (a *API) visibleContract(c *fiber.Ctx, id string) (tender.Contract, contractAccess, error) {
+	k, err := a.store.Contract(ctx(c), id)
+	if err != nil {
+		return k, 0, err
+	}
+	actor := actorOf(c)
+	switch {
+	case actor.Is(tender.RoleAdmin, tender.RoleAuditor):
+		return k, contractFull, nil
+	case actor.Is(tender.RoleOrg) && actor.OrgID == k.OrgID:
+		return k, contractFull, nil
+	case !k.Status.Public():
+		return k, 0, tender.ErrNotFound
+	case actor.Is(tender.RoleEvaluator):
+		on, err := a.store.OnContractPanel(ctx(c), k.ID, actor.UserID)
+		if err != nil {
+			return k, 0, err
+		}
+		if on {
+			return k, contractFull, nil
+		}
+	}
+	return k, contractPublic, nil
+}
+
+// publicContract strips what only the parties read: payment vouchers.
+func publicContract(k tender.Contract) tender.Contract {
+	pays := make([]tender.Payment, len(k.Payments))
+	for i, p := range k.Payments {
+		p.DocumentID = ""
+		pays[i] = p
+	}
+	k.Payments = pays
+	return k
+}
+
+func (a *API) listContracts(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
+	actor := actorOf(c)
+	status := c.Query("status")
+	if status != "" && !tender.ContractStatus(status).Valid() {
+		var f tender.Fields
+		f.Add("status", "未知的合同状态")
+		return f.Validation()
+	}
+	f := storage.ContractFilter{TenderID: c.Query("tender_id"), OrgID: c.Query("org_id"), Status: status,
+		PublicOnly: !actor.Is(tender.RoleAdmin, tender.RoleAuditor), Cursor: c.Query("cursor"), Limit: l + 1}
+	if actor.Is(tender.RoleOrg) {
+		f.OwnOrgID = actor.OrgID
+	}
+	list, err := a.store.Contracts(ctx(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(paginate(list, l, storage.ContractCursor))
+}
+
+// contractView is a contract with its reports.
+type contractView struct {
+	tender.Contract
+	Reports []storage.Report `json:"reports"`
+}
+
+func (a *API) getContract(c *fiber.Ctx) error {
+	k, access, err := a.visibleContract(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return a.respondContract(c, k, access, fiber.StatusOK)
+}
+
+func (a *API) respondContract(c *fiber.Ctx, k tender.Contract, access contractAccess, status int) error {
+	reports, err := a.store.Reports(ctx(c), k.ID, access == contractFull)
+	if err != nil {
+		return err
+	}
+	if access != contractFull {
+		k = publicContract(k)
+	}
+	return c.Status(status).JSON(contractView{Contract: k, Reports: reports})
+}
+
+type scheduleRequest struct {
+	Milestones []tender.MilestoneInput    `json:"milestones"`
+	Criteria   []tender.ContractCriterion `json:"criteria"`
+}
+
+func (a *API) putMilestones(c *fiber.Ctx) error {
+	var req scheduleRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	for i := range req.Criteria {
+		req.Criteria[i].ID = ""
+	}
+	k, err := a.store.SetSchedule(ctx(c), actorOf(c), c.Params("id"), req.Milestones, req.Criteria)
+	if err != nil {
+		return err
+	}
+	return a.respondContract(c, k, contractFull, fiber.StatusOK)
+}
+
+type signRequest struct {
+	DocumentID string `json:"document_id"`
+	SignedOn   string `json:"signed_on"` // optional: the date on the contract, default today
+}
+
+func (a *API) signContract(c *fiber.Ctx) error {
+	var req signRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	k, err := a.store.ChangeContract(ctx(c), actorOf(c), c.Params("id"), tender.ContractSign,
+		func(tx *sqlx.Tx, k *tender.Contract, now time.Time) error {
+			if req.DocumentID != "" {
+				ok, err := storage.ContractDocumentIs(ctx(c), tx, k.ID, req.DocumentID)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					var f tender.Fields
+					f.Add("document_id", "请先上传已签订的合同文本（本合同的文件）")
+					return f.Validation()
+				}
+			}
+			on := req.SignedOn
+			if on == "" {
+				on = now.In(tender.Shanghai).Format(tender.DateLayout)
+			}
+			return k.Sign(req.DocumentID, on, now)
+		})
+	if err != nil {
+		return err
+	}
+	return a.respondContract(c, k, contractFull, fiber.StatusOK)
+}
+
+// changeContract handles suspend, reinstate and terminate.
+func (a *API) changeContract(verb tender.ContractVerb) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req reasonRequest
+		if err := decode(c, &req); err != nil {
+			return err
+		}
+		k, err := a.store.ChangeContract(ctx(c), actorOf(c), c.Params("id"), verb,
+			func(_ *sqlx.Tx, k *tender.Contract, _ time.Time) error {
+				switch verb {
+				case tender.ContractSuspend:
+					return k.Suspend(req.Reason)
+				case tender.ContractReinstate:
+					return k.Reinstate()
+				case tender.ContractTerminate:
+					return k.Terminate(req.Reason)
+				}
+				return tender.ErrNotFound
+			})
+		if err != nil {
+			return err
+		}
+		return a.respondContract(c, k, contractFull, fiber.StatusOK)
+	}
+}
+
+// contractAcceptsDocuments: the signed contract and vouchers while the contract is in force or drafted.
+func contractAcceptsDocuments(k tender.Contract) error {
+	if k.Status == tender.ContractCompleted || k.Status == tender.ContractTerminated {
+		return tender.InvalidState("contract", string(k.Status), "上传文件")
+	}
+	return nil
+}
+
+func (a *API) uploadContractDocument(c *fiber.Ctx) error {
+	id := c.Params("id")
+	k, err := a.store.Contract(ctx(c), id)
+	if err != nil {
+		return err
+	}
+	if err := contractAcceptsDocuments(k); err != nil {
+		return err
+	}
+	return a.storeUpload(c, "contract", id, "contracts/"+id, func(ctx context.Context, tx *sqlx.Tx) error {
+		return storage.LockContractForDocument(ctx, tx, id, contractAcceptsDocuments)
+	})
+}
+
+// milestoneAcceptsDocuments: the contractor attaches report documents to a
+// milestone of its active contract until the report is in.
+func milestoneAcceptsDocuments(actor tender.Actor, milestoneID string) func(k tender.Contract) error {
+	return func(k tender.Contract) error {
+		if k.OrgID != actor.OrgID {
+			if !k.Status.Public() {
+				return tender.ErrNotFound
+			}
+			return &tender.Error{Code: tender.CodeForbidden, Key: "contract.not_contractor", Message: "只有承接组织可以上传履约报告材料"}
+		}
+		if k.Status != tender.ContractActive {
+			return tender.InvalidState("contract", string(k.Status), "上传报告材料")
+		}
+		for _, m := range k.Milestones {
+			if m.ID == milestoneID {
+				if m.Status != tender.MilestonePending && m.Status != tender.MilestoneReturned {
+					return tender.InvalidState("milestone", string(m.Status), "上传报告材料")
+				}
+				return nil
+			}
+		}
+		return tender.ErrNotFound
+	}
+}
+
+func (a *API) uploadMilestoneDocument(c *fiber.Ctx) error {
+	id, mid := c.Params("id"), c.Params("mid")
+	actor := actorOf(c)
+	k, err := a.store.Contract(ctx(c), id)
+	if err != nil {
+		return err
+	}
+	check := milestoneAcceptsDocuments(actor, mid)
+	if err := check(k); err != nil {
+		return err
+	}
+	return a.storeUpload(c, "milestone", mid, "contracts/"+id+"/milestones/"+mid, func(ctx context.Context, tx *sqlx.Tx) error {
+		return storage.LockContractForDocument(ctx, tx, id, check)
+	})
+}
+
+// storeUpload streams the request's file into the object store under prefix
+// and records it as a document of (ownerType, ownerID); check re-judges the
+// owner inside the row's transaction.
+func (a *API) storeUpload(c *fiber.Ctx, ownerType, ownerID, prefix string, check func(ctx context.Context, tx *sqlx.Tx) error) error {
+	up, err := a.receiveFile(c)
+	if err != nil {
+		return err
+	}
+	doc, err := a.store.AddDocument(ctx(c), a.objects, actorOf(c), storage.DocumentUpload{
+		Doc:      tender.Document{OwnerType: ownerType, OwnerID: ownerID, Filename: up.filename, ContentType: up.contentType},
+		Key:      storage.NewObjectKey(prefix),
+		Body:     up.body,
+		Measured: up.body.result,
+		Check:    check,
+	})
+	if storage.IsTooLarge(err) {
+		return tooLarge(a.opts.MaxUpload)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(doc)
+}
+
+// mayReadContractDocument: the signed contract as the contract itself; vouchers
+// and report documents only for those who read the contract in full.
+func (a *API) mayReadContractDocument(c *fiber.Ctx, d storage.StoredDocument) error {
+	contractID := d.OwnerID
+	if d.OwnerType == milestoneDocOwner {
+		id, err := a.store.ContractOfMilestone(ctx(c), d.OwnerID)
+		if err != nil {
+			return err
+		}
+		contractID = id
+	}
+	k, access, err := a.visibleContract(c, contractID)
+	if err != nil {
+		return err
+	}
+	if access == contractFull || (d.OwnerType == "contract" && k.DocumentID != nil && *k.DocumentID == d.ID) {
+		return nil
+	}
+	return tender.ErrNotFound
+}
+
+const milestoneDocOwner = "milestone"
+
+type reportRequest struct {
+	Text          string               `json:"text"`
+	DocumentIDs   []string             `json:"document_ids"`
+	ServiceRecord tender.ServiceRecord `json:"service_record"`
+}
+
+func (a *API) submitReport(c *fiber.Ctx) error {
+	var req reportRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	r, err := a.store.SubmitReport(ctx(c), actorOf(c), c.Params("id"), c.Params("mid"), storage.ReportRequest{
+		Text: req.Text, DocumentIDs: req.DocumentIDs, ServiceRecord: req.ServiceRecord})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(r)
+}
+
+func (a *API) decideReport(accept bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req reasonRequest
+		if err := decode(c, &req); err != nil {
+			return err
+		}
+		k, err := a.store.DecideReport(ctx(c), actorOf(c), c.Params("id"), c.Params("mid"), accept, req.Reason)
+		if err != nil {
+			return err
+		}
+		return a.respondContract(c, k, contractFull, fiber.StatusOK)
+	}
+}
+
+type paymentRequest struct {
+	MilestoneID string `json:"milestone_id"`
+	AmountFen   int64  `json:"amount_fen"`
+	PaidAt      string `json:"paid_at"`
+	DocumentID  string `json:"document_id"`
+}
+
+func (a *API) addPayment(c *fiber.Ctx) error {
+	var req paymentRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	// paid_at is a date; an RFC 3339 time is read as its Asia/Shanghai date.
+	if t, err := time.Parse(time.RFC3339, req.PaidAt); err == nil {
+		req.PaidAt = t.In(tender.Shanghai).Format(tender.DateLayout)
+	}
+	p, err := a.store.AddPayment(ctx(c), actorOf(c), c.Params("id"), storage.PaymentRequest{
+		MilestoneID: req.MilestoneID, AmountFen: req.AmountFen, PaidAt: req.PaidAt, DocumentID: req.DocumentID})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(p)
+}
+
+func (a *API) drawContractPanel(c *fiber.Ctx) error {
+	var req panelRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if len(req.EvaluatorIDs) > 0 {
+		var f tender.Fields
+		f.Add("evaluator_ids", "履约评估小组只能随机抽取")
+		return f.Validation()
+	}
+	if req.Size < 0 || req.Size > 25 {
+		var f tender.Fields
+		f.Add("size", "抽取人数不正确")
+		return f.Validation()
+	}
+	members, err := a.store.DrawContractPanel(ctx(c), actorOf(c), c.Params("id"), c.Params("mid"),
+		storage.ContractPanelRequest{Size: req.Size})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"members": members})
+}
+
+// contractPanelReader checks that the caller may read the newest panel of a
+// milestone: the bureau, auditors and its members; returns the round's id.
+func (a *API) contractPanelReader(c *fiber.Ctx) (string, []tender.PanelMember, error) {
+	k, _, err := a.visibleContract(c, c.Params("id"))
+	if err != nil {
+		return "", nil, err
+	}
+	evID, err := a.store.LatestEvaluationID(ctx(c), k.ID, c.Params("mid"))
+	if err != nil {
+		return "", nil, err
+	}
+	members, err := a.store.ContractPanel(ctx(c), evID)
+	if err != nil {
+		return "", nil, err
+	}
+	actor := actorOf(c)
+	if actor.Is(tender.RoleAdmin, tender.RoleAuditor) {
+		return evID, members, nil
+	}
+	for _, m := range members {
+		if actor.Is(tender.RoleEvaluator) && m.EvaluatorID == actor.UserID && m.Active {
+			return evID, members, nil
+		}
+	}
+	return "", nil, &tender.Error{Code: tender.CodeForbidden, Key: "panel.confidential", Message: "评估小组名单仅评估小组成员和管理部门可见"}
+}
+
+func (a *API) getContractPanel(c *fiber.Ctx) error {
+	_, members, err := a.contractPanelReader(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"members": members})
+}
+
+func (a *API) declareContract(c *fiber.Ctx) error {
+	req, err := decodeDeclaration(c)
+	if err != nil {
+		return err
+	}
+	members, err := a.store.DeclareContract(ctx(c), actorOf(c), c.Params("id"), c.Params("mid"), *req.Conflict, req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"members": members})
+}
+
+type contractScoresRequest struct {
+	Scores []struct {
+		CriterionID string      `json:"criterion_id"`
+		Score       json.Number `json:"score"`
+		Comment     string      `json:"comment"`
+	} `json:"scores"`
+}
+
+func (a *API) putContractScores(c *fiber.Ctx) error {
+	var req contractScoresRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	var f tender.Fields
+	entries := make([]storage.ContractScore, 0, len(req.Scores))
+	for i, s := range req.Scores {
+		h, err := tender.ParseHundredths(s.Score.String())
+		if err != nil {
+			f.Addf(fmt.Sprintf("scores[%d].score", i), "分值应为最多两位小数的数字")
+			continue
+		}
+		if n := len([]rune(s.Comment)); n > 2000 {
+			f.Add(fmt.Sprintf("scores[%d].comment", i), "评语不得超过2000字")
+		}
+		entries = append(entries, storage.ContractScore{CriterionID: s.CriterionID, Score: h, Comment: strings.TrimSpace(s.Comment)})
+	}
+	if len(req.Scores) == 0 {
+		f.Add("scores", "请填写评分")
+	}
+	if err := f.Validation(); err != nil {
+		return err
+	}
+	if err := a.store.SaveContractScores(ctx(c), actorOf(c), c.Params("id"), c.Params("mid"), entries); err != nil {
+		return err
+	}
+	return a.listContractScores(c)
+}
+
+func (a *API) listContractScores(c *fiber.Ctx) error {
+	if _, _, err := a.contractPanelReader(c); err != nil {
+		return err
+	}
+	actor := actorOf(c)
+	who := ""
+	if actor.Is(tender.RoleEvaluator) {
+		who = actor.UserID // a member reads only their own sheet
+	}
+	scores, err := a.store.ContractScores(ctx(c), c.Params("id"), c.Params("mid"), who)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": scores, "next_cursor": nil})
+}
+
+func (a *API) submitContractScores(c *fiber.Ctx) error {
+	if err := a.store.SubmitContractSheet(ctx(c), actorOf(c), c.Params("id"), c.Params("mid")); err != nil {
+		return err
+	}
+	return a.contractEvaluation(c)
+}
+
+// contractEvaluation returns the milestone's evaluation rounds: the newest
+// at the top level ({complete, criteria, total, grade, …}) and all of them
+// in rounds. Results of a round are public once it is complete; the bureau,
+// auditors and members also see a round in progress.
+func (a *API) contractEvaluation(c *fiber.Ctx) error {
+	k, _, err := a.visibleContract(c, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	rounds, err := a.store.ContractEvaluations(ctx(c), k.ID, c.Params("mid"))
+	if err != nil {
+		return err
+	}
+	actor := actorOf(c)
+	insider := actor.Is(tender.RoleAdmin, tender.RoleAuditor)
+	if !insider && actor.Is(tender.RoleEvaluator) {
+		if insider, err = a.store.OnContractPanel(ctx(c), k.ID, actor.UserID); err != nil {
+			return err
+		}
+	}
+	shown := []storage.ContractEvaluation{}
+	for _, r := range rounds {
+		if r.Complete || insider {
+			shown = append(shown, r)
+		}
+	}
+	if len(shown) == 0 {
+		return tender.ErrNotFound
+	}
+	return c.JSON(struct {
+		storage.ContractEvaluation
+		Rounds []storage.ContractEvaluation `json:"rounds"`
+	}{shown[len(shown)-1], shown})
+}
+
+func (a *API) addContractFeedback(c *fiber.Ctx) error {
+	req, comment, err := a.decodeFeedback(c)
+	if err != nil {
+		return err
+	}
+	fb, err := a.store.AddContractFeedback(ctx(c), c.Params("id"), req.Rating, comment)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": fb.ID, "status": fb.Status})
+}
