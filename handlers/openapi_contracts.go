@@ -59,6 +59,8 @@ func contractSchemas() map[string]jsonObject {
 		"criteria":   arrayOf(criterion), "payments": arrayOf(payment), "payments_fen_total": fen("已付合计 · Paid in total"),
 		"red_flags": arrayOf(enum("风险提示 · Red flag", "contract_signed_late", "contract_published_late")),
 		"reports":   arrayOf(report), "created_at": dateTime(""), "updated_at": dateTime(""),
+		"draw_commitment": str("评估专家抽取承诺值 H(r) · Commitment of the panel draws"),
+		"draw_r":          str("合同结束后公布的 r · r, published once the contract has ended"),
 	})
 	return map[string]jsonObject{
 		"Contract":     contract,
