@@ -1,12 +1,12 @@
 -- +goose Up
 -- Contracts and delivery (履约, SPEC §7.5–7.6): one contract per completed
--- award. lot_id stays nullable and without a foreign key: lots (§7.4) are
--- optional and an award without a lot has a contract without one.
+-- award, so one per lot where a tender has lots (awards.lot_id); lot_id is
+-- null for an award without a lot.
 CREATE TABLE contracts (
     id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     award_id      uuid NOT NULL UNIQUE REFERENCES awards (id),
     tender_id     uuid NOT NULL REFERENCES tenders (id),
-    lot_id        uuid,
+    lot_id        text,
     org_id        uuid NOT NULL REFERENCES organizations (id),
     amount_fen    bigint NOT NULL CHECK (amount_fen > 0),
     period_start  date NOT NULL,

@@ -37,11 +37,12 @@ const milestoneColumns = `id, contract_id, seq, title, to_char(due_date, 'YYYY-M
 
 // createContracts makes the contract of every completed award of a tender
 // that has none yet, with the default milestones and criteria, inside the
-// completing transaction. The period is the tender's service period; a tender
+// completing transaction, one per award and so one per awarded lot. The period is the tender's service period; a tender
 // without one gets a year from the completion date.
 func (s *Store) createContracts(ctx context.Context, tx *sqlx.Tx, tenderID string, now time.Time) error {
 	var rows []struct {
 		AwardID   string      `db:"id"`
+		LotID     *string     `db:"lot_id"`
 		OrgID     string      `db:"org_id"`
 		Amount    int64       `db:"amount_fen"`
 		AwardedAt time.Time   `db:"created_at"`
@@ -49,7 +50,7 @@ func (s *Store) createContracts(ctx context.Context, tx *sqlx.Tx, tenderID strin
 		Start     *string     `db:"service_start"`
 		End       *string     `db:"service_end"`
 	}
-	if err := tx.SelectContext(ctx, &rows, `SELECT a.id, a.org_id, a.amount_fen, a.created_at, t.kind,
+	if err := tx.SelectContext(ctx, &rows, `SELECT a.id, NULLIF(a.lot_id, '') AS lot_id, a.org_id, a.amount_fen, a.created_at, t.kind,
 		to_char(t.service_start, 'YYYY-MM-DD') AS service_start, to_char(t.service_end, 'YYYY-MM-DD') AS service_end
 		FROM awards a JOIN tenders t ON t.id = a.tender_id
 		WHERE a.tender_id = $1 AND a.status = $2 AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.award_id = a.id)
@@ -63,9 +64,9 @@ func (s *Store) createContracts(ctx context.Context, tx *sqlx.Tx, tenderID strin
 			start, end = *r.Start, *r.End
 		}
 		var id string
-		if err := tx.GetContext(ctx, &id, `INSERT INTO contracts (award_id, tender_id, org_id, amount_fen,
-			period_start, period_end, awarded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			r.AwardID, tenderID, r.OrgID, r.Amount, start, end, r.AwardedAt); err != nil {
+		if err := tx.GetContext(ctx, &id, `INSERT INTO contracts (award_id, tender_id, lot_id, org_id, amount_fen,
+			period_start, period_end, awarded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			r.AwardID, tenderID, r.LotID, r.OrgID, r.Amount, start, end, r.AwardedAt); err != nil {
 			return fmt.Errorf("insert contract: %w", err)
 		}
 		if err := s.commitContractDrawSecret(ctx, tx, id); err != nil {
