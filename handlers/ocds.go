@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/netip"
 	"net/url"
 	"slices"
@@ -27,6 +28,15 @@ import (
 //	resolve_objection       awardUpdate          active again; the revoked awards[] cancelled
 //	  (upheld only)
 //	complete                contract             complete; awards[] active, contracts[] active
+//
+// and, from a contract's signing on, one per public change in its stream:
+//
+//	sign                    contract             contracts[] active with dateSigned and the signed document
+//	accept_report, pay,     implementation       contracts[].implementation: milestones (scheduled, met,
+//	evaluation_complete,                         notMet for a withheld final payment) and the payments made
+//	suspend, reinstate                           by then as transactions
+//	complete                implementation       contracts[] terminated (no longer in force: delivered)
+//	terminate               contractTermination  contracts[] terminated, with the reason as a contractNotice
 //
 // Contracts are "active": when publicity ends the award is final and the
 // service agreement is in force for the service period; "terminated" would
@@ -156,16 +166,53 @@ type ocdsAward struct {
 }
 
 type ocdsContract struct {
-	ID      string      `json:"id"`
-	AwardID string      `json:"awardID"`
-	Title   string      `json:"title"`
-	Status  string      `json:"status"`
-	Period  *ocdsPeriod `json:"period,omitempty"`
-	Value   *ocdsValue  `json:"value"`
+	ID             string              `json:"id"`
+	AwardID        string              `json:"awardID"`
+	Title          string              `json:"title"`
+	Status         string              `json:"status"`
+	Period         *ocdsPeriod         `json:"period,omitempty"`
+	Value          *ocdsValue          `json:"value"`
+	DateSigned     *time.Time          `json:"dateSigned,omitempty"`
+	Documents      []ocdsDocument      `json:"documents,omitempty"`
+	Implementation *ocdsImplementation `json:"implementation,omitempty"`
+}
+
+// ocdsImplementation is the delivery of a signed contract: its milestones
+// and the payments made (OCDS 1.1.5 implementation.milestones, .transactions).
+type ocdsImplementation struct {
+	Milestones   []ocdsMilestone   `json:"milestones"`
+	Transactions []ocdsTransaction `json:"transactions"`
+}
+
+type ocdsMilestone struct {
+	ID          string     `json:"id"`
+	Title       string     `json:"title"`
+	Type        string     `json:"type"`
+	Description string     `json:"description,omitempty"`
+	DueDate     *time.Time `json:"dueDate,omitempty"`
+	Status      string     `json:"status"`
+}
+
+type ocdsTransaction struct {
+	ID     string     `json:"id"`
+	Source string     `json:"source,omitempty"`
+	Date   *time.Time `json:"date,omitempty"`
+	Value  *ocdsValue `json:"value"`
+	Payer  ocdsOrgRef `json:"payer"`
+	Payee  ocdsOrgRef `json:"payee"`
 }
 
 // ocdsStage is what a public change means in OCDS: the release tags and the tender's status.
 func ocdsStage(e storage.OCDSEvent) (tags []string, status string) {
+	if e.ContractID != "" {
+		switch tender.ContractVerb(e.Action) {
+		case tender.ContractSign:
+			return []string{"contract"}, "complete"
+		case tender.ContractTerminate:
+			return []string{"contractTermination"}, "complete"
+		}
+		return []string{"implementation"}, "complete"
+	}
 	switch e.Action {
 	case "publish":
 		return []string{"tender"}, "active"
@@ -249,7 +296,12 @@ func (a *API) ocdsRelease(base string, e storage.OCDSEvent, t tender.Tender, pag
 	ocid := a.opts.OCIDPrefix + t.Code
 	tags, status := ocdsStage(e)
 	buyer := ocdsOrgRef{ID: ocdsBuyerID, Name: ocdsPublisher}
-	r := ocdsRelease{OCID: ocid, ID: ocid + "-" + strconv.FormatInt(e.Seq, 10), Date: e.At, Tag: tags,
+	id := ocid + "-" + strconv.FormatInt(e.Seq, 10)
+	if e.ContractID != "" {
+		// Contract changes number in the contract's own stream.
+		id = ocid + "-contract-" + e.ContractID + "-" + strconv.FormatInt(e.Seq, 10)
+	}
+	r := ocdsRelease{OCID: ocid, ID: id, Date: e.At, Tag: tags,
 		InitiationType: "tender", Language: "zh", Buyer: buyer,
 		Parties: []ocdsParty{{ID: ocdsBuyerID, Name: ocdsPublisher, Roles: []string{"buyer", "procuringEntity"}}}}
 	parties := map[string]int{} // organization id → index in r.Parties
@@ -326,6 +378,9 @@ func (a *API) ocdsRelease(base string, e storage.OCDSEvent, t tender.Tender, pag
 	case "resolve_objection":
 		awardStatus = "cancelled"
 	}
+	if e.ContractID != "" {
+		awardStatus = "active"
+	}
 	if awardStatus != "" && len(decision) > 0 {
 		if td.AwardPeriod != nil && e.Action != "resolve_objection" {
 			td.AwardPeriod.EndDate = ptr(decision[0].AwardedAt)
@@ -334,7 +389,9 @@ func (a *API) ocdsRelease(base string, e storage.OCDSEvent, t tender.Tender, pag
 			supplier := party(aw.OrgID, aw.OrgName, "supplier")
 			r.Awards = append(r.Awards, ocdsAward{ID: aw.ID, Title: t.Title, Status: awardStatus, Date: aw.AwardedAt,
 				Value: cny(aw.AmountFen), Suppliers: []ocdsOrgRef{supplier}})
-			if e.Action == "complete" {
+			if k, ok := page.Contracts[e.ContractID]; ok && k.AwardID == aw.ID {
+				r.Contracts = append(r.Contracts, ocdsSignedContract(base, e, t, k, buyer, supplier))
+			} else if e.Action == "complete" && e.ContractID == "" {
 				r.Contracts = append(r.Contracts, ocdsContract{ID: aw.ID + "-contract", AwardID: aw.ID, Title: t.Title,
 					Status: "active", Period: servicePeriod(t), Value: cny(aw.AmountFen)})
 			}
@@ -345,6 +402,74 @@ func (a *API) ocdsRelease(base string, e storage.OCDSEvent, t tender.Tender, pag
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// ocdsMilestoneStatus maps a milestone's status to the closed milestoneStatus codelist.
+var ocdsMilestoneStatus = map[tender.MilestoneStatus]string{
+	tender.MilestonePending: "scheduled", tender.MilestoneSubmitted: "scheduled", tender.MilestoneReturned: "scheduled",
+	tender.MilestoneAccepted: "met", tender.MilestonePaid: "met", tender.MilestoneWithheld: "notMet",
+}
+
+// ocdsSignedContract renders a signed contract at the change e: status
+// terminated once it is completed or terminated (OCDS "terminated": no
+// longer in force), else active; payments made by then as transactions;
+// milestones as they stand now, or all scheduled in the signing release.
+func ocdsSignedContract(base string, e storage.OCDSEvent, t tender.Tender, k tender.Contract, buyer, supplier ocdsOrgRef) ocdsContract {
+	out := ocdsContract{ID: k.AwardID + "-contract", AwardID: k.AwardID, Title: t.Title, Status: "active",
+		Value: cny(k.AmountFen), Period: datePeriod(k.PeriodStart, k.PeriodEnd)}
+	if e.Action == string(tender.ContractTerminate) || e.Action == string(tender.ContractComplete) {
+		out.Status = "terminated"
+	}
+	if k.SignedOn != nil {
+		if d, err := time.ParseInLocation(tender.DateLayout, *k.SignedOn, shanghai); err == nil {
+			out.DateSigned = &d
+		}
+	}
+	if k.DocumentID != nil && k.SignedAt != nil {
+		out.Documents = []ocdsDocument{{ID: *k.DocumentID, DocumentType: "contractSigned", Title: "合同文本",
+			URL: base + "/api/v1/documents/" + *k.DocumentID + "/content", DatePublished: k.SignedAt}}
+	}
+	if e.Action == string(tender.ContractTerminate) {
+		out.Documents = append(out.Documents, ocdsDocument{ID: "termination-" + strconv.FormatInt(e.Seq, 10),
+			DocumentType: "contractNotice", Title: "合同终止", Description: e.Reason, DatePublished: ptr(e.At), Language: "zh"})
+	}
+	impl := &ocdsImplementation{Milestones: []ocdsMilestone{}, Transactions: []ocdsTransaction{}}
+	for _, m := range k.Milestones {
+		st := ocdsMilestoneStatus[m.Status]
+		if e.Action == string(tender.ContractSign) {
+			st = "scheduled"
+		}
+		om := ocdsMilestone{ID: m.ID, Title: m.Title, Type: "delivery", Status: st,
+			Description: fmt.Sprintf("付款比例 %d%%", m.PaymentPct)}
+		if d, err := time.ParseInLocation(tender.DateLayout, m.DueDate, shanghai); err == nil {
+			om.DueDate = &d
+		}
+		impl.Milestones = append(impl.Milestones, om)
+	}
+	for _, p := range k.Payments {
+		if p.CreatedAt.After(e.At) {
+			continue // not yet paid at the time of this change
+		}
+		tx := ocdsTransaction{ID: p.ID, Source: base + "/api/v1/contracts/" + k.ID, Value: cny(p.AmountFen),
+			Payer: buyer, Payee: supplier}
+		if d, err := time.ParseInLocation(tender.DateLayout, p.PaidAt, shanghai); err == nil {
+			tx.Date = &d
+		}
+		impl.Transactions = append(impl.Transactions, tx)
+	}
+	out.Implementation = impl
+	return out
+}
+
+// datePeriod is a period of the bureau's days, from the start of start to the end of end.
+func datePeriod(start, end string) *ocdsPeriod {
+	s, err1 := time.ParseInLocation(tender.DateLayout, start, shanghai)
+	e, err2 := time.ParseInLocation(tender.DateLayout, end, shanghai)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	e = e.Add(24*time.Hour - time.Second)
+	return &ocdsPeriod{StartDate: &s, EndDate: &e}
+}
 
 // servicePeriod is the service period (dates) as a period of the bureau's days.
 func servicePeriod(t tender.Tender) *ocdsPeriod {

@@ -18,6 +18,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/linshu/portal/handlers"
+	"github.com/linshu/portal/tender"
 )
 
 const ocdsSchemaBase = "https://standard.open-contracting.org/schema/1__1__5/"
@@ -455,5 +456,97 @@ func TestOCDSFeedShowsNothingSealed(t *testing.T) {
 	f, _ := e.feed(sch, "/api/v1/ocds/releases")
 	if len(f.Releases) != 1 || f.Releases[0].Tag[0] != "tender" || f.Releases[0].Tender.Status != "active" {
 		t.Fatalf("releases: %+v", f.Releases)
+	}
+}
+
+func TestOCDSFeedCoversContractImplementation(t *testing.T) {
+	e := newEnv(t)
+	sch := ocdsPackageSchema(t)
+	c := e.awardedContract()
+	base := "/api/v1/contracts/" + c.contractID
+	// Drafted: nothing of the contract is published yet.
+	f, raw := e.feed(sch, "/api/v1/ocds/releases")
+	if bytes.Contains(raw, []byte("implementation")) || bytes.Contains(raw, []byte("-contract-"+c.contractID)) {
+		t.Fatal("a drafted contract is in the feed")
+	}
+	k := e.sign(c)
+	voucher := e.voucher(c.contractID)
+	m1 := k.Milestones[0]
+	e.do("POST", base+"/milestones/"+m1.ID+"/report", c.orgTok, report("第一阶段")).ok(t, 201)
+	e.do("POST", base+"/milestones/"+m1.ID+"/accept", e.admin, map[string]any{}).ok(t, 200)
+	e.do("POST", base+"/payments", e.admin, map[string]any{"milestone_id": m1.ID, "amount_fen": m1.ShareFen,
+		"paid_at": "2027-01-10", "document_id": voucher}).ok(t, 201)
+	e.do("POST", base+"/terminate", e.admin, map[string]any{"reason": "机构注销"}).ok(t, 200)
+
+	f, raw = e.feed(sch, "/api/v1/ocds/releases")
+	var story []string
+	for _, s := range f.stories() {
+		if len(s) > len(story) {
+			story = s
+		}
+	}
+	want := "tender/active tenderUpdate/active award/complete contract/complete contract/complete implementation/complete " +
+		"implementation/complete contractTermination/complete"
+	if strings.Join(story, " ") != want {
+		t.Fatalf("story:\n got %v\nwant %s", story, want)
+	}
+	if bytes.Contains(raw, []byte(voucher)) {
+		t.Fatal("a payment voucher is in the feed")
+	}
+	var full struct {
+		Releases []struct {
+			Tag       []string
+			Contracts []struct {
+				ID, Status     string
+				DateSigned     string
+				Implementation struct {
+					Milestones []struct {
+						ID, Status, DueDate string
+					}
+					Transactions []struct {
+						ID    string
+						Value struct{ Amount json.Number }
+						Payee struct{ Name string }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &full); err != nil {
+		t.Fatal(err)
+	}
+	contractStatus := codelist(t, "contractStatus.csv")
+	var sawPayment, sawSigned bool
+	for _, r := range full.Releases {
+		for _, k := range r.Contracts {
+			if !contractStatus[k.Status] {
+				t.Fatalf("contract status %q not in the codelist", k.Status)
+			}
+			switch r.Tag[0] {
+			case "contractTermination":
+				if k.Status != "terminated" {
+					t.Fatalf("terminated contract is %s", k.Status)
+				}
+			case "implementation":
+				if k.Status != "active" || len(k.Implementation.Milestones) != 3 {
+					t.Fatalf("implementation release: %+v", k)
+				}
+				if n := len(k.Implementation.Transactions); n == 1 {
+					sawPayment = true
+					tx := k.Implementation.Transactions[0]
+					if tx.Value.Amount.String() != tender.Hundredths(m1.ShareFen).String() || tx.Payee.Name == "" ||
+						k.Implementation.Milestones[0].Status != "met" || k.Implementation.Milestones[2].Status != "scheduled" {
+						t.Fatalf("payment release: %+v", k.Implementation)
+					}
+				}
+			case "contract":
+				if k.DateSigned != "" {
+					sawSigned = true
+				}
+			}
+		}
+	}
+	if !sawPayment || !sawSigned {
+		t.Fatalf("payment %v, signing %v in the feed", sawPayment, sawSigned)
 	}
 }

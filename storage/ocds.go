@@ -31,7 +31,16 @@ type OCDSEvent struct {
 	Outcome  string    `db:"outcome"` // open: "evaluating" or "failed"
 	Reason   string    `db:"reason"`  // cancel: the published reason
 	TenderID string    `db:"tender_id"`
+	// ContractID is set for a change of a signed contract (its own audit stream).
+	ContractID string `db:"contract_id"`
 }
+
+// ocdsContractActions are the contract audit actions published once the
+// contract is signed: signing (tag contract), delivery (implementation) and
+// termination (contractTermination).
+var ocdsContractActions = []string{string(tender.ContractSign), "accept_report", "pay", "evaluation_complete",
+	string(tender.ContractSuspend), string(tender.ContractReinstate), string(tender.ContractTerminate),
+	string(tender.ContractComplete)}
 
 // OCDSFilter selects a page of the feed: entries after Since (exclusive) and
 // after the keyset Cursor, oldest first, at most Limit of them.
@@ -59,6 +68,7 @@ type OCDSPage struct {
 	Openings  map[string]Opening // only tenders that have left "open"
 	Awards    map[string][]OCDSAward
 	Documents map[string][]tender.Document // unsealed tender documents, oldest first
+	Contracts map[string]tender.Contract   // signed contracts of the page's contract events, by id
 	USCC      map[string]string            // organization id → USCC
 	Now       time.Time                    // the database clock
 }
@@ -96,7 +106,8 @@ func parseOCDSCursor(c string) (*time.Time, int64, error) {
 // rejected objection are not public changes.
 func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) {
 	page := OCDSPage{Tenders: map[string]tender.Tender{}, Openings: map[string]Opening{},
-		Awards: map[string][]OCDSAward{}, Documents: map[string][]tender.Document{}, USCC: map[string]string{}}
+		Awards: map[string][]OCDSAward{}, Documents: map[string][]tender.Document{}, USCC: map[string]string{},
+		Contracts: map[string]tender.Contract{}}
 	afterAt, afterID, err := parseOCDSCursor(f.Cursor)
 	if err != nil {
 		return page, err
@@ -105,19 +116,28 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 		return page, err
 	}
 	events := []OCDSEvent{}
-	if err := s.db.SelectContext(ctx, &events, `SELECT e.id, e.seq, e.action, e.at,
+	if err := s.db.SelectContext(ctx, &events, `SELECT * FROM (
+		SELECT e.id, e.seq, e.action, e.at,
 		COALESCE(e.details->>'outcome', '') AS outcome,
 		CASE WHEN e.action = 'cancel' THEN COALESCE(e.details->>'reason', '') ELSE '' END AS reason,
-		t.id AS tender_id
+		t.id AS tender_id, '' AS contract_id
 		FROM audit_entries e JOIN tenders t ON e.stream = 'tender:' || t.id::text
 		WHERE e.entity = 'tender' AND e.action = ANY($1)
 		  AND t.published_at IS NOT NULL AND e.at >= t.published_at
-		  AND (e.action <> 'cancel' OR e.details->>'from' <> `+draftTenderSQL+`)
+		  AND (e.action <> 'cancel' OR e.details->>'from' <> 'draft')
 		  AND (e.action <> 'resolve_objection' OR e.details->>'upheld' = 'true')
-		  AND ($2::timestamptz IS NULL OR e.at > $2)
-		  AND ($3::timestamptz IS NULL OR (e.at, e.id) > ($3, $4))
-		ORDER BY e.at, e.id LIMIT $5`,
-		pq.Array(ocdsActions), f.Since, afterAt, afterID, f.Limit+1); err != nil {
+		UNION ALL
+		-- A contract is public once signed: its changes from the signing on.
+		SELECT e.id, e.seq, e.action, e.at, '' AS outcome,
+		CASE WHEN e.action = $6 THEN COALESCE(e.details->>'reason', '') ELSE '' END AS reason,
+		k.tender_id, k.id::text AS contract_id
+		FROM audit_entries e JOIN contracts k ON e.stream = 'contract:' || k.id::text
+		WHERE e.entity = 'contract' AND e.action = ANY($7) AND k.signed_at IS NOT NULL AND e.at >= k.signed_at
+		) x
+		WHERE ($2::timestamptz IS NULL OR x.at > $2)
+		  AND ($3::timestamptz IS NULL OR (x.at, x.id) > ($3, $4))
+		ORDER BY x.at, x.id LIMIT $5`,
+		pq.Array(ocdsActions), f.Since, afterAt, afterID, f.Limit+1, tender.ContractTerminate, pq.Array(ocdsContractActions)); err != nil {
 		return page, mapError(err)
 	}
 	if len(events) > f.Limit {
@@ -128,14 +148,21 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 		return page, nil
 	}
 	seen := map[string]bool{}
-	var ids []string
+	var ids, contractIDs []string
 	for _, e := range events {
 		if !seen[e.TenderID] {
 			seen[e.TenderID] = true
 			ids = append(ids, e.TenderID)
 		}
+		if e.ContractID != "" && !seen[e.ContractID] {
+			seen[e.ContractID] = true
+			contractIDs = append(contractIDs, e.ContractID)
+		}
 	}
-	return page, s.loadOCDSData(ctx, &page, pq.Array(ids))
+	if err := s.loadOCDSData(ctx, &page, pq.Array(ids)); err != nil {
+		return page, err
+	}
+	return page, s.loadOCDSContracts(ctx, &page, contractIDs)
 }
 
 // loadOCDSData fills the page's lookups for the tenders in ids.
@@ -235,6 +262,45 @@ func (s *Store) loadOCDSData(ctx context.Context, page *OCDSPage, ids any) error
 	}
 	for _, o := range orgs {
 		page.USCC[o.ID] = o.USCC
+	}
+	return nil
+}
+
+// loadOCDSContracts fills page.Contracts for ids in three queries, whatever
+// the page size: the contracts, their milestones, their payments.
+func (s *Store) loadOCDSContracts(ctx context.Context, page *OCDSPage, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var list []tender.Contract
+	if err := s.db.SelectContext(ctx, &list, contractSelect+` WHERE c.id = ANY($1::uuid[])`, pq.Array(ids)); err != nil {
+		return err
+	}
+	var ms []tender.Milestone
+	if err := s.db.SelectContext(ctx, &ms, `SELECT `+milestoneColumns+` FROM contract_milestones
+		WHERE contract_id = ANY($1::uuid[]) ORDER BY contract_id, seq`, pq.Array(ids)); err != nil {
+		return err
+	}
+	var pays []tender.Payment
+	if err := s.db.SelectContext(ctx, &pays, `SELECT id, contract_id, milestone_id, amount_fen,
+		to_char(paid_at, 'YYYY-MM-DD') AS paid_at, document_id, created_at FROM contract_payments
+		WHERE contract_id = ANY($1::uuid[]) ORDER BY created_at, id`, pq.Array(ids)); err != nil {
+		return err
+	}
+	for _, c := range list {
+		c.Milestones, c.Payments, c.Criteria, c.RedFlags = []tender.Milestone{}, []tender.Payment{}, []tender.ContractCriterion{}, []string{}
+		for _, m := range ms {
+			if m.ContractID == c.ID {
+				c.Milestones = append(c.Milestones, m)
+			}
+		}
+		for _, p := range pays {
+			if p.ContractID == c.ID {
+				c.Payments = append(c.Payments, p)
+			}
+		}
+		fillShares(&c)
+		page.Contracts[c.ID] = c
 	}
 	return nil
 }
