@@ -43,6 +43,8 @@ export async function session(label, { locale = 'zh-CN' } = {}) {
     locale,
     timezoneId: BROWSER_TZ,
     acceptDownloads: true,
+    // The portal honours prefers-reduced-motion, so colours are final when axe-core measures them.
+    reducedMotion: 'reduce',
   })
   context.setDefaultTimeout(WAIT)
   const page = await context.newPage()
