@@ -57,7 +57,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "create-user":
 		return createUser(ctx, args, getenv, stdout)
 	case "seed-demo":
-		return withStore(ctx, getenv, func(s *storage.Store) error { return seedDemo(ctx, s, stdout) })
+		return withStore(ctx, getenv, func(s *storage.Store) error {
+			objects, err := demoObjects(ctx, getenv)
+			if err != nil {
+				return err
+			}
+			return seedDemo(ctx, s, objects, stdout)
+		})
 	case "audit-verify":
 		return withStore(ctx, getenv, func(s *storage.Store) error {
 			rep, err := s.VerifyAudit(ctx)
@@ -77,6 +83,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	fmt.Fprint(stdout, usage)
 	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// demoObjects opens the object store for seed-demo when one is configured
+// (PORTAL_S3_ACCESS_KEY set); nil otherwise, and the demo's contracts stay unsigned.
+func demoObjects(ctx context.Context, getenv func(string) string) (*storage.Objects, error) {
+	cfg, err := loadConfig(getenv, false)
+	if err != nil || cfg.S3.AccessKey == "" {
+		return nil, err
+	}
+	objects, err := storage.NewObjects(cfg.S3)
+	if err != nil {
+		return nil, err
+	}
+	return objects, objects.EnsureBucket(ctx)
 }
 
 func withStore(ctx context.Context, getenv func(string) string, fn func(*storage.Store) error) error {

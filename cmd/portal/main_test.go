@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/linshu/portal/storage/storagetest"
 )
 
@@ -62,7 +64,10 @@ func TestConfigProcedures(t *testing.T) {
 
 func TestCreateUserSeedAndAuditVerify(t *testing.T) {
 	url := storagetest.DatabaseURL(t)
-	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url, "PORTAL_SEAL_KEY": storagetest.SealKey})
+	s3 := storagetest.ObjectConfig(t)
+	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url, "PORTAL_SEAL_KEY": storagetest.SealKey,
+		"PORTAL_S3_ENDPOINT": s3.Endpoint, "PORTAL_S3_ACCESS_KEY": s3.AccessKey, "PORTAL_S3_SECRET_KEY": s3.SecretKey,
+		"PORTAL_S3_BUCKET": s3.Bucket})
 	ctx := context.Background()
 	var out bytes.Buffer
 	if err := run(ctx, []string{"create-user", "-role", "admin", "-username", "boss", "-password", "long-enough-pw"}, env, &out); err != nil {
@@ -79,6 +84,19 @@ func TestCreateUserSeedAndAuditVerify(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "admin") || !strings.Contains(out.String(), demoPassword) {
 		t.Fatalf("demo logins not printed: %s", out.String())
+	}
+	// A contract in every state.
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var states []string
+	if err := db.Select(&states, `SELECT status FROM contracts ORDER BY status`); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(states, ",") != "active,completed,drafted,suspended,terminated" {
+		t.Fatalf("demo contracts: %v", states)
 	}
 	out.Reset()
 	if err := run(ctx, []string{"audit-verify"}, env, &out); err != nil || !strings.Contains(out.String(), "intact") {

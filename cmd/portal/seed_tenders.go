@@ -95,8 +95,21 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 	if err != nil {
 		return fmt.Errorf("completed tender: %w", err)
 	}
+	// Four more go through to completion so that seed-demo shows a contract in every state (seed_contracts.go).
+	flow := []tender.Tender{evalT, doneT}
+	for i, title := range demoContractTenders {
+		d := demoTender(tender.KindPurchase, title, "临沭街道兴大社区", catID("SQ-04"), soon)
+		if i == len(demoContractTenders)-1 { // its service period is over, so its contract completes in the demo
+			d.ServiceStart, d.ServiceEnd = "2025-01-01", "2025-12-31"
+		}
+		t, err := create(d, true)
+		if err != nil {
+			return fmt.Errorf("contract tender: %w", err)
+		}
+		flow = append(flow, t)
+	}
 	prices := []int64{27800000, 26500000, 28900000}
-	for _, t := range []tender.Tender{evalT, doneT} {
+	for _, t := range flow {
 		for i, orgID := range orgIDs[:3] {
 			org := tender.Actor{UserID: "seed-demo", Role: tender.RoleOrg, OrgID: orgID}
 			b, err := s.CreateBid(ctx, org, t.ID, "", prices[i], fmt.Sprintf("服务方案摘要：组建%d人服务团队，提供个案、小组、社区活动三类服务。", 5+i))
@@ -128,7 +141,7 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 			panel = append(panel, u.ID)
 		}
 	}
-	for _, t := range []tender.Tender{evalT, doneT} {
+	for _, t := range flow {
 		bids, err := s.TenderBids(ctx, t.ID)
 		if err != nil {
 			return err
