@@ -46,6 +46,7 @@ type API struct {
 	log      *slog.Logger
 	metrics  *metrics
 	versions *tokenVersions
+	pages    pageCache
 }
 
 const (

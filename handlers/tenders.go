@@ -179,11 +179,31 @@ func (a *API) listTenders(c *fiber.Ctx) error {
 	f := storage.TenderFilter{IncludeDrafts: tender.SeesDrafts(actorOf(c)), Status: c.Query("status"), Kind: c.Query("kind"),
 		CatalogItemID: c.Query("catalog_item_id"), Community: c.Query("community"), Q: c.Query("q"),
 		Cursor: c.Query("cursor"), Limit: l + 1}
-	tenders, err := a.store.Tenders(ctx(c), f)
+	if f.Q != "" {
+		tenders, err := a.store.Tenders(ctx(c), f)
+		if err != nil {
+			return err
+		}
+		return c.JSON(paginate(tenders, l, storage.TenderCursor))
+	}
+	key := pageKey(f)
+	fp, err := a.store.TendersFingerprint(ctx(c), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(paginate(tenders, l, storage.TenderCursor))
+	body, ok := a.pages.get(key, fp)
+	if !ok {
+		tenders, err := a.store.Tenders(ctx(c), f)
+		if err != nil {
+			return err
+		}
+		if body, err = jsonMarshal(paginate(tenders, l, storage.TenderCursor)); err != nil {
+			return err
+		}
+		a.pages.put(key, fp, body)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }
 
 // visibleTender loads a tender the caller may see; drafts are not found for the public.

@@ -1,0 +1,74 @@
+package handlers_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/linshu/portal/tender"
+)
+
+// TestTenderListPagesFollowChanges: list pages are kept encoded by the
+// fingerprint of their rows; every change of a listed tender (an edit, a
+// publication, a cancellation, a new tender) shows in the next list, for the
+// public and for the bureau alike, and the two never see each other's page.
+func TestTenderListPagesFollowChanges(t *testing.T) {
+	e := newEnv(t)
+	first := e.openTender(tenderBody("兴大社区居家养老服务"))
+	draft := e.createTender(tenderBody("草稿：文化社区助餐"))
+	list := func(token string) (string, []tender.Tender) {
+		t.Helper()
+		r := e.do("GET", "/api/v1/tenders?limit=20", token, nil)
+		r.ok(t, 200)
+		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Fatalf("content type %q", ct)
+		}
+		var p struct {
+			Items []tender.Tender `json:"items"`
+		}
+		r.decode(t, &p)
+		return string(r.Body), p.Items
+	}
+	titles := func(items []tender.Tender) string {
+		var out []string
+		for _, it := range items {
+			out = append(out, it.Title+"/"+string(it.Status))
+		}
+		return strings.Join(out, "|")
+	}
+	public1, items := list("")
+	if got := titles(items); got != "兴大社区居家养老服务/open" {
+		t.Fatalf("public list: %s", got)
+	}
+	if public2, _ := list(""); public2 != public1 {
+		t.Fatalf("the same list twice differs:\n%s\n%s", public1, public2)
+	}
+	if _, items := list(e.admin); titles(items) != "草稿：文化社区助餐/draft|兴大社区居家养老服务/open" {
+		t.Fatalf("bureau list: %s", titles(items))
+	}
+	if _, items := list(""); titles(items) != "兴大社区居家养老服务/open" {
+		t.Fatalf("public list after the bureau's: %s", titles(items))
+	}
+
+	// An edit of the draft: the bureau's next list shows it.
+	e.do("PATCH", "/api/v1/tenders/"+draft, e.admin, map[string]any{"title": "草稿：文化社区老年助餐"}).ok(t, 200)
+	if _, items := list(e.admin); titles(items) != "草稿：文化社区老年助餐/draft|兴大社区居家养老服务/open" {
+		t.Fatalf("bureau list after an edit: %s", titles(items))
+	}
+	// Its publication: the public's next list shows it.
+	e.do("POST", "/api/v1/tenders/"+draft+"/publish", e.admin, nil).ok(t, 200)
+	if _, items := list(""); titles(items) != "草稿：文化社区老年助餐/open|兴大社区居家养老服务/open" {
+		t.Fatalf("public list after a publication: %s", titles(items))
+	}
+	// A cancellation changes a listed tender's status.
+	e.do("POST", "/api/v1/tenders/"+first+"/cancel", e.admin, map[string]any{"reason": "预算调整"}).ok(t, 200)
+	if _, items := list(""); titles(items) != "草稿：文化社区老年助餐/open|兴大社区居家养老服务/cancelled" {
+		t.Fatalf("public list after a cancellation: %s", titles(items))
+	}
+	// A new tender on top.
+	e.openTender(tenderBody("全民健身指导"))
+	if _, items := list(""); titles(items) != "全民健身指导/open|草稿：文化社区老年助餐/open|兴大社区居家养老服务/cancelled" {
+		t.Fatalf("public list after a new tender: %s", titles(items))
+	}
+	// A malformed filter is still a validation problem.
+	e.do("GET", "/api/v1/tenders?catalog_item_id=not-a-uuid", "", nil).problem(t, 422, "validation_failed")
+}
