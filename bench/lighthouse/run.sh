@@ -60,15 +60,20 @@ i=0
 for p in "${pages[@]}"; do
 	i=$((i + 1))
 	report="$out/page-$i.json"
-	CHROME_PATH=/usr/bin/chromium "$LH/node_modules/.bin/lighthouse" "$base$p" --quiet --output=json --output-path="$report" \
-		--only-categories=performance,accessibility,best-practices,seo \
-		--chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-dev-shm-usage" >/dev/null 2>"$out/page-$i.log" || true
+	# A loaded machine sometimes loses the trace (NO_NAVSTART): one more try then.
+	for try in 1 2; do
+		CHROME_PATH=/usr/bin/chromium "$LH/node_modules/.bin/lighthouse" "$base$p" --quiet --output=json --output-path="$report" \
+			--only-categories=performance,accessibility,best-practices,seo \
+			--chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-dev-shm-usage" >/dev/null 2>"$out/page-$i.log" || true
+		node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).runtimeError ? 1 : 0)' "$report" 2>/dev/null && break
+	done
 	node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const c = r.categories, a = r.audits
-const pct = (k) => Math.round((c[k]?.score ?? 0) * 100)
-console.log(`| ${process.argv[2]} | ${pct("performance")} | ${(a["largest-contentful-paint"].numericValue / 1000).toFixed(1)} | ${Math.round(a["total-blocking-time"].numericValue)} | ${a["cumulative-layout-shift"].numericValue.toFixed(3)} | ${pct("accessibility")} | ${pct("best-practices")} | ${pct("seo")} | ${Math.round(a["total-byte-weight"].numericValue / 1024)} |`)
-for (const k of ["accessibility", "best-practices", "seo"]) for (const ref of c[k].auditRefs) { const x = a[ref.id]; if (ref.weight > 0 && x.score !== null && x.score < 1) console.error(`   ${process.argv[2]} ${k}: ${ref.id}`) }
-' "$report" "${p/$tender/<tender>}" 2>>"$out/failing-audits.txt" || echo "| $p | (no report: see $out/page-$i.log) |"
+const pct = (k) => (c[k]?.score == null ? "–" : Math.round(c[k].score * 100))
+const num = (k, f) => (a[k]?.numericValue == null ? "–" : f(a[k].numericValue))
+console.log(`| ${process.argv[2]} | ${pct("performance")} | ${num("largest-contentful-paint", (v) => (v / 1000).toFixed(1))} | ${num("total-blocking-time", Math.round)} | ${num("cumulative-layout-shift", (v) => v.toFixed(3))} | ${pct("accessibility")} | ${pct("best-practices")} | ${pct("seo")} | ${num("total-byte-weight", (v) => Math.round(v / 1024))} |`)
+for (const k of ["accessibility", "best-practices", "seo"]) for (const ref of c[k]?.auditRefs || []) { const x = a[ref.id]; if (ref.weight > 0 && x.score !== null && x.score < 1) console.error(`   ${process.argv[2]} ${k}: ${ref.id}`) }
+' "$report" "$(printf '%s' "$p" | sed "s#$tender#<tender>#; s#$org#<org>#")" 2>>"$out/failing-audits.txt" || echo "| $p | (no report: see $out/page-$i.log) |"
 done
 [ -s "$out/failing-audits.txt" ] && { echo; echo "failing audits:"; sed 's#'"$org"'#<org>#' "$out/failing-audits.txt"; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); reports in $out"
