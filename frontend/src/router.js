@@ -9,6 +9,8 @@ const routes = [
   { path: '/organizations', name: 'orgs', component: () => import('@/views/public/OrganizationList.vue') },
   { path: '/organizations/:id', name: 'org', component: () => import('@/views/public/OrganizationProfile.vue'), props: true },
   { path: '/stats', name: 'stats', component: () => import('@/views/public/StatsPage.vue') },
+  { path: '/contracts', name: 'contracts', component: () => import('@/views/public/ContractList.vue') },
+  { path: '/contracts/:id', name: 'contract', component: () => import('@/views/public/ContractDetail.vue'), props: true },
   { path: '/login', name: 'login', component: () => import('@/views/public/LoginPage.vue') },
   { path: '/register', name: 'register', component: () => import('@/views/org/RegisterPage.vue') },
 
@@ -39,6 +41,11 @@ const routes = [
   { path: '/evaluator/panels', name: 'panels', component: () => import('@/views/evaluator/MyPanels.vue'), meta: { roles: ['evaluator'] } },
   {
     path: '/evaluator/tenders/:id', name: 'scoring', component: () => import('@/views/evaluator/ScoringSheet.vue'),
+    props: true, meta: { roles: ['evaluator'] },
+  },
+
+  {
+    path: '/evaluator/contracts/:id/milestones/:mid', name: 'contract-sheet', component: () => import('@/views/evaluator/ContractSheet.vue'),
     props: true, meta: { roles: ['evaluator'] },
   },
 

@@ -1,0 +1,31 @@
+// Contracts and delivery (SPEC §7.5–7.6): milestones, reports, payments, evaluations.
+import { api, upload } from './client'
+
+const e = encodeURIComponent
+const m = (id, mid) => `/contracts/${e(id)}/milestones/${e(mid)}`
+
+/** listContracts takes {tender_id, org_id, status, limit, cursor}. */
+export const listContracts = (query) => api.get('/contracts', query)
+export const getContract = (id) => api.get(`/contracts/${e(id)}`)
+export const setMilestones = (id, body) => api.put(`/contracts/${e(id)}/milestones`, body)
+export const uploadContractDocument = (id, file, onProgress) => upload(`/contracts/${e(id)}/documents`, file, onProgress)
+/** signContract takes {document_id, signed_on}. */
+export const signContract = (id, body) => api.post(`/contracts/${e(id)}/sign`, body, { idempotent: true })
+export const suspendContract = (id, reason) => api.post(`/contracts/${e(id)}/suspend`, { reason })
+export const reinstateContract = (id) => api.post(`/contracts/${e(id)}/reinstate`, {})
+export const terminateContract = (id, reason) => api.post(`/contracts/${e(id)}/terminate`, { reason })
+export const uploadReportDocument = (id, mid, file, onProgress) => upload(`${m(id, mid)}/documents`, file, onProgress)
+/** submitReport takes {text, document_ids, service_record}. */
+export const submitReport = (id, mid, body) => api.post(`${m(id, mid)}/report`, body, { idempotent: true })
+export const acceptReport = (id, mid) => api.post(`${m(id, mid)}/accept`, {})
+export const returnReport = (id, mid, reason) => api.post(`${m(id, mid)}/return`, { reason })
+/** addPayment takes {milestone_id, amount_fen, paid_at, document_id}. */
+export const addPayment = (id, body) => api.post(`/contracts/${e(id)}/payments`, body, { idempotent: true })
+export const drawEvaluationPanel = (id, mid, size) => api.post(`${m(id, mid)}/panel`, size ? { size } : {})
+export const getEvaluationPanel = (id, mid) => api.get(`${m(id, mid)}/panel`)
+export const declareEvaluation = (id, mid, body) => api.post(`${m(id, mid)}/declaration`, body)
+export const putEvaluationScores = (id, mid, scores) => api.put(`${m(id, mid)}/scores`, { scores })
+export const listEvaluationScores = (id, mid) => api.get(`${m(id, mid)}/scores`)
+export const submitEvaluationScores = (id, mid) => api.post(`${m(id, mid)}/scores/submit`)
+export const getEvaluation = (id, mid) => api.get(`${m(id, mid)}/evaluation`)
+export const contractFeedback = (id, body) => api.post(`/public/contracts/${e(id)}/feedback`, body)
