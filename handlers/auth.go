@@ -20,7 +20,9 @@ type claims struct {
 	Role  tender.Role `json:"role"`
 	Ver   int         `json:"ver"`
 	OrgID string      `json:"org_id,omitempty"`
-	Name  string      `json:"name,omitempty"`
+	// CommunityID binds a community user's token to its community.
+	CommunityID string `json:"community_id,omitempty"`
+	Name        string `json:"name,omitempty"`
 }
 
 var errUnauthenticated = &tender.Error{Code: tender.CodeUnauthenticated, Key: "auth.required", Message: "请先登录"}
@@ -44,6 +46,9 @@ func (a *API) issueAccess(u tender.User) (string, error) {
 	if u.OrgID != nil {
 		cl.OrgID = *u.OrgID
 	}
+	if u.CommunityID != nil {
+		cl.CommunityID = *u.CommunityID
+	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, cl).SignedString(a.opts.JWTSecret)
 }
 
@@ -58,10 +63,11 @@ func (a *API) parseAccess(token string) (tender.Actor, int, error) {
 		jwt.WithLeeway(5*time.Second),
 		jwt.WithTimeFunc(a.opts.Now),
 	)
-	if err != nil || cl.Subject == "" || !cl.Role.Valid() || (cl.Role == tender.RoleOrg && cl.OrgID == "") {
+	if err != nil || cl.Subject == "" || !cl.Role.Valid() || (cl.Role == tender.RoleOrg && cl.OrgID == "") ||
+		(cl.Role == tender.RoleCommunity && cl.CommunityID == "") {
 		return tender.Actor{}, 0, errTokenInvalid
 	}
-	return tender.Actor{UserID: cl.Subject, Role: cl.Role, OrgID: cl.OrgID, Name: cl.Name}, cl.Ver, nil
+	return tender.Actor{UserID: cl.Subject, Role: cl.Role, OrgID: cl.OrgID, CommunityID: cl.CommunityID, Name: cl.Name}, cl.Ver, nil
 }
 
 // authenticate reads a bearer token when one is sent. A request without one is
@@ -128,7 +134,9 @@ type userView struct {
 	Username string      `json:"username"`
 	Role     tender.Role `json:"role"`
 	OrgID    *string     `json:"org_id"`
-	Name     string      `json:"name"`
+	// CommunityID is set for a community user.
+	CommunityID *string `json:"community_id"`
+	Name        string  `json:"name"`
 }
 
 // Login limits (SPEC §8.5): failures per username and per client address.
@@ -206,7 +214,7 @@ func (a *API) respondTokens(c *fiber.Ctx, u tender.User, refresh string) error {
 }
 
 func viewUser(u tender.User) userView {
-	return userView{ID: u.ID, Username: u.Username, Role: u.Role, OrgID: u.OrgID, Name: u.Name}
+	return userView{ID: u.ID, Username: u.Username, Role: u.Role, OrgID: u.OrgID, CommunityID: u.CommunityID, Name: u.Name}
 }
 
 type refreshRequest struct {

@@ -15,7 +15,8 @@ func TestRouteGuards(t *testing.T) {
 	_, orgTok := e.org("guardorg", true)
 	_, evTok := e.staff(tender.RoleEvaluator, "guardev", nil)
 	_, audTok := e.staff(tender.RoleAuditor, "guardaud", nil)
-	tokens := map[string]string{"admin": e.admin, "org": orgTok, "evaluator": evTok, "auditor": audTok}
+	_, comTok := e.staff(tender.RoleCommunity, "guardcom", map[string]any{"community_id": e.communities["临沭街道兴大社区"]})
+	tokens := map[string]string{"admin": e.admin, "org": orgTok, "evaluator": evTok, "auditor": audTok, "community": comTok}
 	const id = "00000000-0000-0000-0000-000000000000"
 	routes := []struct {
 		method, path string
@@ -33,6 +34,8 @@ func TestRouteGuards(t *testing.T) {
 		{"POST", "/api/v1/organizations/" + id + "/reject", []string{"admin"}},
 		{"POST", "/api/v1/organizations/" + id + "/suspend", []string{"admin"}},
 		{"POST", "/api/v1/organizations/" + id + "/reinstate", []string{"admin"}},
+		{"POST", "/api/v1/communities", []string{"admin"}},
+		{"PATCH", "/api/v1/communities/" + id, []string{"admin", "community"}},
 		{"POST", "/api/v1/catalog", []string{"admin"}},
 		{"PATCH", "/api/v1/catalog/" + id, []string{"admin"}},
 		{"POST", "/api/v1/tenders", []string{"admin"}},

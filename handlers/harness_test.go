@@ -34,6 +34,8 @@ type env struct {
 	objects *storage.Objects
 	opts    handlers.Options
 	admin   string // admin access token
+	// communities maps each registered test community's name to its id.
+	communities map[string]string
 }
 
 func newEnv(t *testing.T, tweak ...func(*handlers.Options)) *env {
@@ -64,7 +66,32 @@ func newEnv(t *testing.T, tweak ...func(*handlers.Options)) *env {
 		t.Fatal(err)
 	}
 	e.admin = e.login("admin", testPassword)
+	e.communities = registerCommunities(t, store)
 	return e
+}
+
+// registerCommunities registers testCommunities and maps their names to ids.
+func registerCommunities(t *testing.T, store *storage.Store) map[string]string {
+	t.Helper()
+	ids := map[string]string{}
+	for _, c := range testCommunities {
+		out, err := store.CreateCommunity(context.Background(), tender.Actor{UserID: "test", Role: tender.RoleAdmin}, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[c.Name] = out.ID
+	}
+	return ids
+}
+
+// testCommunities are registered in every test's portal, so bodies may name them.
+var testCommunities = []tender.Community{
+	{Name: "临沭街道兴大社区", Town: "临沭街道", Kind: tender.CommunityUrban, CommunityCounts: tender.CommunityCounts{
+		Residents: 8600, StaffTotal: 12, SocialWorkStaff: 6, CertifiedSocialWorkers: 2, RegisteredVolunteers: 900}},
+	{Name: "郑山街道金山社区", Town: "郑山街道", Kind: tender.CommunityUrban, CommunityCounts: tender.CommunityCounts{
+		Residents: 5200, StaffTotal: 10, SocialWorkStaff: 3, CertifiedSocialWorkers: 1, RegisteredVolunteers: 300}},
+	{Name: "蛟龙镇蛟龙社区", Town: "蛟龙镇", Kind: tender.CommunityRural, CommunityCounts: tender.CommunityCounts{
+		Residents: 3100, StaffTotal: 6, SocialWorkStaff: 1, CertifiedSocialWorkers: 0, RegisteredVolunteers: 120}},
 }
 
 // response is a decoded answer.

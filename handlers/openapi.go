@@ -63,6 +63,7 @@ const (
 	rOrg       = tender.RoleOrg
 	rEvaluator = tender.RoleEvaluator
 	rAuditor   = tender.RoleAuditor
+	rCommunity = tender.RoleCommunity
 )
 
 var apiRoutes = []apiRoute{
@@ -93,6 +94,13 @@ var apiRoutes = []apiRoute{
 	{"POST", apiV1 + "/organizations/{id}/reject", "organizations", "审核不通过 · Reject", only(rAdmin), "ReasonRequest", 200, "Organization", nil},
 	{"POST", apiV1 + "/organizations/{id}/suspend", "organizations", "列入失信、暂停 · Suspend (失信)", only(rAdmin), "ReasonRequest", 200, "Organization", nil},
 	{"POST", apiV1 + "/organizations/{id}/reinstate", "organizations", "恢复 · Reinstate", only(rAdmin), "ReasonRequest", 200, "Organization", nil},
+
+	{"GET", apiV1 + "/communities", "communities", "社区名录 · The community registry", publicRoute, "", 200, "CommunityPage",
+		[]string{"town", "community_kind", "q", "limit", "cursor"}},
+	{"GET", apiV1 + "/communities/{id}", "communities", "社区详情 · A community", publicRoute, "", 200, "Community", nil},
+	{"POST", apiV1 + "/communities", "communities", "登记社区 · Register a community", only(rAdmin), "CommunityRequest", 201, "Community", nil},
+	{"PATCH", apiV1 + "/communities/{id}", "communities", "修改社区（本社区工作人员仅可改人数） · Update a community (its own user: counts only)",
+		only(rAdmin, rCommunity), "PatchCommunityRequest", 200, "Community", nil},
 
 	{"GET", apiV1 + "/catalog", "catalog", "购买服务目录 · The service catalog", publicRoute, "", 200, "CatalogList", []string{"all"}},
 	{"POST", apiV1 + "/catalog", "catalog", "新增目录项 · Add a catalog item", only(rAdmin), "CatalogItemRequest", 201, "CatalogItem", nil},
@@ -193,6 +201,7 @@ var apiTags = []struct{ name, zh, en string }{
 	{"auth", "认证", "Sign-in and tokens"},
 	{"users", "用户", "Staff accounts"},
 	{"organizations", "社会组织", "Organizations"},
+	{"communities", "社区", "Communities and the 四社联动 indicators"},
 	{"catalog", "服务目录", "Catalog of purchasable services"},
 	{"tenders", "项目", "Tenders and venture calls"},
 	{"documents", "文件", "Documents"},
@@ -294,7 +303,7 @@ func listOf(item string) jsonObject {
 }
 
 var (
-	roleEnum         = []string{"admin", "org", "evaluator", "auditor"}
+	roleEnum         = []string{"admin", "org", "evaluator", "auditor", "community"}
 	orgTypeEnum      = []string{"social_org", "social_work_agency", "volunteer_org"}
 	registrationEnum = []string{"registered", "filed"}
 	tenderStatusEnum = []string{"draft", "open", "evaluating", "awarded", "completed", "cancelled", "failed"}
@@ -321,7 +330,8 @@ func tenderFields() jsonObject {
 		"title":                    str("标题 · Title"),
 		"description":              str("说明 · Description"),
 		"catalog_item_id":          str("服务目录项 · Catalog item id"),
-		"community":                str("服务社区 · Community served"),
+		"community_id":             orNull(str("服务社区（空为全县） · Community served, null: county-wide")),
+		"community":                str("社区名称；输入时可代替 community_id · Its name; accepted instead of community_id on input"),
 		"funding_source":           enum("资金来源 · Funding source", fundingEnum...),
 		"budget_fen":               fen("最高限价；公益创投为资金池 · Ceiling price; the pool for venture"),
 		"max_award_fen":            orNull(fen("公益创投单项上限 · Venture cap per proposal")),
@@ -336,6 +346,28 @@ func tenderFields() jsonObject {
 		"bid_deadline":             dateTime("投标截止（开标时间） · Bid deadline (opening)"),
 		"community_preference_pct": integer("本社区机构价格扣除百分比 · Price preference for the tender's community, %"),
 	}
+}
+
+// communitySchema is a community's fields; withIDs adds what the portal sets.
+func communitySchema(withIDs bool) jsonObject {
+	count := func(desc string) jsonObject {
+		s := integer(desc)
+		s["minimum"] = 0
+		return s
+	}
+	p := jsonObject{
+		"name": str("如 临沭街道兴大社区 · e.g. 临沭街道兴大社区"), "town": str("乡镇（街道） · Town"),
+		"kind":                     enum("urban 城市社区；rural 农村社区", "urban", "rural"),
+		"residents":                count("居民人数 · Residents"),
+		"staff_total":              count("社区工作人员总数 · Community staff"),
+		"social_work_staff":        count("社会工作岗位人数（≤ staff_total） · Staff in social-work posts"),
+		"certified_social_workers": count("持证社工（≤ social_work_staff） · Certified social workers"),
+		"registered_volunteers":    count("注册志愿者（≤ residents） · Registered volunteers"),
+	}
+	if withIDs {
+		p["id"], p["created_at"], p["updated_at"] = str(""), dateTime(""), dateTime("")
+	}
+	return p
 }
 
 // tenderSchema is a tender as the API returns it: the request fields and what the portal adds.
@@ -409,17 +441,19 @@ var apiSchemas = map[string]jsonObject{
 	}),
 	"SessionUser": object("", []string{"id", "username", "role", "org_id", "name"}, jsonObject{
 		"id": str(""), "username": str(""), "role": enum("", roleEnum...), "org_id": orNull(str("")), "name": str(""),
+		"community_id": orNull(str("社区工作人员所属社区 · A community user's community")),
 	}),
 	"User": object("", []string{"id", "username", "role", "name"}, jsonObject{
 		"id": str(""), "username": str(""), "role": enum("", roleEnum...), "name": str(""), "org_id": orNull(str("")),
 		"expertise": orNull(arrayOf(str("专长（服务类别） · Expertise category"))), "employer_org_id": orNull(str("任职机构（回避用） · Employer, for conflicts")),
-		"active": boolean(""), "created_at": dateTime(""), "updated_at": dateTime(""),
+		"community_id": orNull(str("社区工作人员所属社区 · A community user's community")), "active": boolean(""), "created_at": dateTime(""), "updated_at": dateTime(""),
 	}),
 	"UserPage": listOf("User"),
 	"CreateUserRequest": strict("", []string{"username", "password", "role"}, jsonObject{
 		"username": str(""), "password": str("至少 10 位 · at least 10 characters"),
-		"role": enum("工作人员角色 · Staff role", "admin", "evaluator", "auditor"), "name": str(""),
+		"role": enum("工作人员角色 · Staff role", "admin", "evaluator", "auditor", "community"), "name": str(""),
 		"expertise": arrayOf(str("")), "employer_org_id": orNull(str("")),
+		"community_id": orNull(str("community 角色必填 · required for the community role")),
 	}),
 	"PatchUserRequest": strict("", nil, jsonObject{
 		"name": str(""), "expertise": arrayOf(str("")), "employer_org_id": orNull(str("")), "active": boolean(""),
@@ -430,25 +464,32 @@ var apiSchemas = map[string]jsonObject{
 		"community", "legal_representative", "contact_phone", "username", "password"}, jsonObject{
 		"name": str(""), "uscc": str("统一社会信用代码（GB 32100-2015 校验） · USCC, check character verified"),
 		"type": enum("", orgTypeEnum...), "registration": enum("registered 登记；filed 备案", registrationEnum...),
-		"community": str(""), "legal_representative": str(""), "contact_phone": str("不公开 · never public"),
+		"community_id": orNull(str("")), "community": str("社区名称，可代替 community_id · Name, instead of community_id"),
+		"legal_representative": str(""), "contact_phone": str("不公开 · never public"),
 		"staff_total": integer(""), "social_workers": integer("持证社工人数 · Certified social workers"),
 		"username": str(""), "password": str(""),
 	}),
 	"Registered": object("", []string{"id", "status"}, jsonObject{"id": str(""), "status": enum("", "pending")}),
 	"Organization": object("", []string{"id", "name", "uscc", "type", "registration", "status"}, jsonObject{
 		"id": str(""), "name": str(""), "uscc": str(""), "type": enum("", orgTypeEnum...),
-		"registration": enum("", registrationEnum...), "community": str(""), "legal_representative": str(""),
-		"contact_phone": str(""), "staff_total": integer(""), "social_workers": integer(""),
+		"registration": enum("", registrationEnum...), "community_id": orNull(str("")), "community": str(""),
+		"legal_representative": str(""),
+		"contact_phone":        str(""), "staff_total": integer(""), "social_workers": integer(""),
 		"assessment_grade": orNull(enum("评估等级 · Assessment grade", "1A", "2A", "3A", "4A", "5A")),
 		"status":           enum("", "pending", "approved", "rejected", "suspended"), "status_reason": str(""),
 		"created_at": dateTime(""), "updated_at": dateTime(""),
 	}),
 	"OrganizationPage": listOf("Organization"),
 	"PatchOrganizationRequest": strict("本机构：联系方式、人员；管理员：评估等级 · Own org: contacts, staff; admin: grade", nil, jsonObject{
-		"name": str(""), "community": str(""), "legal_representative": str(""), "contact_phone": str(""),
-		"staff_total": integer(""), "social_workers": integer(""), "assessment_grade": orNull(str("")),
+		"name": str(""), "community_id": orNull(str("")), "community": str(""), "legal_representative": str(""),
+		"contact_phone": str(""), "staff_total": integer(""), "social_workers": integer(""), "assessment_grade": orNull(str("")),
 	}),
-	"ReasonRequest": strict("", nil, jsonObject{"reason": str("理由（驳回、暂停、取消时必填） · Reason (required to reject, suspend, cancel)")}),
+	"Community": object("社区及其人数 · A community and its counts", []string{"id", "name", "town", "kind", "residents",
+		"staff_total", "social_work_staff", "certified_social_workers", "registered_volunteers"}, communitySchema(true)),
+	"CommunityPage":         listOf("Community"),
+	"CommunityRequest":      strict("", []string{"name", "kind"}, communitySchema(false)),
+	"PatchCommunityRequest": strict("本社区工作人员只能修改人数 · The community's own user changes counts only", nil, communitySchema(false)),
+	"ReasonRequest":         strict("", nil, jsonObject{"reason": str("理由（驳回、暂停、取消时必填） · Reason (required to reject, suspend, cancel)")}),
 
 	"CatalogItem": object("", []string{"id", "code", "name", "category", "active"}, jsonObject{
 		"id": str(""), "code": str(""), "name": str(""), "category": str(""), "description": str(""),
@@ -692,6 +733,8 @@ var apiParameters = map[string]jsonObject{
 	"org_type":        queryParam("type", "", enum("", orgTypeEnum...)),
 	"feedback_status": queryParam("status", "", enum("", "pending", "approved", "rejected")),
 	"grade":           queryParam("grade", "评估等级 · Assessment grade", enum("", "1A", "2A", "3A", "4A", "5A")),
+	"town":            queryParam("town", "乡镇（街道） · Town", str("")),
+	"community_kind":  queryParam("kind", "", enum("", "urban", "rural")),
 	"all":             queryParam("all", "管理员：含停用项 · Admin: include inactive items", boolean("")),
 	"stream":          queryParam("stream", "如 tender:<id> · e.g. tender:<id>", str("")),
 	"entity":          queryParam("entity", "tender、bid、organization、user…", str("")),

@@ -14,6 +14,7 @@ type registerRequest struct {
 	USCC                string              `json:"uscc"`
 	Type                tender.OrgType      `json:"type"`
 	Registration        tender.Registration `json:"registration"`
+	CommunityID         *string             `json:"community_id"`
 	Community           string              `json:"community"`
 	LegalRepresentative string              `json:"legal_representative"`
 	ContactPhone        string              `json:"contact_phone"`
@@ -29,7 +30,7 @@ func (a *API) registerOrganization(c *fiber.Ctx) error {
 		return err
 	}
 	o := tender.Organization{Name: req.Name, USCC: req.USCC, Type: req.Type, Registration: req.Registration,
-		Community: strings.TrimSpace(req.Community), LegalRepresentative: strings.TrimSpace(req.LegalRepresentative),
+		CommunityID: emptyToNil(req.CommunityID), Community: strings.TrimSpace(req.Community), LegalRepresentative: strings.TrimSpace(req.LegalRepresentative),
 		ContactPhone: strings.TrimSpace(req.ContactPhone), StaffTotal: req.StaffTotal, SocialWorkers: req.SocialWorkers}
 	err := o.Validate()
 	var f tender.Fields
@@ -91,6 +92,7 @@ func (a *API) getOrganization(c *fiber.Ctx) error {
 
 type patchOrgRequest struct {
 	Name                *string `json:"name"`
+	CommunityID         *string `json:"community_id"`
 	Community           *string `json:"community"`
 	LegalRepresentative *string `json:"legal_representative"`
 	ContactPhone        *string `json:"contact_phone"`
@@ -118,7 +120,7 @@ func (a *API) patchOrganization(c *fiber.Ctx) error {
 		if req.Name != nil {
 			f.Add("name", "组织名称以登记证书为准，变更请联系民政局")
 		}
-	} else if req.Name != nil || req.Community != nil || req.LegalRepresentative != nil || req.ContactPhone != nil ||
+	} else if req.Name != nil || req.Community != nil || req.CommunityID != nil || req.LegalRepresentative != nil || req.ContactPhone != nil ||
 		req.StaffTotal != nil || req.SocialWorkers != nil {
 		f.Add("assessment_grade", "管理员只能修改评估等级，其余信息由组织自行维护")
 	}
@@ -128,9 +130,9 @@ func (a *API) patchOrganization(c *fiber.Ctx) error {
 	gradeSet := present(c, "assessment_grade")
 	out, err := a.store.UpdateOrganization(ctx(c), actor, id, func(o *tender.Organization) (map[string]any, error) {
 		details := map[string]any{}
-		if req.Community != nil {
-			o.Community = strings.TrimSpace(*req.Community)
-			details["community"] = o.Community
+		if req.Community != nil || req.CommunityID != nil {
+			o.CommunityID, o.Community = emptyToNil(req.CommunityID), strings.TrimSpace(deref(req.Community))
+			details["community"], details["community_id"] = o.Community, o.CommunityID
 		}
 		if req.LegalRepresentative != nil {
 			o.LegalRepresentative = strings.TrimSpace(*req.LegalRepresentative)

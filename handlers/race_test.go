@@ -94,7 +94,7 @@ func TestDeadlineRace(t *testing.T) {
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	a := startInstance(t, dbURL, objects, opts)
 	b := startInstance(t, dbURL, objects, opts)
-	e := &env{t: t, store: setup, objects: objects, opts: opts}
+	e := &env{t: t, store: setup, objects: objects, opts: opts, communities: registerCommunities(t, setup)}
 	app, _ := handlers.New(opts, setup, objects)
 	e.app = app
 	setup.CreateUser(context.Background(), tender.Actor{}, tender.User{Username: "admin", Role: tender.RoleAdmin, Name: "a"}, testPassword)

@@ -13,6 +13,7 @@ const (
 	org       = tender.RoleOrg
 	evaluator = tender.RoleEvaluator
 	auditor   = tender.RoleAuditor
+	community = tender.RoleCommunity
 )
 
 // routes lists every route with its guard. Guards are attached per route:
@@ -52,6 +53,11 @@ func (a *API) routes(app *fiber.App) {
 	for _, verb := range tender.OrgVerbs {
 		v1.Post("/organizations/:id/"+verb, allow(admin), a.decideOrganization(verb))
 	}
+
+	v1.Get("/communities", anyone, a.listCommunities)
+	v1.Get("/communities/:id", anyone, a.getCommunity)
+	v1.Post("/communities", allow(admin), a.createCommunity)
+	v1.Patch("/communities/:id", allow(admin, community), a.patchCommunity)
 
 	v1.Get("/catalog", anyone, a.listCatalog)
 	v1.Post("/catalog", allow(admin), a.createCatalogItem)

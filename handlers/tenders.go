@@ -20,6 +20,7 @@ type tenderRequest struct {
 	Title                  string                  `json:"title"`
 	Description            string                  `json:"description"`
 	CatalogItemID          string                  `json:"catalog_item_id"`
+	CommunityID            *string                 `json:"community_id"`
 	Community              string                  `json:"community"`
 	FundingSource          tender.FundingSource    `json:"funding_source"`
 	BudgetFen              int64                   `json:"budget_fen"`
@@ -48,7 +49,7 @@ type lotRequest struct {
 func (r tenderRequest) apply(t *tender.Tender) {
 	t.Kind, t.Procedure, t.Title, t.Description, t.CatalogItemID = r.Kind, r.Procedure, r.Title, r.Description, r.CatalogItemID
 	t.SingleSourceOrgID = r.SingleSourceOrgID
-	t.Community, t.FundingSource, t.BudgetFen, t.MaxAwardFen = r.Community, r.FundingSource, r.BudgetFen, r.MaxAwardFen
+	t.CommunityID, t.Community, t.FundingSource, t.BudgetFen, t.MaxAwardFen = r.CommunityID, r.Community, r.FundingSource, r.BudgetFen, r.MaxAwardFen
 	t.MaxAwards, t.MinBids, t.MinAwardScore = r.MaxAwards, r.MinBids, r.MinAwardScore
 	t.ServiceStart, t.ServiceEnd, t.Eligibility = r.ServiceStart, r.ServiceEnd, r.Eligibility
 	t.CommunityPreferencePct, t.Evaluation = r.CommunityPreferencePct, r.Evaluation
@@ -65,7 +66,7 @@ func requestOf(t tender.Tender) tenderRequest {
 		lots[i] = lotRequest{ID: l.ID, Title: l.Title, BudgetFen: l.BudgetFen, Community: l.Community}
 	}
 	return tenderRequest{Lots: lots, Kind: t.Kind, Procedure: t.Procedure, SingleSourceOrgID: t.SingleSourceOrgID, Title: t.Title, Description: t.Description, CatalogItemID: t.CatalogItemID,
-		Community: t.Community, FundingSource: t.FundingSource, BudgetFen: t.BudgetFen, MaxAwardFen: t.MaxAwardFen,
+		CommunityID: t.CommunityID, Community: t.Community, FundingSource: t.FundingSource, BudgetFen: t.BudgetFen, MaxAwardFen: t.MaxAwardFen,
 		MaxAwards: t.MaxAwards, MinBids: t.MinBids, MinAwardScore: t.MinAwardScore, ServiceStart: t.ServiceStart,
 		ServiceEnd: t.ServiceEnd, Eligibility: t.Eligibility, CommunityPreferencePct: t.CommunityPreferencePct,
 		Evaluation: t.Evaluation, EnquiryDeadline: t.EnquiryDeadline, BidDeadline: t.BidDeadline}
@@ -117,6 +118,7 @@ func (a *API) patchTender(c *fiber.Ctx) error {
 		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&merged); err != nil {
 			return "", nil, badJSON(err)
 		}
+		communityByName(c, &merged.CommunityID, &merged.Community)
 		merged.apply(t)
 		if !chosen && wasDefault {
 			t.Procedure = ""

@@ -507,7 +507,7 @@ func TestUploadWhenMinIOStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	store.CreateUser(t.Context(), tender.Actor{}, tender.User{Username: "admin", Role: tender.RoleAdmin, Name: "a"}, testPassword)
-	e := &env{t: t, app: app, store: store, objects: objects, opts: base.opts}
+	e := &env{t: t, app: app, store: store, objects: objects, opts: base.opts, communities: registerCommunities(t, store)}
 	e.admin = e.login("admin", testPassword)
 	id := e.createTender(tenderBody("存储故障项目"))
 	e.upload("/api/v1/tenders/"+id+"/documents", e.admin, "a.pdf", []byte("%PDF-before")).ok(t, 201)

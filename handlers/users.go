@@ -16,6 +16,7 @@ type createUserRequest struct {
 	Name          string      `json:"name"`
 	Expertise     []string    `json:"expertise"`
 	EmployerOrgID *string     `json:"employer_org_id"`
+	CommunityID   *string     `json:"community_id"`
 }
 
 func (a *API) createUser(c *fiber.Ctx) error {
@@ -24,7 +25,8 @@ func (a *API) createUser(c *fiber.Ctx) error {
 		return err
 	}
 	u := tender.User{Username: strings.TrimSpace(req.Username), Role: req.Role, Name: strings.TrimSpace(req.Name),
-		Expertise: req.Expertise, EmployerOrgID: emptyToNil(req.EmployerOrgID)}
+		Expertise: req.Expertise, EmployerOrgID: emptyToNil(req.EmployerOrgID),
+		CommunityID: emptyToNil(req.CommunityID)}
 	var f tender.Fields
 	tender.ValidateCredentials(&f, u.Username, req.Password)
 	if err := f.Validation(); err != nil {
@@ -36,6 +38,11 @@ func (a *API) createUser(c *fiber.Ctx) error {
 	if u.EmployerOrgID != nil {
 		if _, err := a.store.Organization(ctx(c), *u.EmployerOrgID); err != nil {
 			return fieldNotFound(err, "employer_org_id", "工作单位不存在")
+		}
+	}
+	if u.CommunityID != nil {
+		if _, err := a.store.Community(ctx(c), *u.CommunityID); err != nil {
+			return fieldNotFound(err, "community_id", "社区未登记")
 		}
 	}
 	out, err := a.store.CreateUser(ctx(c), actorOf(c), u, req.Password)

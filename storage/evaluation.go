@@ -389,7 +389,7 @@ func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *E
 		Status string `db:"status"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &bids, `SELECT b.id AS bidid, b.org_id AS orgid, o.name AS orgname,
-		b.price_fen AS pricefen, o.community AS orgcommunity, b.status FROM bids b JOIN organizations o ON o.id = b.org_id
+		b.price_fen AS pricefen, COALESCE(o.community_id::text, '') AS orgcommunity, b.status FROM bids b JOIN organizations o ON o.id = b.org_id
 		WHERE b.tender_id = $1 AND b.status = ANY($2) ORDER BY b.id`, t.ID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
 		return err
 	}
@@ -406,7 +406,7 @@ func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *E
 	}
 	in := tender.ScoreInput{Method: string(t.Evaluation.Method), Criteria: scoreCriteria(t),
 		TrimExtremes: t.Evaluation.TrimExtremes, CommunityPreferencePct: t.CommunityPreferencePct,
-		TenderCommunity: t.Community}
+		TenderCommunity: derefString(t.CommunityID)}
 	if m := t.Evaluation.Method; !m.ScoredByPanel() && m != tender.MethodLowestPrice {
 		// negotiated and claim: no panel, ranked by price alone, no preference (claims are all at the budget).
 		in.Method, in.CommunityPreferencePct = string(tender.MethodLowestPrice), 0

@@ -8,7 +8,8 @@ import (
 	"github.com/linshu/portal/tender"
 )
 
-const orgColumns = `id, name, uscc, type, registration, community, legal_representative, contact_phone,
+const orgColumns = `id, name, uscc, type, registration, community_id,
+	COALESCE((SELECT cm.name FROM communities cm WHERE cm.id = community_id), '') AS community, legal_representative, contact_phone,
 	staff_total, social_workers, assessment_grade, status, status_reason, created_at, updated_at`
 
 // RegisterOrganization stores a pending organization and its first user in one transaction.
@@ -19,10 +20,13 @@ func (s *Store) RegisterOrganization(ctx context.Context, o tender.Organization,
 	}
 	var out tender.Organization
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, &out, `INSERT INTO organizations (name, uscc, type, registration, community,
+		if err := resolveCommunity(ctx, tx, &o.CommunityID, &o.Community, "community"); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &out, `INSERT INTO organizations (name, uscc, type, registration, community_id,
 			legal_representative, contact_phone, staff_total, social_workers)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+orgColumns,
-			o.Name, o.USCC, o.Type, o.Registration, o.Community, o.LegalRepresentative, o.ContactPhone,
+			o.Name, o.USCC, o.Type, o.Registration, o.CommunityID, o.LegalRepresentative, o.ContactPhone,
 			o.StaffTotal, o.SocialWorkers); err != nil {
 			return err
 		}
@@ -34,7 +38,7 @@ func (s *Store) RegisterOrganization(ctx context.Context, o tender.Organization,
 		actor := tender.Actor{UserID: u.ID, Role: tender.RoleOrg, OrgID: out.ID}
 		return appendAudit(ctx, tx, actor, "register", "organization", out.ID, map[string]any{
 			"name": out.Name, "uscc": out.USCC, "type": out.Type, "registration": out.Registration,
-			"community": out.Community})
+			"community_id": out.CommunityID, "community": out.Community})
 	})
 	return out, err
 }
@@ -60,7 +64,7 @@ type OrgFilter struct {
 func (s *Store) Organizations(ctx context.Context, f OrgFilter) ([]tender.Organization, error) {
 	out := []tender.Organization{}
 	err := s.db.SelectContext(ctx, &out, `SELECT `+orgColumns+` FROM organizations
-		WHERE ($1 = '' OR status = $1) AND ($2 = '' OR type = $2) AND ($3 = '' OR community = $3)
+		WHERE ($1 = '' OR status = $1) AND ($2 = '' OR type = $2) AND ($3 = '' OR community_id = (SELECT id FROM communities WHERE name = $3))
 		  AND ($4 = '' OR strpos(name, $4) > 0 OR uscc = upper($4))
 		  AND ($5 = '' OR (created_at, id) < (SELECT created_at, id FROM organizations WHERE id = $5::uuid))
 		ORDER BY created_at DESC, id DESC LIMIT $6`, f.Status, f.Type, f.Community, f.Q, f.After, f.Limit)
@@ -83,10 +87,13 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor tender.Actor, id s
 		if err := o.Validate(); err != nil {
 			return err
 		}
-		if err := tx.GetContext(ctx, &out, `UPDATE organizations SET name = $2, community = $3,
+		if err := resolveCommunity(ctx, tx, &o.CommunityID, &o.Community, "community"); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &out, `UPDATE organizations SET name = $2, community_id = $3,
 			legal_representative = $4, contact_phone = $5, staff_total = $6, social_workers = $7,
 			assessment_grade = $8, updated_at = now() WHERE id = $1 RETURNING `+orgColumns,
-			id, o.Name, o.Community, o.LegalRepresentative, o.ContactPhone, o.StaffTotal, o.SocialWorkers,
+			id, o.Name, o.CommunityID, o.LegalRepresentative, o.ContactPhone, o.StaffTotal, o.SocialWorkers,
 			o.AssessmentGrade); err != nil {
 			return err
 		}

@@ -13,7 +13,8 @@ import (
 
 // creditColumns compute a public credit profile in SQL. Bids count only once
 // their tender has been opened (tender.BidsSealed, tender.BidStatus.Opened): a sealed bid is never counted.
-const creditColumns = `o.id, o.name, o.type, o.registration, o.community, o.assessment_grade, o.status, o.social_workers,
+const creditColumns = `o.id, o.name, o.type, o.registration, o.community_id,
+	COALESCE((SELECT cm.name FROM communities cm WHERE cm.id = o.community_id), '') AS community, o.assessment_grade, o.status, o.social_workers,
 	(SELECT count(*) FROM bids b JOIN tenders t ON t.id = b.tender_id
 	  WHERE b.org_id = o.id AND b.status IN ` + openedBidsSQL + `
 	    AND t.opened_at IS NOT NULL) AS bids_count,
@@ -91,7 +92,7 @@ func (s *Store) PublicOrganizations(ctx context.Context, f PublicOrgFilter) ([]t
 	var rows []creditRow
 	err := s.db.SelectContext(ctx, &rows, `SELECT `+creditColumns+` FROM organizations o
 		WHERE `+publicOrg+` AND ($1 = '' OR strpos(o.name, $1) > 0) AND ($2 = '' OR o.type = $2)
-		  AND ($3 = '' OR o.community = $3) AND ($4 = '' OR o.assessment_grade = $4)
+		  AND ($3 = '' OR o.community_id = (SELECT id FROM communities WHERE name = $3)) AND ($4 = '' OR o.assessment_grade = $4)
 		  AND ($5 = '' OR (o.name, o.id) > ($5, $6::uuid))
 		ORDER BY o.name, o.id LIMIT $7`, f.Q, f.Type, f.Community, f.Grade, afterName, nullUUID(afterID), f.Limit)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 // red flags are computed from, in one query.
 const redFlagFactsSQL = `
 WITH t AS (
-    SELECT id, procedure, community, status, published_at, opened_at, bid_deadline FROM tenders
+    SELECT id, procedure, community_id AS community, status, published_at, opened_at, bid_deadline FROM tenders
     WHERE status <> $2 AND ($1::uuid IS NULL OR id = $1)
 ), q AS (
     SELECT b.tender_id,
@@ -21,8 +21,8 @@ WITH t AS (
     WHERE b.status = ANY($5)
     GROUP BY b.tender_id
 ), won AS (
-    SELECT DISTINCT a.tender_id, a.org_id, tt.community FROM awards a JOIN tenders tt ON tt.id = a.tender_id
-    WHERE a.status = ANY($6) AND tt.community <> ''
+    SELECT DISTINCT a.tender_id, a.org_id, tt.community_id AS community FROM awards a JOIN tenders tt ON tt.id = a.tender_id
+    WHERE a.status = ANY($6) AND tt.community_id IS NOT NULL
 ), per_org AS (
     SELECT community, org_id, count(DISTINCT tender_id) AS wins FROM won GROUP BY community, org_id
 ), per_community AS (

@@ -61,7 +61,7 @@ func (s *Store) PublicStats(ctx context.Context) (Stats, error) {
 		col string
 		dst *[]StatGroup
 	}{{"t.status", &st.ByStatus}, {"t.kind", &st.ByKind}, {"t.funding_source", &st.ByFundingSource},
-		{"CASE WHEN t.community = '' THEN '全县' ELSE t.community END", &st.ByCommunity}} {
+		{"COALESCE((SELECT cm.name FROM communities cm WHERE cm.id = t.community_id), '全县')", &st.ByCommunity}} {
 		*g.dst = []StatGroup{}
 		if err := s.db.SelectContext(ctx, g.dst, groupSQL(g.col)); err != nil {
 			return st, err
@@ -79,16 +79,17 @@ func (s *Store) PublicStats(ctx context.Context) (Stats, error) {
 		Approved  int    `db:"approved"`
 		WithSW    int    `db:"with_sw"`
 	}
-	if err := s.db.SelectContext(ctx, &orgs, `SELECT community, count(*) AS approved,
-		count(*) FILTER (WHERE social_workers > 0) AS with_sw FROM organizations WHERE status = 'approved'
-		GROUP BY community`); err != nil {
+	if err := s.db.SelectContext(ctx, &orgs, `SELECT COALESCE(cm.name, '') AS community, count(*) AS approved,
+		count(*) FILTER (WHERE o.social_workers > 0) AS with_sw
+		FROM organizations o LEFT JOIN communities cm ON cm.id = o.community_id WHERE o.status = 'approved'
+		GROUP BY 1`); err != nil {
 		return st, err
 	}
 	var funded []struct {
 		Community string `db:"community"`
 		FundedService
 	}
-	if err := s.db.SelectContext(ctx, &funded, `SELECT CASE WHEN t.community = '' THEN '全县' ELSE t.community END AS community,
+	if err := s.db.SelectContext(ctx, &funded, `SELECT COALESCE((SELECT cm.name FROM communities cm WHERE cm.id = t.community_id), '全县') AS community,
 		COALESCE(c.category, '未分类') AS category, count(DISTINCT t.id) AS count, COALESCE(sum(a.amount_fen), 0)::bigint AS amount_fen
 		FROM awards a JOIN tenders t ON t.id = a.tender_id LEFT JOIN catalog_items c ON c.id = t.catalog_item_id
 		WHERE a.status = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2`, statusSet(tender.StandingAwardStatuses()...)); err != nil {

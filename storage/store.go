@@ -153,6 +153,7 @@ func conflictField(e *pq.Error) []tender.FieldError {
 		"organizations_uscc_key": "uscc",
 		"users_username_key":     "username",
 		"catalog_items_code_key": "code",
+		"communities_name_key":   "name",
 	}
 	if f, ok := fields[e.Constraint]; ok {
 		return []tender.FieldError{{Field: f, Message: "已被使用"}}

@@ -28,6 +28,7 @@ type tenderRow struct {
 	Title                  string     `db:"title"`
 	Description            string     `db:"description"`
 	CatalogItemID          *string    `db:"catalog_item_id"`
+	CommunityID            *string    `db:"community_id"`
 	Community              string     `db:"community"`
 	FundingSource          string     `db:"funding_source"`
 	BudgetFen              int64      `db:"budget_fen"`
@@ -52,14 +53,15 @@ type tenderRow struct {
 	UpdatedAt              time.Time  `db:"updated_at"`
 }
 
-const tenderColumns = `id, code, kind, procedure, single_source_org_id, title, description, catalog_item_id, community, funding_source, budget_fen,
+const tenderColumns = `id, code, kind, procedure, single_source_org_id, title, description, catalog_item_id, community_id,
+	COALESCE((SELECT cm.name FROM communities cm WHERE cm.id = community_id), '') AS community, funding_source, budget_fen,
 	max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start,
 	to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation, lots,
 	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, draw_commitment, created_at, updated_at`
 
 func (r tenderRow) tender() (tender.Tender, error) {
 	t := tender.Tender{ID: r.ID, Code: r.Code, Kind: tender.Kind(r.Kind), Procedure: tender.Procedure(r.Procedure), Title: r.Title, Description: r.Description,
-		Community: r.Community, FundingSource: tender.FundingSource(r.FundingSource), BudgetFen: r.BudgetFen,
+		CommunityID: r.CommunityID, Community: r.Community, FundingSource: tender.FundingSource(r.FundingSource), BudgetFen: r.BudgetFen,
 		MaxAwardFen: r.MaxAwardFen, MaxAwards: r.MaxAwards, MinBids: r.MinBids,
 		CommunityPreferencePct: r.CommunityPreferencePct, EnquiryDeadline: r.EnquiryDeadline, BidDeadline: r.BidDeadline,
 		Status: tender.Status(r.Status), CancelReason: r.CancelReason, PublishedAt: r.PublishedAt, OpenedAt: r.OpenedAt,
@@ -176,7 +178,7 @@ func tenderArgs(t tender.Tender) ([]any, error) {
 		v := int64(*t.MinAwardScore)
 		minScore = &v
 	}
-	return []any{t.Kind, t.Title, t.Description, nullIfEmpty(t.CatalogItemID), t.Community, t.FundingSource,
+	return []any{t.Kind, t.Title, t.Description, nullIfEmpty(t.CatalogItemID), t.CommunityID, t.FundingSource,
 		t.BudgetFen, t.MaxAwardFen, t.MaxAwards, t.MinBids, minScore, nullIfEmpty(t.ServiceStart),
 		nullIfEmpty(t.ServiceEnd), string(elig), t.CommunityPreferencePct, string(eval), t.EnquiryDeadline,
 		t.BidDeadline, t.Procedure, nullIfEmpty(t.SingleSourceOrgID), string(lots)}, nil
@@ -203,6 +205,9 @@ func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.T
 		if err := checkCatalogItem(ctx, tx, t.CatalogItemID); err != nil {
 			return err
 		}
+		if err := resolveCommunity(ctx, tx, &t.CommunityID, &t.Community, "community"); err != nil {
+			return err
+		}
 		if err := checkSingleSourceOrg(ctx, tx, t.SingleSourceOrgID); err != nil {
 			return err
 		}
@@ -223,7 +228,7 @@ func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.T
 		args = append([]any{tender.TenderCode(year, seq), nullIfEmpty(actor.UserID)}, args...)
 		var r tenderRow
 		if err := tx.GetContext(ctx, &r, `INSERT INTO tenders (code, created_by, kind, title, description,
-			catalog_item_id, community, funding_source, budget_fen, max_award_fen, max_awards, min_bids,
+			catalog_item_id, community_id, funding_source, budget_fen, max_award_fen, max_awards, min_bids,
 			min_award_score, service_start, service_end, eligibility, community_preference_pct, evaluation,
 			enquiry_deadline, bid_deadline, procedure, single_source_org_id, lots)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
@@ -335,13 +340,16 @@ func (s *Store) updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Acto
 			return t, err
 		}
 	}
+	if err := resolveCommunity(ctx, tx, &t.CommunityID, &t.Community, "community"); err != nil {
+		return t, err
+	}
 	args, err := tenderArgs(t)
 	if err != nil {
 		return t, err
 	}
 	args = append([]any{id, t.Status, t.CancelReason, t.PublishedAt, t.OpenedAt}, args...)
 	if err := tx.GetContext(ctx, &r, `UPDATE tenders SET status = $2, cancel_reason = $3, published_at = $4,
-		opened_at = $5, kind = $6, title = $7, description = $8, catalog_item_id = $9, community = $10,
+		opened_at = $5, kind = $6, title = $7, description = $8, catalog_item_id = $9, community_id = $10,
 		funding_source = $11, budget_fen = $12, max_award_fen = $13, max_awards = $14, min_bids = $15,
 		min_award_score = $16, service_start = $17, service_end = $18, eligibility = $19,
 		community_preference_pct = $20, evaluation = $21, enquiry_deadline = $22, bid_deadline = $23,
@@ -587,7 +595,7 @@ func tendersQuery(columns string, f TenderFilter, tsq string, terms []string, at
 		where = append(where, "catalog_item_id = "+arg(f.CatalogItemID)+"::uuid")
 	}
 	if f.Community != "" {
-		where = append(where, "community = "+arg(f.Community))
+		where = append(where, "community_id = (SELECT id FROM communities WHERE name = "+arg(f.Community)+")")
 	}
 	if tsq != "" {
 		where = append(where, "search @@ "+arg(tsq)+"::tsquery")

@@ -27,7 +27,8 @@ func (r userRow) user() tender.User {
 	return u
 }
 
-const userColumns = `id, username, password_hash, role, name, org_id, expertise, employer_org_id, active, created_at, updated_at, token_version`
+const userColumns = `id, username, password_hash, role, name, org_id, expertise, employer_org_id, community_id, active,
+	created_at, updated_at, token_version`
 
 // HashPassword hashes a password with bcrypt.
 func HashPassword(password string) (string, error) {
@@ -142,9 +143,9 @@ func createUser(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, u tender.U
 		u.Expertise = []string{}
 	}
 	var r userRow
-	if err := tx.GetContext(ctx, &r, `INSERT INTO users (username, password_hash, role, name, org_id, expertise, employer_org_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+userColumns,
-		u.Username, hash, u.Role, u.Name, u.OrgID, pq.StringArray(u.Expertise), u.EmployerOrgID); err != nil {
+	if err := tx.GetContext(ctx, &r, `INSERT INTO users (username, password_hash, role, name, org_id, expertise, employer_org_id,
+		community_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+userColumns,
+		u.Username, hash, u.Role, u.Name, u.OrgID, pq.StringArray(u.Expertise), u.EmployerOrgID, u.CommunityID); err != nil {
 		return tender.User{}, err
 	}
 	out := r.user()
@@ -153,7 +154,7 @@ func createUser(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, u tender.U
 	}
 	return out, appendAudit(ctx, tx, actor, "create", "user", out.ID, map[string]any{
 		"username": out.Username, "role": out.Role, "name": out.Name, "expertise": out.Expertise,
-		"employer_org_id": out.EmployerOrgID})
+		"employer_org_id": out.EmployerOrgID, "community_id": out.CommunityID})
 }
 
 // UserPatch is an admin's change to a staff account; nil fields stay as they are.

@@ -9,12 +9,13 @@ const (
 	RoleOrg       Role = "org"
 	RoleEvaluator Role = "evaluator"
 	RoleAuditor   Role = "auditor"
+	RoleCommunity Role = "community" // 社区工作人员, bound to one community
 )
 
 // Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleAdmin, RoleOrg, RoleEvaluator, RoleAuditor:
+	case RoleAdmin, RoleOrg, RoleEvaluator, RoleAuditor, RoleCommunity:
 		return true
 	}
 	return false
@@ -36,7 +37,9 @@ type Actor struct {
 	UserID string
 	Role   Role
 	OrgID  string // set for RoleOrg
-	Name   string
+	// CommunityID is set for RoleCommunity.
+	CommunityID string
+	Name        string
 }
 
 // Anonymous reports whether the actor is the public.

@@ -51,7 +51,8 @@ type Organization struct {
 	USCC                string       `json:"uscc" db:"uscc"`
 	Type                OrgType      `json:"type" db:"type"`
 	Registration        Registration `json:"registration" db:"registration"`
-	Community           string       `json:"community" db:"community"`
+	CommunityID         *string      `json:"community_id" db:"community_id"`
+	Community           string       `json:"community" db:"community"` // the community's name
 	LegalRepresentative string       `json:"legal_representative" db:"legal_representative"`
 	ContactPhone        string       `json:"contact_phone" db:"contact_phone"`
 	StaffTotal          int          `json:"staff_total" db:"staff_total"`
@@ -118,8 +119,8 @@ func (o *Organization) Validate() error {
 	if o.Registration != Registered && o.Registration != Filed {
 		f.Add("registration", "登记方式应为 registered（登记）或 filed（备案）")
 	}
-	if strings.TrimSpace(o.Community) == "" {
-		f.Add("community", "请填写所在社区")
+	if strings.TrimSpace(o.Community) == "" && o.CommunityID == nil {
+		f.Add("community", "请选择所在社区")
 	}
 	if strings.TrimSpace(o.LegalRepresentative) == "" {
 		f.Add("legal_representative", "请填写法定代表人或负责人")

@@ -20,6 +20,7 @@ type CreditProfile struct {
 	Name            string       `json:"name" db:"name"`
 	Type            OrgType      `json:"type" db:"type"`
 	Registration    Registration `json:"registration" db:"registration"`
+	CommunityID     *string      `json:"community_id" db:"community_id"`
 	Community       string       `json:"community" db:"community"`
 	AssessmentGrade *string      `json:"assessment_grade" db:"assessment_grade"`
 	Status          OrgStatus    `json:"status" db:"status"`

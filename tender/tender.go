@@ -94,7 +94,8 @@ type Tender struct {
 	Title                  string           `json:"title" db:"title"`
 	Description            string           `json:"description" db:"description"`
 	CatalogItemID          string           `json:"catalog_item_id" db:"catalog_item_id"`
-	Community              string           `json:"community" db:"community"`
+	CommunityID            *string          `json:"community_id" db:"community_id"` // nil: county-wide
+	Community              string           `json:"community" db:"community"`       // the community's name
 	FundingSource          FundingSource    `json:"funding_source" db:"funding_source"`
 	BudgetFen              int64            `json:"budget_fen" db:"budget_fen"`       // ceiling price; the pool for venture
 	MaxAwardFen            *int64           `json:"max_award_fen" db:"max_award_fen"` // venture: cap per proposal
@@ -513,7 +514,7 @@ func (t *Tender) draftProblems(f *Fields) {
 	if t.CommunityPreferencePct < 0 || t.CommunityPreferencePct > maxPreferencePct {
 		f.Addf("community_preference_pct", "本社区优先价格扣除比例应在0到%d之间", maxPreferencePct)
 	}
-	if t.CommunityPreferencePct > 0 && strings.TrimSpace(t.Community) == "" {
+	if t.CommunityPreferencePct > 0 && strings.TrimSpace(t.Community) == "" && t.CommunityID == nil {
 		f.Add("community", "设置本社区优先时须填写服务社区")
 	}
 	for i, ot := range t.Eligibility.OrgTypes {

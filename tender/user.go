@@ -15,6 +15,7 @@ type User struct {
 	OrgID         *string   `json:"org_id" db:"org_id"`
 	Expertise     []string  `json:"expertise" db:"-"`
 	EmployerOrgID *string   `json:"employer_org_id" db:"employer_org_id"`
+	CommunityID   *string   `json:"community_id" db:"community_id"` // set for a community user only
 	Active        bool      `json:"active" db:"active"`
 	CreatedAt     time.Time `json:"created_at" db:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at" db:"updated_at"`
@@ -40,13 +41,20 @@ func ValidateCredentials(f *Fields, username, password string) {
 	}
 }
 
-// Validate checks a staff account (admin, evaluator, auditor) as the bureau creates or edits it.
+// Validate checks an account the bureau creates or edits: staff (admin,
+// evaluator, auditor) or a community user bound to one community.
 func (u *User) Validate() error {
 	var f Fields
 	switch u.Role {
-	case RoleAdmin, RoleEvaluator, RoleAuditor:
+	case RoleAdmin, RoleEvaluator, RoleAuditor, RoleCommunity:
 	default:
-		f.Add("role", "角色应为 admin、evaluator 或 auditor")
+		f.Add("role", "角色应为 admin、evaluator、auditor 或 community")
+	}
+	if u.Role == RoleCommunity && u.CommunityID == nil {
+		f.Add("community_id", "社区工作人员须绑定所在社区")
+	}
+	if u.Role != RoleCommunity && u.CommunityID != nil {
+		f.Add("community_id", "只有社区工作人员绑定社区")
 	}
 	if strings.TrimSpace(u.Name) == "" {
 		f.Add("name", "请填写姓名")

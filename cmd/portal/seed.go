@@ -66,6 +66,9 @@ func seedDemo(ctx context.Context, s *storage.Store, objects *storage.Objects, o
 			return fmt.Errorf("catalog %s: %w", c.Code, err)
 		}
 	}
+	if _, err := seedDemoCommunities(ctx, s, cli); err != nil {
+		return err
+	}
 	var orgIDs []string
 	for i, d := range demoOrgs {
 		o, err := s.RegisterOrganization(ctx, d.org, d.username, demoPassword)

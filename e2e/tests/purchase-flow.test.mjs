@@ -10,6 +10,7 @@ import {
   BASE, byId, close, confirm, download, field, fill, goto, launch, login, nav, pick, pollUntil, problems,
   chineseChrome, radio, session, setLanguage, shot, toast, typeDate, writeArtifact,
 } from '../lib/browser.mjs'
+import { apiLogin, ensureCommunities } from '../lib/api.mjs'
 import { nextMinuteAfter, pdf, runId, shanghaiDate, shanghaiInput, shanghaiShown, uscc } from '../lib/data.mjs'
 
 const ADMIN = { username: process.env.E2E_ADMIN_USER || 'admin', password: process.env.E2E_ADMIN_PASSWORD || 'demo-pass-2026' }
@@ -69,6 +70,9 @@ function step(name, fn, timeout = 240_000) {
 
 before(async () => {
   await launch()
+  // Communities are records (SPEC §7.1): the ones this flow names must be registered.
+  await ensureCommunities(await apiLogin(ADMIN.username, ADMIN.password),
+    [...new Set(ORGS.map((o) => o.community))].map((name) => ({ name, kind: name.includes('镇') ? 'rural' : 'urban' })))
 })
 after(async () => {
   await close()

@@ -1,0 +1,163 @@
+package storage
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/linshu/portal/tender"
+)
+
+const communityColumns = `id, name, town, kind, residents, staff_total, social_work_staff, certified_social_workers,
+	registered_volunteers, created_at, updated_at`
+
+// resolveCommunity turns the community a caller named — by *id, or by *name
+// when no id is given — into a registered id and its name. Both empty means
+// county-wide. An unknown id or name is 422 naming field (or community_id).
+func resolveCommunity(ctx context.Context, tx sqlx.QueryerContext, id **string, name *string, field string) error {
+	*name = strings.TrimSpace(*name)
+	if *id != nil && strings.TrimSpace(**id) == "" {
+		*id = nil
+	}
+	switch {
+	case *id != nil:
+		var n string
+		err := sqlx.GetContext(ctx, tx, &n, `SELECT name FROM communities WHERE id = $1`, uuidOrNil(**id))
+		if err := mapError(err); err != nil {
+			if err == tender.ErrNotFound {
+				return tender.ErrUnknownCommunity("community_id")
+			}
+			return err
+		}
+		*name = n
+	case *name != "":
+		var c string
+		err := sqlx.GetContext(ctx, tx, &c, `SELECT id FROM communities WHERE name = $1`, *name)
+		if err := mapError(err); err != nil {
+			if err == tender.ErrNotFound {
+				return tender.ErrUnknownCommunity(field)
+			}
+			return err
+		}
+		*id = &c
+	}
+	return nil
+}
+
+// uuidOrNil passes s to PostgreSQL only when it looks like a uuid, so a
+// malformed id reads as "no such row" rather than a driver error.
+func uuidOrNil(s string) *string {
+	if !looksLikeUUID(s) {
+		return nil
+	}
+	return &s
+}
+
+func looksLikeUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if r != '-' {
+				return false
+			}
+		case (r >= '0' && r <= '9') || (r >= 'a' && r <= 'f') || (r >= 'A' && r <= 'F'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// CreateCommunity registers a community.
+func (s *Store) CreateCommunity(ctx context.Context, actor tender.Actor, c tender.Community) (tender.Community, error) {
+	var out tender.Community
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &out, `INSERT INTO communities (name, town, kind, residents, staff_total,
+			social_work_staff, certified_social_workers, registered_volunteers)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+communityColumns,
+			c.Name, c.Town, c.Kind, c.Residents, c.StaffTotal, c.SocialWorkStaff, c.CertifiedSocialWorkers,
+			c.RegisteredVolunteers); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, "create", "community", out.ID, out)
+	})
+	return out, err
+}
+
+// Community returns one community.
+func (s *Store) Community(ctx context.Context, id string) (tender.Community, error) {
+	var c tender.Community
+	if uuidOrNil(id) == nil {
+		return c, tender.ErrNotFound
+	}
+	err := get(ctx, s.db, &c, `SELECT `+communityColumns+` FROM communities WHERE id = $1`, id)
+	return c, err
+}
+
+// CommunityFilter selects communities for the registry list.
+type CommunityFilter struct {
+	Town  string
+	Kind  string
+	Q     string
+	After string // keyset cursor: id of the last item (ordered by name, id)
+	Limit int
+}
+
+// Communities lists the registry by name.
+func (s *Store) Communities(ctx context.Context, f CommunityFilter) ([]tender.Community, error) {
+	out := []tender.Community{}
+	if f.After != "" && uuidOrNil(f.After) == nil {
+		return out, errBadCursor
+	}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+communityColumns+` FROM communities
+		WHERE ($1 = '' OR town = $1) AND ($2 = '' OR kind = $2) AND ($3 = '' OR strpos(name, $3) > 0)
+		  AND ($4::uuid IS NULL OR (name, id) > (SELECT name, id FROM communities WHERE id = $4::uuid))
+		ORDER BY name, id LIMIT $5`, f.Town, f.Kind, f.Q, uuidOrNil(f.After), f.Limit)
+	return out, mapError(err)
+}
+
+// CommunityChange edits a locked community and returns the audit action and details.
+type CommunityChange func(c *tender.Community) (action string, details any, err error)
+
+// UpdateCommunity locks a community, lets change edit it, validates and saves
+// it and appends the audit entry, in one transaction.
+func (s *Store) UpdateCommunity(ctx context.Context, actor tender.Actor, id string, change CommunityChange) (tender.Community, error) {
+	var out tender.Community
+	if uuidOrNil(id) == nil {
+		return out, tender.ErrNotFound
+	}
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var c tender.Community
+		if err := tx.GetContext(ctx, &c, `SELECT `+communityColumns+` FROM communities WHERE id = $1 FOR UPDATE`, id); err != nil {
+			return err
+		}
+		action, details, err := change(&c)
+		if err != nil {
+			return err
+		}
+		c.Normalize()
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &out, `UPDATE communities SET name = $2, town = $3, kind = $4, residents = $5,
+			staff_total = $6, social_work_staff = $7, certified_social_workers = $8, registered_volunteers = $9,
+			updated_at = clock_timestamp() WHERE id = $1 RETURNING `+communityColumns,
+			id, c.Name, c.Town, c.Kind, c.Residents, c.StaffTotal, c.SocialWorkStaff, c.CertifiedSocialWorkers,
+			c.RegisteredVolunteers); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actor, action, "community", id, details)
+	})
+	return out, err
+}
+
+func derefString(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
