@@ -37,9 +37,9 @@ type CommunityCounts struct {
 	RegisteredVolunteers   int `json:"registered_volunteers" db:"registered_volunteers"`
 }
 
-// maxCount bounds every count: Linshu county has about 650,000 residents, so a
+// maxCommunityCount bounds every count: Linshu county has about 650,000 residents, so a
 // single community above ten million is a typing error, not a community.
-const maxCount = 10_000_000
+const maxCommunityCount = 10_000_000
 
 // Validate checks the counts: integers ≥ 0, social_work_staff ≤ staff_total,
 // certified_social_workers ≤ social_work_staff, registered_volunteers ≤ residents.
@@ -49,8 +49,8 @@ func (c CommunityCounts) Validate(f *Fields) {
 		n     int
 	}{{"residents", c.Residents}, {"staff_total", c.StaffTotal}, {"social_work_staff", c.SocialWorkStaff},
 		{"certified_social_workers", c.CertifiedSocialWorkers}, {"registered_volunteers", c.RegisteredVolunteers}} {
-		if v.n < 0 || v.n > maxCount {
-			f.Addf(v.field, "应为0至%d之间的整数", maxCount)
+		if v.n < 0 || v.n > maxCommunityCount {
+			f.Addf(v.field, "应为0至%d之间的整数", maxCommunityCount)
 		}
 	}
 	if c.SocialWorkStaff > c.StaffTotal {
