@@ -44,10 +44,10 @@ func TestCommunitiesMigration(t *testing.T) {
 		 VALUES ('甲', '52371329MJE000001X', 'social_org', 'registered', '临沭街道兴大社区', '王', '0539-1'),
 		        ('乙', '52371329MJE000002X', 'social_org', 'registered', ' 临沭街道兴大社区 ', '王', '0539-1'),
 		        ('丙', '52371329MJE000003X', 'social_org', 'filed', '石门镇石门社区', '王', '0539-1')`,
-		`INSERT INTO tenders (code, kind, title, community, funding_source, budget_fen, enquiry_deadline, bid_deadline)
-		 VALUES ('T-1', 'purchase', '一', '临沭街道兴大社区', 'fiscal', 100, now(), now()),
-		        ('T-2', 'purchase', '二', '', 'fiscal', 100, now(), now()),
-		        ('T-3', 'purchase', '三', '县城', 'fiscal', 100, now(), now())`,
+		`INSERT INTO tenders (code, kind, procedure, title, community, funding_source, budget_fen, enquiry_deadline, bid_deadline)
+		 VALUES ('T-1', 'purchase', 'competitive_consultation', '一', '临沭街道兴大社区', 'fiscal', 100, now(), now()),
+		        ('T-2', 'purchase', 'competitive_consultation', '二', '', 'fiscal', 100, now(), now()),
+		        ('T-3', 'purchase', 'competitive_consultation', '三', '县城', 'fiscal', 100, now(), now())`,
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)

@@ -14,10 +14,10 @@ import (
 func TestBigramStatisticsLoad(t *testing.T) {
 	s := storagetest.NewStore(t)
 	ctx := context.Background()
-	_, err := s.DB().ExecContext(ctx, `INSERT INTO tenders (code, kind, procedure, title, description, community,
-		funding_source, budget_fen, max_awards, min_bids, eligibility, evaluation, enquiry_deadline, bid_deadline)
+	_, err := s.DB().ExecContext(ctx, `INSERT INTO tenders (code, kind, procedure, title, description, funding_source,
+		budget_fen, max_awards, min_bids, eligibility, evaluation, enquiry_deadline, bid_deadline)
 		SELECT 'LSMZ-2026-' || lpad(i::text, 4, '0'), 'purchase', 'competitive_consultation',
-		       CASE WHEN i % 3 = 0 THEN '小区物业管理服务' ELSE '居家养老服务' END, '服务说明', '兴大社区', 'fiscal',
+		       CASE WHEN i % 3 = 0 THEN '小区物业管理服务' ELSE '居家养老服务' END, '服务说明', 'fiscal',
 		       1000000, 1, 1, '{}', '{}', now() + interval '10 days', now() + interval '20 days'
 		FROM generate_series(1, 300) AS i`)
 	if err != nil {
