@@ -15,12 +15,15 @@ import (
 func TestTenderListShapes(t *testing.T) {
 	s := storagetest.NewStore(t)
 	ctx := context.Background()
-	_, err := s.DB().ExecContext(ctx, `INSERT INTO tenders (code, kind, procedure, title, description, community,
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO communities (name, kind) VALUES ('A', 'urban'), ('B', 'rural')`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.DB().ExecContext(ctx, `INSERT INTO tenders (code, kind, procedure, title, description, community_id,
 		funding_source, budget_fen, max_awards, min_bids, eligibility, evaluation, enquiry_deadline, bid_deadline, status,
 		created_at)
 		SELECT 'LSMZ-2026-' || lpad(i::text, 4, '0'), CASE WHEN i % 2 = 0 THEN 'purchase' ELSE 'venture' END,
 		       CASE WHEN i % 2 = 0 THEN 'competitive_consultation' ELSE 'venture' END,
-		       'tender ' || i, '', CASE WHEN i % 3 = 0 THEN 'A' ELSE 'B' END, 'fiscal', 1000000, 1, 1, '{}', '{}',
+		       'tender ' || i, '', (SELECT id FROM communities WHERE name = CASE WHEN i % 3 = 0 THEN 'A' ELSE 'B' END), 'fiscal', 1000000, 1, 1, '{}', '{}',
 		       now() + interval '10 days', now() + interval '20 days',
 		       CASE WHEN i % 5 = 0 THEN 'draft' ELSE 'open' END, now() - i * interval '1 minute'
 		FROM generate_series(1, 40) AS i`)
@@ -51,7 +54,7 @@ func TestTenderListShapes(t *testing.T) {
 		{"kind", storage.TenderFilter{Kind: "venture"}, "status <> 'draft' AND kind = 'venture'"},
 		{"status", storage.TenderFilter{IncludeDrafts: true, Status: "draft"}, "status = 'draft'"},
 		{"community and kind", storage.TenderFilter{Community: "A", Kind: "purchase"},
-			"status <> 'draft' AND community = 'A' AND kind = 'purchase'"},
+			"status <> 'draft' AND community_id = (SELECT id FROM communities WHERE name = 'A') AND kind = 'purchase'"},
 		{"cursor", storage.TenderFilter{IncludeDrafts: true, Cursor: storage.TenderCursor(third)},
 			"(created_at, id) < (SELECT created_at, id FROM tenders WHERE id = '" + third.ID + "')"},
 	}
