@@ -42,7 +42,6 @@ type Options struct {
 type API struct {
 	opts     Options
 	store    *storage.Store
-	objects  *storage.Objects
 	log      *slog.Logger
 	metrics  *metrics
 	versions *tokenVersions
@@ -79,7 +78,10 @@ func New(opts Options, store *storage.Store, objects *storage.Objects) (*fiber.A
 	if store != nil && opts.Sealer != nil {
 		store.UseSealer(opts.Sealer) // the store seals bid values and draw secrets with the same key
 	}
-	a := &API{opts: opts, store: store, objects: objects, log: opts.Logger, metrics: opts.Metrics.orNew(),
+	if store != nil {
+		store.UseObjects(objects) // documents: the store writes rows and objects together
+	}
+	a := &API{opts: opts, store: store, log: opts.Logger, metrics: opts.Metrics.orNew(),
 		versions: newTokenVersions(store)}
 	app := fiber.New(fiber.Config{
 		Immutable:    true,

@@ -1,14 +1,11 @@
 package handlers
 
 import (
-	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"io"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
@@ -123,25 +120,7 @@ func (a *API) patchBid(c *fiber.Ctx) error {
 		f.Add("lot_id", "投标的标包不能更改；请撤回后对另一标包投标")
 		return f.Validation()
 	}
-	out, err := a.store.ChangeBid(ctx(c), actorOf(c), c.Params("id"), func(b *tender.Bid, t tender.Tender, _ time.Time, _ []string) (string, any, error) {
-		if err := b.Edit(); err != nil {
-			return "", nil, err
-		}
-		if req.PriceFen != nil {
-			if err := tender.CheckLotPrice(t, b.LotID, *req.PriceFen); err != nil {
-				return "", nil, err
-			}
-			b.PriceFen = *req.PriceFen
-		}
-		if req.Summary != nil {
-			if err := tender.CheckBidSummary(*req.Summary); err != nil {
-				return "", nil, err
-			}
-			b.Summary = *req.Summary
-		}
-		// The audit log is readable by auditors before opening: never the price or the text.
-		return "update", map[string]any{"status": b.Status}, nil
-	})
+	out, err := a.store.EditBid(ctx(c), actorOf(c), c.Params("id"), storage.BidEdit{PriceFen: req.PriceFen, Summary: req.Summary})
 	if err != nil {
 		return err
 	}
@@ -155,13 +134,7 @@ type submitResponse struct {
 }
 
 func (a *API) submitBid(c *fiber.Ctx) error {
-	out, err := a.store.ChangeBid(ctx(c), actorOf(c), c.Params("id"), func(b *tender.Bid, t tender.Tender, now time.Time, docs []string) (string, any, error) {
-		if err := b.Submit(now); err != nil {
-			return "", nil, err
-		}
-		b.ContentSHA256 = tender.BidContentHash(b.PriceFen, b.Summary, docs)
-		return "submit", map[string]any{"version": b.Version, "content_sha256": b.ContentSHA256, "submitted_at": now}, nil
-	})
+	out, err := a.store.SubmitBid(ctx(c), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -169,12 +142,7 @@ func (a *API) submitBid(c *fiber.Ctx) error {
 }
 
 func (a *API) withdrawBid(c *fiber.Ctx) error {
-	out, err := a.store.ChangeBid(ctx(c), actorOf(c), c.Params("id"), func(b *tender.Bid, _ tender.Tender, _ time.Time, _ []string) (string, any, error) {
-		if err := b.Withdraw(); err != nil {
-			return "", nil, err
-		}
-		return "withdraw", map[string]any{"version": b.Version}, nil
-	})
+	out, err := a.store.WithdrawBid(ctx(c), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -251,11 +219,10 @@ func (a *API) uploadBidDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	doc, err := a.store.AddDocument(ctx(c), a.objects, actor, storage.DocumentUpload{
+	doc, err := a.store.AddDocument(ctx(c), actor, storage.DocumentUpload{
 		Doc: tender.Document{OwnerType: "bid", OwnerID: id, Filename: up.filename, ContentType: up.contentType,
 			Sealed: true},
 		Key: storage.NewObjectKey("bids/" + id), Body: sealed, WrappedKey: wrapped, Measured: up.body.result,
-		Check: a.store.BidDocumentCheck(actor, id),
 	})
 	if storage.IsTooLarge(err) {
 		return tooLarge(a.opts.MaxUpload)
@@ -281,21 +248,7 @@ func (a *API) listBidDocuments(c *fiber.Ctx) error {
 // deleteDocument removes a draft tender's document (admin) or a bid document
 // of the caller's organization before the deadline.
 func (a *API) deleteDocument(c *fiber.Ctx) error {
-	actor := actorOf(c)
-	err := a.store.RemoveDocument(ctx(c), a.objects, actor, c.Params("id"), func(ctx context.Context, tx *sqlx.Tx, d storage.StoredDocument) error {
-		switch {
-		case d.OwnerType == "bid" && actor.Is(tender.RoleOrg):
-			return a.store.BidDocumentCheck(actor, d.OwnerID)(ctx, tx)
-		case d.OwnerType == "tender" && actor.Is(tender.RoleAdmin):
-			t, err := a.store.LockTender(ctx, tx, d.OwnerID)
-			if err != nil {
-				return err
-			}
-			return t.CanEdit()
-		}
-		return tender.ErrNotFound
-	})
-	if err != nil {
+	if err := a.store.RemoveDocument(ctx(c), actorOf(c), c.Params("id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -306,7 +259,7 @@ func (a *API) openSealed(c *fiber.Ctx, d storage.StoredDocument) (io.Reader, err
 	if a.opts.Sealer == nil {
 		return nil, &tender.Error{Code: tender.CodeInternal, Key: "seal.unconfigured", Message: "未配置 PORTAL_SEAL_KEY"}
 	}
-	obj, err := a.objects.Get(ctx(c), d.ObjectKey, 0, -1)
+	obj, err := a.store.DocumentObject(ctx(c), d, 0, -1)
 	if err != nil {
 		return nil, err
 	}

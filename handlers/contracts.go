@@ -263,7 +263,7 @@ func (a *API) storeUpload(c *fiber.Ctx, ownerType, ownerID, prefix string, check
 	if err != nil {
 		return err
 	}
-	doc, err := a.store.AddDocument(ctx(c), a.objects, actorOf(c), storage.DocumentUpload{
+	doc, err := a.store.AddDocument(ctx(c), actorOf(c), storage.DocumentUpload{
 		Doc:      tender.Document{OwnerType: ownerType, OwnerID: ownerID, Filename: up.filename, ContentType: up.contentType},
 		Key:      storage.NewObjectKey(prefix),
 		Body:     up.body,

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
@@ -127,25 +125,18 @@ func (a *API) uploadTenderDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := tenderAcceptsDocuments(t); err != nil {
+	if err := tender.CanAttachTenderDocument(t); err != nil {
 		return err
 	}
 	up, err := a.receiveFile(c)
 	if err != nil {
 		return err
 	}
-	doc, err := a.store.AddDocument(ctx(c), a.objects, actorOf(c), storage.DocumentUpload{
+	doc, err := a.store.AddDocument(ctx(c), actorOf(c), storage.DocumentUpload{
 		Doc:      tender.Document{OwnerType: "tender", OwnerID: id, Filename: up.filename, ContentType: up.contentType},
 		Key:      storage.NewObjectKey("tenders/" + id),
 		Body:     up.body,
 		Measured: up.body.result,
-		Check: func(ctx context.Context, tx *sqlx.Tx) error {
-			t, err := a.store.LockTender(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			return tenderAcceptsDocuments(t)
-		},
 	})
 	if storage.IsTooLarge(err) {
 		return tooLarge(a.opts.MaxUpload)
@@ -154,14 +145,6 @@ func (a *API) uploadTenderDocument(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(doc)
-}
-
-// tenderAcceptsDocuments: the bureau attaches tender documents (and addenda) while the tender is draft or open.
-func tenderAcceptsDocuments(t tender.Tender) error {
-	if t.Status != tender.StatusDraft && t.Status != tender.StatusOpen {
-		return tender.InvalidState("tender", string(t.Status), "上传文件")
-	}
-	return nil
 }
 
 func (a *API) listTenderDocuments(c *fiber.Ctx) error {
@@ -238,7 +221,7 @@ func (a *API) documentContent(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentRange, "bytes */"+strconv.FormatInt(d.SizeBytes, 10))
 		return fiber.NewError(fiber.StatusRequestedRangeNotSatisfiable, "请求的范围无效")
 	}
-	obj, err := a.objects.Get(ctx(c), d.ObjectKey, start, length)
+	obj, err := a.store.DocumentObject(ctx(c), d, start, length)
 	if err != nil {
 		return err
 	}

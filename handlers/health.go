@@ -22,7 +22,7 @@ func (a *API) readyz(c *fiber.Ctx) error {
 	if err := a.store.Ping(cctx); err != nil {
 		checks["database"], ready = err.Error(), false
 	}
-	if err := a.objects.Ready(cctx); err != nil {
+	if err := a.store.ObjectsReady(cctx); err != nil {
 		checks["object_store"], ready = err.Error(), false
 	}
 	status := "ready"

@@ -479,10 +479,10 @@ func TestOrphanSweeper(t *testing.T) {
 	}
 	id := e.createTender(tenderBody("有文件的项目"))
 	e.upload("/api/v1/tenders/"+id+"/documents", e.admin, "a.pdf", []byte("%PDF-kept")).ok(t, 201)
-	if n, err := e.store.SweepOrphans(ctx, e.objects, time.Hour); err != nil || n != 0 {
+	if n, err := e.store.SweepOrphans(ctx, time.Hour); err != nil || n != 0 {
 		t.Fatalf("young orphans must be left alone (an upload may be about to write its row): %d %v", n, err)
 	}
-	if n, err := e.store.SweepOrphans(ctx, e.objects, -time.Minute); err != nil || n != 1 {
+	if n, err := e.store.SweepOrphans(ctx, -time.Minute); err != nil || n != 1 {
 		t.Fatalf("swept %d, want 1 (%v)", n, err)
 	}
 	objs, _ := e.objects.List(ctx, "tenders/")

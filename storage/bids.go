@@ -160,13 +160,81 @@ func (s *Store) OrgBids(ctx context.Context, orgID string) ([]MyBid, error) {
 	return out, mapError(err)
 }
 
-// BidChange applies a verb to a bid locked for change; docs are the SHA-256s of its documents.
-type BidChange func(b *tender.Bid, t tender.Tender, now time.Time, docs []string) (action string, details any, err error)
+// BidEdit changes a draft bid's price or summary; a nil field stays as it is.
+type BidEdit struct {
+	PriceFen *int64
+	Summary  *string
+}
 
-// ChangeBid lets the bid's own organization change it: the tender is read
+// EditBid changes the organization's draft bid (a submitted one returns to draft).
+func (s *Store) EditBid(ctx context.Context, actor tender.Actor, bidID string, e BidEdit) (tender.Bid, error) {
+	b, err := s.changeBid(ctx, actor, bidID, "update", func(_ *sqlx.Tx, b *tender.Bid, t tender.Tender, _ time.Time, _ []string) (any, error) {
+		if err := b.Edit(); err != nil {
+			return nil, err
+		}
+		if e.PriceFen != nil {
+			if err := tender.CheckLotPrice(t, b.LotID, *e.PriceFen); err != nil {
+				return nil, err
+			}
+			b.PriceFen = *e.PriceFen
+		}
+		if e.Summary != nil {
+			if err := tender.CheckBidSummary(*e.Summary); err != nil {
+				return nil, err
+			}
+			b.Summary = *e.Summary
+		}
+		// The audit log is readable by auditors before opening: never the price or the text.
+		return map[string]any{"status": b.Status}, nil
+	})
+	if err != nil {
+		return b, fmt.Errorf("bids: edit %s: %w", bidID, err)
+	}
+	return b, nil
+}
+
+// SubmitBid submits the organization's bid before the deadline: eligibility
+// and price are checked again, and the content hash covers price, summary and
+// every document.
+func (s *Store) SubmitBid(ctx context.Context, actor tender.Actor, bidID string) (tender.Bid, error) {
+	b, err := s.changeBid(ctx, actor, bidID, "submit", func(tx *sqlx.Tx, b *tender.Bid, t tender.Tender, now time.Time, docs []string) (any, error) {
+		if err := b.Submit(now); err != nil {
+			return nil, err
+		}
+		b.ContentSHA256 = tender.BidContentHash(b.PriceFen, b.Summary, docs)
+		if err := checkBidder(ctx, tx, t, b.OrgID, b.LotID, b.PriceFen, b.Summary); err != nil {
+			return nil, err
+		}
+		return map[string]any{"version": b.Version, "content_sha256": b.ContentSHA256, "submitted_at": now}, nil
+	})
+	if err != nil {
+		return b, fmt.Errorf("bids: submit %s: %w", bidID, err)
+	}
+	return b, nil
+}
+
+// WithdrawBid withdraws the organization's bid before the deadline.
+func (s *Store) WithdrawBid(ctx context.Context, actor tender.Actor, bidID string) (tender.Bid, error) {
+	b, err := s.changeBid(ctx, actor, bidID, "withdraw", func(_ *sqlx.Tx, b *tender.Bid, _ tender.Tender, _ time.Time, _ []string) (any, error) {
+		if err := b.Withdraw(); err != nil {
+			return nil, err
+		}
+		return map[string]any{"version": b.Version}, nil
+	})
+	if err != nil {
+		return b, fmt.Errorf("bids: withdraw %s: %w", bidID, err)
+	}
+	return b, nil
+}
+
+// bidChange applies one verb to a bid locked for change; docs are the SHA-256s
+// of its documents. It returns the audit details.
+type bidChange func(tx *sqlx.Tx, b *tender.Bid, t tender.Tender, now time.Time, docs []string) (details any, err error)
+
+// changeBid lets the bid's own organization change it: the tender is read
 // FOR SHARE and the deadline checked against the database clock in the same
-// transaction, then the bid is locked, changed, saved and audited.
-func (s *Store) ChangeBid(ctx context.Context, actor tender.Actor, bidID string, change BidChange) (tender.Bid, error) {
+// transaction, then the bid is locked, changed, saved and audited as action.
+func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action string, change bidChange) (tender.Bid, error) {
 	var out tender.Bid
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		b, t, now, err := lockBidForChange(ctx, tx, actor, bidID)
@@ -177,14 +245,9 @@ func (s *Store) ChangeBid(ctx context.Context, actor tender.Actor, bidID string,
 		if err := tx.SelectContext(ctx, &docs, `SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = $1`, bidID); err != nil {
 			return err
 		}
-		action, details, err := change(&b, t, now, docs)
+		details, err := change(tx, &b, t, now, docs)
 		if err != nil {
 			return err
-		}
-		if action == "submit" {
-			if err := checkBidder(ctx, tx, t, b.OrgID, b.LotID, b.PriceFen, b.Summary); err != nil {
-				return err
-			}
 		}
 		if out, err = saveBid(ctx, tx, b); err != nil {
 			return err
@@ -233,21 +296,19 @@ func saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid) (tender.Bid, error)
 	return out, mapError(err)
 }
 
-// BidDocumentCheck is the in-transaction check for adding or removing a bid
+// checkBidDocument is the in-transaction check for adding or removing a bid
 // document: the owner organization, before the deadline; a submitted bid
 // returns to draft, since what is opened must be what was last submitted.
-func (s *Store) BidDocumentCheck(actor tender.Actor, bidID string) func(ctx context.Context, tx *sqlx.Tx) error {
-	return func(ctx context.Context, tx *sqlx.Tx) error {
-		b, _, _, err := lockBidForChange(ctx, tx, actor, bidID)
-		if err != nil {
-			return err
-		}
-		if err := b.Edit(); err != nil {
-			return err
-		}
-		_, err = saveBid(ctx, tx, b)
+func checkBidDocument(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string) error {
+	b, _, _, err := lockBidForChange(ctx, tx, actor, bidID)
+	if err != nil {
 		return err
 	}
+	if err := b.Edit(); err != nil {
+		return err
+	}
+	_, err = saveBid(ctx, tx, b)
+	return err
 }
 
 // CheckBidOpen reports, outside a transaction, whether the organization may

@@ -21,11 +21,18 @@ import (
 
 // Store is the PostgreSQL side of the portal.
 type Store struct {
-	db     *sqlx.DB
-	stats  *bigramStats
-	stmts  *stmtCache
-	sealer *Sealer // seals bid prices, summaries, draw secrets and the receipt key (§8.1, §8.4)
+	db      *sqlx.DB
+	stats   *bigramStats
+	stmts   *stmtCache
+	sealer  *Sealer  // seals bid prices, summaries, draw secrets and the receipt key (§8.1, §8.4)
+	objects *Objects // document bytes (MinIO); rows and objects change together in storage only
 }
+
+// UseObjects sets the object store documents are kept in.
+func (s *Store) UseObjects(o *Objects) { s.objects = o }
+
+// ObjectsReady checks that the object store answers.
+func (s *Store) ObjectsReady(ctx context.Context) error { return s.objects.Ready(ctx) }
 
 // UseSealer sets the seal key (PORTAL_SEAL_KEY) the store seals values with.
 func (s *Store) UseSealer(se *Sealer) { s.sealer = se }

@@ -99,3 +99,12 @@ func SanitizeFilename(name string) string {
 	}
 	return name
 }
+
+// CanAttachTenderDocument: the bureau attaches tender documents (and addenda)
+// while the tender is draft or open.
+func CanAttachTenderDocument(t Tender) error {
+	if t.Status != StatusDraft && t.Status != StatusOpen {
+		return InvalidState("tender", string(t.Status), "上传文件")
+	}
+	return nil
+}

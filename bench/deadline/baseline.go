@@ -164,20 +164,13 @@ func runBaselines(ctx context.Context, cfg config, cl *cluster, setup *storage.S
 		out.loops = append(out.loops, r)
 	}
 
-	// 2. The same submit through Store.ChangeBid: Go, lib/pq and the domain, no HTTP.
-	progress("Store.ChangeBid submit, %ds", cfg.Seconds)
+	// 2. The same submit through Store.SubmitBid: Go, lib/pq and the domain, no HTTP.
+	progress("Store.SubmitBid submit, %ds", cfg.Seconds)
 	store := cl.instances[0].store
-	out.loops = append(out.loops, closedLoop(ctx, "Store.ChangeBid submit, no HTTP (1 pool)", cfg.Clients, d,
+	out.loops = append(out.loops, closedLoop(ctx, "Store.SubmitBid submit, no HTTP (1 pool)", cfg.Clients, d,
 		func(ctx context.Context, _ int, rng *rand.Rand) error {
 			i := rng.IntN(len(orgs))
-			_, err := store.ChangeBid(ctx, tender.Actor{UserID: orgs[i].userID, Role: tender.RoleOrg, OrgID: orgs[i].id}, bidIDs[i],
-				func(b *tender.Bid, _ tender.Tender, now time.Time, docs []string) (string, any, error) {
-					if err := b.Submit(now); err != nil {
-						return "", nil, err
-					}
-					b.ContentSHA256 = tender.BidContentHash(b.PriceFen, b.Summary, docs)
-					return "submit", map[string]any{"version": b.Version, "content_sha256": b.ContentSHA256, "submitted_at": now}, nil
-				})
+			_, err := store.SubmitBid(ctx, tender.Actor{UserID: orgs[i].userID, Role: tender.RoleOrg, OrgID: orgs[i].id}, bidIDs[i])
 			return err
 		}))
 
@@ -287,7 +280,7 @@ const (
 	randomHex  = `md5(random()::text) || md5(random()::text)` // 64 hex digits, like a SHA-256
 )
 
-// submitSQL is, statement for statement, the transaction Store.ChangeBid runs
+// submitSQL is, statement for statement, the transaction Store.SubmitBid runs
 // for a submit (lockBidForChange, the documents, checkBidder, saveBid,
 // appendAudit): 11 statements between BEGIN and COMMIT. The first one also
 // picks the random bid; hashes are random hex instead of Go's SHA-256.

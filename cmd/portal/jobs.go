@@ -19,7 +19,7 @@ type job struct {
 }
 
 // startJobs runs the periodic jobs until ctx ends; the returned channel closes when they have stopped.
-func startJobs(ctx context.Context, log *slog.Logger, store *storage.Store, objects *storage.Objects) <-chan struct{} {
+func startJobs(ctx context.Context, log *slog.Logger, store *storage.Store) <-chan struct{} {
 	jobs := []job{
 		{"audit-checkpoint", 5 * time.Second, func(ctx context.Context) error {
 			_, err := store.Checkpoint(ctx)
@@ -27,7 +27,7 @@ func startJobs(ctx context.Context, log *slog.Logger, store *storage.Store, obje
 		}},
 		{"throttle-prune", time.Hour, store.PruneThrottle},
 	}
-	jobs = append(jobs, domainJobs(store, objects)...)
+	jobs = append(jobs, domainJobs(store)...)
 	var wg sync.WaitGroup
 	for _, j := range jobs {
 		wg.Add(1)
@@ -55,7 +55,7 @@ func startJobs(ctx context.Context, log *slog.Logger, store *storage.Store, obje
 }
 
 // domainJobs are the tender and contract timers (opening, completion, overdue milestones) and the object sweeper.
-func domainJobs(store *storage.Store, objects *storage.Objects) []job {
+func domainJobs(store *storage.Store) []job {
 	return []job{
 		// Opening within a second of the deadline; safe in every instance (see Store.OpenDue).
 		{"opening", 500 * time.Millisecond, func(ctx context.Context) error {
@@ -77,7 +77,7 @@ func domainJobs(store *storage.Store, objects *storage.Objects) []job {
 		}},
 		{"idempotency-prune", time.Hour, store.PruneIdempotency},
 		{"object-sweeper", 10 * time.Minute, func(ctx context.Context) error {
-			_, err := store.SweepOrphans(ctx, objects, time.Hour)
+			_, err := store.SweepOrphans(ctx, time.Hour)
 			return err
 		}},
 	}

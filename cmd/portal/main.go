@@ -213,7 +213,8 @@ func serve(ctx context.Context, getenv func(string) string) error {
 	defer jobStore.Close()
 	jobStore.UseSealer(sealer) // the opening unseals the bids
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
-	jobsDone := startJobs(jobsCtx, log, jobStore, objects)
+	jobStore.UseObjects(objects) // the sweeper
+	jobsDone := startJobs(jobsCtx, log, jobStore)
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()

@@ -29,6 +29,7 @@ func seedDemoContracts(ctx context.Context, s *storage.Store, objects *storage.O
 	if objects == nil {
 		return nil
 	}
+	s.UseObjects(objects)
 	list, err := s.Contracts(ctx, storage.ContractFilter{Limit: 100})
 	if err != nil {
 		return err
@@ -43,7 +44,7 @@ func seedDemoContracts(ctx context.Context, s *storage.Store, objects *storage.O
 	doc := func(ownerType, ownerID, name string, actor tender.Actor) (string, error) {
 		body := []byte("%PDF-1.7\n" + name + "（演示文件）\n")
 		sum := sha256.Sum256(body)
-		d, err := s.AddDocument(ctx, objects, actor, storage.DocumentUpload{
+		d, err := s.AddDocument(ctx, actor, storage.DocumentUpload{
 			Doc:  tender.Document{OwnerType: ownerType, OwnerID: ownerID, Filename: name + ".pdf", ContentType: "application/pdf"},
 			Key:  storage.NewObjectKey("contracts/" + ownerID),
 			Body: bytes.NewReader(body),

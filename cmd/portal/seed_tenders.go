@@ -116,13 +116,7 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 			if err != nil {
 				return fmt.Errorf("demo bid: %w", err)
 			}
-			if _, err := s.ChangeBid(ctx, org, b.ID, func(b *tender.Bid, _ tender.Tender, now time.Time, docs []string) (string, any, error) {
-				if err := b.Submit(now); err != nil {
-					return "", nil, err
-				}
-				b.ContentSHA256 = tender.BidContentHash(b.PriceFen, b.Summary, docs)
-				return "submit", map[string]any{"version": b.Version}, nil
-			}); err != nil {
+			if _, err := s.SubmitBid(ctx, org, b.ID); err != nil {
 				return fmt.Errorf("demo submit: %w", err)
 			}
 		}
