@@ -217,7 +217,7 @@ func limit(c *fiber.Ctx) (int, error) {
 	return l, nil
 }
 
-// paginate fetches limit+1 rows through fetch and turns the extra row into a cursor.
+// paginate turns the limit+1 rows a store method fetched into a page: the extra row becomes the cursor.
 func paginate[T any](items []T, l int, cursorOf func(T) string) page[T] {
 	p := page[T]{Items: items}
 	if len(items) > l {

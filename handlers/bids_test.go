@@ -423,8 +423,11 @@ func TestFailedTenders(t *testing.T) {
 
 func TestReceiptKeyIsSharedAcrossInstances(t *testing.T) {
 	e := newEnv(t)
-	k1, _ := e.store.ReceiptKey(context.Background(), "")
-	k2, _ := e.store.ReceiptKey(context.Background(), "")
+	k1, err1 := e.store.ReceiptKey(context.Background(), "")
+	k2, err2 := e.store.ReceiptKey(context.Background(), "")
+	if err1 != nil || err2 != nil || len(k1) != ed25519.PrivateKeySize {
+		t.Fatalf("receipt key: %v %v, %d bytes", err1, err2, len(k1))
+	}
 	if !bytes.Equal(k1, k2) {
 		t.Fatal("two instances would sign with different keys")
 	}

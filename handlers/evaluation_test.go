@@ -338,8 +338,8 @@ func TestPurchaseFlowToCompletion(t *testing.T) {
 	}
 	e.endPublicity(ev.id)
 	e.do("POST", "/api/v1/tenders/"+ev.id+"/objections", ev.orgs[1], map[string]any{"text": "迟到的质疑"}).problem(t, 409, "deadline_passed")
-	if done, _ := e.store.CompleteDue(context.Background()); len(done) != 0 {
-		t.Fatal("completed with a pending objection")
+	if done, err := e.store.CompleteDue(context.Background()); err != nil || len(done) != 0 {
+		t.Fatalf("completed with a pending objection: %v %v", done, err)
 	}
 	e.do("POST", "/api/v1/objections/"+oid+"/resolve", e.admin, map[string]any{"upheld": false}).problem(t, 422, "validation_failed")
 	e.do("POST", "/api/v1/objections/"+oid+"/resolve", e.admin, map[string]any{"upheld": false, "response": "经复核，评分无误"}).ok(t, 200)

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -139,8 +138,4 @@ func requestID(c *fiber.Ctx) string {
 		return id
 	}
 	return ""
-}
-
-func logAttrs(c *fiber.Ctx) []any {
-	return []any{slog.String("request_id", requestID(c))}
 }

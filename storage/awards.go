@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -145,7 +146,7 @@ func (s *Store) AwardTender(ctx context.Context, actor tender.Actor, tenderID st
 			"recommended": rec.BidIDs, "differs": differs, "reason": req.Reason, "publicity_ends_at": req.PublicityEndsAt})
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("awards: award %s: %w", tenderID, err)
 	}
 	return s.Awards(ctx, tenderID)
 }
@@ -235,7 +236,7 @@ func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text s
 		}
 		return appendAudit(ctx, tx, actor, "object", "tender", tenderID, map[string]any{"objection_id": out.ID, "text": text})
 	})
-	return out, err
+	return out, wrapf(err, "objections: file on %s", tenderID)
 }
 
 // objectOnce refuses a second objection by one organization against one
@@ -315,7 +316,7 @@ func (s *Store) ResolveObjection(ctx context.Context, actor tender.Actor, id str
 		return appendAudit(ctx, tx, actor, "resolve_objection", "tender", tenderID, map[string]any{
 			"objection_id": id, "upheld": upheld, "response": out.Response})
 	})
-	return out, err
+	return out, wrapf(err, "objections: resolve %s", id)
 }
 
 // upholdObjection executes what tender.UpholdObjection decides, in the

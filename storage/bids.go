@@ -56,7 +56,7 @@ func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID, lot
 		}
 		return appendAudit(ctx, tx, actor, "create", "bid", id, map[string]any{"tender_id": tenderID})
 	})
-	return out, err
+	return out, wrapf(err, "bids: create on %s", tenderID)
 }
 
 // checkBidder checks eligibility (from the organization as it is now) and the price.
@@ -384,7 +384,7 @@ func (s *Store) QualifyBid(ctx context.Context, actor tender.Actor, bidID string
 		}
 		return appendAudit(ctx, tx, actor, "fail", "tender", tenderID, details)
 	})
-	return out, t, err
+	return out, t, wrapf(err, "bids: qualify %s", bidID)
 }
 
 // OpeningBid is one bid in the public opening record.

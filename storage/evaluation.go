@@ -126,7 +126,7 @@ func (s *Store) AddPanelMembers(ctx context.Context, actor tender.Actor, tenderI
 		return appendAudit(ctx, tx, actor, "panel_draw", "tender", tenderID, details)
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("panel: add to %s: %w", tenderID, err)
 	}
 	return s.Panel(ctx, tenderID)
 }
@@ -190,7 +190,7 @@ func lockMember(ctx context.Context, tx *sqlx.Tx, tenderID, evaluatorID string) 
 // Declare records a member's conflict-of-interest declaration (回避声明); a
 // conflict recuses the member, and the bureau may draw a replacement.
 func (s *Store) Declare(ctx context.Context, actor tender.Actor, tenderID string, conflict bool, note string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		t, _, err := shareTender(ctx, tx, tenderID)
 		if err != nil {
 			return err
@@ -208,7 +208,7 @@ func (s *Store) Declare(ctx context.Context, actor tender.Actor, tenderID string
 		}
 		return appendAudit(ctx, tx, actor, "declare", "tender", tenderID, map[string]any{
 			"evaluator_id": actor.UserID, "conflict": conflict, "note": note})
-	})
+	}), "panel: declare on %s", tenderID)
 }
 
 // ScoreEntry is one score on a sheet.
@@ -250,7 +250,7 @@ func lockSheet(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, tenderID st
 
 // SaveScores sets (or revises) the actor's scores for one qualified bid, until the sheet is submitted.
 func (s *Store) SaveScores(ctx context.Context, actor tender.Actor, tenderID, bidID string, entries []ScoreEntry) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		t, err := lockSheet(ctx, tx, actor, tenderID)
 		if err != nil {
 			return err
@@ -294,7 +294,7 @@ func (s *Store) SaveScores(ctx context.Context, actor tender.Actor, tenderID, bi
 		}
 		return appendAudit(ctx, tx, actor, "score", "sheet", tenderID+":"+actor.UserID, map[string]any{
 			"bid_id": bidID, "scores": entries})
-	})
+	}), "scores: save on %s", tenderID)
 }
 
 // Scores lists stored scores of a tender; evaluatorID "" lists every member's.
@@ -311,7 +311,7 @@ func (s *Store) Scores(ctx context.Context, tenderID, evaluatorID string) ([]Sco
 // SubmitSheet locks the actor's sheet once it scores every qualified bid on
 // every quality criterion, and qualification is finished.
 func (s *Store) SubmitSheet(ctx context.Context, actor tender.Actor, tenderID string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		t, err := lockSheet(ctx, tx, actor, tenderID)
 		if err != nil {
 			return err
@@ -347,7 +347,7 @@ func (s *Store) SubmitSheet(ctx context.Context, actor tender.Actor, tenderID st
 			return err
 		}
 		return appendAudit(ctx, tx, actor, "submit", "sheet", tenderID+":"+actor.UserID, map[string]any{"bids": len(qualified)})
-	})
+	}), "scores: submit on %s", tenderID)
 }
 
 func sheetOf(rows []ScoreRow) map[string]map[string]tender.Hundredths {

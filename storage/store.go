@@ -101,6 +101,15 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// wrapf adds what storage was doing to err, as in "bids: submit <id>: …"; nil
+// stays nil. mapError's tender.Error stays reachable through errors.As.
+func wrapf(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 

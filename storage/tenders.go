@@ -306,7 +306,7 @@ func (s *Store) UpdateTender(ctx context.Context, actor tender.Actor, id string,
 		out, err = s.updateTender(ctx, tx, actor, id, change)
 		return err
 	})
-	return out, err
+	return out, wrapf(err, "tenders: update %s", id)
 }
 
 func (s *Store) updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id string, change TenderChange) (tender.Tender, error) {

@@ -83,9 +83,6 @@ func (f *Fields) Addf(field, format string, args ...any) {
 	f.Add(field, fmt.Sprintf(format, args...))
 }
 
-// Empty reports whether no problem was recorded.
-func (f *Fields) Empty() bool { return len(f.list) == 0 }
-
 // Err returns a validation error carrying the recorded problems, or nil.
 func (f *Fields) Err(code, key, message string) error {
 	if len(f.list) == 0 {
