@@ -52,7 +52,10 @@ fi
 tender=$(curl -fsS "$base/api/v1/tenders?status=completed&limit=1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write((j.items||j)[0]?.id||"")})')
 [ -n "$tender" ] || tender=$(curl -fsS "$base/api/v1/tenders?limit=1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write((j.items||j)[0]?.id||"")})')
 org=$(curl -fsS "$base/api/v1/public/organizations?limit=1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write((j.items||j)[0]?.id||"")})')
-pages=("/" "/tenders/$tender" "/organizations" "/organizations/$org" "/stats" ${LH_EXTRA_PAGES:-})
+contract=$(curl -fsS "$base/api/v1/contracts?limit=1" 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const j=JSON.parse(s);process.stdout.write((j.items||j)[0]?.id||"")}catch{}})' || true)
+pages=("/" "/tenders/$tender" "/organizations" "/organizations/$org" "/stats")
+[ -n "$contract" ] && pages+=("/contracts" "/contracts/$contract")
+pages+=(${LH_EXTRA_PAGES:-})
 
 echo "| page | performance | LCP s | TBT ms | CLS | accessibility | best practices | SEO | KiB transferred |"
 echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|"
@@ -73,7 +76,7 @@ const pct = (k) => (c[k]?.score == null ? "–" : Math.round(c[k].score * 100))
 const num = (k, f) => (a[k]?.numericValue == null ? "–" : f(a[k].numericValue))
 console.log(`| ${process.argv[2]} | ${pct("performance")} | ${num("largest-contentful-paint", (v) => (v / 1000).toFixed(1))} | ${num("total-blocking-time", Math.round)} | ${num("cumulative-layout-shift", (v) => v.toFixed(3))} | ${pct("accessibility")} | ${pct("best-practices")} | ${pct("seo")} | ${num("total-byte-weight", (v) => Math.round(v / 1024))} |`)
 for (const k of ["accessibility", "best-practices", "seo"]) for (const ref of c[k]?.auditRefs || []) { const x = a[ref.id]; if (ref.weight > 0 && x.score !== null && x.score < 1) console.error(`   ${process.argv[2]} ${k}: ${ref.id}`) }
-' "$report" "$(printf '%s' "$p" | sed "s#$tender#<tender>#; s#$org#<org>#")" 2>>"$out/failing-audits.txt" || echo "| $p | (no report: see $out/page-$i.log) |"
+' "$report" "$(printf '%s' "$p" | sed "s#$tender#<tender>#; s#$org#<org>#; s#${contract:-^$}#<contract>#")" 2>>"$out/failing-audits.txt" || echo "| $p | (no report: see $out/page-$i.log) |"
 done
 [ -s "$out/failing-audits.txt" ] && { echo; echo "failing audits:"; sed 's#'"$org"'#<org>#' "$out/failing-audits.txt"; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); reports in $out"
