@@ -493,7 +493,8 @@ func (a *API) submitContractScores(c *fiber.Ctx) error {
 // contractEvaluation returns the milestone's evaluation rounds: the newest
 // at the top level ({complete, criteria, total, grade, …}) and all of them
 // in rounds. Results of a round are public once it is complete; the bureau,
-// auditors and members also see a round in progress.
+// auditors and members also see a round in progress. With nothing to show
+// the answer is {complete: false, criteria: [], rounds: []}.
 func (a *API) contractEvaluation(c *fiber.Ctx) error {
 	k, _, err := a.visibleContract(c, c.Params("id"))
 	if err != nil {
@@ -517,7 +518,8 @@ func (a *API) contractEvaluation(c *fiber.Ctx) error {
 		}
 	}
 	if len(shown) == 0 {
-		return tender.ErrNotFound
+		// Nothing the caller may see yet: no round, or one still scoring.
+		return c.JSON(fiber.Map{"complete": false, "criteria": []any{}, "rounds": shown})
 	}
 	return c.JSON(struct {
 		storage.ContractEvaluation

@@ -37,7 +37,7 @@ func contractSchemas() map[string]jsonObject {
 		"status":     enum("", "submitted", "accepted", "returned"), "reason": str(""),
 		"submitted_at": dateTime(""), "decided_at": orNull(dateTime("")),
 	})
-	evaluation := object("履约评估 · Contract evaluation round", []string{"id", "round", "status", "complete", "criteria"}, jsonObject{
+	evaluation := object("履约评估 · Contract evaluation round", []string{"complete", "criteria"}, jsonObject{
 		"id": str(""), "contract_id": str(""), "milestone_id": str(""), "round": integer("第几轮（整改后复评为 2） · Round (2: after rectification)"),
 		"panel_size": integer(""), "status": enum("", "scoring", "complete"), "complete": boolean(""),
 		"total": orNull(number("总分 · Total")), "grade": orNull(enum("excellent 优秀；good 良好；pass 合格；fail 不合格", "excellent", "good", "pass", "fail")),
