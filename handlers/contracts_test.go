@@ -329,6 +329,20 @@ func TestContractReportsAndPayments(t *testing.T) {
 	e.do("GET", "/api/v1/documents/"+voucher+"/content", c.orgTok, nil).ok(t, 200)
 	e.do("GET", "/api/v1/documents/"+doc.json(t)["id"].(string), "", nil).problem(t, 404, "not_found")
 
+	// The community's delivery figures count accepted reports only: two volunteers, 25 hours, 120 beneficiaries.
+	var community string
+	if err := e.store.DB().Get(&community, `SELECT community_id::text FROM tenders WHERE id = $1`, c.id); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.store.CommunityDelivery(context.Background(), community)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Volunteers365 != 2 || d.ActiveServices != 1 || len(d.Service) != 1 || d.Service[0].Year != 2027 || d.Service[0].Beneficiaries != 120 ||
+		d.Service[0].VolunteerHours != 2500 {
+		t.Fatalf("community delivery: %+v", d)
+	}
+
 	// Payments stop while suspended.
 	e.do("POST", base+"/suspend", e.admin, map[string]any{"reason": "核查"}).ok(t, 200)
 	e.do("POST", base+"/milestones/"+m2.ID+"/report", c.orgTok, report("中期")).problem(t, 409, "invalid_state")

@@ -819,3 +819,45 @@ func (s *Store) contractDrawSecret(ctx context.Context, q sqlx.QueryerContext, c
 	r, err := s.openValue(sealed, contractDrawLabel+contractID)
 	return string(r), err
 }
+
+// ServiceYear is one year of a community's accepted service records.
+type ServiceYear struct {
+	Year           int               `json:"year" db:"year"`
+	Beneficiaries  int64             `json:"beneficiaries" db:"beneficiaries"`
+	VolunteerHours tender.Hundredths `json:"volunteer_hours" db:"volunteer_hours"`
+}
+
+// CommunityDelivery is what contracts tell about one community (SPEC §7.1):
+// the distinct volunteers of its accepted service records of the last 365
+// days (volunteer_participation's numerator), its contracts active or
+// completed in the last 365 days (active_services) and, per year of the
+// records' end, beneficiaries and volunteer hours (GET /communities/{id} service).
+type CommunityDelivery struct {
+	Volunteers365  int           `json:"volunteers_365"`
+	ActiveServices int           `json:"active_services"`
+	Service        []ServiceYear `json:"service"`
+}
+
+// CommunityDelivery computes a community's delivery figures at the database
+// clock. A contract belongs to its tender's community; only accepted reports count.
+func (s *Store) CommunityDelivery(ctx context.Context, communityID string) (CommunityDelivery, error) {
+	out := CommunityDelivery{Service: []ServiceYear{}}
+	err := s.db.GetContext(ctx, &out.Volunteers365, `SELECT count(DISTINCT v.id_hash) FROM contract_volunteers v
+		JOIN contract_reports r ON r.id = v.report_id JOIN contracts c ON c.id = r.contract_id JOIN tenders t ON t.id = c.tender_id
+		WHERE t.community_id::text = $1 AND r.status = $2
+		  AND r.period_end > (clock_timestamp() AT TIME ZONE 'Asia/Shanghai')::date - 365`, communityID, reportAccepted)
+	if err != nil {
+		return out, mapError(err)
+	}
+	if err := s.db.GetContext(ctx, &out.ActiveServices, `SELECT count(*) FROM contracts c JOIN tenders t ON t.id = c.tender_id
+		WHERE t.community_id::text = $1 AND (c.status = $2
+		   OR (c.status = $3 AND c.completed_at > clock_timestamp() - interval '365 days'))`,
+		communityID, tender.ContractActive, tender.ContractCompleted); err != nil {
+		return out, mapError(err)
+	}
+	err = s.db.SelectContext(ctx, &out.Service, `SELECT extract(year FROM r.period_end)::int AS year,
+		sum(r.beneficiaries)::bigint AS beneficiaries, sum(r.volunteer_hours)::bigint AS volunteer_hours
+		FROM contract_reports r JOIN contracts c ON c.id = r.contract_id JOIN tenders t ON t.id = c.tender_id
+		WHERE t.community_id::text = $1 AND r.status = $2 GROUP BY 1 ORDER BY 1`, communityID, reportAccepted)
+	return out, mapError(err)
+}
