@@ -72,6 +72,7 @@ func TestRouteGuards(t *testing.T) {
 		{"GET", "/api/v1/feedback", []string{"admin"}},
 		{"POST", "/api/v1/feedback/" + id + "/approve", []string{"admin"}},
 		{"POST", "/api/v1/feedback/" + id + "/reject", []string{"admin"}},
+		{"GET", "/api/v1/contracts/ledger.xlsx", []string{"admin", "auditor"}},
 		{"PUT", "/api/v1/contracts/" + id + "/milestones", []string{"admin"}},
 		{"POST", "/api/v1/contracts/" + id + "/documents", []string{"admin"}},
 		{"POST", "/api/v1/contracts/" + id + "/sign", []string{"admin"}},

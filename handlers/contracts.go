@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
@@ -537,4 +538,71 @@ func (a *API) addContractFeedback(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": fb.ID, "status": fb.Status})
+}
+
+// contractLedger is the bureau's contract ledger (合同台账) for a year
+// (?year=, the year the service period starts; default the current one) and
+// optionally one funding source: a sheet of contracts with amounts paid and
+// final grades, and a sheet of payments.
+func (a *API) contractLedger(c *fiber.Ctx) error {
+	year := c.QueryInt("year", a.opts.Now().In(tender.Shanghai).Year())
+	funding := c.Query("funding_source")
+	var f tender.Fields
+	if year < 2000 || year > 2100 {
+		f.Add("year", "年份应在 2000 到 2100 之间")
+	}
+	if funding != "" && !tender.FundingSource(funding).Valid() {
+		f.Add("funding_source", "未知的资金来源")
+	}
+	if err := f.Validation(); err != nil {
+		return err
+	}
+	rows, err := a.store.ContractLedger(ctx(c), year, funding)
+	if err != nil {
+		return err
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	const ledger, payments = "合同台账", "付款明细"
+	x.SetSheetName("Sheet1", ledger)
+	x.NewSheet(payments)
+	x.SetSheetRow(ledger, "A1", &[]any{"项目编号", "项目名称", "资金来源", "承接组织", "合同金额（元）", "服务开始", "服务结束",
+		"合同状态", "已付（元）", "履约节点", "结项评估得分", "等级"})
+	x.SetSheetRow(payments, "A1", &[]any{"项目编号", "承接组织", "履约节点", "付款日期", "金额（元）"})
+	status := map[tender.ContractStatus]string{tender.ContractDrafted: "待签订", tender.ContractActive: "履行中",
+		tender.ContractSuspended: "已暂停", tender.ContractCompleted: "已完成", tender.ContractTerminated: "已终止"}
+	funds := map[string]string{"fiscal": "财政资金", "welfare_lottery": "福彩公益金", "charity": "慈善资金", "social": "社会资金"}
+	pay := 2
+	for i, r := range rows {
+		var ms []string
+		titles := map[string]string{}
+		for _, m := range r.Milestones {
+			ms = append(ms, fmt.Sprintf("%s %d%%（%s）", m.Title, m.PaymentPct, m.Status))
+			titles[m.ID] = m.Title
+		}
+		score, grade := "", ""
+		if r.FinalTotal != nil {
+			score = r.FinalTotal.String()
+		}
+		if r.FinalGrade != nil {
+			grade = tender.GradeLabel[tender.Grade(*r.FinalGrade)]
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, 2+i)
+		x.SetSheetRow(ledger, cell, &[]any{r.TenderCode, r.TenderTitle, funds[r.FundingSource], r.OrgName, yuan(r.AmountFen),
+			r.PeriodStart, r.PeriodEnd, status[r.Status], yuan(r.PaymentsFenTotal), strings.Join(ms, "；"), score, grade})
+		for _, p := range r.Payments {
+			cell, _ := excelize.CoordinatesToCellName(1, pay)
+			x.SetSheetRow(payments, cell, &[]any{r.TenderCode, r.OrgName, titles[p.MilestoneID], p.PaidAt, yuan(p.AmountFen)})
+			pay++
+		}
+	}
+	x.SetColWidth(ledger, "B", "B", 36)
+	x.SetColWidth(ledger, "J", "J", 60)
+	buf, err := x.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(fmt.Sprintf("合同台账-%d.xlsx", year)))
+	return c.Send(buf.Bytes())
 }

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/linshu/portal/tender"
 )
@@ -341,6 +344,29 @@ func TestContractReportsAndPayments(t *testing.T) {
 	if d.Volunteers365 != 2 || d.ActiveServices != 1 || len(d.Service) != 1 || d.Service[0].Year != 2027 || d.Service[0].Beneficiaries != 120 ||
 		d.Service[0].VolunteerHours != 2500 {
 		t.Fatalf("community delivery: %+v", d)
+	}
+
+	// The ledger: the year's contracts with what was paid, and each payment.
+	e.do("GET", "/api/v1/contracts/ledger.xlsx?year=1999", e.admin, nil).problem(t, 422, "validation_failed")
+	e.do("GET", "/api/v1/contracts/ledger.xlsx?year=2027&funding_source=lottery", e.admin, nil).problem(t, 422, "validation_failed")
+	e.do("GET", "/api/v1/contracts/ledger.xlsx?year=2027", c.orgTok, nil).problem(t, 403, "forbidden")
+	lg := e.do("GET", "/api/v1/contracts/ledger.xlsx?year=2027&funding_source=welfare_lottery", e.admin, nil)
+	lg.ok(t, 200)
+	book, err := excelize.OpenReader(bytes.NewReader(lg.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger, _ := book.GetRows("合同台账")
+	pays, _ := book.GetRows("付款明细")
+	if len(ledger) != 2 || ledger[1][3] == "" || ledger[1][8] != tender.Hundredths(m1.ShareFen).String() || len(pays) != 3 {
+		t.Fatalf("ledger %v, payments %v", ledger, pays)
+	}
+	if other := e.do("GET", "/api/v1/contracts/ledger.xlsx?year=2027&funding_source=fiscal", e.admin, nil); other.Status != 200 {
+		t.Fatalf("fiscal ledger: %d", other.Status)
+	} else if b, _ := excelize.OpenReader(bytes.NewReader(other.Body)); b != nil {
+		if rows, _ := b.GetRows("合同台账"); len(rows) != 1 {
+			t.Fatalf("a welfare-lottery contract in the fiscal ledger: %v", rows)
+		}
 	}
 
 	// Payments stop while suspended.

@@ -169,6 +169,8 @@ var apiRoutes = []apiRoute{
 	{"GET", apiV1 + "/stats", "transparency", "统计 · Statistics", publicRoute, "", 200, "Stats", nil},
 	{"GET", apiV1 + "/contracts", "contracts", "合同列表（公众：已签订的） · Contracts (public: once signed)", publicRoute, "", 200, "ContractPage",
 		[]string{"tender_id", "org_id", "contract_status", "limit", "cursor"}},
+	{"GET", apiV1 + "/contracts/ledger.xlsx", "contracts", "合同台账（按年度、资金来源） · Contract ledger by year and funding source", only(rAdmin, rAuditor), "", 200, xlsx,
+		[]string{"ledger_year", "funding_source"}},
 	{"GET", apiV1 + "/contracts/{id}", "contracts", "合同详情、履约节点、付款、报告 · A contract with milestones, payments, reports", publicRoute, "", 200, "Contract", nil},
 	{"PUT", apiV1 + "/contracts/{id}/milestones", "contracts", "设置履约节点（待签订） · Set the milestones (drafted)", only(rAdmin), "MilestonesRequest", 200, "Contract", nil},
 	{"POST", apiV1 + "/contracts/{id}/documents", "contracts", "上传合同文本、付款凭证 · Upload the signed contract or a voucher", only(rAdmin), fileBody, 201, "Document", nil},
@@ -745,6 +747,8 @@ var apiParameters = map[string]jsonObject{
 	"tender_id":       queryParam("tender_id", "", str("")),
 	"org_id":          queryParam("org_id", "承接组织 · Contractor", str("")),
 	"contract_status": queryParam("status", "", enum("", contractStatusEnum...)),
+	"ledger_year":     queryParam("year", "服务期开始的年度，默认今年 · Year the service period starts, default this year", integer("")),
+	"funding_source":  queryParam("funding_source", "", enum("", fundingEnum...)),
 }
 
 // errorResponses are the shared problem answers, by status.

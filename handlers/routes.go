@@ -123,6 +123,7 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/stats", anyone, a.stats)
 
 	v1.Get("/contracts", anyone, a.listContracts)
+	v1.Get("/contracts/ledger.xlsx", allow(admin, auditor), a.contractLedger) // before /contracts/:id
 	v1.Get("/contracts/:id", anyone, a.getContract)
 	v1.Put("/contracts/:id/milestones", allow(admin), a.putMilestones)
 	v1.Post("/contracts/:id/documents", allow(admin), a.uploadContractDocument)

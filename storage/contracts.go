@@ -861,3 +861,36 @@ func (s *Store) CommunityDelivery(ctx context.Context, communityID string) (Comm
 		WHERE t.community_id::text = $1 AND r.status = $2 GROUP BY 1 ORDER BY 1`, communityID, reportAccepted)
 	return out, mapError(err)
 }
+
+// LedgerRow is one contract of the bureau's contract ledger (合同台账).
+type LedgerRow struct {
+	tender.Contract
+	FundingSource string             `db:"funding_source"`
+	FinalTotal    *tender.Hundredths `db:"final_total"`
+	FinalGrade    *string            `db:"final_grade"`
+}
+
+// ContractLedger lists the contracts whose service period starts in year,
+// optionally of one funding source, with milestones, payments and the final
+// evaluation's latest complete result, oldest first.
+func (s *Store) ContractLedger(ctx context.Context, year int, funding string) ([]LedgerRow, error) {
+	var rows []LedgerRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT x.*, tt.funding_source,
+		(SELECT e.total FROM contract_evaluations e JOIN contract_milestones m ON m.id = e.milestone_id AND m.report = $3
+		  WHERE e.contract_id = x.id AND e.status = $4 ORDER BY e.round DESC LIMIT 1) AS final_total,
+		(SELECT e.grade FROM contract_evaluations e JOIN contract_milestones m ON m.id = e.milestone_id AND m.report = $3
+		  WHERE e.contract_id = x.id AND e.status = $4 ORDER BY e.round DESC LIMIT 1) AS final_grade
+		FROM (`+contractSelect+`) x JOIN tenders tt ON tt.id = x.tender_id
+		WHERE extract(year FROM x.period_start::date) = $1 AND ($2 = '' OR tt.funding_source = $2)
+		ORDER BY x.period_start, x.created_at, x.id`, year, funding, tender.ReportFinal, evaluationComplete); err != nil {
+		return nil, mapError(err)
+	}
+	for i := range rows {
+		c, err := loadContract(ctx, s.db, rows[i].ID, false)
+		if err != nil {
+			return nil, err
+		}
+		rows[i].Milestones, rows[i].Payments = c.Milestones, c.Payments
+	}
+	return rows, nil
+}
