@@ -1,5 +1,5 @@
 // Contracts and delivery (SPEC §7.5–7.6): milestones, reports, payments, evaluations.
-import { api, upload } from './client'
+import { api, download, upload } from './client'
 
 const e = encodeURIComponent
 const m = (id, mid) => `/contracts/${e(id)}/milestones/${e(mid)}`
@@ -29,3 +29,6 @@ export const listEvaluationScores = (id, mid) => api.get(`${m(id, mid)}/scores`)
 export const submitEvaluationScores = (id, mid) => api.post(`${m(id, mid)}/scores/submit`)
 export const getEvaluation = (id, mid) => api.get(`${m(id, mid)}/evaluation`)
 export const contractFeedback = (id, body) => api.post(`/public/contracts/${e(id)}/feedback`, body)
+/** downloadLedger saves the contract ledger (合同台账) of a year, optionally of one funding source. */
+export const downloadLedger = (year, fundingSource) =>
+  download(`/contracts/ledger.xlsx?year=${e(year)}${fundingSource ? `&funding_source=${e(fundingSource)}` : ''}`, `合同台账-${year}.xlsx`)
