@@ -596,6 +596,19 @@ func TestContractFeedback(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("%d feedback rows", n)
 	}
+
+	// A report not in by its due date is flagged once, whatever the number of instances, and shows on the profile.
+	e.store.DB().MustExec(`UPDATE contract_milestones SET due_date = '2026-01-01' WHERE contract_id = $1 AND seq = 1`, c.contractID)
+	if n := e.concurrently(3, e.store.FlagOverdueMilestones); n != 1 {
+		t.Fatalf("flagged %d times", n)
+	}
+	if k := e.contract(c.contractID, ""); !k.Milestones[0].Overdue || k.Milestones[1].Overdue {
+		t.Fatalf("overdue flags: %+v", k.Milestones)
+	}
+	if prof := e.do("GET", "/api/v1/public/organizations/"+c.orgID, "", nil).json(t); prof["overdue_milestones_count"] != float64(1) {
+		t.Fatalf("profile: %v", prof)
+	}
+
 	e.do("POST", "/api/v1/contracts/"+c.contractID+"/suspend", e.admin, map[string]any{"reason": "核查"}).ok(t, 200)
 	e.do("POST", path, "", map[string]any{"rating": 3}).problem(t, 409, "invalid_state")
 }

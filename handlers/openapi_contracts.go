@@ -92,4 +92,15 @@ func init() {
 	for k, v := range contractSchemas() {
 		apiSchemas[k] = v
 	}
+	// The credit profile's delivery record (SPEC §5, §7.5).
+	props := apiSchemas["CreditProfile"]["properties"].(jsonObject)
+	props["contracts_completed"] = integer("完成的合同 · Contracts completed")
+	props["average_grade"] = orNull(enum("结项评估平均等级 · Grade of the mean final score", "excellent", "good", "pass", "fail"))
+	props["terminations_count"] = integer("终止的合同 · Contracts terminated")
+	props["withheld_payments_count"] = integer("暂扣的尾款 · Final payments withheld")
+	props["overdue_milestones_count"] = integer("逾期未报的履约报告 · Reports flagged overdue")
+	props["credit_events"] = arrayOf(object("信用事件 · Credit event", []string{"kind", "reason", "at"}, jsonObject{
+		"kind":   enum("", "final_evaluation_failed", "contract_terminated"),
+		"reason": str(""), "at": dateTime(""), "contract_id": orNull(str("")),
+	}))
 }

@@ -30,6 +30,8 @@ const creditColumns = `o.id, o.name, o.type, o.registration, o.community_id,
 	(SELECT count(*) FROM contracts k WHERE k.org_id = o.id AND k.status = '` + string(tender.ContractTerminated) + `') AS terminations_count,
 	(SELECT count(*) FROM contract_milestones m JOIN contracts k ON k.id = m.contract_id
 	  WHERE k.org_id = o.id AND m.status = '` + string(tender.MilestoneWithheld) + `') AS withheld_payments_count,
+	(SELECT count(*) FROM contract_milestones m JOIN contracts k ON k.id = m.contract_id
+	  WHERE k.org_id = o.id AND m.overdue_at IS NOT NULL) AS overdue_milestones_count,
 	(SELECT round(avg(f.total))::bigint FROM (SELECT DISTINCT ON (e.milestone_id) e.total FROM contract_evaluations e
 	    JOIN contract_milestones m ON m.id = e.milestone_id AND m.report = '` + string(tender.ReportFinal) + `'
 	    JOIN contracts k ON k.id = e.contract_id

@@ -36,6 +36,7 @@ type CreditProfile struct {
 	AverageGrade          *Grade        `json:"average_grade" db:"-"` // grade of the mean final evaluation score
 	TerminationsCount     int64         `json:"terminations_count" db:"terminations_count"`
 	WithheldPaymentsCount int64         `json:"withheld_payments_count" db:"withheld_payments_count"`
+	OverdueMilestones     int64         `json:"overdue_milestones_count" db:"overdue_milestones_count"` // reports flagged late
 	CreditEvents          []CreditEvent `json:"credit_events" db:"-"`
 }
 
