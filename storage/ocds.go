@@ -124,7 +124,7 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 		FROM audit_entries e JOIN tenders t ON e.stream = 'tender:' || t.id::text
 		WHERE e.entity = 'tender' AND e.action = ANY($1)
 		  AND t.published_at IS NOT NULL AND e.at >= t.published_at
-		  AND (e.action <> 'cancel' OR e.details->>'from' <> 'draft')
+		  AND (e.action <> 'cancel' OR e.details->>'from' <> `+draftTenderSQL+`)
 		  AND (e.action <> 'resolve_objection' OR e.details->>'upheld' = 'true')
 		UNION ALL
 		-- A contract is public once signed: its changes from the signing on.
