@@ -175,7 +175,7 @@ func (a *API) listScores(c *fiber.Ctx) error {
 	}
 	complete := true
 	if !actor.Is(tender.RoleAdmin, tender.RoleAuditor) {
-		ev, err := a.store.EvaluationOf(ctx(c), t.ID)
+		ev, err := a.store.EvaluationOf(ctx(c), t.ID, "")
 		if err != nil {
 			return err
 		}
@@ -210,6 +210,7 @@ func (a *API) submitScores(c *fiber.Ctx) error {
 // evaluationView is the SPEC's evaluation body.
 type evaluationView struct {
 	TenderID    string              `json:"tender_id"`
+	LotID       string              `json:"lot_id,omitempty"`
 	Complete    bool                `json:"complete"`
 	Method      tender.Method       `json:"method"`
 	Criteria    []tender.Criterion  `json:"criteria"`
@@ -227,7 +228,12 @@ func (a *API) readableEvaluation(c *fiber.Ctx) (storage.Evaluation, error) {
 		// Refused by CanReadEvaluation too; checked first so nothing sealed is gathered.
 		return storage.Evaluation{}, tender.ErrSealed
 	}
-	ev, err := a.store.EvaluationOf(ctx(c), t.ID)
+	// ?lot_id=: required where the tender has lots, refused where it has none (§7.4).
+	lotID := c.Query("lot_id")
+	if err := tender.CheckBidLot(t, lotID); err != nil {
+		return storage.Evaluation{}, err
+	}
+	ev, err := a.store.EvaluationOf(ctx(c), t.ID, lotID)
 	if err != nil {
 		return ev, err
 	}
@@ -248,7 +254,7 @@ func (a *API) evaluation(c *fiber.Ctx) error {
 	if flags == nil {
 		flags = []tender.SpreadFlag{}
 	}
-	return c.JSON(evaluationView{TenderID: ev.Tender.ID, Complete: ev.Complete, Method: ev.Tender.Evaluation.Method,
+	return c.JSON(evaluationView{TenderID: ev.Tender.ID, LotID: ev.LotID, Complete: ev.Complete, Method: ev.Tender.Evaluation.Method,
 		Criteria: ev.Tender.Evaluation.Criteria, Items: tender.Evaluate(ev.Input), SpreadFlags: flags})
 }
 
@@ -346,7 +352,7 @@ func (a *API) evaluationXLSX(c *fiber.Ctx) error {
 func yuan(fen int64) string { return tender.Hundredths(fen).String() }
 
 func (a *API) recommendation(c *fiber.Ctx) error {
-	rec, err := a.store.Recommend(ctx(c), actorOf(c), c.Params("id"))
+	rec, err := a.store.Recommend(ctx(c), actorOf(c), c.Params("id"), c.Query("lot_id"))
 	if err != nil {
 		return err
 	}
@@ -374,7 +380,7 @@ func (a *API) award(c *fiber.Ctx) error {
 		return err
 	}
 	awards, err := a.store.AwardTender(ctx(c), actorOf(c), c.Params("id"), storage.AwardRequest{BidIDs: req.BidIDs,
-		PublicityEndsAt: req.PublicityEndsAt, Reason: req.Reason, Config: a.opts.Domain})
+		PublicityEndsAt: req.PublicityEndsAt, Reason: req.Reason, Config: a.opts.Domain, LotID: c.Query("lot_id")})
 	if err != nil {
 		return err
 	}

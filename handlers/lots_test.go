@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"context"
 	"testing"
+	"time"
 )
 
 // lotsBody is a 30万元 purchase in two lots: 兴大社区 (18万元) and 文化社区 (12万元).
@@ -123,4 +125,81 @@ func (e *env) lotBid(tenderID, token, lotID string, price int64) string {
 	r := e.do("POST", "/api/v1/tenders/"+tenderID+"/bids", token, map[string]any{"lot_id": lotID, "price_fen": price, "summary": "服务方案"})
 	r.ok(e.t, 201)
 	return r.json(e.t)["id"].(string)
+}
+
+// negotiatedLots is lotsBody evaluated by the lowest price (competitive
+// negotiation), so the lots need no score sheets.
+func negotiatedLots(title string) map[string]any {
+	b := lotsBody(title)
+	b["evaluation"] = map[string]any{"method": "lowest_price", "panel_size": 3,
+		"criteria": []map[string]any{{"name": "报价", "max_score": 100, "kind": "price"}}}
+	return b
+}
+
+// Lot 1 is awarded while lot 2 fails; the tender is awarded, then completes.
+func TestLotsAwardAndCompletion(t *testing.T) {
+	e := newEnv(t)
+	id := e.openTender(negotiatedLots("分包成交"))
+	var l1 []string
+	var orgs []string
+	for i, u := range []string{"la1", "la2", "la3"} {
+		_, tok := e.org(u, true)
+		orgs = append(orgs, tok)
+		b := e.lotBid(id, tok, "l1", int64(17000000-i*1000000))
+		e.submit(b, tok)
+		l1 = append(l1, b)
+	}
+	l2 := e.lotBid(id, orgs[0], "l2", 11000000)
+	e.submit(l2, orgs[0])
+	e.openNow(id)
+
+	e.do("GET", "/api/v1/tenders/"+id+"/recommendation", e.admin, nil).problem(t, 422, "validation_failed") // no lot
+	e.do("GET", "/api/v1/tenders/"+id+"/recommendation?lot_id=l9", e.admin, nil).problem(t, 422, "validation_failed")
+	e.do("GET", "/api/v1/tenders/"+id+"/recommendation?lot_id=l2", e.admin, nil).problem(t, 409, "invalid_state") // failed
+	for _, b := range l1 {
+		e.do("POST", "/api/v1/bids/"+b+"/qualify", e.admin, map[string]any{"qualified": true}).ok(t, 200)
+	}
+	var ev struct {
+		LotID    string           `json:"lot_id"`
+		Complete bool             `json:"complete"`
+		Items    []map[string]any `json:"items"`
+	}
+	e.do("GET", "/api/v1/tenders/"+id+"/evaluation?lot_id=l1", e.admin, nil).decode(t, &ev)
+	if ev.LotID != "l1" || !ev.Complete || len(ev.Items) != 3 || ev.Items[0]["bid_id"] != l1[2] {
+		t.Fatalf("lot 1 evaluation: %+v", ev)
+	}
+	e.do("GET", "/api/v1/tenders/"+id+"/evaluation", e.admin, nil).problem(t, 422, "validation_failed")
+	var rec struct {
+		BidIDs []string `json:"bid_ids"`
+	}
+	e.do("GET", "/api/v1/tenders/"+id+"/recommendation?lot_id=l1", e.admin, nil).decode(t, &rec)
+	if len(rec.BidIDs) != 1 || rec.BidIDs[0] != l1[2] {
+		t.Fatalf("lot 1 recommendation %v", rec)
+	}
+	soon := time.Now().Add(time.Hour).Format(time.RFC3339)
+	// A bid of another lot cannot be awarded on lot 1.
+	e.do("POST", "/api/v1/tenders/"+id+"/award?lot_id=l1", e.admin, map[string]any{"bid_ids": []string{l2}, "publicity_ends_at": soon,
+		"reason": "x"}).problem(t, 422, "validation_failed")
+	e.do("POST", "/api/v1/tenders/"+id+"/award?lot_id=l1", e.admin, map[string]any{"bid_ids": rec.BidIDs, "publicity_ends_at": soon}).ok(t, 201)
+	tn := e.do("GET", "/api/v1/tenders/"+id, "", nil).json(t)
+	lots := tn["lots"].([]any)
+	if tn["status"] != "awarded" || lots[0].(map[string]any)["status"] != "awarded" || lots[1].(map[string]any)["status"] != "failed" {
+		t.Fatalf("after lot 1's award: %v %v", tn["status"], lots)
+	}
+	var awards struct {
+		Items []map[string]any `json:"items"`
+	}
+	e.do("GET", "/api/v1/tenders/"+id+"/awards", "", nil).decode(t, &awards)
+	if len(awards.Items) != 1 || awards.Items[0]["lot_id"] != "l1" {
+		t.Fatalf("awards %v", awards.Items)
+	}
+	e.endPublicity(id)
+	if _, err := e.store.CompleteDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	tn = e.do("GET", "/api/v1/tenders/"+id, "", nil).json(t)
+	lots = tn["lots"].([]any)
+	if tn["status"] != "completed" || lots[0].(map[string]any)["status"] != "completed" || lots[1].(map[string]any)["status"] != "failed" {
+		t.Fatalf("after publicity: %v %v", tn["status"], lots)
+	}
 }

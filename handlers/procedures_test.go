@@ -3,11 +3,13 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/linshu/portal/handlers"
+	"github.com/linshu/portal/tender"
 )
 
 func TestProceduresList(t *testing.T) {
@@ -302,4 +304,55 @@ func TestSingleSourceObjectionUpheld(t *testing.T) {
 	// No objection to an ordinary open tender.
 	cc := e.openTender(tenderBody("磋商"))
 	e.do("POST", "/api/v1/tenders/"+cc+"/objections", other, map[string]any{"text": "x"}).problem(t, 409, "invalid_state")
+}
+
+// Two claimants outside the tender's community: a public draw (purpose claim)
+// chooses one, and anyone can recompute it after the award.
+func TestClaimDraw(t *testing.T) {
+	e := newEnv(t, func(o *handlers.Options) { o.Domain.ClaimMaxFen = 5000000 })
+	b := tenderBody("助老理发服务认领")
+	b["procedure"], b["budget_fen"] = "claim", 4000000
+	delete(b, "evaluation")
+	delete(b, "min_bids")
+	over := tenderBody("超限认领")
+	over["procedure"], over["budget_fen"] = "claim", 5000001
+	delete(over, "evaluation")
+	delete(over, "min_bids")
+	big := e.createTender(over)
+	m := e.do("POST", "/api/v1/tenders/"+big+"/publish", e.admin, nil).problem(t, 422, "validation_failed")
+	if !contains(fieldsOf(m), "budget_fen") {
+		t.Fatalf("claim above the limit: %v", fieldsOf(m))
+	}
+	id := e.openTender(b)
+	var bids []string
+	for _, u := range []string{"claim1", "claim2"} {
+		_, tok := e.org(u, true, func(o map[string]any) { o["community"] = "临沭街道文化社区" })
+		e.do("POST", "/api/v1/tenders/"+id+"/bids", tok, map[string]any{"price_fen": 3000000, "summary": "认领"}).problem(t, 422, "validation_failed")
+		bid := e.bid(id, tok, 4000000)
+		e.submit(bid, tok)
+		bids = append(bids, bid)
+	}
+	e.openNow(id)
+	for _, bid := range bids {
+		e.do("POST", "/api/v1/bids/"+bid+"/qualify", e.admin, map[string]any{"qualified": true}).ok(t, 200)
+	}
+	var rec struct {
+		BidIDs []string `json:"bid_ids"`
+	}
+	e.do("GET", "/api/v1/tenders/"+id+"/recommendation", e.admin, nil).decode(t, &rec)
+	if len(rec.BidIDs) != 1 {
+		t.Fatalf("recommendation %v", rec)
+	}
+	e.do("POST", "/api/v1/tenders/"+id+"/award", e.admin, map[string]any{"bid_ids": rec.BidIDs,
+		"publicity_ends_at": time.Now().Add(time.Hour).Format(time.RFC3339)}).ok(t, 201)
+	var d struct {
+		R             string        `json:"r"`
+		OpeningSHA256 string        `json:"opening_sha256"`
+		Draws         []tender.Draw `json:"draws"`
+	}
+	e.do("GET", "/api/v1/tenders/"+id+"/draws", "", nil).decode(t, &d)
+	if len(d.Draws) != 1 || d.Draws[0].Purpose != "claim" || d.Draws[0].N != 1 || len(d.Draws[0].Others) != 2 ||
+		!slices.Equal(d.Draws[0].Chosen, rec.BidIDs) || !tender.VerifyDraw(d.R, d.OpeningSHA256, d.Draws[0]) {
+		t.Fatalf("claim draw %+v", d)
+	}
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -25,17 +26,18 @@ type Recommendation struct {
 
 // Recommend returns the tender's recommendation, computing it once: a tie
 // draw happens exactly once, verifiably (§8.4), and is recorded with the draws and in the audit log.
-func (s *Store) Recommend(ctx context.Context, actor tender.Actor, tenderID string) (Recommendation, error) {
+// With lots it is per lot (§7.4).
+func (s *Store) Recommend(ctx context.Context, actor tender.Actor, tenderID, lotID string) (Recommendation, error) {
 	var rec Recommendation
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		rec, err = recommend(ctx, s, tx, actor, tenderID)
+		rec, err = recommend(ctx, s, tx, actor, tenderID, lotID)
 		return err
 	})
 	return rec, err
 }
 
-func recommend(ctx context.Context, s *Store, tx *sqlx.Tx, actor tender.Actor, tenderID string) (Recommendation, error) {
+func recommend(ctx context.Context, s *Store, tx *sqlx.Tx, actor tender.Actor, tenderID, lotID string) (Recommendation, error) {
 	var rec Recommendation
 	// FOR UPDATE: two concurrent first requests cannot both draw.
 	t, err := s.LockTender(ctx, tx, tenderID)
@@ -45,33 +47,56 @@ func recommend(ctx context.Context, s *Store, tx *sqlx.Tx, actor tender.Actor, t
 	if t.Status != tender.StatusEvaluating && t.Status != tender.StatusAwarded && t.Status != tender.StatusCompleted {
 		return rec, tender.InvalidState("tender", string(t.Status), "推荐成交")
 	}
+	if err := tender.CheckBidLot(t, lotID); err != nil {
+		return rec, err
+	}
+	if l, ok := t.Lot(lotID); ok && l.Status != tender.LotEvaluating && l.Status != tender.LotAwarded && l.Status != tender.LotCompleted {
+		return rec, tender.InvalidState("lot", string(l.Status), "推荐成交")
+	}
 	var row struct {
 		BidIDs pq.StringArray `db:"bid_ids"`
 		Tie    pq.StringArray `db:"tie_candidates"`
 	}
-	err = tx.GetContext(ctx, &row, `SELECT bid_ids, tie_candidates FROM recommendations WHERE tender_id = $1`, tenderID)
+	err = tx.GetContext(ctx, &row, `SELECT bid_ids, tie_candidates FROM recommendations WHERE tender_id = $1 AND lot_id = $2`,
+		tenderID, lotID)
 	switch mapError(err) {
 	case nil:
 		rec.BidIDs, rec.TieCandidates = row.BidIDs, row.Tie
 	case tender.ErrNotFound:
-		ev := Evaluation{Tender: t}
+		ev := Evaluation{Tender: t, LotID: lotID}
 		if err := s.fillEvaluation(ctx, tx, &ev); err != nil {
 			return rec, err
 		}
 		if !ev.Complete {
 			return rec, errIncomplete
 		}
-		items := tender.Evaluate(ev.Input)
-		r, op, n, err := s.drawContext(ctx, tx, tenderID, tender.DrawPurposeTie)
-		if err != nil {
-			return rec, err
-		}
-		rec.BidIDs, rec.TieCandidates = tender.Recommend(string(t.Kind), items, t.BudgetFen, t.MaxAwards, t.MinAwardScore,
-			tender.DrawSeed(r, op, tender.DrawPurposeTie, n))
-		if len(rec.TieCandidates) > 0 {
-			if err := recordDraw(ctx, tx, tenderID, tender.Draw{Purpose: tender.DrawPurposeTie, N: n, Preferred: []string{},
-				Others: rec.TieCandidates, Chosen: rec.BidIDs}); err != nil {
+		if t.Evaluation.Method == tender.MethodClaim {
+			r, op, n, err := s.drawContext(ctx, tx, tenderID, tender.DrawPurposeClaim)
+			if err != nil {
 				return rec, err
+			}
+			var d *tender.Draw
+			rec.BidIDs, d = tender.RecommendClaim(ev.Input.Bids, t.LotCommunity(lotID), r, op, n)
+			rec.TieCandidates = []string{}
+			if d != nil {
+				rec.TieCandidates = d.Others
+				if err := recordDraw(ctx, tx, tenderID, *d); err != nil {
+					return rec, err
+				}
+			}
+		} else {
+			items := tender.Evaluate(ev.Input)
+			r, op, n, err := s.drawContext(ctx, tx, tenderID, tender.DrawPurposeTie)
+			if err != nil {
+				return rec, err
+			}
+			rec.BidIDs, rec.TieCandidates = tender.Recommend(string(t.Kind), items, t.BudgetFen, t.MaxAwards, t.MinAwardScore,
+				tender.DrawSeed(r, op, tender.DrawPurposeTie, n))
+			if len(rec.TieCandidates) > 0 {
+				if err := recordDraw(ctx, tx, tenderID, tender.Draw{Purpose: tender.DrawPurposeTie, N: n, Preferred: []string{},
+					Others: rec.TieCandidates, Chosen: rec.BidIDs}); err != nil {
+					return rec, err
+				}
 			}
 		}
 		if rec.BidIDs == nil {
@@ -80,12 +105,15 @@ func recommend(ctx context.Context, s *Store, tx *sqlx.Tx, actor tender.Actor, t
 		if rec.TieCandidates == nil {
 			rec.TieCandidates = []string{}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO recommendations (tender_id, bid_ids, tie_candidates) VALUES ($1, $2, $3)`,
-			tenderID, pq.StringArray(rec.BidIDs), pq.StringArray(rec.TieCandidates)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recommendations (tender_id, lot_id, bid_ids, tie_candidates) VALUES ($1, $2, $3, $4)`,
+			tenderID, lotID, pq.StringArray(rec.BidIDs), pq.StringArray(rec.TieCandidates)); err != nil {
 			return rec, err
 		}
-		if err := appendAudit(ctx, tx, actor, "recommend", "tender", tenderID, map[string]any{
-			"bid_ids": rec.BidIDs, "tie_draw_candidates": rec.TieCandidates}); err != nil {
+		details := map[string]any{"bid_ids": rec.BidIDs, "tie_draw_candidates": rec.TieCandidates}
+		if lotID != "" {
+			details["lot_id"] = lotID
+		}
+		if err := appendAudit(ctx, tx, actor, "recommend", "tender", tenderID, details); err != nil {
 			return rec, err
 		}
 	default:
@@ -100,12 +128,13 @@ type AwardRequest struct {
 	PublicityEndsAt time.Time
 	Reason          string
 	Config          tender.Config
+	LotID           string // the lot awarded (§7.4); "" without lots
 }
 
 // AwardTender awards an evaluating tender whose evaluation is complete.
 func (s *Store) AwardTender(ctx context.Context, actor tender.Actor, tenderID string, req AwardRequest) ([]tender.Award, error) {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		rec, err := recommend(ctx, s, tx, actor, tenderID)
+		rec, err := recommend(ctx, s, tx, actor, tenderID, req.LotID)
 		if err != nil {
 			return err
 		}
@@ -118,7 +147,8 @@ func (s *Store) AwardTender(ctx context.Context, actor tender.Actor, tenderID st
 			return err
 		}
 		var bids []tender.Bid
-		if err := tx.SelectContext(ctx, &bids, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.status = $2`, tenderID, tender.BidQualified); err != nil {
+		if err := tx.SelectContext(ctx, &bids, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.status = $2 AND b.lot_id = $3`,
+			tenderID, tender.BidQualified, req.LotID); err != nil {
 			return err
 		}
 		qualified := map[string]tender.Bid{}
@@ -128,22 +158,29 @@ func (s *Store) AwardTender(ctx context.Context, actor tender.Actor, tenderID st
 		if err := tender.ValidateAward(t, req.BidIDs, rec.BidIDs, req.PublicityEndsAt, now, req.Config, req.Reason, qualified); err != nil {
 			return err
 		}
-		if err := t.Award(); err != nil {
+		if err := t.CheckLotEvaluating(req.LotID); err != nil {
+			return err
+		}
+		if err := t.AwardLot(req.LotID); err != nil {
 			return err
 		}
 		differs := !sameIDs(req.BidIDs, rec.BidIDs)
 		for _, id := range req.BidIDs {
 			b := qualified[id]
-			if _, err := tx.ExecContext(ctx, `INSERT INTO awards (tender_id, bid_id, org_id, amount_fen, publicity_ends_at, reason, differs)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenderID, id, b.OrgID, b.PriceFen, req.PublicityEndsAt, req.Reason, differs); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO awards (tender_id, lot_id, bid_id, org_id, amount_fen, publicity_ends_at, reason, differs)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, tenderID, req.LotID, id, b.OrgID, b.PriceFen, req.PublicityEndsAt, req.Reason, differs); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, updated_at = clock_timestamp() WHERE id = $1`, tenderID, t.Status); err != nil {
+		if err := saveTenderStatus(ctx, tx, t); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, actor, "award", "tender", tenderID, map[string]any{"bid_ids": req.BidIDs,
-			"recommended": rec.BidIDs, "differs": differs, "reason": req.Reason, "publicity_ends_at": req.PublicityEndsAt})
+		details := map[string]any{"bid_ids": req.BidIDs,
+			"recommended": rec.BidIDs, "differs": differs, "reason": req.Reason, "publicity_ends_at": req.PublicityEndsAt}
+		if req.LotID != "" {
+			details["lot_id"] = req.LotID
+		}
+		return appendAudit(ctx, tx, actor, "award", "tender", tenderID, details)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("awards: award %s: %w", tenderID, err)
@@ -167,7 +204,7 @@ func sameIDs(a, b []string) bool {
 // Awards lists a tender's awards, revoked ones included.
 func (s *Store) Awards(ctx context.Context, tenderID string) ([]tender.Award, error) {
 	out := []tender.Award{}
-	err := s.db.SelectContext(ctx, &out, `SELECT a.id, a.tender_id, a.bid_id, a.org_id, o.name AS org_name, a.amount_fen,
+	err := s.db.SelectContext(ctx, &out, `SELECT a.id, a.tender_id, a.lot_id, a.bid_id, a.org_id, o.name AS org_name, a.amount_fen,
 		a.status, a.publicity_ends_at, a.reason, a.created_at, a.updated_at
 		FROM awards a JOIN organizations o ON o.id = a.org_id WHERE a.tender_id = $1 ORDER BY a.created_at, a.id`, tenderID)
 	return out, mapError(err)
@@ -349,8 +386,13 @@ func upholdObjection(ctx context.Context, tx *sqlx.Tx, t *tender.Tender, o tende
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, updated_at = clock_timestamp() WHERE id = $1`,
-		t.ID, up.Tender); err != nil {
+	t.Status = up.Tender
+	for i := range t.Lots {
+		if t.Lots[i].Status == tender.LotAwarded {
+			t.Lots[i].Status = tender.LotEvaluating // every awarded lot is reviewed again
+		}
+	}
+	if err := saveTenderStatus(ctx, tx, *t); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE objections SET status = $2, response = $3, resolved_at = clock_timestamp()
@@ -391,14 +433,25 @@ func (s *Store) CompleteDue(ctx context.Context) ([]string, error) {
 			if end.IsZero() || !tender.ReadyToComplete(t, now, end, pending) {
 				return errNotDue
 			}
-			if err := t.Complete(); err != nil {
-				return err
+			// Lots complete together, when the tender's last publicity ends (§7.4: the tender
+			// completes when every lot is completed or failed).
+			for _, l := range t.Lots {
+				if l.Status == tender.LotAwarded {
+					if err := t.CompleteLot(l.ID); err != nil {
+						return err
+					}
+				}
+			}
+			if !t.HasLots() {
+				if err := t.Complete(); err != nil {
+					return err
+				}
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE awards SET status = $2, updated_at = clock_timestamp()
 				WHERE tender_id = $1 AND status = $3`, id, tender.AwardCompleted, tender.AwardActive); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, updated_at = clock_timestamp() WHERE id = $1`, id, t.Status); err != nil {
+			if err := saveTenderStatus(ctx, tx, t); err != nil {
 				return err
 			}
 			if err := appendAudit(ctx, tx, tender.Actor{}, "complete", "tender", id, map[string]any{"publicity_ended_at": end}); err != nil {
@@ -512,4 +565,18 @@ func (s *Store) SetCalendarYear(ctx context.Context, actor tender.Actor, year in
 		return appendAudit(ctx, tx, actor, "set_calendar", "calendar", strconv.Itoa(year), map[string]any{
 			"holidays": holidays, "workdays": workdays})
 	})
+}
+
+// saveTenderStatus writes a tender's status and its lots' after a domain verb.
+func saveTenderStatus(ctx context.Context, tx *sqlx.Tx, t tender.Tender) error {
+	lots := []byte("[]")
+	if len(t.Lots) > 0 {
+		var err error
+		if lots, err = json.Marshal(t.Lots); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE tenders SET status = $2, lots = $3, updated_at = clock_timestamp() WHERE id = $1`,
+		t.ID, t.Status, string(lots))
+	return err
 }

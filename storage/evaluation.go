@@ -366,6 +366,7 @@ func sheetOf(rows []ScoreRow) map[string]map[string]tender.Hundredths {
 // evaluation is complete (a full panel, every sheet submitted, qualification done).
 type Evaluation struct {
 	Tender   tender.Tender
+	LotID    string // the lot evaluated; "" without lots
 	Input    tender.ScoreInput
 	Complete bool
 	Panel    []tender.PanelMember
@@ -373,8 +374,10 @@ type Evaluation struct {
 }
 
 // EvaluationOf gathers a tender's evaluation.
-func (s *Store) EvaluationOf(ctx context.Context, tenderID string) (Evaluation, error) {
-	var ev Evaluation
+// With lotID it is that lot's (§7.4); "" on a tender with lots gathers every
+// lot's bids together (for the scores' visibility), on one without lots the tender.
+func (s *Store) EvaluationOf(ctx context.Context, tenderID, lotID string) (Evaluation, error) {
+	ev := Evaluation{LotID: lotID}
 	var err error
 	if ev.Tender, err = s.Tender(ctx, tenderID); err != nil {
 		return ev, err
@@ -390,7 +393,8 @@ func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *E
 	}
 	if err := sqlx.SelectContext(ctx, q, &bids, `SELECT b.id AS bidid, b.org_id AS orgid, o.name AS orgname,
 		b.price_fen AS pricefen, COALESCE(o.community_id::text, '') AS orgcommunity, b.status FROM bids b JOIN organizations o ON o.id = b.org_id
-		WHERE b.tender_id = $1 AND b.status = ANY($2) ORDER BY b.id`, t.ID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
+		WHERE b.tender_id = $1 AND b.status = ANY($2) AND ($3 = '' OR b.lot_id = $3) ORDER BY b.id`,
+		t.ID, statusSet(tender.OpenedBidStatuses()...), ev.LotID); err != nil {
 		return err
 	}
 	if err := sqlx.SelectContext(ctx, q, &ev.Panel, panelSQL, t.ID); err != nil {
@@ -406,7 +410,7 @@ func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *E
 	}
 	in := tender.ScoreInput{Method: string(t.Evaluation.Method), Criteria: scoreCriteria(t),
 		TrimExtremes: t.Evaluation.TrimExtremes, CommunityPreferencePct: t.CommunityPreferencePct,
-		TenderCommunity: derefString(t.CommunityID)}
+		TenderCommunity: t.LotCommunity(ev.LotID)}
 	if m := t.Evaluation.Method; !m.ScoredByPanel() && m != tender.MethodLowestPrice {
 		// negotiated and claim: no panel, ranked by price alone, no preference (claims are all at the budget).
 		in.Method, in.CommunityPreferencePct = string(tender.MethodLowestPrice), 0

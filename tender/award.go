@@ -26,6 +26,7 @@ func AwardStatuses() []AwardStatus { return []AwardStatus{AwardActive, AwardRevo
 type Award struct {
 	ID              string      `json:"id" db:"id"`
 	TenderID        string      `json:"tender_id" db:"tender_id"`
+	LotID           string      `json:"lot_id" db:"lot_id"` // "" without lots
 	BidID           string      `json:"bid_id" db:"bid_id"`
 	OrgID           string      `json:"org_id" db:"org_id"`
 	OrgName         string      `json:"org_name,omitempty" db:"org_name"`

@@ -32,11 +32,12 @@ func LotStatuses() []LotStatus {
 // and award. Lots live in the tender's row; their ids ("l1", "l2", …) are
 // assigned like criterion ids and stay once the tender is published.
 type Lot struct {
-	ID        string    `json:"id"`
-	Title     string    `json:"title"`
-	BudgetFen int64     `json:"budget_fen"`
-	Community string    `json:"community"` // served community; "" = the tender's
-	Status    LotStatus `json:"status"`
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	BudgetFen   int64     `json:"budget_fen"`
+	CommunityID *string   `json:"community_id"` // served community; nil = the tender's
+	Community   string    `json:"community"`    // its name
+	Status      LotStatus `json:"status"`
 }
 
 // lotTransitions is the lot lifecycle: per verb, where it may start and lead.
@@ -83,12 +84,16 @@ func (t *Tender) Lot(id string) (*Lot, bool) {
 // one implicit lot and behaves as a tender always has.
 func (t *Tender) HasLots() bool { return len(t.Lots) > 0 }
 
-// LotCommunity is the community a lot serves: its own, else the tender's.
+// LotCommunity is the id of the community a lot serves: its own, else the
+// tender's ("" county-wide).
 func (t *Tender) LotCommunity(lotID string) string {
-	if l, ok := t.Lot(lotID); ok && l.Community != "" {
-		return l.Community
+	if l, ok := t.Lot(lotID); ok && l.CommunityID != nil {
+		return *l.CommunityID
 	}
-	return t.Community
+	if t.CommunityID != nil {
+		return *t.CommunityID
+	}
+	return ""
 }
 
 // LotBudget is the ceiling price of a bid on lotID: the lot's budget, or the
@@ -350,10 +355,12 @@ func CheckLotPrice(t Tender, lotID string, priceFen int64) error {
 	if err := CheckPrice(t, priceFen); err != nil {
 		return err
 	}
+	var f Fields
 	if l, ok := t.Lot(lotID); ok && priceFen > l.BudgetFen {
-		var f Fields
 		f.Addf("price_fen", "报价不得超过标包%s的预算%s元", l.Title, Hundredths(l.BudgetFen))
-		return f.Validation()
 	}
-	return nil
+	if budget := t.LotBudget(lotID); t.Procedure == ProcedureClaim && priceFen != budget && f.Empty() {
+		f.Addf("price_fen", "服务认领按预算价%s元认领", Hundredths(budget))
+	}
+	return f.Validation()
 }

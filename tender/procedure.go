@@ -334,6 +334,9 @@ func (r ProcedureRule) scored() bool { return r.Panel != nil }
 // at publish: minimum bids, the statutory window, the panel, the evaluation
 // method and the price weight. Every message cites its legal basis.
 func (t *Tender) procedureProblems(f *Fields, r ProcedureRule, now time.Time, cfg Config, cal Calendar) {
+	if r.Procedure == ProcedureClaim && cfg.ClaimMaxFen > 0 && t.BudgetFen > cfg.ClaimMaxFen {
+		f.Addf("budget_fen", "服务认领仅限预算不超过%s的小额服务（%s）", yuanText(cfg.ClaimMaxFen), r.basis("budget_fen"))
+	}
 	if r.Procedure == ProcedureSingleSource && t.SingleSourceOrgID == "" {
 		f.Addf("single_source_org_id", "单一来源采购须指定唯一的供应商（%s）", r.basis("single_source_org_id"))
 	}
@@ -431,3 +434,34 @@ func singleSourceAwardProblems(f *Fields, t Tender, reason string) bool {
 // ScoredByPanel reports whether the method needs the panel's score sheets;
 // the others rank by price alone once qualification is done.
 func (m Method) ScoredByPanel() bool { return m == MethodComprehensive }
+
+// RecommendClaim recommends one of the claims of a claim tender (服务认领,
+// SPEC §7.3): one claim is recommended as it is; of several, those whose
+// organization is of community (the tender's or the lot's) come first, and a
+// verifiable draw (§8.4, purpose claim, the n-th of the tender) chooses among
+// the first group that is not empty. It returns the chosen bid id (none
+// without claims) and the draw, nil when there was nothing to draw.
+func RecommendClaim(claims []ScoreBid, community, r, openingSHA string, n int) ([]string, *Draw) {
+	switch len(claims) {
+	case 0:
+		return []string{}, nil
+	case 1:
+		return []string{claims[0].BidID}, nil
+	}
+	var local, all []string
+	for _, c := range claims {
+		all = append(all, c.BidID)
+		if community != "" && c.OrgCommunity == community {
+			local = append(local, c.BidID)
+		}
+	}
+	group := all
+	if len(local) > 0 {
+		group = local
+	}
+	if len(group) == 1 {
+		return group, nil
+	}
+	d := MakeDraw(r, openingSHA, DrawPurposeClaim, n, nil, group, 1)
+	return d.Chosen, &d
+}

@@ -384,3 +384,48 @@ func TestScoredByPanel(t *testing.T) {
 		}
 	}
 }
+
+func TestClaimRules(t *testing.T) {
+	tn := procedureTender(ProcedureClaim)
+	tn.EnquiryDeadline = testNow
+	tn.BudgetFen = 5000001
+	if f := errFields(tn.Publish(testNow, statCfg, Calendar{})); !slices.Equal(f, []string{"budget_fen"}) {
+		t.Fatalf("claim above PORTAL_CLAIM_MAX_FEN: %v", f)
+	}
+	tn.BudgetFen = 5000000
+	if err := tn.Publish(testNow, statCfg, Calendar{}); err != nil || tn.Evaluation.Method != MethodClaim || tn.MinBids != 1 {
+		t.Fatalf("claim at the limit: %v", err)
+	}
+	if err := CheckLotPrice(tn, "", 5000000); err != nil {
+		t.Fatalf("claim at the budget: %v", err)
+	}
+	if f := errFields(CheckLotPrice(tn, "", 4000000)); !slices.Equal(f, []string{"price_fen"}) {
+		t.Fatalf("claim below the budget: %v", f)
+	}
+}
+
+func TestRecommendClaim(t *testing.T) {
+	r, op := strings.Repeat("ab", 32), H("opening")
+	one := []ScoreBid{{BidID: "b1", OrgCommunity: "兴大社区"}}
+	if got, d := RecommendClaim(one, "文化社区", r, op, 1); !slices.Equal(got, []string{"b1"}) || d != nil {
+		t.Fatalf("one claim: %v %v", got, d)
+	}
+	// The community's one claim wins without a draw.
+	mixed := []ScoreBid{{BidID: "b1", OrgCommunity: "兴大社区"}, {BidID: "b2", OrgCommunity: "文化社区"}, {BidID: "b3", OrgCommunity: "文化社区"}}
+	if got, d := RecommendClaim(mixed, "兴大社区", r, op, 1); !slices.Equal(got, []string{"b1"}) || d != nil {
+		t.Fatalf("community first: %v %v", got, d)
+	}
+	// Two of the community: a draw among them only, which anyone can recompute.
+	got, d := RecommendClaim(mixed, "文化社区", r, op, 1)
+	if d == nil || len(got) != 1 || (got[0] != "b2" && got[0] != "b3") || !slices.Equal(d.Others, []string{"b2", "b3"}) ||
+		len(d.Preferred) != 0 || d.Purpose != DrawPurposeClaim || !VerifyDraw(r, op, *d) {
+		t.Fatalf("draw among the community: %v %+v", got, d)
+	}
+	if want := DrawOrder(DrawSeed(r, op, DrawPurposeClaim, 1), []string{"b2", "b3"})[0]; got[0] != want {
+		t.Fatalf("chosen %s, the public recomputes %s", got[0], want)
+	}
+	// None of the community: a draw among all.
+	if got, d := RecommendClaim(mixed, "金山社区", r, op, 2); d == nil || len(d.Others) != 3 || len(got) != 1 {
+		t.Fatalf("draw among all: %v %+v", got, d)
+	}
+}

@@ -178,7 +178,7 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 				return err
 			}
 		}
-		rec, err := s.Recommend(ctx, admin, t.ID)
+		rec, err := s.Recommend(ctx, admin, t.ID, "")
 		if err != nil {
 			return err
 		}
