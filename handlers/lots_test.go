@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 )
@@ -201,5 +203,51 @@ func TestLotsAwardAndCompletion(t *testing.T) {
 	lots = tn["lots"].([]any)
 	if tn["status"] != "completed" || lots[0].(map[string]any)["status"] != "completed" || lots[1].(map[string]any)["status"] != "failed" {
 		t.Fatalf("after publicity: %v %v", tn["status"], lots)
+	}
+
+	// OCDS: schema-valid, tender.lots with lot 2 unsuccessful and lot 1 complete, the award related to lot 1.
+	_, body := e.feed(ocdsPackageSchema(t), "/api/v1/ocds/releases")
+	var feed struct {
+		Releases []struct {
+			Tag    []string `json:"tag"`
+			Tender struct {
+				ID   string `json:"id"`
+				Lots []struct {
+					ID, Title, Status string
+					Value             struct{ Currency string }
+				} `json:"lots"`
+			} `json:"tender"`
+			Awards []struct {
+				RelatedLots []string `json:"relatedLots"`
+			} `json:"awards"`
+		} `json:"releases"`
+	}
+	if err := json.Unmarshal(body, &feed); err != nil {
+		t.Fatal(err)
+	}
+	statuses := codelist(t, "tenderStatus.csv")
+	checked := false
+	for _, r := range feed.Releases {
+		if r.Tender.ID != id {
+			continue
+		}
+		if len(r.Tender.Lots) != 2 || r.Tender.Lots[0].ID != "l1" || r.Tender.Lots[1].Value.Currency != "CNY" {
+			t.Fatalf("release lots %+v", r.Tender.Lots)
+		}
+		for _, l := range r.Tender.Lots {
+			if !statuses[l.Status] {
+				t.Fatalf("lot status %q not in the codelist", l.Status)
+			}
+		}
+		if slices.Contains(r.Tag, "award") {
+			checked = true
+			if r.Tender.Lots[0].Status != "complete" || r.Tender.Lots[1].Status != "unsuccessful" ||
+				len(r.Awards) != 1 || !slices.Equal(r.Awards[0].RelatedLots, []string{"l1"}) {
+				t.Fatalf("award release: %+v %+v", r.Tender.Lots, r.Awards)
+			}
+		}
+	}
+	if !checked {
+		t.Fatal("no award release for the tender with lots")
 	}
 }

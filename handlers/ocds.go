@@ -154,15 +154,25 @@ type ocdsTender struct {
 	NumberOfTenderers        *int           `json:"numberOfTenderers,omitempty"`
 	Tenderers                []ocdsOrgRef   `json:"tenderers,omitempty"`
 	Documents                []ocdsDocument `json:"documents,omitempty"`
+	Lots                     []ocdsLot      `json:"lots,omitempty"` // lots extension
+}
+
+// ocdsLot is a lot of the OCDS lots extension.
+type ocdsLot struct {
+	ID     string     `json:"id"`
+	Title  string     `json:"title"`
+	Status string     `json:"status"`
+	Value  *ocdsValue `json:"value"`
 }
 
 type ocdsAward struct {
-	ID        string       `json:"id"`
-	Title     string       `json:"title"`
-	Status    string       `json:"status"`
-	Date      time.Time    `json:"date"`
-	Value     *ocdsValue   `json:"value"`
-	Suppliers []ocdsOrgRef `json:"suppliers"`
+	ID          string       `json:"id"`
+	Title       string       `json:"title"`
+	Status      string       `json:"status"`
+	Date        time.Time    `json:"date"`
+	Value       *ocdsValue   `json:"value"`
+	Suppliers   []ocdsOrgRef `json:"suppliers"`
+	RelatedLots []string     `json:"relatedLots,omitempty"` // lots extension
 }
 
 type ocdsContract struct {
@@ -387,8 +397,12 @@ func (a *API) ocdsRelease(base string, e storage.OCDSEvent, t tender.Tender, pag
 		}
 		for _, aw := range decision {
 			supplier := party(aw.OrgID, aw.OrgName, "supplier")
-			r.Awards = append(r.Awards, ocdsAward{ID: aw.ID, Title: t.Title, Status: awardStatus, Date: aw.AwardedAt,
-				Value: cny(aw.AmountFen), Suppliers: []ocdsOrgRef{supplier}})
+			oa := ocdsAward{ID: aw.ID, Title: t.Title, Status: awardStatus, Date: aw.AwardedAt,
+				Value: cny(aw.AmountFen), Suppliers: []ocdsOrgRef{supplier}}
+			if aw.LotID != "" {
+				oa.RelatedLots = []string{aw.LotID}
+			}
+			r.Awards = append(r.Awards, oa)
 			if k, ok := page.Contracts[e.ContractID]; ok && k.AwardID == aw.ID {
 				r.Contracts = append(r.Contracts, ocdsSignedContract(base, e, t, k, buyer, supplier))
 			} else if e.Action == "complete" && e.ContractID == "" {
@@ -397,8 +411,35 @@ func (a *API) ocdsRelease(base string, e storage.OCDSEvent, t tender.Tender, pag
 			}
 		}
 	}
+	td.Lots = ocdsLots(t, e, page)
 	r.Tender = td
 	return r
+}
+
+// ocdsLots is the tender's lots as they stood at change e: active until the
+// opening, then unsuccessful when the lot failed (流标), complete once its
+// award was decided, cancelled with the tender.
+func ocdsLots(t tender.Tender, e storage.OCDSEvent, page storage.OCDSPage) []ocdsLot {
+	var out []ocdsLot
+	op, opened := page.Openings[t.ID]
+	opened = opened && !e.At.Before(op.OpenedAt)
+	for _, l := range t.Lots {
+		status := "active"
+		switch {
+		case e.Action == "cancel":
+			status = "cancelled"
+		case opened && l.Status == tender.LotFailed:
+			status = "unsuccessful"
+		case opened:
+			for _, aw := range page.Awards[t.ID] {
+				if aw.LotID == l.ID && !aw.AwardedAt.After(e.At) && aw.Status != tender.AwardRevoked {
+					status = "complete"
+				}
+			}
+		}
+		out = append(out, ocdsLot{ID: l.ID, Title: l.Title, Status: status, Value: cny(l.BudgetFen)})
+	}
+	return out
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -218,7 +218,7 @@ func (s *Store) loadOCDSData(ctx context.Context, page *OCDSPage, ids any) error
 		decided[d.TenderID] = append(decided[d.TenderID], d.At)
 	}
 	var awards []tender.Award
-	if err := s.db.SelectContext(ctx, &awards, `SELECT a.id, a.tender_id, a.bid_id, a.org_id, o.name AS org_name,
+	if err := s.db.SelectContext(ctx, &awards, `SELECT a.id, a.tender_id, a.lot_id, a.bid_id, a.org_id, o.name AS org_name,
 		a.amount_fen, a.status, a.publicity_ends_at, a.reason, a.created_at, a.updated_at
 		FROM awards a JOIN organizations o ON o.id = a.org_id
 		WHERE a.tender_id = ANY($1::uuid[]) ORDER BY a.created_at, a.id`, ids); err != nil {
