@@ -362,11 +362,16 @@ func (a *API) ocdsRelease(base string, e storage.OCDSEvent, t tender.Tender, pag
 
 	// The opening record is public from the opening on, never before.
 	if op, ok := page.Openings[t.ID]; ok && !e.At.Before(op.OpenedAt) {
-		n := len(op.Bids)
-		td.NumberOfTenderers = &n
+		// An organization that bid on several lots is one tenderer (the schema wants them unique).
+		seen := map[string]bool{}
 		for _, b := range op.Bids {
-			td.Tenderers = append(td.Tenderers, party(b.OrgID, b.OrgName, "tenderer"))
+			if !seen[b.OrgID] {
+				seen[b.OrgID] = true
+				td.Tenderers = append(td.Tenderers, party(b.OrgID, b.OrgName, "tenderer"))
+			}
 		}
+		n := len(td.Tenderers)
+		td.NumberOfTenderers = &n
 		td.AwardPeriod = &ocdsPeriod{StartDate: ptr(op.OpenedAt)}
 	}
 

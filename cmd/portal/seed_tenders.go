@@ -75,6 +75,30 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 	if _, err := create(demoTender(tender.KindPurchase, "文化社区小区物业管理服务", "临沭街道文化社区", catID("SQ-10"), week.Add(240*time.Hour)), false); err != nil {
 		return fmt.Errorf("draft: %w", err)
 	}
+	// §7.3–7.4: a county-wide purchase in two lots, a single-source notice and a small service to claim.
+	lots := demoTender(tender.KindPurchase, "2027年居家养老上门服务（分两个标包）", "临沭街道", catID("SQ-04"), week.Add(48*time.Hour))
+	lots.Lots = []tender.Lot{{Title: "第一标包：兴大社区", BudgetFen: 15000000, Community: "临沭街道兴大社区"},
+		{Title: "第二标包：文化社区", BudgetFen: 12000000, Community: "临沭街道文化社区"}}
+	lots.ApplyDefaults()
+	if _, err := create(lots, true); err != nil {
+		return fmt.Errorf("tender in lots: %w", err)
+	}
+	unscored := func(t tender.Tender, p tender.Procedure, budget int64) tender.Tender {
+		t.Procedure, t.BudgetFen, t.MinBids, t.CommunityPreferencePct = p, budget, 0, 0
+		t.Evaluation = tender.EvaluationConfig{}
+		t.ApplyDefaults()
+		return t
+	}
+	single := unscored(demoTender(tender.KindPurchase, "兴大社区日间照料中心运营（单一来源公示）", "临沭街道兴大社区", catID("SQ-04"), week),
+		tender.ProcedureSingleSource, 20000000)
+	single.SingleSourceOrgID = orgIDs[0]
+	if _, err := create(single, true); err != nil {
+		return fmt.Errorf("single source: %w", err)
+	}
+	if _, err := create(unscored(demoTender(tender.KindPurchase, "文化社区老年人理发服务认领", "临沭街道文化社区", catID("SQ-04"), week),
+		tender.ProcedureClaim, 4000000), true); err != nil {
+		return fmt.Errorf("claim: %w", err)
+	}
 	c, err := create(demoTender(tender.KindPurchase, "金山社区青少年课后托管服务", "郑山街道金山社区", catID("SQ-05"), week), true)
 	if err != nil {
 		return err
