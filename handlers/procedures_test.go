@@ -326,7 +326,7 @@ func TestClaimDraw(t *testing.T) {
 	id := e.openTender(b)
 	var bids []string
 	for _, u := range []string{"claim1", "claim2"} {
-		_, tok := e.org(u, true, func(o map[string]any) { o["community"] = "临沭街道文化社区" })
+		_, tok := e.org(u, true, func(o map[string]any) { o["community"] = "郑山街道金山社区" })
 		e.do("POST", "/api/v1/tenders/"+id+"/bids", tok, map[string]any{"price_fen": 3000000, "summary": "认领"}).problem(t, 422, "validation_failed")
 		bid := e.bid(id, tok, 4000000)
 		e.submit(bid, tok)

@@ -40,10 +40,11 @@ type tenderRequest struct {
 
 // lotRequest is what the bureau sets on a lot; its status is the portal's.
 type lotRequest struct {
-	ID        string `json:"id"`
-	Title     string `json:"title"`
-	BudgetFen int64  `json:"budget_fen"`
-	Community string `json:"community"`
+	ID          string  `json:"id"`
+	Title       string  `json:"title"`
+	BudgetFen   int64   `json:"budget_fen"`
+	CommunityID *string `json:"community_id"`
+	Community   string  `json:"community"` // a registered name, in place of community_id
 }
 
 func (r tenderRequest) apply(t *tender.Tender) {
@@ -56,14 +57,14 @@ func (r tenderRequest) apply(t *tender.Tender) {
 	t.EnquiryDeadline, t.BidDeadline = r.EnquiryDeadline, r.BidDeadline
 	t.Lots = make([]tender.Lot, len(r.Lots))
 	for i, l := range r.Lots {
-		t.Lots[i] = tender.Lot{ID: l.ID, Title: l.Title, BudgetFen: l.BudgetFen, Community: l.Community}
+		t.Lots[i] = tender.Lot{ID: l.ID, Title: l.Title, BudgetFen: l.BudgetFen, CommunityID: l.CommunityID, Community: l.Community}
 	}
 }
 
 func requestOf(t tender.Tender) tenderRequest {
 	lots := make([]lotRequest, len(t.Lots))
 	for i, l := range t.Lots {
-		lots[i] = lotRequest{ID: l.ID, Title: l.Title, BudgetFen: l.BudgetFen, Community: l.Community}
+		lots[i] = lotRequest{ID: l.ID, Title: l.Title, BudgetFen: l.BudgetFen, CommunityID: l.CommunityID, Community: l.Community}
 	}
 	return tenderRequest{Lots: lots, Kind: t.Kind, Procedure: t.Procedure, SingleSourceOrgID: t.SingleSourceOrgID, Title: t.Title, Description: t.Description, CatalogItemID: t.CatalogItemID,
 		CommunityID: t.CommunityID, Community: t.Community, FundingSource: t.FundingSource, BudgetFen: t.BudgetFen, MaxAwardFen: t.MaxAwardFen,

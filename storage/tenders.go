@@ -208,6 +208,9 @@ func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.T
 		if err := resolveCommunity(ctx, tx, &t.CommunityID, &t.Community, "community"); err != nil {
 			return err
 		}
+		if err := resolveLotCommunities(ctx, tx, &t); err != nil {
+			return err
+		}
 		if err := checkSingleSourceOrg(ctx, tx, t.SingleSourceOrgID); err != nil {
 			return err
 		}
@@ -341,6 +344,9 @@ func (s *Store) updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Acto
 		}
 	}
 	if err := resolveCommunity(ctx, tx, &t.CommunityID, &t.Community, "community"); err != nil {
+		return t, err
+	}
+	if err := resolveLotCommunities(ctx, tx, &t); err != nil {
 		return t, err
 	}
 	args, err := tenderArgs(t)
@@ -661,4 +667,16 @@ func (s *Store) LockTender(ctx context.Context, tx *sqlx.Tx, id string) (tender.
 		return tender.Tender{}, mapError(err)
 	}
 	return r.tender()
+}
+
+// resolveLotCommunities resolves each lot's community, by id or registered
+// name, as the tender's is; an unknown one is 422 naming lots[i].community.
+func resolveLotCommunities(ctx context.Context, tx *sqlx.Tx, t *tender.Tender) error {
+	for i := range t.Lots {
+		l := &t.Lots[i]
+		if err := resolveCommunity(ctx, tx, &l.CommunityID, &l.Community, fmt.Sprintf("lots[%d].community", i)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

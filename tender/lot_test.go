@@ -8,7 +8,9 @@ import (
 // twoLots is validPurchase split into two lots of 15万元 and 10万元.
 func twoLots() Tender {
 	tn := validPurchase()
-	tn.Lots = []Lot{{Title: "兴大社区", BudgetFen: 15000000, Community: "临沭街道兴大社区"}, {Title: "文化社区", BudgetFen: 10000000}}
+	tn.Lots = []Lot{{Title: "兴大社区", BudgetFen: 15000000, CommunityID: ptr("c-xingda"), Community: "临沭街道兴大社区"},
+		{Title: "文化社区", BudgetFen: 10000000}}
+	tn.CommunityID = ptr("c-tender")
 	tn.ApplyDefaults()
 	return tn
 }
@@ -79,7 +81,7 @@ func TestCheckBidLot(t *testing.T) {
 	if lots.LotBudget("l2") != 10000000 || plain.LotBudget("") != plain.BudgetFen {
 		t.Error("LotBudget")
 	}
-	if lots.LotCommunity("l1") != "临沭街道兴大社区" || lots.LotCommunity("l2") != lots.Community {
+	if lots.LotCommunity("l1") != "c-xingda" || lots.LotCommunity("l2") != "c-tender" || plain.LotCommunity("") != "" {
 		t.Error("LotCommunity")
 	}
 }

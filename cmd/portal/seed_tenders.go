@@ -76,9 +76,10 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 		return fmt.Errorf("draft: %w", err)
 	}
 	// §7.3–7.4: a county-wide purchase in two lots, a single-source notice and a small service to claim.
-	lots := demoTender(tender.KindPurchase, "2027年居家养老上门服务（分两个标包）", "临沭街道", catID("SQ-04"), week.Add(48*time.Hour))
+	lots := demoTender(tender.KindPurchase, "2027年居家养老上门服务（分两个标包）", "", catID("SQ-04"), week.Add(48*time.Hour))
 	lots.Lots = []tender.Lot{{Title: "第一标包：兴大社区", BudgetFen: 15000000, Community: "临沭街道兴大社区"},
 		{Title: "第二标包：文化社区", BudgetFen: 12000000, Community: "临沭街道文化社区"}}
+	lots.CommunityPreferencePct = 0
 	lots.ApplyDefaults()
 	if _, err := create(lots, true); err != nil {
 		return fmt.Errorf("tender in lots: %w", err)
