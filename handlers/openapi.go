@@ -570,8 +570,9 @@ var apiSchemas = map[string]jsonObject{
 	}),
 	"Lot": object("标包 · Lot", []string{"id", "title", "budget_fen"}, jsonObject{
 		"id": str("如 l1（服务器分配） · e.g. l1, assigned"), "title": str(""), "budget_fen": fen("标包预算 · Lot budget"),
-		"community": str("服务社区，空为项目的 · Community served, empty: the tender's"),
-		"status":    enum("标包状态（只读） · Lot status (read-only)", "open", "evaluating", "failed", "awarded", "completed", "cancelled"),
+		"community_id": orNull(str("服务社区，空为项目的 · Community served, null: the tender's")),
+		"community":    str("社区名称（可代替 community_id） · Its registered name (in place of community_id)"),
+		"status":       enum("标包状态（只读） · Lot status (read-only)", "open", "evaluating", "failed", "awarded", "completed", "cancelled"),
 	}),
 	"ReceiptKey": object("", []string{"algorithm", "key_id", "public_key"}, jsonObject{
 		"algorithm": enum("", "Ed25519"), "key_id": str(""), "public_key": str("base64"), "signed_fields": str(""),
