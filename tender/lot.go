@@ -356,10 +356,11 @@ func CheckLotPrice(t Tender, lotID string, priceFen int64) error {
 		return err
 	}
 	var f Fields
-	if l, ok := t.Lot(lotID); ok && priceFen > l.BudgetFen {
+	budget := t.LotBudget(lotID)
+	switch l, ok := t.Lot(lotID); {
+	case ok && priceFen > l.BudgetFen:
 		f.Addf("price_fen", "报价不得超过标包%s的预算%s元", l.Title, Hundredths(l.BudgetFen))
-	}
-	if budget := t.LotBudget(lotID); t.Procedure == ProcedureClaim && priceFen != budget && f.Empty() {
+	case t.Procedure == ProcedureClaim && priceFen != budget:
 		f.Addf("price_fen", "服务认领按预算价%s元认领", Hundredths(budget))
 	}
 	return f.Validation()
