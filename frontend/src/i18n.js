@@ -1,10 +1,8 @@
 import { createI18n } from 'vue-i18n'
-import zhCN from './locales/zh-CN.json'
-
 // Each feature may keep its messages in locales/<feature>/{zh-CN,en}.json; they
 // are merged over the shared files so features do not edit one big file.
-// English is loaded on demand (locales/en.js), so Chinese readers never download it.
-const features = import.meta.glob('./locales/*/zh-CN.json', { eager: true, import: 'default' })
+// Each language is one chunk (locales/zh-CN.js, locales/en.js) loaded before
+// the first render, so a visitor downloads only the language shown.
 
 function merge(into, from) {
   for (const [k, v] of Object.entries(from)) {
@@ -13,7 +11,6 @@ function merge(into, from) {
   }
   return into
 }
-for (const [, msgs] of Object.entries(features).sort()) merge(zhCN, msgs)
 
 const LOCALE_KEY = 'portal.locale'
 export const LOCALES = ['zh-CN', 'en']
@@ -42,22 +39,24 @@ export const i18n = createI18n({
   globalInjection: true,
   locale: 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN },
+  messages: {},
   missingWarn: false,
   fallbackWarn: false,
 })
 
-let english = null
-/** loadMessages fetches a language's messages once (zh-CN is always there). */
+const chunks = { 'zh-CN': () => import('./locales/zh-CN.js'), en: () => import('./locales/en.js') }
+const loading = {}
+/** loadMessages fetches a language's messages once. */
 function loadMessages(l) {
-  if (l !== 'en') return Promise.resolve()
-  english ||= import('./locales/en.js').then(({ default: parts }) => {
-    i18n.global.setLocaleMessage('en', parts.reduce((all, m) => merge(all, m), {}))
-  }).catch((e) => {
-    english = null // offline for a moment: the next switch tries again
-    throw e
-  })
-  return english
+  loading[l] ||= chunks[l]()
+    .then(({ default: parts }) => {
+      i18n.global.setLocaleMessage(l, parts.reduce((all, m) => merge(all, m), {}))
+    })
+    .catch((e) => {
+      loading[l] = null // offline for a moment: the next switch tries again
+      throw e
+    })
+  return loading[l]
 }
 
 function apply(l) {
@@ -68,7 +67,7 @@ function apply(l) {
 /** startLocale applies the remembered or browser-preferred language before the app mounts. */
 export async function startLocale() {
   const l = initial()
-  await loadMessages(l).catch(() => {})
+  await loadMessages(l).catch(() => loadMessages('zh-CN'))
   apply(i18n.global.availableLocales.includes(l) ? l : 'zh-CN')
 }
 
