@@ -69,9 +69,13 @@ func TestDrawsRecomputeFromPublishedData(t *testing.T) {
 		t.Fatalf("no draw commitment at publication: %q", commitment)
 	}
 	var bids []string
+	var receipt tender.SignedReceipt
 	for i, tok := range orgs {
 		b := e.bid(id, tok, []int64{20000000, 20000000, 29000000}[i])
-		e.submit(b, tok)
+		r := e.submit(b, tok)
+		if i == 2 {
+			receipt = r.Receipt // the loser's
+		}
 		bids = append(bids, b)
 	}
 	e.openNow(id)
@@ -169,6 +173,27 @@ func TestDrawsRecomputeFromPublishedData(t *testing.T) {
 	aw := e.do("GET", "/api/v1/tenders/"+id+"/awards", "", nil).json(t)["items"].([]any)
 	if aw[0].(map[string]any)["bid_id"] != tie.Chosen[0] {
 		t.Fatal("the award is not the bid the tie draw chose")
+	}
+
+	// docs/VERIFY.md, run as a bidder would run it, passes; and fails once a
+	// draw is rewritten in the database.
+	out, err := e.runVerifyDoc(t, id, receipt)
+	if err != nil {
+		t.Fatalf("docs/VERIFY.md fails on an honest tender: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Signature Verified Successfully", "opening_sha256 matches", "r matches the commitment",
+		"draw panel 1 matches", "draw panel 2 matches", "draw tie 1 matches"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("VERIFY.md output lacks %q:\n%s", want, out)
+		}
+	}
+	loser := tie.Others[0]
+	if loser == tie.Chosen[0] {
+		loser = tie.Others[1]
+	}
+	e.store.DB().MustExec(`UPDATE draws SET chosen = ARRAY[$2] WHERE tender_id = $1 AND purpose = 'tie'`, id, loser)
+	if out, err := e.runVerifyDoc(t, id, receipt); err == nil || !strings.Contains(out, "draw tie 1 DOES NOT MATCH") {
+		t.Fatalf("VERIFY.md does not catch a rewritten tie draw: %v\n%s", err, out)
 	}
 }
 

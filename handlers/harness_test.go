@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -240,7 +239,7 @@ func (e *env) staff(role tender.Role, username string, extra map[string]any) (id
 }
 
 var testSealer = func() *storage.Sealer {
-	s, err := storage.NewSealer(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)))
+	s, err := storage.NewSealer(storagetest.SealKey) // the key of storagetest.NewStore
 	if err != nil {
 		panic(err)
 	}

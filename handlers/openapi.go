@@ -482,8 +482,9 @@ var apiSchemas = map[string]jsonObject{
 		"created_at": dateTime(""), "updated_at": dateTime(""),
 	}),
 	"OrganizationPage": listOf("Organization"),
-	"PatchOrganizationRequest": strict("本机构：联系方式、人员；管理员：评估等级 · Own org: contacts, staff; admin: grade", nil, jsonObject{
-		"name": str(""), "community_id": orNull(str("")), "community": str(""), "legal_representative": str(""),
+	"PatchOrganizationRequest": strict("本机构：联系方式、人员；管理员：评估等级、所在社区、组织类型（留痕） · Own org: contacts, staff; admin: grade, community, type (audited)", nil, jsonObject{
+		"name": str(""), "community_id": orNull(str("仅管理员 · admin only")), "community": str("仅管理员 · admin only"),
+		"type": enum("仅管理员 · admin only", "social_org", "social_work_agency", "volunteer_org"), "legal_representative": str(""),
 		"contact_phone": str(""), "staff_total": integer(""), "social_workers": integer(""), "assessment_grade": orNull(str("")),
 	}),
 	"Community": object("社区及其人数 · A community and its counts", []string{"id", "name", "town", "kind", "residents",
@@ -567,6 +568,9 @@ var apiSchemas = map[string]jsonObject{
 	"OpeningBid": object("", []string{"bid_id", "org_id", "org_name", "price_fen", "content_sha256"}, jsonObject{
 		"bid_id": str(""), "org_id": str(""), "org_name": str(""), "lot_id": str("标包，无标包为空 · Lot, empty without lots"),
 		"price_fen": fen(""), "submitted_at": dateTime(""), "version": integer(""), "content_sha256": str(""),
+		"facts": orNull(object("提交时冻结的组织事实 · The organization's facts frozen at submission", nil, jsonObject{
+			"type": str(""), "registration": str(""), "social_workers": integer(""), "community": str(""),
+		})),
 	}),
 	"Lot": object("标包 · Lot", []string{"id", "title", "budget_fen"}, jsonObject{
 		"id": str("如 l1（服务器分配） · e.g. l1, assigned"), "title": str(""), "budget_fen": fen("标包预算 · Lot budget"),

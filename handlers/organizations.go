@@ -94,6 +94,7 @@ type patchOrgRequest struct {
 	Name                *string `json:"name"`
 	CommunityID         *string `json:"community_id"`
 	Community           *string `json:"community"`
+	Type                *string `json:"type"`
 	LegalRepresentative *string `json:"legal_representative"`
 	ContactPhone        *string `json:"contact_phone"`
 	StaffTotal          *int    `json:"staff_total"`
@@ -120,9 +121,14 @@ func (a *API) patchOrganization(c *fiber.Ctx) error {
 		if req.Name != nil {
 			f.Add("name", "组织名称以登记证书为准，变更请联系民政局")
 		}
-	} else if req.Name != nil || req.Community != nil || req.CommunityID != nil || req.LegalRepresentative != nil || req.ContactPhone != nil ||
+		// Community and type decide eligibility and the price preference (§8.2).
+		tender.CheckOwnOrgChange(&f, req.Community != nil || req.CommunityID != nil, req.Type != nil)
+	} else if req.Name != nil || req.LegalRepresentative != nil || req.ContactPhone != nil ||
 		req.StaffTotal != nil || req.SocialWorkers != nil {
-		f.Add("assessment_grade", "管理员只能修改评估等级，其余信息由组织自行维护")
+		f.Add("assessment_grade", "管理员只能修改评估等级、所在社区和组织类型，其余信息由组织自行维护")
+	}
+	if req.Type != nil && !tender.OrgType(*req.Type).Valid() {
+		f.Add("type", "组织类型不正确")
 	}
 	if err := f.Validation(); err != nil {
 		return err
@@ -131,8 +137,14 @@ func (a *API) patchOrganization(c *fiber.Ctx) error {
 	out, err := a.store.UpdateOrganization(ctx(c), actor, id, func(o *tender.Organization) (map[string]any, error) {
 		details := map[string]any{}
 		if req.Community != nil || req.CommunityID != nil {
+			details["community_before"], details["community_id_before"] = o.Community, o.CommunityID
 			o.CommunityID, o.Community = emptyToNil(req.CommunityID), strings.TrimSpace(deref(req.Community))
 			details["community"], details["community_id"] = o.Community, o.CommunityID
+		}
+		if req.Type != nil {
+			details["type_before"] = o.Type
+			o.Type = tender.OrgType(*req.Type)
+			details["type"] = o.Type
 		}
 		if req.LegalRepresentative != nil {
 			o.LegalRepresentative = strings.TrimSpace(*req.LegalRepresentative)

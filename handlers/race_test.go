@@ -89,6 +89,7 @@ func TestDeadlineRace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer setup.Close()
+	setup.UseSealer(testSealer)
 	key, _ := setup.ReceiptKey(context.Background(), "")
 	opts := handlers.Options{JWTSecret: []byte(testSecret), MaxUpload: 1 << 20, Sealer: testSealer, ReceiptKey: key,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}

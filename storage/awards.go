@@ -146,9 +146,13 @@ func (s *Store) AwardTender(ctx context.Context, actor tender.Actor, tenderID st
 		if err != nil {
 			return err
 		}
-		var bids []tender.Bid
-		if err := tx.SelectContext(ctx, &bids, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.status = $2 AND b.lot_id = $3`,
+		var rows []bidRow
+		if err := tx.SelectContext(ctx, &rows, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.status = $2 AND b.lot_id = $3`,
 			tenderID, tender.BidQualified, req.LotID); err != nil {
+			return err
+		}
+		bids, err := s.bids(rows)
+		if err != nil {
 			return err
 		}
 		qualified := map[string]tender.Bid{}

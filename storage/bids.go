@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -15,8 +16,62 @@ import (
 	"github.com/linshu/portal/tender"
 )
 
-const bidColumns = `b.id, b.tender_id, b.org_id, o.name AS org_name, b.lot_id, b.price_fen, b.summary, b.status, b.version,
-	b.submitted_at, b.qualification_reason, b.content_sha256, b.created_at, b.updated_at`
+const bidColumns = `b.id, b.tender_id, b.org_id, o.name AS org_name, b.lot_id, COALESCE(b.price_fen, 0) AS price_fen, b.summary,
+	b.status, b.version, b.submitted_at, b.qualification_reason, b.content_sha256, b.created_at, b.updated_at, b.sealed,
+	b.facts`
+
+// bidRow is a bids row: before the opening its price and summary are in Sealed only (§8.1).
+type bidRow struct {
+	tender.Bid
+	Sealed []byte `db:"sealed"`
+}
+
+// sealedBid is what a sealed bid keeps encrypted.
+type sealedBid struct {
+	PriceFen int64  `json:"price_fen"`
+	Summary  string `json:"summary"`
+}
+
+func bidLabel(id string) string { return "bid|" + id }
+
+// sealBid encrypts the bid's price and summary under the seal key.
+func (s *Store) sealBid(b tender.Bid) ([]byte, error) {
+	raw, err := json.Marshal(sealedBid{PriceFen: b.PriceFen, Summary: b.Summary})
+	if err != nil {
+		return nil, err
+	}
+	return s.sealValue(raw, bidLabel(b.ID))
+}
+
+// bid returns the row's bid with its price and summary decrypted when sealed.
+func (s *Store) bid(r bidRow) (tender.Bid, error) {
+	b := r.Bid
+	if r.Sealed == nil {
+		return b, nil
+	}
+	raw, err := s.openValue(r.Sealed, bidLabel(b.ID))
+	if err != nil {
+		return b, fmt.Errorf("bid %s: %w", b.ID, err)
+	}
+	var v sealedBid
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return b, fmt.Errorf("bid %s: %w", b.ID, err)
+	}
+	b.PriceFen, b.Summary = v.PriceFen, v.Summary
+	return b, nil
+}
+
+func (s *Store) bids(rows []bidRow) ([]tender.Bid, error) {
+	out := make([]tender.Bid, 0, len(rows))
+	for _, r := range rows {
+		b, err := s.bid(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
 
 const bidFrom = ` FROM bids b JOIN organizations o ON o.id = b.org_id `
 
@@ -38,20 +93,28 @@ func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID, lot
 		if err := tender.CanChangeBid(t, now); err != nil {
 			return err
 		}
-		if err := checkBidder(ctx, tx, t, actor.OrgID, lotID, priceFen, summary); err != nil {
+		if _, err := checkBidder(ctx, tx, t, actor.OrgID, lotID, priceFen, summary); err != nil {
 			return err
 		}
 		var id string
 		// One bid per organization per lot ('' is the one implicit lot of a tender without lots).
+		// The price and summary are sealed from the first write (§8.1): the row holds neither.
 		if err := tx.GetContext(ctx, &id, `INSERT INTO bids (tender_id, org_id, lot_id, price_fen, summary)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tender_id, org_id, lot_id) DO NOTHING RETURNING id`,
-			tenderID, actor.OrgID, lotID, priceFen, summary); err != nil {
+			VALUES ($1, $2, $3, NULL, '') ON CONFLICT (tender_id, org_id, lot_id) DO NOTHING RETURNING id`,
+			tenderID, actor.OrgID, lotID); err != nil {
 			if mapError(err) == tender.ErrNotFound {
 				return &tender.Error{Code: tender.CodeConflict, Key: "bid.exists", Message: "本组织已对该项目（标包）投标，请修改已有投标"}
 			}
 			return err
 		}
-		if out, err = lockBid(ctx, tx, id); err != nil {
+		sealed, err := s.sealBid(tender.Bid{ID: id, PriceFen: priceFen, Summary: summary})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE bids SET sealed = $2 WHERE id = $1`, id, sealed); err != nil {
+			return err
+		}
+		if out, err = s.lockBid(ctx, tx, id); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, actor, "create", "bid", id, map[string]any{"tender_id": tenderID})
@@ -59,22 +122,23 @@ func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID, lot
 	return out, wrapf(err, "bids: create on %s", tenderID)
 }
 
-// checkBidder checks eligibility (from the organization as it is now) and the price.
-func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID, lotID string, priceFen int64, summary string) error {
+// checkBidder checks eligibility (from the organization as it is now, whose
+// facts a submit freezes in the bid) and the price.
+func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID, lotID string, priceFen int64, summary string) (tender.BidFacts, error) {
 	if err := tender.CheckBidLot(t, lotID); err != nil {
-		return err
+		return tender.BidFacts{}, err
 	}
 	var org tender.Organization
-	if err := tx.GetContext(ctx, &org, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, orgID); err != nil {
-		return err
+	if err := tx.GetContext(ctx, &org, `SELECT `+orgColumns+` FROM organizations WHERE id = $1 FOR SHARE`, orgID); err != nil {
+		return tender.BidFacts{}, err
 	}
 	if err := tender.CheckEligibility(t, org); err != nil {
-		return err
+		return tender.BidFacts{}, err
 	}
 	if err := tender.CheckLotPrice(t, lotID, priceFen); err != nil {
-		return err
+		return tender.BidFacts{}, err
 	}
-	return tender.CheckBidSummary(summary)
+	return tender.FactsOf(org), tender.CheckBidSummary(summary)
 }
 
 // refuseLate answers deadline_passed without taking the tender's share lock
@@ -113,38 +177,48 @@ func shareTender(ctx context.Context, tx *sqlx.Tx, id string) (tender.Tender, ti
 	return t, now, err
 }
 
-func lockBid(ctx context.Context, tx *sqlx.Tx, id string) (tender.Bid, error) {
-	var b tender.Bid
-	err := tx.GetContext(ctx, &b, `SELECT `+bidColumns+bidFrom+`WHERE b.id = $1 FOR UPDATE OF b`, id)
-	return b, mapError(err)
+func (s *Store) lockBid(ctx context.Context, tx *sqlx.Tx, id string) (tender.Bid, error) {
+	var r bidRow
+	if err := tx.GetContext(ctx, &r, `SELECT `+bidColumns+bidFrom+`WHERE b.id = $1 FOR UPDATE OF b`, id); err != nil {
+		return r.Bid, mapError(err)
+	}
+	return s.bid(r)
 }
 
-// Bid returns one bid with its organization's name.
+// Bid returns one bid with its organization's name (decrypted if sealed: the
+// caller decides who may read it).
 func (s *Store) Bid(ctx context.Context, id string) (tender.Bid, error) {
-	var b tender.Bid
-	err := get(ctx, s.db, &b, `SELECT `+bidColumns+bidFrom+`WHERE b.id = $1`, id)
-	return b, err
+	var r bidRow
+	if err := get(ctx, s.db, &r, `SELECT `+bidColumns+bidFrom+`WHERE b.id = $1`, id); err != nil {
+		return r.Bid, err
+	}
+	return s.bid(r)
 }
 
 // TenderBids lists the bids of a tender that took part in its opening
 // (tender.BidStatus.Opened, as tender.CanReadBid requires of others' bids).
 func (s *Store) TenderBids(ctx context.Context, tenderID string) ([]tender.Bid, error) {
-	out := []tender.Bid{}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1
-		AND b.status = ANY($2) ORDER BY b.submitted_at, b.id`, tenderID, statusSet(tender.OpenedBidStatuses()...))
-	return out, mapError(err)
+	var rows []bidRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1
+		AND b.status = ANY($2) ORDER BY b.submitted_at, b.id`, tenderID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
+		return nil, mapError(err)
+	}
+	return s.bids(rows)
 }
 
 // OrgBid returns an organization's bid for a tender, if any.
 func (s *Store) OrgBid(ctx context.Context, tenderID, orgID string) ([]tender.Bid, error) {
-	out := []tender.Bid{}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.org_id = $2`, tenderID, orgID)
-	return out, mapError(err)
+	var rows []bidRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.org_id = $2`, tenderID, orgID); err != nil {
+		return nil, mapError(err)
+	}
+	return s.bids(rows)
 }
 
 // MyBid is a bid with the essentials of its tender, for an organization's list.
 type MyBid struct {
 	tender.Bid
+	Sealed       []byte        `json:"-" db:"sealed"`
 	TenderCode   string        `json:"tender_code" db:"tender_code"`
 	TenderTitle  string        `json:"tender_title" db:"tender_title"`
 	TenderStatus tender.Status `json:"tender_status" db:"tender_status"`
@@ -157,7 +231,15 @@ func (s *Store) OrgBids(ctx context.Context, orgID string) ([]MyBid, error) {
 	err := s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+`, t.code AS tender_code, t.title AS tender_title,
 		t.status AS tender_status, t.bid_deadline`+bidFrom+`JOIN tenders t ON t.id = b.tender_id
 		WHERE b.org_id = $1 ORDER BY b.created_at DESC LIMIT 200`, orgID)
-	return out, mapError(err)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	for i := range out {
+		if out[i].Bid, err = s.bid(bidRow{Bid: out[i].Bid, Sealed: out[i].Sealed}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // BidEdit changes a draft bid's price or summary; a nil field stays as it is.
@@ -202,7 +284,16 @@ func (s *Store) SubmitBid(ctx context.Context, actor tender.Actor, bidID string)
 			return nil, err
 		}
 		b.ContentSHA256 = tender.BidContentHash(b.PriceFen, b.Summary, docs)
-		if err := checkBidder(ctx, tx, t, b.OrgID, b.LotID, b.PriceFen, b.Summary); err != nil {
+		facts, err := checkBidder(ctx, tx, t, b.OrgID, b.LotID, b.PriceFen, b.Summary)
+		if err != nil {
+			return nil, err
+		}
+		// The facts eligibility and evaluation depend on, frozen with the submit (§8.2).
+		raw, err := json.Marshal(facts)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE bids SET facts = $2 WHERE id = $1`, b.ID, string(raw)); err != nil {
 			return nil, err
 		}
 		return map[string]any{"version": b.Version, "content_sha256": b.ContentSHA256, "submitted_at": now}, nil
@@ -237,7 +328,7 @@ type bidChange func(tx *sqlx.Tx, b *tender.Bid, t tender.Tender, now time.Time, 
 func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action string, change bidChange) (tender.Bid, error) {
 	var out tender.Bid
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		b, t, now, err := lockBidForChange(ctx, tx, actor, bidID)
+		b, t, now, err := s.lockBidForChange(ctx, tx, actor, bidID)
 		if err != nil {
 			return err
 		}
@@ -249,7 +340,7 @@ func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action
 		if err != nil {
 			return err
 		}
-		if out, err = saveBid(ctx, tx, b); err != nil {
+		if out, err = s.saveBid(ctx, tx, b, t.BidsSealed()); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, actor, action, "bid", bidID, details)
@@ -259,7 +350,7 @@ func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action
 
 // lockBidForChange checks ownership, reads the tender FOR SHARE with the
 // database clock, checks the deadline and locks the bid.
-func lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string) (tender.Bid, tender.Tender, time.Time, error) {
+func (s *Store) lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string) (tender.Bid, tender.Tender, time.Time, error) {
 	var ref struct {
 		TenderID string `db:"tender_id"`
 		OrgID    string `db:"org_id"`
@@ -280,34 +371,48 @@ func lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidI
 	if err := tender.CanChangeBid(t, now); err != nil {
 		return tender.Bid{}, t, now, err
 	}
-	b, err := lockBid(ctx, tx, bidID)
+	b, err := s.lockBid(ctx, tx, bidID)
 	return b, t, now, err
 }
 
-func saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid) (tender.Bid, error) {
-	var out tender.Bid
+// saveBid writes the bid; while sealed (before its tender's opening) the
+// price and summary are written encrypted only (§8.1).
+func (s *Store) saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid, sealed bool) (tender.Bid, error) {
+	var price *int64
+	summary := ""
+	var blob []byte
+	if sealed {
+		var err error
+		if blob, err = s.sealBid(b); err != nil {
+			return b, err
+		}
+	} else {
+		price, summary = &b.PriceFen, b.Summary
+	}
+	var out bidRow
 	err := tx.GetContext(ctx, &out, `WITH u AS (UPDATE bids SET price_fen = $2, summary = $3, status = $4, version = $5,
-			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, updated_at = clock_timestamp()
+			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, sealed = $9, updated_at = clock_timestamp()
 			WHERE id = $1 RETURNING *)
-		SELECT b.id, b.tender_id, b.org_id, o.name AS org_name, b.price_fen, b.summary, b.status, b.version,
-			b.submitted_at, b.qualification_reason, b.content_sha256, b.created_at, b.updated_at
-		FROM u b JOIN organizations o ON o.id = b.org_id`,
-		b.ID, b.PriceFen, b.Summary, b.Status, b.Version, b.SubmittedAt, b.ContentSHA256, b.QualificationReason)
-	return out, mapError(err)
+		SELECT `+bidColumns+` FROM u b JOIN organizations o ON o.id = b.org_id`,
+		b.ID, price, summary, b.Status, b.Version, b.SubmittedAt, b.ContentSHA256, b.QualificationReason, blob)
+	if err != nil {
+		return out.Bid, mapError(err)
+	}
+	return s.bid(out)
 }
 
 // checkBidDocument is the in-transaction check for adding or removing a bid
 // document: the owner organization, before the deadline; a submitted bid
 // returns to draft, since what is opened must be what was last submitted.
-func checkBidDocument(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string) error {
-	b, _, _, err := lockBidForChange(ctx, tx, actor, bidID)
+func (s *Store) checkBidDocument(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string) error {
+	b, t, _, err := s.lockBidForChange(ctx, tx, actor, bidID)
 	if err != nil {
 		return err
 	}
 	if err := b.Edit(); err != nil {
 		return err
 	}
-	_, err = saveBid(ctx, tx, b)
+	_, err = s.saveBid(ctx, tx, b, t.BidsSealed())
 	return err
 }
 
@@ -315,7 +420,7 @@ func checkBidDocument(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidI
 // still change the bid (used to refuse an upload before streaming it).
 func (s *Store) CheckBidOpen(ctx context.Context, actor tender.Actor, bidID string) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, _, _, err := lockBidForChange(ctx, tx, actor, bidID)
+		_, _, _, err := s.lockBidForChange(ctx, tx, actor, bidID)
 		return err
 	})
 }
@@ -342,14 +447,14 @@ func (s *Store) QualifyBid(ctx context.Context, actor tender.Actor, bidID string
 		if t.Status != tender.StatusEvaluating {
 			return tender.InvalidState("tender", string(t.Status), "资格审查")
 		}
-		b, err := lockBid(ctx, tx, bidID)
+		b, err := s.lockBid(ctx, tx, bidID)
 		if err != nil {
 			return err
 		}
 		if err := b.Qualify(ok, reason); err != nil {
 			return err
 		}
-		if out, err = saveBid(ctx, tx, b); err != nil {
+		if out, err = s.saveBid(ctx, tx, b, t.BidsSealed()); err != nil {
 			return err
 		}
 		if err := appendAudit(ctx, tx, actor, "qualify", "bid", bidID, map[string]any{
@@ -397,6 +502,8 @@ type OpeningBid struct {
 	SubmittedAt   time.Time `json:"submitted_at" db:"submitted_at"`
 	Version       int       `json:"version" db:"version"`
 	ContentSHA256 string    `json:"content_sha256" db:"content_sha256"`
+	// Facts are the organization's facts frozen at the submit (§8.2).
+	Facts *tender.BidFacts `json:"facts"`
 }
 
 // Opening is the public opening record of a tender.
@@ -464,11 +571,27 @@ func (s *Store) openTender(ctx context.Context, id string) (bool, error) {
 		if !t.DueForOpening(now) || t.NoticeHeld(pending) {
 			return errNotDue // opened by another instance meanwhile, or the deadline moved
 		}
-		bids := []OpeningBid{}
-		if err := tx.SelectContext(ctx, &bids, `SELECT b.id AS bid_id, b.org_id, o.name AS org_name, b.lot_id, b.price_fen,
-			b.submitted_at, b.version, b.content_sha256 FROM bids b JOIN organizations o ON o.id = b.org_id
-			WHERE b.tender_id = $1 AND b.status = $2 ORDER BY b.submitted_at, b.id`, id, tender.BidSubmitted); err != nil {
+		// The opening decrypts the submitted bids and stores their price and
+		// summary in plain text (§8.1); drafts and withdrawn bids stay sealed.
+		var rows []bidRow
+		if err := tx.SelectContext(ctx, &rows, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.status = $2
+			ORDER BY b.submitted_at, b.id FOR UPDATE OF b`, id, tender.BidSubmitted); err != nil {
 			return err
+		}
+		bids := make([]OpeningBid, 0, len(rows))
+		for _, r := range rows {
+			b, err := s.bid(r)
+			if err != nil {
+				return err
+			}
+			if r.Sealed != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE bids SET price_fen = $2, summary = $3, sealed = NULL WHERE id = $1`,
+					b.ID, b.PriceFen, b.Summary); err != nil {
+					return err
+				}
+			}
+			bids = append(bids, OpeningBid{BidID: b.ID, OrgID: b.OrgID, OrgName: b.OrgName, LotID: b.LotID, PriceFen: b.PriceFen,
+				SubmittedAt: *b.SubmittedAt, Version: b.Version, ContentSHA256: b.ContentSHA256, Facts: b.Facts})
 		}
 		perLot := map[string]int{}
 		for _, b := range bids {
@@ -563,18 +686,47 @@ func (s *Store) Membership(ctx context.Context, tenderID, userID string) (tender
 // ReceiptKey returns the key that signs bid receipts: from seedB64
 // (PORTAL_RECEIPT_KEY) when given, else the one kept in the database,
 // generated on first use so that every instance signs with the same key.
+// The kept key is wrapped by the seal key (§8.1): "sealed:" and the base64 of
+// the sealed seed. A key kept in plain text by an earlier version is wrapped
+// on first use.
 func (s *Store) ReceiptKey(ctx context.Context, seedB64 string) (ed25519.PrivateKey, error) {
 	if seedB64 == "" {
 		seed := make([]byte, ed25519.SeedSize)
 		if _, err := rand.Read(seed); err != nil {
 			return nil, err
 		}
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('receipt_key', $1)
-			ON CONFLICT (key) DO NOTHING`, base64.StdEncoding.EncodeToString(seed)); err != nil {
+		wrapped, err := s.wrapReceiptSeed(seed)
+		if err != nil {
 			return nil, err
 		}
-		if err := s.db.GetContext(ctx, &seedB64, `SELECT value FROM settings WHERE key = 'receipt_key'`); err != nil {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('receipt_key', $1)
+			ON CONFLICT (key) DO NOTHING`, wrapped); err != nil {
 			return nil, err
+		}
+		var kept string
+		if err := s.db.GetContext(ctx, &kept, `SELECT value FROM settings WHERE key = 'receipt_key'`); err != nil {
+			return nil, err
+		}
+		if sealed, ok := strings.CutPrefix(kept, sealedPrefix); ok {
+			blob, err := base64.StdEncoding.DecodeString(sealed)
+			if err != nil {
+				return nil, fmt.Errorf("receipt key: %w", err)
+			}
+			seed, err := s.openValue(blob, receiptKeyLabel)
+			if err != nil {
+				return nil, fmt.Errorf("receipt key: %w", err)
+			}
+			seedB64 = base64.StdEncoding.EncodeToString(seed)
+		} else {
+			seedB64 = kept
+			if plain, err := base64.StdEncoding.DecodeString(kept); err == nil {
+				if wrapped, err := s.wrapReceiptSeed(plain); err == nil {
+					if _, err := s.db.ExecContext(ctx, `UPDATE settings SET value = $2 WHERE key = 'receipt_key' AND value = $1`,
+						kept, wrapped); err != nil {
+						return nil, err
+					}
+				}
+			}
 		}
 	}
 	seed, err := base64.StdEncoding.DecodeString(seedB64)
@@ -582,4 +734,17 @@ func (s *Store) ReceiptKey(ctx context.Context, seedB64 string) (ed25519.Private
 		return nil, errors.New("PORTAL_RECEIPT_KEY must be the base64 of a 32-byte Ed25519 seed")
 	}
 	return ed25519.NewKeyFromSeed(seed), nil
+}
+
+const (
+	sealedPrefix    = "sealed:"
+	receiptKeyLabel = "receipt key"
+)
+
+func (s *Store) wrapReceiptSeed(seed []byte) (string, error) {
+	blob, err := s.sealValue(seed, receiptKeyLabel)
+	if err != nil {
+		return "", err
+	}
+	return sealedPrefix + base64.StdEncoding.EncodeToString(blob), nil
 }

@@ -45,7 +45,7 @@ type DocumentUpload struct {
 func (s *Store) checkOwnerAccepts(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, doc tender.Document) error {
 	switch {
 	case doc.OwnerType == "bid" && actor.Is(tender.RoleOrg):
-		return checkBidDocument(ctx, tx, actor, doc.OwnerID)
+		return s.checkBidDocument(ctx, tx, actor, doc.OwnerID)
 	case doc.OwnerType == "tender" && actor.Is(tender.RoleAdmin):
 		t, err := s.LockTender(ctx, tx, doc.OwnerID)
 		if err != nil {

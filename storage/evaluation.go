@@ -392,7 +392,8 @@ func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *E
 		Status string `db:"status"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &bids, `SELECT b.id AS bidid, b.org_id AS orgid, o.name AS orgname,
-		b.price_fen AS pricefen, COALESCE(o.community_id::text, '') AS orgcommunity, b.status FROM bids b JOIN organizations o ON o.id = b.org_id
+		b.price_fen AS pricefen, CASE WHEN b.facts IS NULL THEN COALESCE(o.community_id::text, '')
+			ELSE COALESCE(b.facts->>'community_id', '') END AS orgcommunity, b.status FROM bids b JOIN organizations o ON o.id = b.org_id
 		WHERE b.tender_id = $1 AND b.status = ANY($2) AND ($3 = '' OR b.lot_id = $3) ORDER BY b.id`,
 		t.ID, statusSet(tender.OpenedBidStatuses()...), ev.LotID); err != nil {
 		return err

@@ -92,9 +92,9 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor tender.Actor, id s
 		}
 		if err := tx.GetContext(ctx, &out, `UPDATE organizations SET name = $2, community_id = $3,
 			legal_representative = $4, contact_phone = $5, staff_total = $6, social_workers = $7,
-			assessment_grade = $8, updated_at = now() WHERE id = $1 RETURNING `+orgColumns,
+			assessment_grade = $8, type = $9, updated_at = now() WHERE id = $1 RETURNING `+orgColumns,
 			id, o.Name, o.CommunityID, o.LegalRepresentative, o.ContactPhone, o.StaffTotal, o.SocialWorkers,
-			o.AssessmentGrade); err != nil {
+			o.AssessmentGrade, o.Type); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, actor, "update", "organization", id, details)

@@ -47,6 +47,7 @@ type Bid struct {
 	SubmittedAt         *time.Time `json:"submitted_at" db:"submitted_at"`
 	QualificationReason string     `json:"qualification_reason,omitempty" db:"qualification_reason"`
 	ContentSHA256       string     `json:"content_sha256,omitempty" db:"content_sha256"` // BidContentHash of the submitted content
+	Facts               *BidFacts  `json:"facts,omitempty" db:"facts"`                   // frozen at the last submit (§8.2)
 	CreatedAt           time.Time  `json:"created_at" db:"created_at"`
 	UpdatedAt           time.Time  `json:"updated_at" db:"updated_at"`
 }

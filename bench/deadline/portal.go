@@ -76,7 +76,9 @@ func startCluster(ctx context.Context, cfg config, dbURL string, setup *storage.
 	if err != nil {
 		return nil, err
 	}
-	// Every instance signs with the key kept in the database (PORTAL_RECEIPT_KEY unset).
+	// Every instance signs with the key kept in the database (PORTAL_RECEIPT_KEY
+	// unset), stored wrapped by the seal key.
+	setup.UseSealer(sealer)
 	key, err := setup.ReceiptKey(ctx, "")
 	if err != nil {
 		return nil, err

@@ -456,6 +456,7 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 	if err != nil {
 		return nil, result{}, err
 	}
+	store.UseSealer(sealer)
 	receiptKey, err := store.ReceiptKey(ctx, "") // generated and kept in the database, as without PORTAL_RECEIPT_KEY
 	if err != nil {
 		return nil, result{}, err

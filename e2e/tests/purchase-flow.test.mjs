@@ -451,6 +451,8 @@ step('an organization checks its receipt against the opening record', async () =
   await byId(page, 'receipt-file').setInputFiles(state.receipts[o.key].file)
   await byId(page, 'receipt-match').filter({ hasText: '一致' }).waitFor()
   assert.match(await check.innerText(), new RegExp(state.receipts[o.key].receipt.content_sha256))
+  // The facts the evaluation uses are those frozen at submission (SPEC §8.2).
+  await byId(page, 'receipt-facts').filter({ hasText: o.community }).waitFor()
   await shot(page, 'org-receipt-check')
   await s.context.close()
 })
@@ -508,6 +510,11 @@ step('the public sees the award notice, the panel, the results and the opening r
   const text = await page.locator('main').innerText()
   for (const o of ORGS) assert.ok(!text.includes(o.phone), 'contact phones stay private')
   await shot(page, 'public-award-notice')
+  // Anyone can recompute the panel draw in the browser (SPEC §8.4).
+  assert.match(await byId(page, 'draw-commitment').innerText(), /^[0-9a-f]{64}$/)
+  await byId(page, 'draws-verify').click()
+  await byId(page, 'draws-match').waitFor()
+  await shot(page, 'public-draws-verified')
   await s.context.close()
 })
 
