@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { BASE, byId, close, confirm, fill, goto, launch, login, pollUntil, problems, session, shot, toast } from '../lib/browser.mjs'
 import { pdf, runId, uscc } from '../lib/data.mjs'
+import { ensureCommunities } from '../lib/api.mjs'
 
 const ADMIN = { username: process.env.E2E_ADMIN_USER || 'admin', password: process.env.E2E_ADMIN_PASSWORD || 'demo-pass-2026' }
 const PASSWORD = 'E2e-pass-2026!'
@@ -61,6 +62,8 @@ after(async () => {
 step('set-up through the API: a purchase tender awarded and completed, its contract drafted', async () => {
   const adm = await token(ADMIN.username, ADMIN.password)
   state.admin = adm
+  // Communities are records (SPEC §7.1): the organizations' community must be registered.
+  await ensureCommunities(adm, [{ name: '临沭街道兴大社区', kind: 'urban' }])
   const item = await api('POST', '/catalog', adm, { code: `LV-${runId}`, name: '邻里互助服务', category: CATEGORY, description: '', active: true })
   state.experts = {}
   for (const x of EXPERTS) {
