@@ -77,7 +77,7 @@ type patchCommunityRequest struct {
 func (a *API) patchCommunity(c *fiber.Ctx) error {
 	actor := actorOf(c)
 	id := c.Params("id")
-	if !actor.Is(tender.RoleAdmin) && !ownCommunity(actor, id) {
+	if !actor.Is(tender.RoleAdmin) && !tender.OwnCommunity(actor, id) {
 		return tender.ErrNotFound
 	}
 	var req patchCommunityRequest
@@ -130,6 +130,14 @@ func (a *API) patchCommunity(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+func (a *API) communityIndicators(c *fiber.Ctx) error {
+	out, err := a.store.Indicators(ctx(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
 // communityByName lets a PATCH that names only one of community and
 // community_id replace both: the other is re-derived from it in storage.
 func communityByName(c *fiber.Ctx, id **string, name *string) {
@@ -140,11 +148,6 @@ func communityByName(c *fiber.Ctx, id **string, name *string) {
 	if byID && !byName {
 		*name = ""
 	}
-}
-
-// ownCommunity: a community user acts for its own community only.
-func ownCommunity(actor tender.Actor, id string) bool {
-	return actor.Is(tender.RoleCommunity) && actor.CommunityID != "" && actor.CommunityID == id
 }
 
 func deref(s *string) string {

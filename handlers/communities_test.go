@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/linshu/portal/tender"
@@ -258,4 +259,60 @@ func TestTendersAndOrganizationsReferenceCommunities(t *testing.T) {
 		t.Fatalf("org unknown community: %v", m)
 	}
 	e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "marsorg", "password": testPassword}).problem(t, 401, "unauthenticated")
+}
+
+func TestCommunityIndicators(t *testing.T) {
+	e := newEnv(t)
+	id := e.communities["临沭街道兴大社区"] // 8600 residents, 12 staff, 6 in social work, 2 certified, 900 volunteers
+	for i, approve := range []bool{true, true, false} {
+		e.org(fmt.Sprintf("indorg%d", i), approve)
+	}
+	var got struct {
+		CommunityID string `json:"community_id"`
+		Name        string `json:"name"`
+		Kind        string `json:"kind"`
+		Indicators  []struct {
+			Key    string          `json:"key"`
+			Value  json.RawMessage `json:"value"`
+			Target json.RawMessage `json:"target"`
+			Met    *bool           `json:"met"`
+		} `json:"indicators"`
+	}
+	r := e.do("GET", "/api/v1/communities/"+id+"/indicators", "", nil)
+	r.decode(t, &got)
+	if got.CommunityID != id || got.Name != "临沭街道兴大社区" || got.Kind != "urban" {
+		t.Fatalf("header: %s", r.Body)
+	}
+	want := map[string]string{
+		"social_work_staff_ratio":  "0.5000 0.5000 true",
+		"certified_social_workers": "2 1 true",
+		"community_social_orgs":    "2 6 false", // the pending one does not count
+		"volunteer_ratio":          "0.1047 0.1000 true",
+		"volunteer_participation":  "0.0000 0.3000 false",
+		"active_services":          "0 null <nil>",
+	}
+	if len(got.Indicators) != len(want) {
+		t.Fatalf("indicators: %s", r.Body)
+	}
+	for _, in := range got.Indicators {
+		met := "<nil>"
+		if in.Met != nil {
+			met = fmt.Sprint(*in.Met)
+		}
+		if g := fmt.Sprintf("%s %s %s", in.Value, in.Target, met); g != want[in.Key] {
+			t.Errorf("%s: %s, want %s", in.Key, g, want[in.Key])
+		}
+	}
+	// /stats carries every community's indicators.
+	var st struct {
+		Indicators []struct {
+			CommunityID string            `json:"community_id"`
+			Indicators  []json.RawMessage `json:"indicators"`
+		} `json:"indicators"`
+	}
+	e.do("GET", "/api/v1/stats", "", nil).decode(t, &st)
+	if len(st.Indicators) != len(testCommunities) {
+		t.Fatalf("stats indicators for %d communities, want %d", len(st.Indicators), len(testCommunities))
+	}
+	e.do("GET", "/api/v1/communities/00000000-0000-0000-0000-000000000000/indicators", "", nil).problem(t, 404, "not_found")
 }

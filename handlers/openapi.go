@@ -98,9 +98,26 @@ var apiRoutes = []apiRoute{
 	{"GET", apiV1 + "/communities", "communities", "社区名录 · The community registry", publicRoute, "", 200, "CommunityPage",
 		[]string{"town", "community_kind", "q", "limit", "cursor"}},
 	{"GET", apiV1 + "/communities/{id}", "communities", "社区详情 · A community", publicRoute, "", 200, "Community", nil},
+	{"GET", apiV1 + "/communities/{id}/indicators", "communities", "四社联动指标 · The community's 四社联动 indicators", publicRoute, "", 200, "CommunityIndicators", nil},
 	{"POST", apiV1 + "/communities", "communities", "登记社区 · Register a community", only(rAdmin), "CommunityRequest", 201, "Community", nil},
 	{"PATCH", apiV1 + "/communities/{id}", "communities", "修改社区（本社区工作人员仅可改人数） · Update a community (its own user: counts only)",
 		only(rAdmin, rCommunity), "PatchCommunityRequest", 200, "Community", nil},
+
+	{"POST", apiV1 + "/needs", "planning", "上报社区需求（社区工作人员：本社区；居民：匿名，每地址每小时10条） · Report a need (community user: own community; residents: anonymous, 10 per address per hour)",
+		publicRoute, "NeedRequest", 201, "Need", nil},
+	{"GET", apiV1 + "/needs", "planning", "需求公示板（公众：已受理及之后，不显示上报人；社区：本社区全部；民政局：全部） · Needs board",
+		publicRoute, "", 200, "NeedPage", []string{"need_status", "community_id", "project_item_id", "limit", "cursor"}},
+	{"GET", apiV1 + "/needs/{id}", "planning", "需求详情 · A need", publicRoute, "", 200, "Need", nil},
+	{"POST", apiV1 + "/needs/{id}/accept", "planning", "受理需求 · Accept a need", only(rAdmin), "", 200, "Need", nil},
+	{"POST", apiV1 + "/needs/{id}/decline", "planning", "不予受理（须说明理由） · Decline a need, with a reason", only(rAdmin), "ReasonRequest", 200, "Need", nil},
+	{"GET", apiV1 + "/project-list", "planning", "年度购买服务项目清单及各资金来源合计 · The year's project list with totals per funding source",
+		publicRoute, "", 200, "ProjectList", []string{"year", "quarter", "plan_status", "community_id", "funding_source", "limit", "cursor"}},
+	{"POST", apiV1 + "/project-list/items", "planning", "新增清单项目（草稿） · Add a draft item", only(rAdmin), "PlanItemRequest", 201, "PlanItem", nil},
+	{"GET", apiV1 + "/project-list/items/{id}", "planning", "清单项目 · An item", publicRoute, "", 200, "PlanItem", nil},
+	{"PATCH", apiV1 + "/project-list/items/{id}", "planning", "修改草稿项目 · Edit a draft item", only(rAdmin), "PlanItemPatchRequest", 200, "PlanItem", nil},
+	{"POST", apiV1 + "/project-list/items/{id}/publish", "planning", "发布清单项目 · Publish an item", only(rAdmin), "", 200, "PlanItem", nil},
+	{"POST", apiV1 + "/project-list/items/{id}/drop", "planning", "撤销清单项目（理由公开） · Drop an item (reason public)", only(rAdmin), "ReasonRequest", 200, "PlanItem", nil},
+	{"POST", apiV1 + "/project-list/items/{id}/tender", "planning", "由清单项目生成采购项目草稿 · Create the draft tender from an item", only(rAdmin), "", 201, "Tender", nil},
 
 	{"GET", apiV1 + "/catalog", "catalog", "购买服务目录 · The service catalog", publicRoute, "", 200, "CatalogList", []string{"all"}},
 	{"POST", apiV1 + "/catalog", "catalog", "新增目录项 · Add a catalog item", only(rAdmin), "CatalogItemRequest", 201, "CatalogItem", nil},
@@ -204,6 +221,7 @@ var apiTags = []struct{ name, zh, en string }{
 	{"users", "用户", "Staff accounts"},
 	{"organizations", "社会组织", "Organizations"},
 	{"communities", "社区", "Communities and the 四社联动 indicators"},
+	{"planning", "需求与项目清单", "Needs and the yearly project list"},
 	{"catalog", "服务目录", "Catalog of purchasable services"},
 	{"tenders", "项目", "Tenders and venture calls"},
 	{"documents", "文件", "Documents"},
@@ -350,6 +368,20 @@ func tenderFields() jsonObject {
 	}
 }
 
+// planItemFields are a project-list item's fields the bureau sets.
+func planItemFields() jsonObject {
+	return jsonObject{
+		"year": integer("年度 · Year"), "title": str(""), "catalog_item_id": orNull(str("")),
+		"community_id": orNull(str("空为全县 · null: county-wide")), "community": str("社区名称，可代替 community_id · Name, instead of community_id"),
+		"need_ids":   arrayOf(str("已受理的需求 · Accepted needs")),
+		"budget_fen": fen("预算 · Budget"), "funding_source": enum("", fundingEnum...),
+		"procedure":          enum("采购方式（§7.3） · Procedure (§7.3)", "", "public_tender", "competitive_consultation", "competitive_negotiation", "single_source", "venture", "claim"),
+		"local_orgs_first":   boolean("仅限本社区组织 · Only this community's organizations"),
+		"county_wide_reason": str("本社区项目面向全县的理由（公开） · Why a community's item is open county-wide (public)"),
+		"planned_quarter":    jsonObject{"type": "integer", "minimum": 1, "maximum": 4},
+	}
+}
+
 // communitySchema is a community's fields; withIDs adds what the portal sets.
 func communitySchema(withIDs bool) jsonObject {
 	count := func(desc string) jsonObject {
@@ -381,6 +413,7 @@ func tenderSchema() jsonObject {
 		"created_at": dateTime(""), "updated_at": dateTime(""),
 		"red_flags":       arrayOf(str("风险提示 · Red flag")),
 		"draw_commitment": str("抽取承诺 H(r)，发布时生成（空：草稿） · Draw commitment H(r), made at publication (empty: draft)"),
+		"project_item_id": orNull(str("来源清单项目 · The project-list item it was created from")),
 	}
 	for k, v := range added {
 		p[k] = v
@@ -489,10 +522,52 @@ var apiSchemas = map[string]jsonObject{
 	}),
 	"Community": object("社区及其人数 · A community and its counts", []string{"id", "name", "town", "kind", "residents",
 		"staff_total", "social_work_staff", "certified_social_workers", "registered_volunteers"}, communitySchema(true)),
-	"CommunityPage":         listOf("Community"),
+	"CommunityPage": listOf("Community"),
+	"CommunityIndicators": object("社区指标（沭民字〔2016〕14号目标） · Indicators against the seed's targets",
+		[]string{"community_id", "name", "kind", "indicators"}, jsonObject{
+			"community_id": str(""), "name": str(""), "kind": enum("", "urban", "rural"),
+			"indicators": arrayOf(object("", []string{"key", "value", "target", "met"}, jsonObject{
+				"key": enum("", "social_work_staff_ratio", "certified_social_workers", "community_social_orgs",
+					"volunteer_ratio", "volunteer_participation", "active_services"),
+				"value":  orNull(number("比例保留4位小数（四舍五入）或人数、个数 · Ratio with 4 decimals, half-up, or a count")),
+				"target": orNull(number("不适用时为 null · null where it does not apply")),
+				"met":    orNull(boolean("按整数精确判断 · decided exactly on integers")),
+			})),
+		}),
 	"CommunityRequest":      strict("", []string{"name", "kind"}, communitySchema(false)),
 	"PatchCommunityRequest": strict("本社区工作人员只能修改人数 · The community's own user changes counts only", nil, communitySchema(false)),
-	"ReasonRequest":         strict("", nil, jsonObject{"reason": str("理由（驳回、暂停、取消时必填） · Reason (required to reject, suspend, cancel)")}),
+	"NeedRequest": strict("社区需求 · A community's need", []string{"title"}, jsonObject{
+		"community_id":    str("社区（社区工作人员可省略） · Community (a community user may omit it)"),
+		"community":       str("社区名称，可代替 community_id · Name, instead of community_id"),
+		"catalog_item_id": orNull(str("")), "title": str(""), "description": str(""),
+		"beneficiaries": jsonObject{"type": "integer", "minimum": 0, "description": "受益人数 · Beneficiaries"},
+	}),
+	"Need": object("", []string{"id", "community_id", "community", "title", "status"}, jsonObject{
+		"id": str(""), "community_id": str(""), "community": str(""), "catalog_item_id": orNull(str("")),
+		"title": str(""), "description": str(""), "beneficiaries": integer(""),
+		"status":         enum("", "submitted", "accepted", "declined", "listed", "fulfilled"),
+		"decline_reason": str(""), "project_item_id": orNull(str("")),
+		"submitted_by": orNull(str("仅民政局可见 · bureau only")), "source": enum("仅民政局可见 · bureau only", "community", "resident"),
+		"created_at": dateTime(""), "updated_at": dateTime(""),
+	}),
+	"NeedPage":             listOf("Need"),
+	"PlanItemRequest":      strict("清单项目 · A project-list item", []string{"year", "title", "budget_fen", "funding_source", "planned_quarter"}, planItemFields()),
+	"PlanItemPatchRequest": strict("只需给出要改的字段（仅草稿） · Only the fields to change (drafts only)", nil, planItemFields()),
+	"PlanItem": object("", []string{"id", "year", "title", "budget_fen", "funding_source", "status", "need_ids"}, func() jsonObject {
+		p := planItemFields()
+		p["id"], p["community"], p["status"] = str(""), str(""), enum("", "draft", "published", "tendered", "completed", "dropped")
+		p["drop_reason"], p["tender_id"], p["published_at"] = str(""), orNull(str("")), orNull(dateTime(""))
+		p["created_at"], p["updated_at"] = dateTime(""), dateTime("")
+		return p
+	}()),
+	"ProjectList": object("", []string{"year", "items", "next_cursor", "totals"}, jsonObject{
+		"year": integer(""), "items": arrayOf(ref("PlanItem")), "next_cursor": orNull(str("")),
+		"totals": object("各资金来源预算合计（不含已撤销） · Budget per funding source, dropped items not counted",
+			[]string{"fiscal", "welfare_lottery", "charity", "social"}, jsonObject{
+				"fiscal": fen(""), "welfare_lottery": fen(""), "charity": fen(""), "social": fen(""),
+			}),
+	}),
+	"ReasonRequest": strict("", nil, jsonObject{"reason": str("理由（驳回、暂停、取消时必填） · Reason (required to reject, suspend, cancel)")}),
 
 	"CatalogItem": object("", []string{"id", "code", "name", "category", "active"}, jsonObject{
 		"id": str(""), "code": str(""), "name": str(""), "category": str(""), "description": str(""),
@@ -510,6 +585,7 @@ var apiSchemas = map[string]jsonObject{
 	"Eligibility": object("投标资格 · Eligibility", nil, jsonObject{
 		"org_types": orNull(arrayOf(enum("", orgTypeEnum...))), "registered_only": boolean(""),
 		"min_social_workers": integer(""),
+		"community_id":       str("仅限该社区的组织（清单项目 local_orgs_first） · Only this community's organizations"),
 	}),
 	"EvaluationConfig": object("评审办法 · Evaluation", nil, jsonObject{
 		"method": enum("comprehensive 综合评分法；lowest_price 最低评标价法；negotiated 单一来源协商；claim 服务认领",
@@ -700,7 +776,8 @@ var apiSchemas = map[string]jsonObject{
 				"orgs_with_social_workers": integer(""), "has_social_worker": boolean(""),
 				"funded_services": orNull(arrayOf(object("", nil, jsonObject{"category": str(""), "count": integer(""), "amount_fen": fen("")}))),
 			}))),
-			"red_flags": object("各类风险提示的项目数 · Tenders per red flag", nil, jsonObject{}),
+			"red_flags":  object("各类风险提示的项目数 · Tenders per red flag", nil, jsonObject{}),
+			"indicators": arrayOf(ref("CommunityIndicators")),
 		}),
 	ocdsJSON: object("OCDS 1.1 发布包，见 release-package-schema.json · OCDS 1.1 release package",
 		[]string{"uri", "version", "publishedDate", "publisher", "releases"}, jsonObject{
@@ -740,6 +817,13 @@ var apiParameters = map[string]jsonObject{
 	"org_type":        queryParam("type", "", enum("", orgTypeEnum...)),
 	"feedback_status": queryParam("status", "", enum("", "pending", "approved", "rejected")),
 	"grade":           queryParam("grade", "评估等级 · Assessment grade", enum("", "1A", "2A", "3A", "4A", "5A")),
+	"need_status":     queryParam("status", "", enum("", "submitted", "accepted", "declined", "listed", "fulfilled")),
+	"plan_status":     queryParam("status", "", enum("", "draft", "published", "tendered", "completed", "dropped")),
+	"community_id":    queryParam("community_id", "社区 · Community id", str("")),
+	"project_item_id": queryParam("project_item_id", "清单项目 · Project-list item id", str("")),
+	"funding_source":  queryParam("funding_source", "", enum("", fundingEnum...)),
+	"year":            queryParam("year", "年度（默认本年） · Year (default: this year)", integer("")),
+	"quarter":         queryParam("quarter", "计划季度 · Planned quarter", jsonObject{"type": "integer", "minimum": 1, "maximum": 4}),
 	"town":            queryParam("town", "乡镇（街道） · Town", str("")),
 	"community_kind":  queryParam("kind", "", enum("", "urban", "rural")),
 	"all":             queryParam("all", "管理员：含停用项 · Admin: include inactive items", boolean("")),

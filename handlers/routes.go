@@ -56,8 +56,23 @@ func (a *API) routes(app *fiber.App) {
 
 	v1.Get("/communities", anyone, a.listCommunities)
 	v1.Get("/communities/:id", anyone, a.getCommunity)
+	v1.Get("/communities/:id/indicators", anyone, a.communityIndicators)
 	v1.Post("/communities", allow(admin), a.createCommunity)
 	v1.Patch("/communities/:id", allow(admin, community), a.patchCommunity)
+
+	v1.Post("/needs", anyone, a.createNeed)
+	v1.Get("/needs", anyone, a.listNeeds)
+	v1.Get("/needs/:id", anyone, a.getNeed)
+	v1.Post("/needs/:id/accept", allow(admin), a.acceptNeed)
+	v1.Post("/needs/:id/decline", allow(admin), a.declineNeed)
+
+	v1.Get("/project-list", anyone, a.projectList)
+	v1.Post("/project-list/items", allow(admin), a.createPlanItem)
+	v1.Get("/project-list/items/:id", anyone, a.getPlanItem)
+	v1.Patch("/project-list/items/:id", allow(admin), a.patchPlanItem)
+	v1.Post("/project-list/items/:id/publish", allow(admin), a.publishPlanItem)
+	v1.Post("/project-list/items/:id/drop", allow(admin), a.dropPlanItem)
+	v1.Post("/project-list/items/:id/tender", allow(admin), a.tenderFromPlanItem)
 
 	v1.Get("/catalog", anyone, a.listCatalog)
 	v1.Post("/catalog", allow(admin), a.createCatalogItem)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/linshu/portal/tender"
 )
@@ -160,4 +161,107 @@ func derefString(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// IndicatorReport is a community's §7.1 indicators.
+type IndicatorReport struct {
+	CommunityID string               `json:"community_id"`
+	Name        string               `json:"name"`
+	Kind        tender.CommunityKind `json:"kind"`
+	Indicators  []tender.Indicator   `json:"indicators"`
+}
+
+// Indicators computes the indicators of one community.
+func (s *Store) Indicators(ctx context.Context, id string) (IndicatorReport, error) {
+	c, err := s.Community(ctx, id)
+	if err != nil {
+		return IndicatorReport{}, err
+	}
+	list, err := s.indicatorsOf(ctx, []tender.Community{c})
+	if err != nil {
+		return IndicatorReport{}, err
+	}
+	return list[0], nil
+}
+
+// AllIndicators computes the indicators of every registered community, by name.
+func (s *Store) AllIndicators(ctx context.Context) ([]IndicatorReport, error) {
+	all := []tender.Community{}
+	if err := s.db.SelectContext(ctx, &all, `SELECT `+communityColumns+` FROM communities ORDER BY name, id`); err != nil {
+		return nil, err
+	}
+	return s.indicatorsOf(ctx, all)
+}
+
+func (s *Store) indicatorsOf(ctx context.Context, list []tender.Community) ([]IndicatorReport, error) {
+	ids := make([]string, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	var orgs []struct {
+		ID       string `db:"community_id"`
+		Approved int    `db:"approved"`
+	}
+	if err := s.db.SelectContext(ctx, &orgs, `SELECT community_id, count(*) AS approved FROM organizations
+		WHERE community_id = ANY($1::uuid[]) AND status = $2 GROUP BY community_id`,
+		pq.Array(ids), tender.OrgApproved); err != nil {
+		return nil, err
+	}
+	approved := map[string]int{}
+	for _, o := range orgs {
+		approved[o.ID] = o.Approved
+	}
+	service, err := s.serviceFacts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]IndicatorReport, len(list))
+	for i, c := range list {
+		f := service[c.ID]
+		out[i] = IndicatorReport{CommunityID: c.ID, Name: c.Name, Kind: c.Kind, Indicators: tender.Indicators(tender.CommunityFacts{
+			Kind: c.Kind, Counts: c.CommunityCounts, ApprovedOrgs: approved[c.ID],
+			ActiveVolunteers: f.Volunteers, ActiveServices: f.Services})}
+	}
+	return out, nil
+}
+
+// serviceFact is what delivered services say about one community.
+type serviceFact struct {
+	Volunteers int `db:"volunteers"`
+	Services   int `db:"services"`
+}
+
+// serviceFacts counts, per community, the distinct volunteers of accepted
+// service records of the last 365 days and the contracts active or completed
+// in the last 365 days. Contracts and service records (§7.5) arrive with their
+// own migration; until their tables exist, every community has 0 of both.
+func (s *Store) serviceFacts(ctx context.Context, ids []string) (map[string]serviceFact, error) {
+	out := map[string]serviceFact{}
+	var present bool
+	if err := s.db.GetContext(ctx, &present, `SELECT to_regclass('contracts') IS NOT NULL
+		AND to_regclass('contract_reports') IS NOT NULL AND to_regclass('contract_volunteers') IS NOT NULL`); err != nil {
+		return nil, err
+	}
+	if !present {
+		return out, nil
+	}
+	var rows []struct {
+		ID string `db:"community_id"`
+		serviceFact
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT t.community_id,
+		(SELECT count(DISTINCT v.id_hash) FROM contract_volunteers v JOIN contract_reports r ON r.id = v.report_id
+		   JOIN contracts k ON k.id = r.contract_id JOIN tenders tt ON tt.id = k.tender_id
+		  WHERE tt.community_id = t.community_id AND r.status = 'accepted'
+		    AND r.period_end >= (clock_timestamp() AT TIME ZONE 'Asia/Shanghai')::date - 365) AS volunteers,
+		count(DISTINCT c.id) FILTER (WHERE c.status = 'active'
+		    OR (c.status = 'completed' AND c.completed_at >= clock_timestamp() - interval '365 days')) AS services
+		FROM tenders t LEFT JOIN contracts c ON c.tender_id = t.id
+		WHERE t.community_id = ANY($1::uuid[]) GROUP BY t.community_id`, pq.Array(ids)); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r.serviceFact
+	}
+	return out, nil
 }

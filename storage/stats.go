@@ -41,7 +41,9 @@ type Stats struct {
 	ByFundingSource []StatGroup           `json:"by_funding_source"`
 	ByCommunity     []StatGroup           `json:"by_community"`
 	Communities     []CommunityIndicators `json:"communities"`
-	RedFlags        map[string]int        `json:"red_flags"`
+	// Indicators are the §7.1 indicators of every registered community.
+	Indicators []IndicatorReport `json:"indicators"`
+	RedFlags   map[string]int    `json:"red_flags"`
 }
 
 // communityOrgTarget: the seed asks for at least six community social organizations per community.
@@ -119,6 +121,9 @@ func (s *Store) PublicStats(ctx context.Context) (Stats, error) {
 	}
 	sort.Slice(st.Communities, func(i, j int) bool { return st.Communities[i].Community < st.Communities[j].Community })
 	var err error
+	if st.Indicators, err = s.AllIndicators(ctx); err != nil {
+		return st, err
+	}
 	st.RedFlags, err = s.RedFlagCounts(ctx)
 	return st, err
 }

@@ -40,6 +40,7 @@ type tenderRow struct {
 	ServiceEnd             *string    `db:"service_end"`
 	Eligibility            []byte     `db:"eligibility"`
 	CommunityPreferencePct int        `db:"community_preference_pct"`
+	ProjectItemID          *string    `db:"project_item_id"`
 	Evaluation             []byte     `db:"evaluation"`
 	Lots                   []byte     `db:"lots"`
 	EnquiryDeadline        time.Time  `db:"enquiry_deadline"`
@@ -57,11 +58,11 @@ const tenderColumns = `id, code, kind, procedure, single_source_org_id, title, d
 	COALESCE((SELECT cm.name FROM communities cm WHERE cm.id = community_id), '') AS community, funding_source, budget_fen,
 	max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start,
 	to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation, lots,
-	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, draw_commitment, created_at, updated_at`
+	enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, draw_commitment, created_at, updated_at, project_item_id`
 
 func (r tenderRow) tender() (tender.Tender, error) {
 	t := tender.Tender{ID: r.ID, Code: r.Code, Kind: tender.Kind(r.Kind), Procedure: tender.Procedure(r.Procedure), Title: r.Title, Description: r.Description,
-		CommunityID: r.CommunityID, Community: r.Community, FundingSource: tender.FundingSource(r.FundingSource), BudgetFen: r.BudgetFen,
+		CommunityID: r.CommunityID, Community: r.Community, ProjectItemID: r.ProjectItemID, FundingSource: tender.FundingSource(r.FundingSource), BudgetFen: r.BudgetFen,
 		MaxAwardFen: r.MaxAwardFen, MaxAwards: r.MaxAwards, MinBids: r.MinBids,
 		CommunityPreferencePct: r.CommunityPreferencePct, EnquiryDeadline: r.EnquiryDeadline, BidDeadline: r.BidDeadline,
 		Status: tender.Status(r.Status), CancelReason: r.CancelReason, PublishedAt: r.PublishedAt, OpenedAt: r.OpenedAt,
@@ -202,10 +203,25 @@ func dbNow(ctx context.Context, tx *sqlx.Tx) (time.Time, error) {
 func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.Tender) (tender.Tender, error) {
 	var out tender.Tender
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		out, err = createTender(ctx, tx, actor, t)
+		return err
+	})
+	return out, err
+}
+
+// createTender stores a draft in tx (see CreateTender); a tender created from
+// a project-list item keeps the item's id.
+func createTender(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, t tender.Tender) (tender.Tender, error) {
+	var out tender.Tender
+	err := func() error {
 		if err := checkCatalogItem(ctx, tx, t.CatalogItemID); err != nil {
 			return err
 		}
 		if err := resolveCommunity(ctx, tx, &t.CommunityID, &t.Community, "community"); err != nil {
+			return err
+		}
+		if err := checkEligibilityCommunity(ctx, tx, t.Eligibility); err != nil {
 			return err
 		}
 		if err := resolveLotCommunities(ctx, tx, &t); err != nil {
@@ -233,17 +249,30 @@ func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.T
 		if err := tx.GetContext(ctx, &r, `INSERT INTO tenders (code, created_by, kind, title, description,
 			catalog_item_id, community_id, funding_source, budget_fen, max_award_fen, max_awards, min_bids,
 			min_award_score, service_start, service_end, eligibility, community_preference_pct, evaluation,
-			enquiry_deadline, bid_deadline, procedure, single_source_org_id, lots)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
-			RETURNING `+tenderColumns, args...); err != nil {
+			enquiry_deadline, bid_deadline, procedure, single_source_org_id, lots, project_item_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+			RETURNING `+tenderColumns, append(args, t.ProjectItemID)...); err != nil {
 			return err
 		}
 		if out, err = r.tender(); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, actor, "create", "tender", out.ID, out)
-	})
+	}()
 	return out, err
+}
+
+// checkEligibilityCommunity refuses an eligibility limited to an unregistered community.
+func checkEligibilityCommunity(ctx context.Context, tx *sqlx.Tx, e tender.Eligibility) error {
+	if e.CommunityID == nil {
+		return nil
+	}
+	id, name := e.CommunityID, ""
+	if err := resolveCommunity(ctx, tx, &id, &name, "community"); err != nil {
+		return &tender.Error{Code: tender.CodeValidationFailed, Key: "community.unknown", Message: "社区未登记",
+			Fields: []tender.FieldError{{Field: "eligibility.community_id", Message: "社区未登记"}}}
+	}
+	return nil
 }
 
 func checkCatalogItem(ctx context.Context, tx *sqlx.Tx, id string) error {
@@ -344,6 +373,9 @@ func (s *Store) updateTender(ctx context.Context, tx *sqlx.Tx, actor tender.Acto
 		}
 	}
 	if err := resolveCommunity(ctx, tx, &t.CommunityID, &t.Community, "community"); err != nil {
+		return t, err
+	}
+	if err := checkEligibilityCommunity(ctx, tx, t.Eligibility); err != nil && action == "update" {
 		return t, err
 	}
 	if err := resolveLotCommunities(ctx, tx, &t); err != nil {

@@ -199,6 +199,9 @@ func CheckEligibility(t Tender, org Organization) error {
 	if t.Eligibility.RegisteredOnly && org.Registration != Registered {
 		f.Add("eligibility.registered_only", "本项目仅限在民政部门登记的组织投标，备案组织不能投标")
 	}
+	if c := t.Eligibility.CommunityID; c != nil && (org.CommunityID == nil || *org.CommunityID != *c) {
+		f.Add("eligibility.community_id", "本项目优先由本社区社会组织承接，仅限本社区组织投标")
+	}
 	if org.SocialWorkers < t.Eligibility.MinSocialWorkers {
 		f.Addf("eligibility.min_social_workers", "本项目要求持证社工不少于%d人，组织现有%d人",
 			t.Eligibility.MinSocialWorkers, org.SocialWorkers)

@@ -1,6 +1,7 @@
 package tender
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -120,4 +121,111 @@ func displaySafe(s string) bool {
 func ErrUnknownCommunity(field string) error {
 	return &Error{Code: CodeValidationFailed, Key: "community.unknown", Message: "社区未登记",
 		Fields: []FieldError{{Field: field, Message: "社区未登记，请先在社区名录中登记"}}}
+}
+
+// Measure is an indicator's value or target: a count, or a ratio held in
+// ten-thousandths and written with exactly four decimals ("0.5000").
+type Measure struct {
+	N     int64 // the count, or the ratio × 10000
+	Ratio bool
+}
+
+// MarshalJSON writes a count as an integer and a ratio as a number with four decimals.
+func (m Measure) MarshalJSON() ([]byte, error) {
+	if !m.Ratio {
+		return []byte(fmt.Sprint(m.N)), nil
+	}
+	sign := ""
+	n := m.N
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	return []byte(fmt.Sprintf("%s%d.%04d", sign, n/10000, n%10000)), nil
+}
+
+// Indicator is one of the seed's 四社联动 measures for a community: its value
+// (null when its denominator is 0), its target and whether it is met (both
+// null where the target does not apply to the community's kind).
+type Indicator struct {
+	Key    string   `json:"key"`
+	Value  *Measure `json:"value"`
+	Target *Measure `json:"target"`
+	Met    *bool    `json:"met"`
+}
+
+// Indicator keys of SPEC §7.1.
+const (
+	IndicatorSocialWorkStaffRatio   = "social_work_staff_ratio"
+	IndicatorCertifiedSocialWorkers = "certified_social_workers"
+	IndicatorCommunitySocialOrgs    = "community_social_orgs"
+	IndicatorVolunteerRatio         = "volunteer_ratio"
+	IndicatorVolunteerParticipation = "volunteer_participation"
+	IndicatorActiveServices         = "active_services"
+)
+
+// CommunityFacts are what the indicators are computed from: the community's
+// own counts and what the portal knows about it.
+type CommunityFacts struct {
+	Kind   CommunityKind
+	Counts CommunityCounts
+	// ApprovedOrgs counts approved organizations of this community.
+	ApprovedOrgs int
+	// ActiveVolunteers counts distinct volunteers in this community's accepted
+	// service records of the last 365 days.
+	ActiveVolunteers int
+	// ActiveServices counts this community's contracts active, or completed in the last 365 days.
+	ActiveServices int
+}
+
+// Seed targets (沭民字〔2016〕14号): social-work staff ≥ 50 % of staff (urban,
+// 2017), at least one certified social worker (urban 2017, rural 2020), six
+// community social organizations (2017), registered volunteers ≥ 10 % of
+// residents (2017), 30 % of residents taking part in volunteering (2020).
+const (
+	targetCommunityOrgs = 6
+	targetCertified     = 1
+)
+
+// Indicators computes the §7.1 table for one community. Every comparison is
+// exact on integers (2 × social_work_staff ≥ staff_total), never on the
+// rounded ratio; a ratio over 0 is null and not met.
+func Indicators(f CommunityFacts) []Indicator {
+	urban := f.Kind == CommunityUrban
+	return []Indicator{
+		ratioIndicator(IndicatorSocialWorkStaffRatio, f.Counts.SocialWorkStaff, f.Counts.StaffTotal, 1, 2, urban),
+		countIndicator(IndicatorCertifiedSocialWorkers, f.Counts.CertifiedSocialWorkers, targetCertified, true),
+		countIndicator(IndicatorCommunitySocialOrgs, f.ApprovedOrgs, targetCommunityOrgs, true),
+		ratioIndicator(IndicatorVolunteerRatio, f.Counts.RegisteredVolunteers, f.Counts.Residents, 1, 10, true),
+		ratioIndicator(IndicatorVolunteerParticipation, f.ActiveVolunteers, f.Counts.Residents, 3, 10, true),
+		countIndicator(IndicatorActiveServices, f.ActiveServices, 0, false),
+	}
+}
+
+// ratioIndicator is num ÷ den against the target p ÷ q, when the target applies.
+func ratioIndicator(key string, num, den int, p, q int64, applies bool) Indicator {
+	in := Indicator{Key: key}
+	if den > 0 {
+		in.Value = &Measure{N: RatioHalfUp(int64(num), int64(den)), Ratio: true}
+	}
+	if applies {
+		in.Target = &Measure{N: p * 10000 / q, Ratio: true}
+		met := den > 0 && int64(num)*q >= p*int64(den)
+		in.Met = &met
+	}
+	return in
+}
+
+func countIndicator(key string, n, target int, applies bool) Indicator {
+	in := Indicator{Key: key, Value: &Measure{N: int64(n)}}
+	if applies {
+		in.Target = &Measure{N: int64(target)}
+		met := n >= target
+		in.Met = &met
+	}
+	return in
+}
+
+// RatioHalfUp returns num ÷ den in ten-thousandths, rounded half-up; num ≥ 0, den > 0.
+func RatioHalfUp(num, den int64) int64 {
+	return (num*20000 + den) / (2 * den)
 }

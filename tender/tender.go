@@ -74,6 +74,9 @@ type Eligibility struct {
 	OrgTypes         []OrgType `json:"org_types" db:"org_types"` // empty: any type
 	RegisteredOnly   bool      `json:"registered_only" db:"registered_only"`
 	MinSocialWorkers int       `json:"min_social_workers" db:"min_social_workers"`
+	// CommunityID limits bidders to organizations of this community (a
+	// project-list item's local_orgs_first); nil admits the whole county.
+	CommunityID *string `json:"community_id,omitempty" db:"community_id"`
 }
 
 // EvaluationConfig says how the bids of a tender are scored.
@@ -86,37 +89,39 @@ type EvaluationConfig struct {
 
 // Tender is a purchase of a community service or a venture-philanthropy call.
 type Tender struct {
-	ID                     string           `json:"id" db:"id"`
-	Code                   string           `json:"code" db:"code"` // e.g. LSMZ-2026-0007
-	Kind                   Kind             `json:"kind" db:"kind"`
-	Procedure              Procedure        `json:"procedure" db:"procedure"`
-	SingleSourceOrgID      string           `json:"single_source_org_id" db:"single_source_org_id"` // single_source: the named organization
-	Title                  string           `json:"title" db:"title"`
-	Description            string           `json:"description" db:"description"`
-	CatalogItemID          string           `json:"catalog_item_id" db:"catalog_item_id"`
-	CommunityID            *string          `json:"community_id" db:"community_id"` // nil: county-wide
-	Community              string           `json:"community" db:"community"`       // the community's name
-	FundingSource          FundingSource    `json:"funding_source" db:"funding_source"`
-	BudgetFen              int64            `json:"budget_fen" db:"budget_fen"`       // ceiling price; the pool for venture
-	MaxAwardFen            *int64           `json:"max_award_fen" db:"max_award_fen"` // venture: cap per proposal
-	MaxAwards              int              `json:"max_awards" db:"max_awards"`
-	MinBids                int              `json:"min_bids" db:"min_bids"`
-	MinAwardScore          *Hundredths      `json:"min_award_score" db:"min_award_score"`
-	ServiceStart           string           `json:"service_start" db:"service_start"` // YYYY-MM-DD
-	ServiceEnd             string           `json:"service_end" db:"service_end"`     // YYYY-MM-DD
-	Eligibility            Eligibility      `json:"eligibility" db:"eligibility"`
-	CommunityPreferencePct int              `json:"community_preference_pct" db:"community_preference_pct"`
-	Evaluation             EvaluationConfig `json:"evaluation" db:"evaluation"`
-	Lots                   []Lot            `json:"lots" db:"lots"` // 标包 (§7.4); none: one implicit lot
-	EnquiryDeadline        time.Time        `json:"enquiry_deadline" db:"enquiry_deadline"`
-	BidDeadline            time.Time        `json:"bid_deadline" db:"bid_deadline"`
-	Status                 Status           `json:"status" db:"status"`
-	CancelReason           string           `json:"cancel_reason,omitempty" db:"cancel_reason"`
-	PublishedAt            *time.Time       `json:"published_at" db:"published_at"`
-	OpenedAt               *time.Time       `json:"opened_at" db:"opened_at"`
-	DrawCommitment         string           `json:"draw_commitment" db:"draw_commitment"` // H(r), from publication (§8.4)
-	CreatedAt              time.Time        `json:"created_at" db:"created_at"`
-	UpdatedAt              time.Time        `json:"updated_at" db:"updated_at"`
+	ID                     string        `json:"id" db:"id"`
+	Code                   string        `json:"code" db:"code"` // e.g. LSMZ-2026-0007
+	Kind                   Kind          `json:"kind" db:"kind"`
+	Procedure              Procedure     `json:"procedure" db:"procedure"`
+	SingleSourceOrgID      string        `json:"single_source_org_id" db:"single_source_org_id"` // single_source: the named organization
+	Title                  string        `json:"title" db:"title"`
+	Description            string        `json:"description" db:"description"`
+	CatalogItemID          string        `json:"catalog_item_id" db:"catalog_item_id"`
+	CommunityID            *string       `json:"community_id" db:"community_id"` // nil: county-wide
+	Community              string        `json:"community" db:"community"`       // the community's name
+	FundingSource          FundingSource `json:"funding_source" db:"funding_source"`
+	BudgetFen              int64         `json:"budget_fen" db:"budget_fen"`       // ceiling price; the pool for venture
+	MaxAwardFen            *int64        `json:"max_award_fen" db:"max_award_fen"` // venture: cap per proposal
+	MaxAwards              int           `json:"max_awards" db:"max_awards"`
+	MinBids                int           `json:"min_bids" db:"min_bids"`
+	MinAwardScore          *Hundredths   `json:"min_award_score" db:"min_award_score"`
+	ServiceStart           string        `json:"service_start" db:"service_start"` // YYYY-MM-DD
+	ServiceEnd             string        `json:"service_end" db:"service_end"`     // YYYY-MM-DD
+	Eligibility            Eligibility   `json:"eligibility" db:"eligibility"`
+	CommunityPreferencePct int           `json:"community_preference_pct" db:"community_preference_pct"`
+	// ProjectItemID is the project-list item the tender was created from.
+	ProjectItemID   *string          `json:"project_item_id" db:"project_item_id"`
+	Evaluation      EvaluationConfig `json:"evaluation" db:"evaluation"`
+	Lots            []Lot            `json:"lots" db:"lots"` // 标包 (§7.4); none: one implicit lot
+	EnquiryDeadline time.Time        `json:"enquiry_deadline" db:"enquiry_deadline"`
+	BidDeadline     time.Time        `json:"bid_deadline" db:"bid_deadline"`
+	Status          Status           `json:"status" db:"status"`
+	CancelReason    string           `json:"cancel_reason,omitempty" db:"cancel_reason"`
+	PublishedAt     *time.Time       `json:"published_at" db:"published_at"`
+	OpenedAt        *time.Time       `json:"opened_at" db:"opened_at"`
+	DrawCommitment  string           `json:"draw_commitment" db:"draw_commitment"` // H(r), from publication (§8.4)
+	CreatedAt       time.Time        `json:"created_at" db:"created_at"`
+	UpdatedAt       time.Time        `json:"updated_at" db:"updated_at"`
 }
 
 // Config holds the deployment's procedural limits (PORTAL_MIN_BID_WINDOW,
