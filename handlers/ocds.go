@@ -88,9 +88,24 @@ type ocdsRelease struct {
 	Language       string         `json:"language"`
 	Parties        []ocdsParty    `json:"parties"`
 	Buyer          ocdsOrgRef     `json:"buyer"`
+	Planning       *ocdsPlanning  `json:"planning,omitempty"`
 	Tender         ocdsTender     `json:"tender"`
 	Awards         []ocdsAward    `json:"awards,omitempty"`
 	Contracts      []ocdsContract `json:"contracts,omitempty"`
+}
+
+// ocdsPlanning is a project-list item's budget and the needs behind it.
+type ocdsPlanning struct {
+	Rationale string     `json:"rationale"`
+	Budget    ocdsBudget `json:"budget"`
+}
+
+type ocdsBudget struct {
+	ID          string     `json:"id"`
+	Description string     `json:"description"`
+	Amount      *ocdsValue `json:"amount"`
+	Project     string     `json:"project"`
+	ProjectID   string     `json:"projectID"`
 }
 
 type ocdsOrgRef struct {
@@ -278,6 +293,12 @@ func (a *API) ocdsReleases(c *fiber.Ctx) error {
 	pkg := ocdsPackage{URI: base + c.OriginalURL(), Version: ocdsVersion, PublishedDate: page.Now,
 		Publisher: ocdsPublisherID{Name: ocdsPublisher}, Releases: make([]ocdsRelease, 0, len(page.Events))}
 	for _, e := range page.Events {
+		if e.ItemID != "" {
+			if it, ok := page.Items[e.ItemID]; ok {
+				pkg.Releases = append(pkg.Releases, a.ocdsPlanningRelease(e, it))
+			}
+			continue
+		}
 		t, ok := page.Tenders[e.TenderID]
 		if !ok {
 			continue
@@ -304,6 +325,9 @@ func (a *API) ocdsReleases(c *fiber.Ctx) error {
 // ocdsRelease renders one public change e of tender t.
 func (a *API) ocdsRelease(base string, e storage.OCDSEvent, t tender.Tender, page storage.OCDSPage) ocdsRelease {
 	ocid := a.opts.OCIDPrefix + t.Code
+	if t.ProjectItemID != nil {
+		ocid = a.itemOCID(*t.ProjectItemID) // the tender continues its item's planning process
+	}
 	tags, status := ocdsStage(e)
 	buyer := ocdsOrgRef{ID: ocdsBuyerID, Name: ocdsPublisher}
 	id := ocid + "-" + strconv.FormatInt(e.Seq, 10)
@@ -598,4 +622,65 @@ func (a *API) baseURL(c *fiber.Ctx) string {
 		host = "localhost"
 	}
 	return scheme + "://" + host
+}
+
+// itemOCID is the ocid of a project-list item's contracting process: its
+// planning releases and then those of the tender created from it.
+func (a *API) itemOCID(itemID string) string { return a.opts.OCIDPrefix + "PL-" + itemID }
+
+// ocdsPlanningRelease renders an item's publication (tag planning, tender
+// status planning) or its withdrawal (planningUpdate, withdrawn).
+func (a *API) ocdsPlanningRelease(e storage.OCDSEvent, it storage.OCDSItem) ocdsRelease {
+	ocid := a.itemOCID(it.ID)
+	buyer := ocdsOrgRef{ID: ocdsBuyerID, Name: ocdsPublisher}
+	tag, status := []string{"planning"}, "planning"
+	if e.Action == "drop" {
+		tag, status = []string{"planningUpdate"}, "withdrawn"
+	}
+	var needs []string
+	for _, n := range it.Needs {
+		needs = append(needs, n.Community+"："+n.Title+"（受益约"+strconv.Itoa(n.Beneficiaries)+"人）")
+	}
+	rationale := "列入" + strconv.Itoa(it.Year) + "年度购买服务项目清单"
+	if len(needs) > 0 {
+		rationale += "，对接社区需求：" + strings.Join(needs, "；")
+	}
+	if it.CommunityID != nil && !it.LocalOrgsFirst && it.CountyWideReason != "" {
+		rationale += "。面向全县组织的理由：" + it.CountyWideReason
+	}
+	community := it.Community
+	if community == "" {
+		community = "全县"
+	}
+	td := ocdsTender{ID: it.ID, Title: it.Title, Description: community + " · 计划第" + strconv.Itoa(it.PlannedQuarter) + "季度",
+		Status: status, ProcuringEntity: buyer, Value: cny(it.BudgetFen), ProcurementMethod: "open",
+		ProcurementMethodDetails: "待定", MainProcurementCategory: "services"}
+	if rule, ok := it.Procedure.Rule(); ok {
+		td.ProcurementMethod, td.ProcurementMethodDetails = rule.OCDSMethod, rule.NameZh
+	}
+	if e.Action == "drop" {
+		td.Documents = []ocdsDocument{{ID: "withdrawal-" + strconv.FormatInt(e.Seq, 10), DocumentType: "cancellationDetails",
+			Title: "撤销说明", Description: e.Reason, DatePublished: ptr(e.At), Language: "zh"}}
+	}
+	return ocdsRelease{OCID: ocid, ID: ocid + "-plan-" + strconv.FormatInt(e.Seq, 10), Date: e.At, Tag: tag,
+		InitiationType: "tender", Language: "zh", Buyer: buyer,
+		Parties: []ocdsParty{{ID: ocdsBuyerID, Name: ocdsPublisher, Roles: []string{"buyer", "procuringEntity"}}},
+		Planning: &ocdsPlanning{Rationale: rationale, Budget: ocdsBudget{ID: it.ID, Description: fundingText(it.FundingSource),
+			Amount: cny(it.BudgetFen), Project: it.Title, ProjectID: it.ID}},
+		Tender: td}
+}
+
+// fundingText names a funding source in Chinese, for the budget's description.
+func fundingText(f tender.FundingSource) string {
+	switch f {
+	case tender.FundingFiscal:
+		return "财政资金"
+	case tender.FundingWelfareLottery:
+		return "福彩公益金"
+	case tender.FundingCharity:
+		return "慈善资金"
+	case tender.FundingSocial:
+		return "社会资金"
+	}
+	return string(f)
 }

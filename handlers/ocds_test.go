@@ -550,3 +550,68 @@ func TestOCDSFeedCoversContractImplementation(t *testing.T) {
 		t.Fatalf("payment %v, signing %v in the feed", sawPayment, sawSigned)
 	}
 }
+
+func TestOCDSPlanningReleaseContinuedByTender(t *testing.T) {
+	const prefix = "ocds-test00-"
+	e := newEnv(t, func(o *handlers.Options) { o.OCIDPrefix = prefix })
+	sch := ocdsPackageSchema(t)
+	need := e.do("POST", "/api/v1/needs", "", map[string]any{"community": "临沭街道兴大社区", "title": "老年人助餐",
+		"beneficiaries": 90}).json(t)["id"].(string)
+	e.do("POST", "/api/v1/needs/"+need+"/accept", e.admin, nil).ok(t, 200)
+	b := planBody("兴大社区老年助餐服务")
+	b["need_ids"] = []string{need}
+	item := e.do("POST", "/api/v1/project-list/items", e.admin, b).json(t)["id"].(string)
+	e.do("POST", "/api/v1/project-list/items", e.admin, planBody("仍是草稿的清单项目")).ok(t, 201)
+	dropped := e.do("POST", "/api/v1/project-list/items", e.admin, planBody("发布后撤销")).json(t)["id"].(string)
+	draftDropped := e.do("POST", "/api/v1/project-list/items", e.admin, planBody("草稿即撤销")).json(t)["id"].(string)
+	for _, id := range []string{item, dropped} {
+		e.do("POST", "/api/v1/project-list/items/"+id+"/publish", e.admin, nil).ok(t, 200)
+	}
+	for _, id := range []string{dropped, draftDropped} {
+		e.do("POST", "/api/v1/project-list/items/"+id+"/drop", e.admin, map[string]any{"reason": "合并实施"}).ok(t, 200)
+	}
+	tid := e.do("POST", "/api/v1/project-list/items/"+item+"/tender", e.admin, nil).json(t)["id"].(string)
+	tb := tenderBody("x")
+	e.do("PATCH", "/api/v1/tenders/"+tid, e.admin, map[string]any{"evaluation": tb["evaluation"],
+		"enquiry_deadline": tb["enquiry_deadline"], "bid_deadline": tb["bid_deadline"]}).ok(t, 200)
+	e.do("POST", "/api/v1/tenders/"+tid+"/publish", e.admin, nil).ok(t, 200)
+
+	f, raw := e.feed(sch, "/api/v1/ocds/releases")
+	stories := f.stories()
+	want := map[string][]string{
+		prefix + "PL-" + item:    {"planning/planning", "tender/active"},
+		prefix + "PL-" + dropped: {"planning/planning", "planningUpdate/withdrawn"},
+	}
+	if len(stories) != len(want) {
+		t.Fatalf("stories %v, want %v", stories, want)
+	}
+	for ocid, s := range want {
+		if strings.Join(stories[ocid], " ") != strings.Join(s, " ") {
+			t.Errorf("%s: %v, want %v", ocid, stories[ocid], s)
+		}
+	}
+	var pkg struct {
+		Releases []struct {
+			OCID     string `json:"ocid"`
+			Planning *struct {
+				Rationale string `json:"rationale"`
+				Budget    struct {
+					Amount struct {
+						Amount json.Number `json:"amount"`
+					} `json:"amount"`
+				} `json:"budget"`
+			} `json:"planning"`
+		} `json:"releases"`
+	}
+	if err := json.Unmarshal(raw, &pkg); err != nil {
+		t.Fatal(err)
+	}
+	first := pkg.Releases[0]
+	if first.Planning == nil || !strings.Contains(first.Planning.Rationale, "老年人助餐") ||
+		first.Planning.Budget.Amount.Amount.String() != "300000.00" {
+		t.Fatalf("planning release: %+v", first.Planning)
+	}
+	if strings.Contains(string(raw), "仍是草稿") || strings.Contains(string(raw), "草稿即撤销") {
+		t.Fatal("a draft item is in the feed")
+	}
+}

@@ -33,6 +33,9 @@ type OCDSEvent struct {
 	TenderID string    `db:"tender_id"`
 	// ContractID is set for a change of a signed contract (its own audit stream).
 	ContractID string `db:"contract_id"`
+	// ItemID is set (and TenderID empty) for a project-list item's planning
+	// release: its publication, or its withdrawal after publication.
+	ItemID string `db:"item_id"`
 }
 
 // ocdsContractActions are the contract audit actions published once the
@@ -70,6 +73,7 @@ type OCDSPage struct {
 	Documents map[string][]tender.Document // unsealed tender documents, oldest first
 	Contracts map[string]tender.Contract   // signed contracts of the page's contract events, by id
 	USCC      map[string]string            // organization id → USCC
+	Items     map[string]OCDSItem          // project-list items of planning releases
 	Now       time.Time                    // the database clock
 }
 
@@ -106,7 +110,7 @@ func parseOCDSCursor(c string) (*time.Time, int64, error) {
 // rejected objection are not public changes.
 func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) {
 	page := OCDSPage{Tenders: map[string]tender.Tender{}, Openings: map[string]Opening{},
-		Awards: map[string][]OCDSAward{}, Documents: map[string][]tender.Document{}, USCC: map[string]string{},
+		Awards: map[string][]OCDSAward{}, Documents: map[string][]tender.Document{}, USCC: map[string]string{}, Items: map[string]OCDSItem{},
 		Contracts: map[string]tender.Contract{}}
 	afterAt, afterID, err := parseOCDSCursor(f.Cursor)
 	if err != nil {
@@ -116,11 +120,13 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 		return page, err
 	}
 	events := []OCDSEvent{}
+	// Planning releases (SPEC §7.2): a project-list item's publication and,
+	// once published, its withdrawal; drafts never appear.
 	if err := s.db.SelectContext(ctx, &events, `SELECT * FROM (
 		SELECT e.id, e.seq, e.action, e.at,
 		COALESCE(e.details->>'outcome', '') AS outcome,
 		CASE WHEN e.action = 'cancel' THEN COALESCE(e.details->>'reason', '') ELSE '' END AS reason,
-		t.id AS tender_id, '' AS contract_id
+		t.id::text AS tender_id, '' AS contract_id, '' AS item_id
 		FROM audit_entries e JOIN tenders t ON e.stream = 'tender:' || t.id::text
 		WHERE e.entity = 'tender' AND e.action = ANY($1)
 		  AND t.published_at IS NOT NULL AND e.at >= t.published_at
@@ -130,14 +136,21 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 		-- A contract is public once signed: its changes from the signing on.
 		SELECT e.id, e.seq, e.action, e.at, '' AS outcome,
 		CASE WHEN e.action = $6 THEN COALESCE(e.details->>'reason', '') ELSE '' END AS reason,
-		k.tender_id, k.id::text AS contract_id
+		k.tender_id::text, k.id::text AS contract_id, '' AS item_id
 		FROM audit_entries e JOIN contracts k ON e.stream = 'contract:' || k.id::text
 		WHERE e.entity = 'contract' AND e.action = ANY($7) AND k.signed_at IS NOT NULL AND e.at >= k.signed_at
+		UNION ALL
+		SELECT e.id, e.seq, e.action, e.at, '' AS outcome,
+		CASE WHEN e.action = 'drop' THEN COALESCE(e.details->>'reason', '') ELSE '' END AS reason,
+		'' AS tender_id, '' AS contract_id, e.entity_id AS item_id
+		FROM audit_entries e
+		WHERE e.entity = 'plan_item' AND (e.action = 'publish' OR (e.action = 'drop' AND e.details->>'from' = $8))
 		) x
 		WHERE ($2::timestamptz IS NULL OR x.at > $2)
 		  AND ($3::timestamptz IS NULL OR (x.at, x.id) > ($3, $4))
 		ORDER BY x.at, x.id LIMIT $5`,
-		pq.Array(ocdsActions), f.Since, afterAt, afterID, f.Limit+1, tender.ContractTerminate, pq.Array(ocdsContractActions)); err != nil {
+		pq.Array(ocdsActions), f.Since, afterAt, afterID, f.Limit+1, tender.ContractTerminate, pq.Array(ocdsContractActions),
+		tender.PlanPublished); err != nil {
 		return page, mapError(err)
 	}
 	if len(events) > f.Limit {
@@ -148,8 +161,15 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 		return page, nil
 	}
 	seen := map[string]bool{}
-	var ids, contractIDs []string
+	var ids, contractIDs, items []string
 	for _, e := range events {
+		if e.ItemID != "" {
+			if !seen[e.ItemID] {
+				seen[e.ItemID] = true
+				items = append(items, e.ItemID)
+			}
+			continue
+		}
 		if !seen[e.TenderID] {
 			seen[e.TenderID] = true
 			ids = append(ids, e.TenderID)
@@ -159,10 +179,46 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 			contractIDs = append(contractIDs, e.ContractID)
 		}
 	}
+	if err := s.loadOCDSItems(ctx, &page, items); err != nil {
+		return page, err
+	}
 	if err := s.loadOCDSData(ctx, &page, pq.Array(ids)); err != nil {
 		return page, err
 	}
 	return page, s.loadOCDSContracts(ctx, &page, contractIDs)
+}
+
+// OCDSItem is a published project-list item with the needs it answers.
+type OCDSItem struct {
+	tender.PlanItem
+	Needs []tender.Need
+}
+
+// loadOCDSItems fills the page's items and their (public) needs.
+func (s *Store) loadOCDSItems(ctx context.Context, page *OCDSPage, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var list []tender.PlanItem
+	if err := s.db.SelectContext(ctx, &list, `SELECT `+planColumns+` FROM project_items WHERE id = ANY($1::uuid[])`,
+		pq.Array(ids)); err != nil {
+		return err
+	}
+	var needs []tender.Need
+	if err := s.db.SelectContext(ctx, &needs, `SELECT `+needColumns+` FROM needs
+		WHERE project_item_id = ANY($1::uuid[]) ORDER BY created_at, id`, pq.Array(ids)); err != nil {
+		return err
+	}
+	for _, p := range list {
+		it := OCDSItem{PlanItem: p}
+		for _, n := range needs {
+			if n.ProjectItemID != nil && *n.ProjectItemID == p.ID {
+				it.Needs = append(it.Needs, n)
+			}
+		}
+		page.Items[p.ID] = it
+	}
+	return nil
 }
 
 // loadOCDSData fills the page's lookups for the tenders in ids.
