@@ -5,10 +5,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/storage/storagetest"
+	"github.com/linshu/portal/tender"
 )
 
 func envMap(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -101,5 +104,60 @@ func TestCreateUserSeedAndAuditVerify(t *testing.T) {
 	out.Reset()
 	if err := run(ctx, []string{"audit-verify"}, env, &out); err != nil || !strings.Contains(out.String(), "intact") {
 		t.Fatalf("audit-verify: %v %s", err, out.String())
+	}
+}
+
+func TestSeedDemoShowsEveryNeedAndItemStatus(t *testing.T) {
+	url := storagetest.DatabaseURL(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	s3 := storagetest.ObjectConfig(t)
+	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url, "PORTAL_SEAL_KEY": storagetest.SealKey,
+		"PORTAL_S3_ENDPOINT": s3.Endpoint, "PORTAL_S3_ACCESS_KEY": s3.AccessKey, "PORTAL_S3_SECRET_KEY": s3.SecretKey,
+		"PORTAL_S3_BUCKET": s3.Bucket})
+	if err := run(ctx, []string{"seed-demo"}, env, &out); err != nil {
+		t.Fatal(err)
+	}
+	s, err := storage.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	needs, err := s.Needs(ctx, storage.NeedFilter{Statuses: tender.NeedStatuses(), Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, n := range needs {
+		seen[string(n.Status)] = true
+	}
+	items, _, err := s.PlanItems(ctx, storage.PlanFilter{Year: time.Now().In(time.FixedZone("CST", 8*3600)).Year(),
+		Statuses: tender.PlanStatuses(), Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range items {
+		seen["item:"+string(p.Status)] = true
+	}
+	for _, want := range []string{"submitted", "accepted", "declined", "listed",
+		"item:draft", "item:published", "item:tendered", "item:dropped"} {
+		if !seen[want] {
+			t.Errorf("no %s in the demo (have %v)", want, seen)
+		}
+	}
+	list, err := s.AllIndicators(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	met, unmet := 0, 0
+	for _, c := range list {
+		if m := c.Indicators[0].Met; m != nil && *m {
+			met++
+		} else if m != nil {
+			unmet++
+		}
+	}
+	if len(list) < 15 || met == 0 || unmet == 0 {
+		t.Fatalf("%d communities, %d meeting the staff target, %d not", len(list), met, unmet)
 	}
 }

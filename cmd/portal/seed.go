@@ -66,7 +66,8 @@ func seedDemo(ctx context.Context, s *storage.Store, objects *storage.Objects, o
 			return fmt.Errorf("catalog %s: %w", c.Code, err)
 		}
 	}
-	if _, err := seedDemoCommunities(ctx, s, cli); err != nil {
+	communities, err := seedDemoCommunities(ctx, s, cli)
+	if err != nil {
 		return err
 	}
 	var orgIDs []string
@@ -105,6 +106,9 @@ func seedDemo(ctx context.Context, s *storage.Store, objects *storage.Objects, o
 	if err := seedDemoTenders(ctx, s, admin, orgIDs); err != nil {
 		return err
 	}
+	if err := seedDemoPlanning(ctx, s, admin, communities); err != nil {
+		return err
+	}
 	if err := seedDemoContracts(ctx, s, objects, admin, orgIDs); err != nil {
 		return fmt.Errorf("contracts: %w", err)
 	}
@@ -124,5 +128,6 @@ func printDemoLogins(out io.Writer) {
   auditor   审计监督 auditor
   expert1…expert6  评审专家 evaluators (expert6 works for org1: never drawn for its bids)
   org1…org4 已审核社会组织 approved organizations; org5 待审核 pending
+  community1 兴大社区工作人员, community2 蛟龙社区工作人员 community workers
 `, demoPassword)
 }
