@@ -53,12 +53,22 @@ func (a *API) listCommunities(c *fiber.Ctx) error {
 	return c.JSON(paginate(list, l, func(cm tender.Community) string { return cm.ID }))
 }
 
+// communityView is a community with what its delivered services reported per year.
+type communityView struct {
+	tender.Community
+	Service []storage.ServiceYear `json:"service"`
+}
+
 func (a *API) getCommunity(c *fiber.Ctx) error {
 	cm, err := a.store.Community(ctx(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(cm)
+	delivery, err := a.store.CommunityDelivery(ctx(c), cm.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(communityView{Community: cm, Service: delivery.Service})
 }
 
 // patchCommunityRequest: absent fields keep their value. The community's own

@@ -521,7 +521,12 @@ var apiSchemas = map[string]jsonObject{
 		"contact_phone": str(""), "staff_total": integer(""), "social_workers": integer(""), "assessment_grade": orNull(str("")),
 	}),
 	"Community": object("社区及其人数 · A community and its counts", []string{"id", "name", "town", "kind", "residents",
-		"staff_total", "social_work_staff", "certified_social_workers", "registered_volunteers"}, communitySchema(true)),
+		"staff_total", "social_work_staff", "certified_social_workers", "registered_volunteers"}, func() jsonObject {
+		p := communitySchema(true)
+		p["service"] = arrayOf(object("已验收服务记录（按年） · Accepted service records per year", []string{"year", "beneficiaries", "volunteer_hours"},
+			jsonObject{"year": integer(""), "beneficiaries": integer(""), "volunteer_hours": number("志愿服务时长（小时，两位小数） · Volunteer hours")}))
+		return p
+	}()),
 	"CommunityPage": listOf("Community"),
 	"CommunityIndicators": object("社区指标（沭民字〔2016〕14号目标） · Indicators against the seed's targets",
 		[]string{"community_id", "name", "kind", "indicators"}, jsonObject{
@@ -837,7 +842,6 @@ var apiParameters = map[string]jsonObject{
 	"org_id":          queryParam("org_id", "承接组织 · Contractor", str("")),
 	"contract_status": queryParam("status", "", enum("", contractStatusEnum...)),
 	"ledger_year":     queryParam("year", "服务期开始的年度，默认今年 · Year the service period starts, default this year", integer("")),
-	"funding_source":  queryParam("funding_source", "", enum("", fundingEnum...)),
 }
 
 // errorResponses are the shared problem answers, by status.

@@ -237,13 +237,8 @@ type serviceFact struct {
 // own migration; until their tables exist, every community has 0 of both.
 func (s *Store) serviceFacts(ctx context.Context, ids []string) (map[string]serviceFact, error) {
 	out := map[string]serviceFact{}
-	var present bool
-	if err := s.db.GetContext(ctx, &present, `SELECT to_regclass('contracts') IS NOT NULL
-		AND to_regclass('contract_reports') IS NOT NULL AND to_regclass('contract_volunteers') IS NOT NULL`); err != nil {
-		return nil, err
-	}
-	if !present {
-		return out, nil
+	if present, err := s.contractsPresent(ctx); err != nil || !present {
+		return out, err
 	}
 	var rows []struct {
 		ID string `db:"community_id"`
@@ -253,9 +248,9 @@ func (s *Store) serviceFacts(ctx context.Context, ids []string) (map[string]serv
 		(SELECT count(DISTINCT v.id_hash) FROM contract_volunteers v JOIN contract_reports r ON r.id = v.report_id
 		   JOIN contracts k ON k.id = r.contract_id JOIN tenders tt ON tt.id = k.tender_id
 		  WHERE tt.community_id = t.community_id AND r.status = 'accepted'
-		    AND r.period_end >= (clock_timestamp() AT TIME ZONE 'Asia/Shanghai')::date - 365) AS volunteers,
+		    AND r.period_end > (clock_timestamp() AT TIME ZONE 'Asia/Shanghai')::date - 365) AS volunteers,
 		count(DISTINCT c.id) FILTER (WHERE c.status = 'active'
-		    OR (c.status = 'completed' AND c.completed_at >= clock_timestamp() - interval '365 days')) AS services
+		    OR (c.status = 'completed' AND c.completed_at > clock_timestamp() - interval '365 days')) AS services
 		FROM tenders t LEFT JOIN contracts c ON c.tender_id = t.id
 		WHERE t.community_id = ANY($1::uuid[]) GROUP BY t.community_id`, pq.Array(ids)); err != nil {
 		return nil, err
@@ -264,4 +259,13 @@ func (s *Store) serviceFacts(ctx context.Context, ids []string) (map[string]serv
 		out[r.ID] = r.serviceFact
 	}
 	return out, nil
+}
+
+// contractsPresent reports whether the contract and service-record tables
+// (§7.5) exist in this database yet.
+func (s *Store) contractsPresent(ctx context.Context) (bool, error) {
+	var present bool
+	err := s.db.GetContext(ctx, &present, `SELECT to_regclass('contracts') IS NOT NULL
+		AND to_regclass('contract_reports') IS NOT NULL AND to_regclass('contract_volunteers') IS NOT NULL`)
+	return present, err
 }

@@ -8,6 +8,13 @@ const routes = [
   { path: '/tenders/:id', name: 'tender', component: () => import('@/views/public/TenderDetail.vue'), props: true },
   { path: '/organizations', name: 'orgs', component: () => import('@/views/public/OrganizationList.vue') },
   { path: '/organizations/:id', name: 'org', component: () => import('@/views/public/OrganizationProfile.vue'), props: true },
+  { path: '/communities', name: 'communities', component: () => import('@/views/public/CommunitiesPage.vue') },
+  { path: '/communities/:id', name: 'community', component: () => import('@/views/public/CommunityPage.vue'), props: true },
+  { path: '/needs', name: 'needs', component: () => import('@/views/public/NeedsBoard.vue') },
+  { path: '/project-list', name: 'project-list', component: () => import('@/views/public/ProjectListPage.vue') },
+  { path: '/community', name: 'community-desk', component: () => import('@/views/community/CommunityDesk.vue'), meta: { roles: ['community'] } },
+  { path: '/manage/needs', name: 'need-triage', component: () => import('@/views/admin/NeedTriage.vue'), meta: { roles: ['admin'] } },
+  { path: '/manage/project-list', name: 'plan-editor', component: () => import('@/views/admin/PlanEditor.vue'), meta: { roles: ['admin'] } },
   { path: '/stats', name: 'stats', component: () => import('@/views/public/StatsPage.vue') },
   { path: '/contracts', name: 'contracts', component: () => import('@/views/public/ContractList.vue') },
   { path: '/contracts/:id', name: 'contract', component: () => import('@/views/public/ContractDetail.vue'), props: true },
@@ -71,7 +78,7 @@ router.beforeEach((to) => {
 /** homeFor is where a role lands after login. */
 export function homeFor(role) {
   return (
-    { admin: '/manage/tenders', auditor: '/manage/tenders', evaluator: '/evaluator/panels', org: '/org/bids' }[role] || '/'
+    { admin: '/manage/tenders', auditor: '/manage/tenders', evaluator: '/evaluator/panels', org: '/org/bids', community: '/community' }[role] || '/'
   )
 }
 
