@@ -70,7 +70,7 @@ step('the bureau accepts the need in the triage queue', async () => {
   admin = await session('bureau')
   const { page } = admin
   await login(page, ADMIN.username, ADMIN.password)
-  await nav(page, 'need-triage')
+  await nav(page, 'need-triage', '需求与清单')
   await byId(page, `triage-accept-${NEED}`).click()
   await confirm(page, '公开公示')
   await toast(page, '已受理')
@@ -79,7 +79,7 @@ step('the bureau accepts the need in the triage queue', async () => {
 
 step('the bureau puts it on a new item of the project list and publishes the item', async () => {
   const { page } = admin
-  await nav(page, 'plan-editor')
+  await nav(page, 'plan-editor', '需求与清单')
   await byId(page, 'plan-new').click()
   await field(page, 'plan-title').fill(ITEM)
   await pick(page, 'plan-community', COMMUNITY)
@@ -123,7 +123,7 @@ step('the bureau creates the tender from the item', async () => {
 step('the public sees need, item and tender linked', async () => {
   const { page, context } = await session('public')
   await goto(page, '/')
-  await nav(page, 'communities')
+  await nav(page, 'communities', '社区与清单')
   await byId(page, `community-link-${COMMUNITY}`).click()
   await byId(page, 'community-name').filter({ hasText: COMMUNITY }).waitFor()
   await byId(page, 'indicator-chart').waitFor()
