@@ -319,3 +319,43 @@ func TestCommunityIndicators(t *testing.T) {
 	}
 	e.do("GET", "/api/v1/communities/00000000-0000-0000-0000-000000000000/indicators", "", nil).problem(t, 404, "not_found")
 }
+
+// TestIndicatorsCountDeliveredServices: a signed contract of the community's
+// tender is an active service, and the volunteers of its accepted report take
+// part in the community's volunteering (§7.1, §7.5).
+func TestIndicatorsCountDeliveredServices(t *testing.T) {
+	e := newEnv(t)
+	c := e.awardedContract()
+	k := e.sign(c)
+	base := "/api/v1/contracts/" + c.contractID
+	m1 := k.Milestones[0]
+	e.do("POST", base+"/milestones/"+m1.ID+"/report", c.orgTok, report("第一阶段", "v1", "v2", "v3")).ok(t, 201)
+	e.do("POST", base+"/milestones/"+m1.ID+"/accept", e.admin, map[string]any{}).ok(t, 200)
+
+	id := e.communities["临沭街道兴大社区"] // 8600 residents
+	var got struct {
+		Indicators []struct {
+			Key   string          `json:"key"`
+			Value json.RawMessage `json:"value"`
+		} `json:"indicators"`
+	}
+	e.do("GET", "/api/v1/communities/"+id+"/indicators", "", nil).decode(t, &got)
+	values := map[string]string{}
+	for _, in := range got.Indicators {
+		values[in.Key] = string(in.Value)
+	}
+	if values["active_services"] != "1" || values["volunteer_participation"] != "0.0003" {
+		t.Fatalf("indicators after a delivered service: %v", values)
+	}
+	one := e.do("GET", "/api/v1/communities/"+id, "", nil).json(t)
+	if fmt.Sprint(one["service"]) != "[map[beneficiaries:120 volunteer_hours:37.5 year:2027]]" {
+		t.Fatalf("service per year: %v", one["service"])
+	}
+	other := e.communities["蛟龙镇蛟龙社区"]
+	e.do("GET", "/api/v1/communities/"+other+"/indicators", "", nil).decode(t, &got)
+	for _, in := range got.Indicators {
+		if in.Key == "active_services" && string(in.Value) != "0" {
+			t.Fatalf("another community counts the service: %s", in.Value)
+		}
+	}
+}
