@@ -527,8 +527,19 @@ func TestContractEvaluationsAndCompletion(t *testing.T) {
 		t.Fatal("completed before the end of the period")
 	}
 	e.store.DB().MustExec(`UPDATE contracts SET period_end = '2026-01-01', period_start = '2025-01-01' WHERE id = $1`, c.contractID)
+	// The tender came from a project-list item: completing its only contract completes the item (SPEC §7.2).
+	var itemID string
+	if err := e.store.DB().Get(&itemID, `INSERT INTO project_items (year, title, budget_fen, funding_source, planned_quarter, status, tender_id)
+		SELECT 2026, '履约测试项目', t.budget_fen, 'fiscal', 1, 'tendered', t.id FROM tenders t
+		WHERE t.id = (SELECT tender_id FROM contracts WHERE id = $1) RETURNING id`, c.contractID); err != nil {
+		t.Fatal(err)
+	}
 	if n := e.concurrently(4, e.store.CompleteContractsDue); n != 1 {
 		t.Fatalf("completed %d times", n)
+	}
+	var itemStatus string
+	if err := e.store.DB().Get(&itemStatus, `SELECT status FROM project_items WHERE id = $1`, itemID); err != nil || itemStatus != string(tender.PlanCompleted) {
+		t.Fatalf("project item after its contract completed: %q %v", itemStatus, err)
 	}
 	if st := e.contract(c.contractID, "").Status; st != tender.ContractCompleted {
 		t.Fatalf("status %s", st)

@@ -724,8 +724,22 @@ func (s *Store) CompleteContractsDue(ctx context.Context) ([]string, error) {
 				updated_at = clock_timestamp() WHERE id = $1`, id, c.Status); err != nil {
 				return err
 			}
-			return appendAudit(ctx, tx, tender.Actor{}, string(tender.ContractComplete), contractEntity, id,
-				map[string]any{"period_end": c.PeriodEnd, "payments_fen_total": c.PaymentsFenTotal})
+			if err := appendAudit(ctx, tx, tender.Actor{}, string(tender.ContractComplete), contractEntity, id,
+				map[string]any{"period_end": c.PeriodEnd, "payments_fen_total": c.PaymentsFenTotal}); err != nil {
+				return err
+			}
+			// The last contract of a tender to complete completes its project-list
+			// item and fulfils the needs the item named (SPEC §7.2).
+			var open int
+			if err := tx.GetContext(ctx, &open, `SELECT count(*) FROM contracts
+				WHERE tender_id = $1 AND status <> ALL($2)`, c.TenderID,
+				pq.StringArray{string(tender.ContractCompleted), string(tender.ContractTerminated)}); err != nil {
+				return err
+			}
+			if open > 0 {
+				return nil
+			}
+			return completePlanItemOfTender(ctx, tx, tender.Actor{}, c.TenderID)
 		})
 		if errors.Is(err, errNotDue) {
 			continue

@@ -319,29 +319,34 @@ func (s *Store) CreateTenderFromItem(ctx context.Context, actor tender.Actor, id
 // and its needs to fulfilled (SPEC §7.2: the item's contract completed). A
 // tender not created from an item changes nothing.
 func (s *Store) CompletePlanItemOfTender(ctx context.Context, actor tender.Actor, tenderID string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var id string
-		err := tx.GetContext(ctx, &id, `SELECT id FROM project_items WHERE tender_id = $1 AND status = $2`,
-			tenderID, tender.PlanTendered)
-		if mapError(err) == tender.ErrNotFound {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		item, err := updatePlanItem(ctx, tx, actor, id, func(p *tender.PlanItem) (string, any, error) {
-			return "complete", map[string]any{"tender_id": tenderID}, p.Complete()
-		})
-		if err != nil {
-			return err
-		}
-		for _, nid := range item.NeedIDs {
-			if _, err := updateNeed(ctx, tx, actor, nid, func(n *tender.Need) (string, any, error) {
-				return "fulfil", map[string]any{"project_item_id": id}, n.Fulfil()
-			}); err != nil {
-				return err
-			}
-		}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return completePlanItemOfTender(ctx, tx, actor, tenderID) })
+}
+
+// completePlanItemOfTender is CompletePlanItemOfTender inside the caller's
+// transaction (the contract-completion job calls it in the transaction that
+// completes the tender's last contract).
+func completePlanItemOfTender(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, tenderID string) error {
+	var id string
+	err := tx.GetContext(ctx, &id, `SELECT id FROM project_items WHERE tender_id = $1 AND status = $2`,
+		tenderID, tender.PlanTendered)
+	if mapError(err) == tender.ErrNotFound {
 		return nil
+	}
+	if err != nil {
+		return err
+	}
+	item, err := updatePlanItem(ctx, tx, actor, id, func(p *tender.PlanItem) (string, any, error) {
+		return "complete", map[string]any{"tender_id": tenderID}, p.Complete()
 	})
+	if err != nil {
+		return err
+	}
+	for _, nid := range item.NeedIDs {
+		if _, err := updateNeed(ctx, tx, actor, nid, func(n *tender.Need) (string, any, error) {
+			return "fulfil", map[string]any{"project_item_id": id}, n.Fulfil()
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
