@@ -80,10 +80,9 @@ func (a *API) receiveFile(c *fiber.Ctx) (*upload, error) {
 			return nil, fileMissing()
 		}
 		if err != nil {
-			if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "multipart") {
-				return nil, fileMissing()
-			}
-			return nil, err
+			// Whatever the reason (truncated, a malformed header line, a bad
+			// boundary), the body is not a multipart form we can read.
+			return nil, fileMissing()
 		}
 		if part.FormName() != "file" {
 			continue
@@ -92,7 +91,7 @@ func (a *API) receiveFile(c *fiber.Ctx) (*upload, error) {
 		head := make([]byte, tender.MaxSniff)
 		n, err := io.ReadFull(part, head)
 		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-			return nil, err
+			return nil, fileMissing() // the part itself is malformed
 		}
 		head = head[:n]
 		if n == 0 {

@@ -86,7 +86,8 @@ func SanitizeFilename(name string) string {
 			b.WriteRune(r)
 		}
 	}
-	name = strings.Trim(strings.TrimSpace(b.String()), ".")
+	// Leading and trailing dots and spaces go together (". x" would leave " x").
+	name = strings.TrimFunc(b.String(), func(r rune) bool { return r == '.' || unicode.IsSpace(r) })
 	if r := []rune(name); len(r) > 120 {
 		ext := path.Ext(name)
 		if utf8.RuneCountInString(ext) > 10 {
