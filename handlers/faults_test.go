@@ -5,6 +5,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/linshu/portal/handlers"
+	"github.com/linshu/portal/storage"
+	"github.com/linshu/portal/storage/storagetest"
 )
 
 // TestDatabaseConnectionsTerminated kills every PostgreSQL connection of the
@@ -86,4 +90,48 @@ func TestDatabaseConnectionsTerminated(t *testing.T) {
 	if orphans != 0 {
 		t.Fatalf("%d tenders without their audit entry: a half-written change", orphans)
 	}
+}
+
+// TestUploadsAcrossAMinIORestart: uploads while the portal's own MinIO is
+// stopped are 503 storage_unavailable and record nothing; once it is back,
+// uploads succeed again without restarting the portal.
+func TestUploadsAcrossAMinIORestart(t *testing.T) {
+	m := storagetest.StartMinIO(t)
+	objects, err := storage.NewObjects(m.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := objects.EnsureBucket(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	app, err := handlers.New(e.opts, e.store, objects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app = app
+	id := e.createTender(tenderBody("存储重启项目"))
+	docs := func() int {
+		var n int
+		e.store.DB().Get(&n, `SELECT count(*) FROM documents`)
+		return n
+	}
+	e.upload("/api/v1/tenders/"+id+"/documents", e.admin, "a.pdf", []byte("%PDF-before")).ok(t, 201)
+	m.Stop()
+	for i := 0; i < 3; i++ {
+		r := e.upload("/api/v1/tenders/"+id+"/documents", e.admin, "b.pdf", []byte("%PDF-during"))
+		r.problem(t, 503, "storage_unavailable")
+		if r.Header.Get("Retry-After") == "" {
+			t.Fatal("503 without Retry-After")
+		}
+	}
+	if n := docs(); n != 1 {
+		t.Fatalf("%d document rows, want only the one stored before MinIO stopped", n)
+	}
+	m.Restart(t)
+	e.upload("/api/v1/tenders/"+id+"/documents", e.admin, "c.pdf", []byte("%PDF-after")).ok(t, 201)
+	if n := docs(); n != 2 {
+		t.Fatalf("%d document rows after the restart, want 2", n)
+	}
+	e.do("GET", "/readyz", "", nil).ok(t, 200)
 }

@@ -171,9 +171,13 @@ func (s *Store) RemoveDocument(ctx context.Context, actor tender.Actor, id strin
 
 // SweepOrphans removes objects older than minAge that no document row names:
 // what is left when a process dies between storing an object and writing its
-// row. It returns how many objects it removed.
+// row. It first aborts multipart uploads begun more than minAge ago (a process
+// killed mid-upload). It returns how many objects it removed.
 func (s *Store) SweepOrphans(ctx context.Context, minAge time.Duration) (int, error) {
 	objects := s.objects
+	if _, err := objects.AbortStaleUploads(ctx, minAge); err != nil {
+		return 0, err
+	}
 	removed := 0
 	for _, prefix := range []string{"tenders/", "bids/", "contracts/"} {
 		list, err := objects.List(ctx, prefix)

@@ -1,6 +1,27 @@
 package storage
 
-import "context"
+import (
+	"context"
+
+	"github.com/minio/minio-go/v7"
+)
 
 // BigramFreq exposes the cached token statistics to the external tests.
 func (s *Store) BigramFreq(ctx context.Context) map[string]float64 { return s.bigramFreq(ctx) }
+
+// StartMultipart begins a multipart upload and leaves it unfinished, as a killed portal would.
+func (o *Objects) StartMultipart(ctx context.Context, key string) (string, error) {
+	return minio.Core{Client: o.client}.NewMultipartUpload(ctx, o.bucket, key, minio.PutObjectOptions{})
+}
+
+// IncompleteUploads counts the unfinished multipart uploads of the bucket.
+func (o *Objects) IncompleteUploads(ctx context.Context) (int, error) {
+	n := 0
+	for u := range o.client.ListIncompleteUploads(ctx, o.bucket, "", true) {
+		if u.Err != nil {
+			return n, u.Err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -119,6 +119,29 @@ func putOptions(contentType string) minio.PutObjectOptions {
 	return minio.PutObjectOptions{ContentType: contentType, PartSize: partSize, DisableContentSha256: true}
 }
 
+// AbortStaleUploads aborts multipart uploads begun more than minAge ago: a
+// portal killed in the middle of an upload leaves its parts behind, and an S3
+// store that never expires them itself would keep them for ever. An upload
+// older than uploadTimeout cannot still be running. It returns how many it aborted.
+func (o *Objects) AbortStaleUploads(ctx context.Context, minAge time.Duration) (int, error) {
+	cutoff := time.Now().Add(-minAge)
+	var stale []string
+	for u := range o.client.ListIncompleteUploads(ctx, o.bucket, "", true) {
+		if u.Err != nil {
+			return 0, unavailable(u.Err)
+		}
+		if u.Initiated.Before(cutoff) {
+			stale = append(stale, u.Key)
+		}
+	}
+	for _, key := range stale {
+		if err := o.client.RemoveIncompleteUpload(ctx, o.bucket, key); err != nil {
+			return 0, unavailable(err)
+		}
+	}
+	return len(stale), nil
+}
+
 // Object is an open object stream with its size.
 type Object struct {
 	io.ReadCloser

@@ -221,6 +221,8 @@ func NewObjects(t testing.TB) *storage.Objects {
 type MinIO struct {
 	Config storage.ObjectConfig
 	cmd    *exec.Cmd
+	bin    string
+	dir    string
 }
 
 // StartMinIO starts a private MinIO server (the binary named by
@@ -234,22 +236,31 @@ func StartMinIO(t testing.TB) *MinIO {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	cmd := exec.Command(bin, "server", "--quiet", "--address", addr, t.TempDir())
+	m := &MinIO{bin: bin, dir: t.TempDir(), Config: storage.ObjectConfig{Endpoint: addr, AccessKey: "private-test",
+		SecretKey: "private-test-secret", Bucket: randomName("test-")}}
+	t.Cleanup(m.Stop)
+	m.Restart(t)
+	return m
+}
+
+// Restart starts the stopped server again on the same address and data.
+func (m *MinIO) Restart(t testing.TB) {
+	t.Helper()
+	addr := m.Config.Endpoint
+	cmd := exec.Command(m.bin, "server", "--quiet", "--address", addr, m.dir)
 	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER=private-test", "MINIO_ROOT_PASSWORD=private-test-secret",
 		"MINIO_BROWSER=off", "MINIO_UPDATE=off")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	m := &MinIO{cmd: cmd, Config: storage.ObjectConfig{Endpoint: addr, AccessKey: "private-test",
-		SecretKey: "private-test-secret", Bucket: randomName("test-")}}
-	t.Cleanup(m.Stop)
+	m.cmd = cmd
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		res, err := http.Get("http://" + addr + "/minio/health/live")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return m
+				return
 			}
 		}
 		if time.Now().After(deadline) {
@@ -261,7 +272,7 @@ func StartMinIO(t testing.TB) *MinIO {
 
 // Stop kills the server and waits for it to exit.
 func (m *MinIO) Stop() {
-	if m.cmd.Process != nil && m.cmd.ProcessState == nil {
+	if m.cmd != nil && m.cmd.Process != nil && m.cmd.ProcessState == nil {
 		_ = m.cmd.Process.Kill()
 		_, _ = m.cmd.Process.Wait()
 	}
