@@ -194,11 +194,15 @@ func (a *API) receiptKey(c *fiber.Ctx) error {
 }
 
 func (a *API) myBids(c *fiber.Ctx) error {
-	bids, err := a.store.OrgBids(ctx(c), actorOf(c).OrgID)
+	l, err := limit(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": bids, "next_cursor": nil})
+	bids, err := a.store.OrgBids(ctx(c), actorOf(c).OrgID, c.Query("cursor"), l+1)
+	if err != nil {
+		return err
+	}
+	return c.JSON(paginate(bids, l, func(b storage.MyBid) string { return storage.KeysetCursor(b.CreatedAt, b.ID) }))
 }
 
 // uploadBidDocument encrypts the document before it reaches the object store.

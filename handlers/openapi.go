@@ -141,7 +141,7 @@ var apiRoutes = []apiRoute{
 
 	{"POST", apiV1 + "/tenders/{id}/bids", "bids", "创建投标 · Create a bid", only(rOrg), "BidRequest", 201, "Bid", nil},
 	{"GET", apiV1 + "/tenders/{id}/bids", "bids", "投标列表（开标前仅本机构） · Bids (sealed until opening)", anyUser, "", 200, "BidList", nil},
-	{"GET", apiV1 + "/me/bids", "bids", "本机构的投标 · My organization's bids", only(rOrg), "", 200, "BidList", nil},
+	{"GET", apiV1 + "/me/bids", "bids", "本机构的投标 · My organization's bids", only(rOrg), "", 200, "BidList", []string{"limit", "cursor"}},
 	{"GET", apiV1 + "/bids/{id}", "bids", "投标详情 · A bid", anyUser, "", 200, "Bid", nil},
 	{"PATCH", apiV1 + "/bids/{id}", "bids", "修改投标 · Edit a bid", only(rOrg), "BidRequest", 200, "Bid", nil},
 	{"POST", apiV1 + "/bids/{id}/documents", "bids", "上传投标文件（加密保存） · Upload a bid document (sealed)", only(rOrg), fileBody, 201, "Document", nil},
@@ -180,7 +180,7 @@ var apiRoutes = []apiRoute{
 	{"POST", apiV1 + "/public/tenders/{id}/feedback", "transparency", "居民评价（已办结项目） · Residents' feedback (completed tenders)", publicRoute, "FeedbackRequest", 201, "FeedbackReceipt", nil},
 	{"GET", apiV1 + "/public/tenders/{id}/feedback", "transparency", "评分与已审核的评价 · Rating and approved comments", publicRoute, "", 200, "TenderFeedback", nil},
 	{"GET", apiV1 + "/feedback", "transparency", "评价审核队列 · Feedback moderation queue", only(rAdmin), "", 200, "FeedbackList",
-		[]string{"feedback_status", "limit"}},
+		[]string{"feedback_status", "limit", "cursor"}},
 	{"POST", apiV1 + "/feedback/{id}/approve", "transparency", "通过评价 · Approve feedback", only(rAdmin), "", 200, "Feedback", nil},
 	{"POST", apiV1 + "/feedback/{id}/reject", "transparency", "驳回评价 · Reject feedback", only(rAdmin), "", 200, "Feedback", nil},
 	{"GET", apiV1 + "/stats", "transparency", "统计 · Statistics", publicRoute, "", 200, "Stats", nil},

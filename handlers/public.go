@@ -80,11 +80,11 @@ func (a *API) feedbackQueue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := a.store.FeedbackQueue(ctx(c), c.Query("status"), l)
+	items, err := a.store.FeedbackQueue(ctx(c), c.Query("status"), c.Query("cursor"), l+1)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
+	return c.JSON(paginate(items, l, func(f tender.Feedback) string { return storage.KeysetCursor(f.CreatedAt, f.ID) }))
 }
 
 func (a *API) moderateFeedback(approve bool) fiber.Handler {

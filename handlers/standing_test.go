@@ -63,3 +63,52 @@ func TestOnlyApprovedOrganizationsActOncePerAward(t *testing.T) {
 		t.Fatalf("%d objections, want 2", n)
 	}
 }
+
+// TestMyBidsAndFeedbackQueuePage: both lists page with limit and cursor
+// through every item exactly once; a malformed cursor is a 422.
+func TestMyBidsAndFeedbackQueuePage(t *testing.T) {
+	e := newEnv(t)
+	_, tok := e.org("pager", true)
+	want := map[string]bool{}
+	for i := 0; i < 5; i++ {
+		want[e.bid(e.openTender(tenderBody("分页项目")), tok, 100)] = true
+	}
+	seen := map[string]bool{}
+	cursor := ""
+	for pages := 0; ; pages++ {
+		var page struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+			NextCursor *string `json:"next_cursor"`
+		}
+		e.do("GET", "/api/v1/me/bids?limit=2&cursor="+cursor, tok, nil).decode(t, &page)
+		for _, b := range page.Items {
+			if seen[b.ID] || !want[b.ID] {
+				t.Fatalf("bid %s seen twice or not mine", b.ID)
+			}
+			seen[b.ID] = true
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		if pages > 5 {
+			t.Fatal("paging does not end")
+		}
+		cursor = *page.NextCursor
+	}
+	if len(seen) != 5 {
+		t.Fatalf("paged %d of 5 bids", len(seen))
+	}
+	e.do("GET", "/api/v1/me/bids?cursor=bm90LWEtY3Vyc29y", tok, nil).problem(t, 422, "validation_failed")
+	e.do("GET", "/api/v1/me/bids?limit=101", tok, nil).problem(t, 422, "validation_failed")
+	e.do("GET", "/api/v1/feedback?limit=1&cursor=bm90LWEtY3Vyc29y", e.admin, nil).problem(t, 422, "validation_failed")
+	var q struct {
+		Items      []any   `json:"items"`
+		NextCursor *string `json:"next_cursor"`
+	}
+	e.do("GET", "/api/v1/feedback?limit=1", e.admin, nil).decode(t, &q)
+	if len(q.Items) != 0 || q.NextCursor != nil {
+		t.Fatalf("empty queue: %v", q)
+	}
+}

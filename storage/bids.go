@@ -225,12 +225,18 @@ type MyBid struct {
 	BidDeadline  time.Time     `json:"bid_deadline" db:"bid_deadline"`
 }
 
-// OrgBids lists an organization's bids, newest first.
-func (s *Store) OrgBids(ctx context.Context, orgID string) ([]MyBid, error) {
+// OrgBids lists an organization's bids, newest first, limit at a time after
+// cursor (KeysetCursor of the last bid of the previous page).
+func (s *Store) OrgBids(ctx context.Context, orgID, cursor string, limit int) ([]MyBid, error) {
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return nil, err
+	}
 	out := []MyBid{}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+`, t.code AS tender_code, t.title AS tender_title,
+	err = s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+`, t.code AS tender_code, t.title AS tender_title,
 		t.status AS tender_status, t.bid_deadline`+bidFrom+`JOIN tenders t ON t.id = b.tender_id
-		WHERE b.org_id = $1 ORDER BY b.created_at DESC LIMIT 200`, orgID)
+		WHERE b.org_id = $1 AND ($2::timestamptz IS NULL OR (b.created_at, b.id) < ($2, NULLIF($3, '')::uuid))
+		ORDER BY b.created_at DESC, b.id DESC LIMIT $4`, orgID, at, id, limit)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -187,11 +187,16 @@ func (s *Store) PublicFeedback(ctx context.Context, tenderID string) (TenderFeed
 }
 
 // FeedbackQueue lists feedback for moderation, oldest first.
-func (s *Store) FeedbackQueue(ctx context.Context, status string, limit int) ([]tender.Feedback, error) {
+func (s *Store) FeedbackQueue(ctx context.Context, status, cursor string, limit int) ([]tender.Feedback, error) {
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return nil, err
+	}
 	out := []tender.Feedback{}
-	err := s.db.SelectContext(ctx, &out, `SELECT f.id, f.tender_id, t.code AS tender_code, t.title AS tender_title, f.rating,
+	err = s.db.SelectContext(ctx, &out, `SELECT f.id, f.tender_id, t.code AS tender_code, t.title AS tender_title, f.rating,
 		f.comment, f.status, f.created_at FROM feedback f JOIN tenders t ON t.id = f.tender_id
-		WHERE ($1 = '' OR f.status = $1) ORDER BY f.created_at, f.id LIMIT $2`, status, limit)
+		WHERE ($1 = '' OR f.status = $1) AND ($2::timestamptz IS NULL OR (f.created_at, f.id) > ($2, NULLIF($3, '')::uuid))
+		ORDER BY f.created_at, f.id LIMIT $4`, status, at, id, limit)
 	return out, mapError(err)
 }
 

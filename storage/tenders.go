@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -432,6 +433,22 @@ func parseTenderCursor(c string) (*time.Time, string, error) {
 		return nil, "", errBadCursor
 	}
 	return &at, id, nil
+}
+
+// KeysetCursor encodes the position (created_at, id) of a list ordered by them.
+func KeysetCursor(at time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// parseKeyset decodes a KeysetCursor; "" is the first page (nil time).
+func parseKeyset(c string) (*time.Time, string, error) {
+	at, id, err := parseTenderCursor(c)
+	if err != nil || (at != nil && !uuidPattern.MatchString(id)) {
+		return nil, "", errBadCursor
+	}
+	return at, id, nil
 }
 
 var errBadCursor = &tender.Error{Code: tender.CodeValidationFailed, Key: "cursor.invalid", Message: "分页游标无效",
