@@ -55,6 +55,8 @@ var guards = map[string]guard{
 	"POST /api/v1/organizations/:id/reject":                    only("admin"),
 	"POST /api/v1/organizations/:id/suspend":                   only("admin"),
 	"POST /api/v1/organizations/:id/reinstate":                 only("admin"),
+	"GET /api/v1/communities":                                  public,
+	"GET /api/v1/communities/:id":                              public,
 	"POST /api/v1/communities":                                 only("admin"),
 	"PATCH /api/v1/communities/:id":                            only("admin", "community"),
 	"GET /api/v1/catalog":                                      public,
