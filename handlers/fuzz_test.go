@@ -64,6 +64,11 @@ func newFuzzPortal(f *testing.F) *fuzzPortal {
 	if _, err := store.CreateUser(context.Background(), tender.Actor{}, tender.User{Username: "admin", Role: tender.RoleAdmin, Name: "管理员"}, testPassword); err != nil {
 		f.Fatal(err)
 	}
+	for _, c := range testCommunities {
+		if _, err := store.CreateCommunity(context.Background(), tender.Actor{UserID: "test", Role: tender.RoleAdmin}, c); err != nil {
+			f.Fatal(err)
+		}
+	}
 	p.admin = call("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": testPassword})["access_token"].(string)
 	reg := orgBody("fuzzorg")
 	orgID := call("POST", "/api/v1/organizations/register", "", reg)["id"].(string)

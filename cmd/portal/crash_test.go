@@ -71,6 +71,10 @@ func newCrashPortal(t *testing.T) *crashPortal {
 	if _, err := store.CreateUser(context.Background(), tender.Actor{}, tender.User{Username: "admin", Role: tender.RoleAdmin, Name: "a"}, "long-enough-pw"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := store.CreateCommunity(context.Background(), tender.Actor{UserID: "test", Role: tender.RoleAdmin},
+		tender.Community{Name: "临沭街道兴大社区", Town: "临沭街道", Kind: tender.CommunityUrban}); err != nil {
+		t.Fatal(err)
+	}
 	return p
 }
 
