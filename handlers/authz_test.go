@@ -117,6 +117,7 @@ var guards = map[string]guard{
 	"POST /api/v1/feedback/:id/reject":                         only("admin"),
 	"GET /api/v1/stats":                                        public,
 	"GET /api/v1/ocds/releases":                                public,
+	"GET /api/v1/contracts/ledger.xlsx":                        only("admin", "auditor"),
 	"GET /api/v1/contracts":                                    public,
 	"GET /api/v1/contracts/:id":                                public,
 	"GET /api/v1/contracts/:id/milestones/:mid/evaluation":     public,
