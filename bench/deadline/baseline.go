@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -131,12 +132,14 @@ func runBaselines(ctx context.Context, cfg config, cl *cluster, setup *storage.S
 	for i, o := range orgs {
 		userIDs[i] = o.userID
 	}
-	if _, err := setup.DB().ExecContext(ctx, `CREATE TABLE bench_deadline_bids (n integer PRIMARY KEY, bid_id uuid NOT NULL, user_id uuid NOT NULL);
+	if _, err := setup.DB().ExecContext(ctx, `CREATE TABLE bench_deadline_bids (n integer PRIMARY KEY, bid_id uuid NOT NULL, user_id uuid NOT NULL,
+		sealed text NOT NULL);
 		`); err != nil {
 		return nil, err
 	}
-	if _, err := setup.DB().ExecContext(ctx, `INSERT INTO bench_deadline_bids (n, bid_id, user_id)
-		SELECT ord, b::uuid, u::uuid FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(b, u, ord)`,
+	if _, err := setup.DB().ExecContext(ctx, `INSERT INTO bench_deadline_bids (n, bid_id, user_id, sealed)
+		SELECT ord, t.b::uuid, t.u::uuid, '\x' || encode(bids.sealed, 'hex')
+		FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(b, u, ord) JOIN bids ON bids.id = t.b::uuid`,
 		pq.Array(bidIDs), pq.Array(userIDs)); err != nil {
 		return nil, err
 	}
@@ -145,8 +148,21 @@ func runBaselines(ctx context.Context, cfg config, cl *cluster, setup *storage.S
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+	// What the submit writes besides the status: the organization's facts
+	// (§8.2, the same for every seeded organization) and the sealed price and
+	// summary (§8.1; pgbench writes back each bid's own ciphertext, sent as a
+	// parameter as lib/pq sends the fresh one: Store.SubmitBid must still open it).
+	o, err := setup.Organization(ctx, orgs[0].id)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := json.Marshal(tender.FactsOf(o))
+	if err != nil {
+		return nil, err
+	}
 	scripts := []struct{ name, file, sql string }{
-		{"pgbench: the submit transaction's SQL", "submit.sql", submitSQL(len(bidIDs))},
+		// A space after each key's colon: pgbench would read `:3` as a variable.
+		{"pgbench: the submit transaction's SQL", "submit.sql", submitSQL(len(bidIDs), strings.ReplaceAll(string(facts), `":`, `": `))},
 		{"pgbench: minimal (FOR SHARE, clock, UPDATE)", "minimal.sql", minimalSQL(len(bidIDs))},
 	}
 	for _, s := range scripts {
@@ -272,29 +288,40 @@ func startHello(body []byte) (*fiber.App, string, error) {
 	return app, "http://" + ln.Addr().String() + "/hello", nil
 }
 
-// The columns storage/bids.go, storage/tenders.go and storage/organizations.go read, as of this bench.
+// The columns storage/bids.go (bidColumns), storage/tenders.go (tenderColumns) and
+// storage/organizations.go (orgColumns) read, as of this bench.
 const (
-	tenderCols = `id, code, kind, title, description, catalog_item_id, community, funding_source, budget_fen, max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start, to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation, enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, created_at, updated_at`
-	bidCols    = `b.id, b.tender_id, b.org_id, o.name AS org_name, b.price_fen, b.summary, b.status, b.version, b.submitted_at, b.qualification_reason, b.content_sha256, b.created_at, b.updated_at`
-	orgCols    = `id, name, uscc, type, registration, community, legal_representative, contact_phone, staff_total, social_workers, assessment_grade, status, status_reason, created_at, updated_at`
+	tenderCols = `id, code, kind, procedure, single_source_org_id, title, description, catalog_item_id, community_id, COALESCE((SELECT cm.name FROM communities cm WHERE cm.id = community_id), '') AS community, funding_source, budget_fen, max_award_fen, max_awards, min_bids, min_award_score, to_char(service_start, 'YYYY-MM-DD') AS service_start, to_char(service_end, 'YYYY-MM-DD') AS service_end, eligibility, community_preference_pct, evaluation, lots, enquiry_deadline, bid_deadline, status, cancel_reason, published_at, opened_at, draw_commitment, created_at, updated_at, project_item_id`
+	bidCols    = `b.id, b.tender_id, b.org_id, o.name AS org_name, b.lot_id, COALESCE(b.price_fen, 0) AS price_fen, b.summary, b.status, b.version, b.submitted_at, b.qualification_reason, b.content_sha256, b.created_at, b.updated_at, b.sealed, b.facts`
+	orgCols    = `id, name, uscc, type, registration, community_id, COALESCE((SELECT cm.name FROM communities cm WHERE cm.id = community_id), '') AS community, legal_representative, contact_phone, staff_total, social_workers, assessment_grade, status, status_reason, created_at, updated_at`
 	randomHex  = `md5(random()::text) || md5(random()::text)` // 64 hex digits, like a SHA-256
 )
 
+// sqlString quotes s as an SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
 // submitSQL is, statement for statement, the transaction Store.SubmitBid runs
-// for a submit (lockBidForChange, the documents, checkBidder, saveBid,
-// appendAudit): 11 statements between BEGIN and COMMIT. The first one also
-// picks the random bid; hashes are random hex instead of Go's SHA-256.
-func submitSQL(n int) string {
+// for a submit (lockBidForChange with refuseLate and shareTender, the
+// documents, checkBidder, the frozen facts, saveBid sealed, appendAudit): 13
+// statements between BEGIN and COMMIT. The first one also picks the random
+// bid and reads its sealed price and summary; hashes are random hex instead of
+// Go's SHA-256, and the sealed value written is the bid's own ciphertext
+// (same length, sent as a parameter) instead of a fresh AES-GCM one. facts is
+// the frozen facts' JSON. Encrypting and decrypting are Go-side work.
+func submitSQL(n int, facts string) string {
+	past := "{" + strings.Join(tender.Strings(tender.PastBiddingStatuses()), ",") + "}"
 	return strings.Join([]string{
 		fmt.Sprintf(`\set n random(1, %d)`, n),
 		`BEGIN;`,
-		`SELECT b.tender_id AS tid, b.org_id AS org, b.id AS bid, m.user_id AS uid, 'bid:' || b.id::text AS stream FROM bids b JOIN bench_deadline_bids m ON m.bid_id = b.id WHERE m.n = :n \gset`,
+		`SELECT b.tender_id AS tid, b.org_id AS org, b.id AS bid, m.user_id AS uid, 'bid:' || b.id::text AS stream, m.sealed AS sealed FROM bids b JOIN bench_deadline_bids m ON m.bid_id = b.id WHERE m.n = :n \gset`,
+		`SELECT status = ANY(` + sqlString(past) + `::text[]) OR (status = ` + sqlString(string(tender.StatusOpen)) + ` AND bid_deadline <= clock_timestamp()) FROM tenders WHERE id = :tid;`,
 		`SELECT ` + tenderCols + ` FROM tenders WHERE id = :tid FOR SHARE;`,
 		`SELECT clock_timestamp();`,
 		`SELECT ` + bidCols + ` FROM bids b JOIN organizations o ON o.id = b.org_id WHERE b.id = :bid FOR UPDATE OF b;`,
 		`SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = :bid;`,
-		`SELECT ` + orgCols + ` FROM organizations WHERE id = :org;`,
-		`WITH u AS (UPDATE bids SET price_fen = price_fen, summary = summary, status = 'submitted', version = version + 1, submitted_at = clock_timestamp(), content_sha256 = ` + randomHex + `, qualification_reason = qualification_reason, updated_at = clock_timestamp() WHERE id = :bid RETURNING *) SELECT ` + bidCols + ` FROM u b JOIN organizations o ON o.id = b.org_id;`,
+		`SELECT ` + orgCols + ` FROM organizations WHERE id = :org FOR SHARE;`,
+		`UPDATE bids SET facts = ` + sqlString(facts) + ` WHERE id = :bid;`,
+		`WITH u AS (UPDATE bids SET price_fen = NULL, summary = '', status = 'submitted', version = version + 1, submitted_at = clock_timestamp(), content_sha256 = ` + randomHex + `, qualification_reason = qualification_reason, sealed = CAST(:sealed AS bytea), updated_at = clock_timestamp() WHERE id = :bid RETURNING *) SELECT ` + bidCols + ` FROM u b JOIN organizations o ON o.id = b.org_id;`,
 		`INSERT INTO audit_streams (stream, seq, head_hash) VALUES (:stream, 0, '') ON CONFLICT (stream) DO NOTHING;`,
 		`SELECT seq AS h_seq, head_hash AS h_prev, date_trunc('microseconds', clock_timestamp()) AS h_now FROM audit_streams WHERE stream = :stream FOR UPDATE \gset`,
 		`INSERT INTO audit_entries (stream, seq, actor_id, actor_role, action, entity, entity_id, at, details, prev_hash, hash) VALUES (:stream, :h_seq + 1, :uid, 'org', 'submit', 'bid', :bid, :h_now, jsonb_build_object('content_sha256', ` + randomHex + `, 'submitted_at', clock_timestamp(), 'version', :h_seq + 1), :h_prev, ` + randomHex + `);`,

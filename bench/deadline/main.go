@@ -174,7 +174,10 @@ func run(ctx context.Context, cfg config) (int, error) {
 	defer cl.stop()
 
 	t0 := time.Now()
-	orgs, err := seedOrgs(ctx, setup, cfg.Orgs)
+	if cl.communityID, err = registerCommunity(ctx, setup); err != nil {
+		return 0, err
+	}
+	orgs, err := seedOrgs(ctx, setup, cl.communityID, cfg.Orgs)
 	if err != nil {
 		return 0, err
 	}

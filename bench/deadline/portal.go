@@ -39,8 +39,10 @@ type cluster struct {
 	receiptPub ed25519.PublicKey
 	instances  []instance
 	adminToken string
-	cancel     context.CancelFunc
-	wg         sync.WaitGroup
+	// communityID is the registered community of the organizations and tenders.
+	communityID string
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
 
 	mu        sync.Mutex
 	openCalls []openCall // the opening timer's calls that opened something
@@ -288,11 +290,12 @@ func problemCode(raw []byte) string {
 	return p.Code
 }
 
-// tenderBody is a purchase tender that every seeded organization may bid on.
-func tenderBody(title string, deadline time.Time) map[string]any {
+// tenderBody is a purchase tender of the community communityID that every
+// seeded organization may bid on.
+func tenderBody(title, communityID string, deadline time.Time) map[string]any {
 	return map[string]any{
 		"kind": "purchase", "title": title, "description": "截止时刻压力测试：为辖区老年人提供助餐、助洁等居家养老服务",
-		"community": "临沭街道兴大社区", "funding_source": "welfare_lottery", "budget_fen": 30000000,
+		"community_id": communityID, "funding_source": "welfare_lottery", "budget_fen": 30000000,
 		"max_awards": 1, "min_bids": 2, "service_start": "2027-01-01", "service_end": "2027-12-31",
 		"eligibility":              map[string]any{"org_types": []string{"social_org", "social_work_agency"}, "registered_only": true, "min_social_workers": 1},
 		"community_preference_pct": 5,
@@ -318,7 +321,7 @@ func (cl *cluster) publishTender(ctx context.Context, title string, deadline tim
 	c := newClient()
 	defer c.close()
 	var t publishedTender
-	if err := c.expect(ctx, 201, "POST", cl.url(0)+"/api/v1/tenders", cl.adminToken, tenderBody(title, deadline), &t); err != nil {
+	if err := c.expect(ctx, 201, "POST", cl.url(0)+"/api/v1/tenders", cl.adminToken, tenderBody(title, cl.communityID, deadline), &t); err != nil {
 		return t, err
 	}
 	if err := c.expect(ctx, 200, "POST", cl.url(1)+"/api/v1/tenders/"+t.ID+"/publish", cl.adminToken, nil, &t); err != nil {

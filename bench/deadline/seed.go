@@ -18,11 +18,25 @@ type org struct {
 	token          string
 }
 
-// seedOrgs inserts n approved organizations and one org user each, directly
-// with SQL (registration and approval through the API would cost n bcrypt
-// hashes and n logins). They have what the bench tenders require:
-// social_work_agency, registered, 3 social workers.
-func seedOrgs(ctx context.Context, store *storage.Store, n int) ([]org, error) {
+// benchCommunity is the registered community (SPEC §7.1) of every seeded
+// organization and of the bench tenders.
+const benchCommunity = "临沭街道兴大社区"
+
+// registerCommunity registers benchCommunity as the bureau does and returns its id.
+func registerCommunity(ctx context.Context, store *storage.Store) (string, error) {
+	c, err := store.CreateCommunity(ctx, tender.Actor{UserID: "bench", Role: tender.RoleAdmin, Name: "bench"},
+		tender.Community{Name: benchCommunity, Town: "临沭街道", Kind: tender.CommunityUrban})
+	if err != nil {
+		return "", fmt.Errorf("community %s: %w", benchCommunity, err)
+	}
+	return c.ID, nil
+}
+
+// seedOrgs inserts n approved organizations of the community communityID and
+// one org user each, directly with SQL (registration and approval through the
+// API would cost n bcrypt hashes and n logins). They have what the bench
+// tenders require: social_work_agency, registered, 3 social workers.
+func seedOrgs(ctx context.Context, store *storage.Store, communityID string, n int) ([]org, error) {
 	hash, err := storage.HashPassword("bench-org-password-2026") // once, shared by every user
 	if err != nil {
 		return nil, err
@@ -51,11 +65,11 @@ func seedOrgs(ctx context.Context, store *storage.Store, n int) ([]org, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `INSERT INTO organizations (name, uscc, type, registration, community,
+	rows, err := tx.QueryContext(ctx, `INSERT INTO organizations (name, uscc, type, registration, community_id,
 			legal_representative, contact_phone, staff_total, social_workers, status)
-		SELECT n, u, 'social_work_agency', 'registered', '临沭街道兴大社区', '王丽', '0539-6210001', 10, 3, 'approved'
+		SELECT n, u, 'social_work_agency', 'registered', $3::uuid, '王丽', '0539-6210001', 10, 3, 'approved'
 		FROM unnest($1::text[], $2::text[]) AS t(n, u)
-		RETURNING id, uscc`, pq.Array(names), pq.Array(usccs))
+		RETURNING id, uscc`, pq.Array(names), pq.Array(usccs), communityID)
 	if err != nil {
 		return nil, err
 	}

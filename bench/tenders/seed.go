@@ -69,6 +69,10 @@ var fundingSources = []string{"fiscal", "fiscal", "fiscal", "welfare_lottery", "
 // seedTenders inserts rows tenders created from 2023-01-01 to about now,
 // newest last, with COPY on two connections (one per core).
 func seedTenders(ctx context.Context, store *storage.Store, rows int) error {
+	ids, err := registerCommunities(ctx, store)
+	if err != nil {
+		return err
+	}
 	const parts = 2
 	var wg sync.WaitGroup
 	errs := make([]error, parts)
@@ -76,7 +80,7 @@ func seedTenders(ctx context.Context, store *storage.Store, rows int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[p] = copyTenders(ctx, store, rows, p, parts)
+			errs[p] = copyTenders(ctx, store, ids, rows, p, parts)
 		}()
 	}
 	wg.Wait()
@@ -88,13 +92,36 @@ func seedTenders(ctx context.Context, store *storage.Store, rows int) error {
 	return nil
 }
 
-func copyTenders(ctx context.Context, store *storage.Store, rows, part, parts int) error {
+// registerCommunities registers the 120 communities the tenders serve (a
+// tender names its community by registry id, SPEC §7.1), as the bureau does
+// through Store.CreateCommunity, and returns their ids by name. A town's
+// 街道 communities are urban, its 镇 communities rural, as migration 00015 reads them.
+func registerCommunities(ctx context.Context, store *storage.Store) (map[string]string, error) {
+	actor := tender.Actor{UserID: "bench", Role: tender.RoleAdmin, Name: "bench"}
+	ids := make(map[string]string, len(towns)*len(communities))
+	for _, town := range towns {
+		kind := tender.CommunityRural
+		if strings.HasSuffix(town, "街道") {
+			kind = tender.CommunityUrban
+		}
+		for _, name := range communities {
+			c, err := store.CreateCommunity(ctx, actor, tender.Community{Name: town + name, Town: town, Kind: kind})
+			if err != nil {
+				return nil, fmt.Errorf("community %s: %w", town+name, err)
+			}
+			ids[c.Name] = c.ID
+		}
+	}
+	return ids, nil
+}
+
+func copyTenders(ctx context.Context, store *storage.Store, communityIDs map[string]string, rows, part, parts int) error {
 	tx, err := store.DB().BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("tenders", "code", "kind", "title", "description", "community",
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("tenders", "code", "kind", "title", "description", "community_id",
 		"funding_source", "budget_fen", "max_award_fen", "max_awards", "min_bids", "service_start", "service_end",
 		"eligibility", "evaluation", "enquiry_deadline", "bid_deadline", "status", "published_at", "opened_at",
 		"created_at", "updated_at", "procedure"))
@@ -174,7 +201,7 @@ func copyTenders(ctx context.Context, store *storage.Store, rows, part, parts in
 		procedure := t.DefaultProcedure(tender.DefaultConfig().PublicTenderFen)
 		serviceStart := bid.AddDate(0, 1, 0)
 		serviceEnd := serviceStart.AddDate(0, months, -1)
-		if _, err := stmt.ExecContext(ctx, tender.TenderCode(year, int64(seqs[year])), kind, title, desc, community,
+		if _, err := stmt.ExecContext(ctx, tender.TenderCode(year, int64(seqs[year])), kind, title, desc, communityIDs[community],
 			fundingSources[r.IntN(len(fundingSources))], budget, maxAward, maxAwards, 1+r.IntN(3),
 			serviceStart.Format(time.DateOnly), serviceEnd.Format(time.DateOnly), eligibilityJSON, evaluationJSON,
 			enquiry, bid, status, publishedAt, openedAt, created, updated, procedure); err != nil {
