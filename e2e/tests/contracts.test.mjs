@@ -3,7 +3,8 @@
 // the organization reports on the mid-term milestone, the bureau accepts and
 // pays it, three evaluators grade it 合格, the organization reports on the
 // final milestone, it is evaluated, the contract completes and the
-// organization's public profile shows the grade.
+// organization's public profile shows the grade and the community page the
+// volunteer hours of the accepted service records.
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -63,7 +64,7 @@ step('set-up through the API: a purchase tender awarded and completed, its contr
   const adm = await token(ADMIN.username, ADMIN.password)
   state.admin = adm
   // Communities are records (SPEC §7.1): the organizations' community must be registered.
-  await ensureCommunities(adm, [{ name: '临沭街道兴大社区', kind: 'urban' }])
+  state.communityId = (await ensureCommunities(adm, [{ name: '临沭街道兴大社区', kind: 'urban' }]))['临沭街道兴大社区']
   const item = await api('POST', '/catalog', adm, { code: `LV-${runId}`, name: '邻里互助服务', category: CATEGORY, description: '', active: true })
   state.experts = {}
   for (const x of EXPERTS) {
@@ -243,4 +244,16 @@ step("the organization's public profile shows the completed contract and its gra
   await byId(page, 'contracts-completed').getByText('1').waitFor()
   await byId(page, 'average-grade').getByText('良好').waitFor()
   await shot(page, 'org-profile-grade')
+})
+
+step("the community page shows the volunteer hours of the accepted service records by year", async () => {
+  const c = await api('GET', `/communities/${state.communityId}`, '')
+  const year = c.service.at(-1)
+  assert.ok(year && Number(year.volunteer_hours) > 0, `service per year: ${JSON.stringify(c.service)}`)
+  const { page } = await session('public-community')
+  await goto(page, `/communities/${state.communityId}`)
+  const card = byId(page, 'community-service')
+  await card.getByRole('cell', { name: String(year.year), exact: true }).waitFor()
+  await card.getByRole('cell', { name: String(year.volunteer_hours), exact: true }).waitFor()
+  await shot(page, 'community-volunteer-hours')
 })
