@@ -8,7 +8,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/services.sh"
 cd "$ROOT"
 
 command -v pgbench >/dev/null || { echo "pgbench is missing (Debian ships it in postgresql-15)" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "wrk is missing (Debian: apt-get install wrk)" >&2; exit 1; }
+if ! command -v wrk >/dev/null; then
+	log "installing Debian's wrk (the HTTP load generator)"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
 pg_up
 db="portal_bench_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 port=$(free_port)
