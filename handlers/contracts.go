@@ -1,14 +1,12 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jmoiron/sqlx"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/linshu/portal/storage"
@@ -142,25 +140,7 @@ func (a *API) signContract(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	k, err := a.store.ChangeContract(ctx(c), actorOf(c), c.Params("id"), tender.ContractSign,
-		func(tx *sqlx.Tx, k *tender.Contract, now time.Time) error {
-			if req.DocumentID != "" {
-				ok, err := storage.ContractDocumentIs(ctx(c), tx, k.ID, req.DocumentID)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					var f tender.Fields
-					f.Add("document_id", "请先上传已签订的合同文本（本合同的文件）")
-					return f.Validation()
-				}
-			}
-			on := req.SignedOn
-			if on == "" {
-				on = now.In(tender.Shanghai).Format(tender.DateLayout)
-			}
-			return k.Sign(req.DocumentID, on, now)
-		})
+	k, err := a.store.SignContract(ctx(c), actorOf(c), c.Params("id"), req.DocumentID, req.SignedOn)
 	if err != nil {
 		return err
 	}
@@ -175,7 +155,7 @@ func (a *API) changeContract(verb tender.ContractVerb) fiber.Handler {
 			return err
 		}
 		k, err := a.store.ChangeContract(ctx(c), actorOf(c), c.Params("id"), verb,
-			func(_ *sqlx.Tx, k *tender.Contract, _ time.Time) error {
+			func(k *tender.Contract, _ time.Time) error {
 				switch verb {
 				case tender.ContractSuspend:
 					return k.Suspend(req.Reason)
@@ -210,9 +190,7 @@ func (a *API) uploadContractDocument(c *fiber.Ctx) error {
 	if err := contractAcceptsDocuments(k); err != nil {
 		return err
 	}
-	return a.storeUpload(c, "contract", id, "contracts/"+id, func(ctx context.Context, tx *sqlx.Tx) error {
-		return storage.LockContractForDocument(ctx, tx, id, contractAcceptsDocuments)
-	})
+	return a.storeUpload(c, "contract", id, "contracts/"+id, id, contractAcceptsDocuments)
 }
 
 // milestoneAcceptsDocuments: the contractor attaches report documents to a
@@ -251,25 +229,24 @@ func (a *API) uploadMilestoneDocument(c *fiber.Ctx) error {
 	if err := check(k); err != nil {
 		return err
 	}
-	return a.storeUpload(c, "milestone", mid, "contracts/"+id+"/milestones/"+mid, func(ctx context.Context, tx *sqlx.Tx) error {
-		return storage.LockContractForDocument(ctx, tx, id, check)
-	})
+	return a.storeUpload(c, "milestone", mid, "contracts/"+id+"/milestones/"+mid, id, check)
 }
 
 // storeUpload streams the request's file into the object store under prefix
-// and records it as a document of (ownerType, ownerID); check re-judges the
-// owner inside the row's transaction.
-func (a *API) storeUpload(c *fiber.Ctx, ownerType, ownerID, prefix string, check func(ctx context.Context, tx *sqlx.Tx) error) error {
+// and records it as a document of (ownerType, ownerID); rule re-judges the
+// contract inside the row's transaction.
+func (a *API) storeUpload(c *fiber.Ctx, ownerType, ownerID, prefix, contractID string, rule func(tender.Contract) error) error {
 	up, err := a.receiveFile(c)
 	if err != nil {
 		return err
 	}
 	doc, err := a.store.AddDocument(ctx(c), actorOf(c), storage.DocumentUpload{
-		Doc:      tender.Document{OwnerType: ownerType, OwnerID: ownerID, Filename: up.filename, ContentType: up.contentType},
-		Key:      storage.NewObjectKey(prefix),
-		Body:     up.body,
-		Measured: up.body.result,
-		Check:    check,
+		Doc:          tender.Document{OwnerType: ownerType, OwnerID: ownerID, Filename: up.filename, ContentType: up.contentType},
+		Key:          storage.NewObjectKey(prefix),
+		Body:         up.body,
+		Measured:     up.body.result,
+		ContractID:   contractID,
+		ContractRule: rule,
 	})
 	if storage.IsTooLarge(err) {
 		return tooLarge(a.opts.MaxUpload)

@@ -234,6 +234,36 @@ func milestoneOf(c tender.Contract, milestoneID string) (*tender.Milestone, erro
 // saves the status and signing fields and appends the audit entry, in one
 // transaction. A termination is also a public credit event.
 func (s *Store) ChangeContract(ctx context.Context, actor tender.Actor, id string, verb tender.ContractVerb,
+	change func(c *tender.Contract, now time.Time) error) (tender.Contract, error) {
+	return s.changeContract(ctx, actor, id, verb, func(_ *sqlx.Tx, c *tender.Contract, now time.Time) error {
+		return change(c, now)
+	})
+}
+
+// SignContract signs a drafted contract (SPEC §7.5): documentID must be a
+// document uploaded to this contract (checked in the signing transaction);
+// signedOn is the date on the contract, today at the database clock when empty.
+func (s *Store) SignContract(ctx context.Context, actor tender.Actor, id, documentID, signedOn string) (tender.Contract, error) {
+	return s.changeContract(ctx, actor, id, tender.ContractSign, func(tx *sqlx.Tx, c *tender.Contract, now time.Time) error {
+		if documentID != "" {
+			ok, err := contractDocumentIs(ctx, tx, c.ID, documentID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				var f tender.Fields
+				f.Add("document_id", "请先上传已签订的合同文本（本合同的文件）")
+				return f.Validation()
+			}
+		}
+		if signedOn == "" {
+			signedOn = now.In(tender.Shanghai).Format(tender.DateLayout)
+		}
+		return c.Sign(documentID, signedOn, now)
+	})
+}
+
+func (s *Store) changeContract(ctx context.Context, actor tender.Actor, id string, verb tender.ContractVerb,
 	change func(tx *sqlx.Tx, c *tender.Contract, now time.Time) error) (tender.Contract, error) {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		c, err := loadContract(ctx, tx, id, true)
@@ -274,8 +304,8 @@ func (s *Store) ChangeContract(ctx context.Context, actor tender.Actor, id strin
 	return s.Contract(ctx, id)
 }
 
-// ContractDocumentIs reports (inside tx) whether documentID is a document of the contract.
-func ContractDocumentIs(ctx context.Context, tx *sqlx.Tx, contractID, documentID string) (bool, error) {
+// contractDocumentIs reports (inside tx) whether documentID is a document of the contract.
+func contractDocumentIs(ctx context.Context, tx *sqlx.Tx, contractID, documentID string) (bool, error) {
 	var n int
 	err := tx.GetContext(ctx, &n, `SELECT count(*) FROM documents WHERE id::text = $1 AND owner_type = $2 AND owner_id = $3`,
 		documentID, contractEntity, contractID)
@@ -580,7 +610,7 @@ func (s *Store) AddPayment(ctx context.Context, actor tender.Actor, contractID s
 		if err != nil {
 			return err
 		}
-		doc, err := ContractDocumentIs(ctx, tx, contractID, req.DocumentID)
+		doc, err := contractDocumentIs(ctx, tx, contractID, req.DocumentID)
 		if err != nil {
 			return err
 		}
@@ -624,9 +654,9 @@ func milestonePassed(ctx context.Context, q sqlx.QueryerContext, milestoneID str
 	return grade != nil && tender.Grade(*grade).Passed(), nil
 }
 
-// LockContractForDocument re-checks, inside an upload's transaction, that the
+// lockContractForDocument re-checks, inside an upload's transaction, that the
 // contract still accepts documents: check judges the locked contract.
-func LockContractForDocument(ctx context.Context, tx *sqlx.Tx, contractID string, check func(c tender.Contract) error) error {
+func lockContractForDocument(ctx context.Context, tx *sqlx.Tx, contractID string, check func(c tender.Contract) error) error {
 	c, err := loadContract(ctx, tx, contractID, true)
 	if err != nil {
 		return err

@@ -34,10 +34,11 @@ type DocumentUpload struct {
 	// Measured reports the plaintext size and hash once Body is drained, or the
 	// error that stopped it (e.g. the size limit).
 	Measured func() (size int64, sha256 string, err error)
-	// Check re-judges, inside the row's transaction, an owner that
-	// checkOwnerAccepts has no rule for (contracts, milestones).
-	// TODO(#10): move the contract checks into storage too and drop this.
-	Check func(ctx context.Context, tx *sqlx.Tx) error
+	// ContractID and ContractRule re-judge an upload to a contract or one of
+	// its milestones inside the row's transaction: the contract is locked and
+	// the rule (e.g. "only the contractor, while the report is open") run on it.
+	ContractID   string
+	ContractRule func(tender.Contract) error
 }
 
 // checkOwnerAccepts runs inside the row's transaction: it locks the owner and
@@ -61,8 +62,8 @@ func (s *Store) checkUpload(ctx context.Context, tx *sqlx.Tx, actor tender.Actor
 	if up.Doc.OwnerType == "bid" || up.Doc.OwnerType == "tender" {
 		return s.checkOwnerAccepts(ctx, tx, actor, up.Doc)
 	}
-	if up.Check != nil {
-		return up.Check(ctx, tx)
+	if up.ContractRule != nil {
+		return lockContractForDocument(ctx, tx, up.ContractID, up.ContractRule)
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
@@ -59,9 +58,7 @@ func seedDemoContracts(ctx context.Context, s *storage.Store, objects *storage.O
 		if err != nil {
 			return k, err
 		}
-		return s.ChangeContract(ctx, admin, k.ID, tender.ContractSign, func(_ *sqlx.Tx, c *tender.Contract, now time.Time) error {
-			return c.Sign(id, now.In(tender.Shanghai).Format(tender.DateLayout), now)
-		})
+		return s.SignContract(ctx, admin, k.ID, id, "")
 	}
 	volunteers := func(n int) []tender.Volunteer {
 		var out []tender.Volunteer
@@ -143,7 +140,7 @@ func seedDemoContracts(ctx context.Context, s *storage.Store, objects *storage.O
 	if k, err = sign(list[2]); err != nil {
 		return err
 	}
-	if _, err := s.ChangeContract(ctx, admin, k.ID, tender.ContractSuspend, func(_ *sqlx.Tx, c *tender.Contract, _ time.Time) error {
+	if _, err := s.ChangeContract(ctx, admin, k.ID, tender.ContractSuspend, func(c *tender.Contract, _ time.Time) error {
 		return c.Suspend("服务场地改造，暂停履约一个月")
 	}); err != nil {
 		return err
@@ -151,7 +148,7 @@ func seedDemoContracts(ctx context.Context, s *storage.Store, objects *storage.O
 	if k, err = sign(list[3]); err != nil {
 		return err
 	}
-	if _, err := s.ChangeContract(ctx, admin, k.ID, tender.ContractTerminate, func(_ *sqlx.Tx, c *tender.Contract, _ time.Time) error {
+	if _, err := s.ChangeContract(ctx, admin, k.ID, tender.ContractTerminate, func(c *tender.Contract, _ time.Time) error {
 		return c.Terminate("承接机构主要服务人员流失，无法继续履约，经协商解除合同")
 	}); err != nil {
 		return err
