@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
