@@ -168,6 +168,9 @@ const PRIVATE = /^\/(manage|org|evaluator)\//
 /** checkBudget fails when the page, loaded afresh, took more bytes than a public page may. */
 export async function checkBudget(page, path) {
   if (PRIVATE.test(path)) return
+  // The budget is the public's first view: a signed-in organization or clerk
+  // on a public page also loads its own tools (bid, objection, receipt check).
+  if (await page.evaluate(() => Boolean(JSON.parse(localStorage.getItem('portal.auth') || '{}').accessToken))) return
   const { js, total } = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0]
     let js = 0
