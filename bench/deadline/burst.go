@@ -171,7 +171,7 @@ func watchLocks(ctx context.Context, setup *storage.Store, tenderID string, from
 		}
 		now := time.Now()
 		for _, pid := range row.PIDs {
-			t, ok := procCPU(pid)
+			t, ok := report.ProcCPU(pid)
 			if !ok {
 				continue
 			}

@@ -3,37 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/linshu/portal/bench/internal/report"
 	"github.com/linshu/portal/storage"
 )
-
-// backendCPU is the user + system CPU time of a PostgreSQL backend process
-// (Linux, 100 clock ticks a second); false when it cannot be read (a remote
-// server).
-func backendCPU(pid int) (time.Duration, bool) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	i := strings.LastIndexByte(string(raw), ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(raw)[i+1:])
-	if len(f) < 13 {
-		return 0, false
-	}
-	u, err1 := strconv.ParseInt(f[11], 10, 64)
-	s, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	return time.Duration(u+s) * 10 * time.Millisecond, true
-}
 
 // serialCost is the CPU one call costs, on one connection, calls back to
 // back: in the PostgreSQL backend that serves it and in this process (lib/pq,
@@ -62,7 +36,7 @@ func measureSerialCost(ctx context.Context, cfg config, cases []*queryCase, plai
 	if err := db.GetContext(ctx, &pid, `SELECT pg_backend_pid()`); err != nil {
 		return nil, err
 	}
-	if _, ok := backendCPU(pid); !ok {
+	if _, ok := report.ProcCPU(int64(pid)); !ok {
 		return nil, nil // PostgreSQL is not on this machine
 	}
 	run := func(name string, op func() error) (serialCost, error) {
@@ -71,14 +45,14 @@ func measureSerialCost(ctx context.Context, cfg config, cases []*queryCase, plai
 				return serialCost{}, fmt.Errorf("%s: %w", name, err)
 			}
 		}
-		b0, _ := backendCPU(pid)
+		b0, _ := report.ProcCPU(int64(pid))
 		g0 := processCPU()
 		for range calls {
 			if err := op(); err != nil {
 				return serialCost{}, fmt.Errorf("%s: %w", name, err)
 			}
 		}
-		b1, _ := backendCPU(pid)
+		b1, _ := report.ProcCPU(int64(pid))
 		return serialCost{name: name, backend: (b1 - b0) / time.Duration(calls),
 			goCPU: (processCPU() - g0) / time.Duration(calls)}, nil
 	}
