@@ -20,6 +20,13 @@ export async function api(token, method, path, body) {
   return { status: r.status, body: text ? JSON.parse(text) : null }
 }
 
+/** must is api for set-up that has to succeed: it returns the body and throws with the problem otherwise. */
+export async function must(token, method, path, body) {
+  const r = await api(token, method, path, body)
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`)
+  return r.body
+}
+
 // ensureCommunities registers the named communities (an already registered
 // name is fine) and returns their ids by name.
 export async function ensureCommunities(token, list) {

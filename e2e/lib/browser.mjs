@@ -4,6 +4,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
 import { chromium } from 'playwright-core'
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -35,6 +37,31 @@ export async function close() {
 
 /** problems collects what must not happen in any page: JS errors, console errors, 5xx answers. */
 export const problems = []
+
+/**
+ * stepper returns step(name, fn, timeout): one node:test test per stage of a
+ * flow. Once a step failed the later ones are skipped (they build on it), and
+ * a step fails on any console error, page error or 5xx answer it caused.
+ */
+export function stepper(defaultTimeout = 240_000) {
+  let broken = ''
+  return function step(name, fn, timeout = defaultTimeout) {
+    test(name, { timeout }, async (t) => {
+      if (broken) {
+        t.skip(`skipped: "${broken}" failed`)
+        return
+      }
+      problems.length = 0
+      try {
+        await fn(t)
+        assert.deepEqual(problems, [], 'no console errors, page errors or 5xx answers')
+      } catch (e) {
+        broken = name
+        throw e
+      }
+    })
+  }
+}
 
 /** session opens a fresh browser context (its own cookies and localStorage) with one page; locale is the browser's preferred language. */
 export async function session(label, { locale = 'zh-CN' } = {}) {
