@@ -2,6 +2,8 @@ package tender
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -165,139 +167,91 @@ func accessRow(a Actor, m Membership) map[string]string {
 // answered questions, 'p' the public part of the panel; otherwise the refusal:
 // S sealed, s opening not yet, F forbidden, N not found (the caller may not
 // know it exists), E evaluation not public, C panel confidential, A award not yet.
-var wantAccess = map[string]map[string]string{
-	"public": {
-		"tender":      "NN .. .. .. .. .. ..",
-		"opened_bids": "FF FF FF FF FF FF FF",
-		"bid":         "NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN",
-		"evaluation":  "SS/EE SS/EE SS/EE SS/.. SS/.. SS/EE SS/EE",
-		"panel":       "CC CC CC pp pp CC CC",
-		"awards":      "AA AA AA .. .. AA AA",
-		"opening":     "s. s. s. s. s. s. s.",
+//
+// Rows are built from a few standings, each one the outsider's row with its
+// differences listed; a column is one cell for every tender status except the
+// statuses named. Every cell is still spelled out here, independently of
+// access.go, so changing any single rule fails TestAccessTable.
+var wantAccess = func() map[string]map[string]string {
+	afterAward := []Status{StatusAwarded, StatusCompleted}
+	// outsider: the public; organizations and evaluators differ from it only where listed.
+	outsider := map[string]string{
+		"tender":      byStatus("..", except("NN", StatusDraft)),
+		"opened_bids": byStatus("FF"),
+		"bid":         byStatus("NNNNN/NNNNN"),
+		"evaluation":  byStatus("SS/EE", except("SS/..", afterAward...)),
+		"panel":       byStatus("CC", except("pp", afterAward...)),
+		"awards":      byStatus("AA", except("..", afterAward...)),
+		"opening":     byStatus("s."),
 		"scores":      "FF",
 		"objections":  "F",
 		"questions":   "a",
-	},
-	"admin": {
-		"tender":      ".. .. .. .. .. .. ..",
-		"opened_bids": "S. S. S. S. S. S. S.",
-		"bid":         "NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N..",
-		"evaluation":  "SS/.. SS/.. SS/.. SS/.. SS/.. SS/.. SS/..",
-		"panel":       "** ** ** ** ** ** **",
-		"awards":      ".. .. .. .. .. .. ..",
-		"opening":     "s. s. s. s. s. s. s.",
+	}
+	// staff (admin, auditor) read everything once it is opened, whatever their panel standing.
+	staff := with(outsider, map[string]string{
+		"tender":      byStatus(".."),
+		"opened_bids": byStatus("S."),
+		"bid":         byStatus("NNNNN/N.N.."),
+		"evaluation":  byStatus("SS/.."),
+		"panel":       byStatus("**"),
+		"awards":      byStatus(".."),
 		"scores":      "**",
 		"objections":  "*",
 		"questions":   "*",
-	},
-	"auditor": {
-		"tender":      ".. .. .. .. .. .. ..",
-		"opened_bids": "S. S. S. S. S. S. S.",
-		"bid":         "NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N..",
-		"evaluation":  "SS/.. SS/.. SS/.. SS/.. SS/.. SS/.. SS/..",
-		"panel":       "** ** ** ** ** ** **",
-		"awards":      ".. .. .. .. .. .. ..",
-		"opening":     "s. s. s. s. s. s. s.",
-		"scores":      "**",
-		"objections":  "*",
-		"questions":   "*",
-	},
-	"org-own": {
-		"tender":      "NN .. .. .. .. .. ..",
-		"opened_bids": "FF FF FF FF FF FF FF",
-		"bid":         "...../..... ...../..... ...../..... ...../..... ...../..... ...../..... ...../.....",
-		"evaluation":  "SS/EE SS/EE SS/EE SS/.. SS/.. SS/EE SS/EE",
-		"panel":       "CC CC CC pp pp CC CC",
-		"awards":      "AA AA AA .. .. AA AA",
-		"opening":     "s. s. s. s. s. s. s.",
-		"scores":      "FF",
-		"objections":  "o",
-		"questions":   "o",
-	},
-	"org-other": {
-		"tender":      "NN .. .. .. .. .. ..",
-		"opened_bids": "FF FF FF FF FF FF FF",
-		"bid":         "NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN",
-		"evaluation":  "SS/EE SS/EE SS/EE SS/.. SS/.. SS/EE SS/EE",
-		"panel":       "CC CC CC pp pp CC CC",
-		"awards":      "AA AA AA .. .. AA AA",
-		"opening":     "s. s. s. s. s. s. s.",
-		"scores":      "FF",
-		"objections":  "o",
-		"questions":   "o",
-	},
-	"eval-none": {
-		"tender":      "NN .. .. .. .. .. ..",
-		"opened_bids": "SF SF SF SF SF SF SF",
-		"bid":         "NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN",
-		"evaluation":  "SS/EE SS/EE SS/EE SS/.. SS/.. SS/EE SS/EE",
-		"panel":       "CC CC CC pp pp CC CC",
-		"awards":      "AA AA AA .. .. AA AA",
-		"opening":     "s. s. s. s. s. s. s.",
-		"scores":      "FF",
-		"objections":  "F",
-		"questions":   "a",
-	},
-	"eval-recused": {
-		"tender":      "NN .. .. .. .. .. ..",
-		"opened_bids": "SF SF SF SF SF SF SF",
-		"bid":         "NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN",
-		"evaluation":  "SS/EE SS/EE SS/EE SS/.. SS/.. SS/EE SS/EE",
-		"panel":       "CC CC CC pp pp CC CC",
-		"awards":      "AA AA AA .. .. AA AA",
-		"opening":     "s. s. s. s. s. s. s.",
-		"scores":      "FF",
-		"objections":  "F",
-		"questions":   "a",
-	},
-	"eval-undeclared": {
-		"tender":      "NN .. .. .. .. .. ..",
-		"opened_bids": "SF SF SF SF SF SF SF",
-		"bid":         "NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN",
-		"evaluation":  "SS/EE SS/EE SS/EE SS/.. SS/.. SS/EE SS/EE",
-		"panel":       "** ** ** ** ** ** **",
-		"awards":      "AA AA AA .. .. AA AA",
-		"opening":     "s. s. s. s. s. s. s.",
-		"scores":      "FF",
-		"objections":  "F",
-		"questions":   "a",
-	},
-	"eval-seated": {
-		"tender":      "NN .. .. .. .. .. ..",
-		"opened_bids": "S. S. S. S. S. S. S.",
-		"bid":         "NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N..",
-		"evaluation":  "SS/E. SS/E. SS/E. SS/.. SS/.. SS/E. SS/E.",
-		"panel":       "** ** ** ** ** ** **",
-		"awards":      "AA AA AA .. .. AA AA",
-		"opening":     "s. s. s. s. s. s. s.",
-		"scores":      "o*",
-		"objections":  "F",
-		"questions":   "a",
-	},
-	"admin-seated": {
-		"tender":      ".. .. .. .. .. .. ..",
-		"opened_bids": "S. S. S. S. S. S. S.",
-		"bid":         "NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N.. NNNNN/N.N..",
-		"evaluation":  "SS/.. SS/.. SS/.. SS/.. SS/.. SS/.. SS/..",
-		"panel":       "** ** ** ** ** ** **",
-		"awards":      ".. .. .. .. .. .. ..",
-		"opening":     "s. s. s. s. s. s. s.",
-		"scores":      "**",
-		"objections":  "*",
-		"questions":   "*",
-	},
-	"org-seated": {
-		"tender":      "NN .. .. .. .. .. ..",
-		"opened_bids": "FF FF FF FF FF FF FF",
-		"bid":         "NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN NNNNN/NNNNN",
-		"evaluation":  "SS/EE SS/EE SS/EE SS/.. SS/.. SS/EE SS/EE",
-		"panel":       "CC CC CC pp pp CC CC",
-		"awards":      "AA AA AA .. .. AA AA",
-		"opening":     "s. s. s. s. s. s. s.",
-		"scores":      "FF",
-		"objections":  "o",
-		"questions":   "o",
-	},
+	})
+	// organizations see their own objections and questions; a panel standing grants them nothing.
+	org := with(outsider, map[string]string{"objections": "o", "questions": "o"})
+	evaluator := with(outsider, map[string]string{"opened_bids": byStatus("SF")})
+	return map[string]map[string]string{
+		"public":          outsider,
+		"admin":           staff,
+		"auditor":         staff,
+		"admin-seated":    staff,
+		"org-own":         with(org, map[string]string{"bid": byStatus("...../.....")}),
+		"org-other":       org,
+		"org-seated":      org,
+		"eval-none":       evaluator,
+		"eval-recused":    evaluator,
+		"eval-undeclared": with(evaluator, map[string]string{"panel": byStatus("**")}),
+		"eval-seated": with(evaluator, map[string]string{
+			"opened_bids": byStatus("S."),
+			"bid":         byStatus("NNNNN/N.N.."),
+			"evaluation":  byStatus("SS/E.", except("SS/..", afterAward...)),
+			"panel":       byStatus("**"),
+			"scores":      "o*",
+		}),
+	}
+}()
+
+// exception is a cell that differs from a column's default at some statuses.
+type exception struct {
+	cell     string
+	statuses []Status
+}
+
+func except(cell string, statuses ...Status) exception { return exception{cell, statuses} }
+
+// byStatus is a column of accessRow: def for every tender status in
+// Statuses() order, space-separated, except where an exception names the status.
+func byStatus(def string, exceptions ...exception) string {
+	cells := make([]string, 0, len(Statuses()))
+	for _, st := range Statuses() {
+		c := def
+		for _, e := range exceptions {
+			if slices.Contains(e.statuses, st) {
+				c = e.cell
+			}
+		}
+		cells = append(cells, c)
+	}
+	return strings.Join(cells, " ")
+}
+
+// with returns base with the columns of over replaced.
+func with(base, over map[string]string) map[string]string {
+	out := maps.Clone(base)
+	maps.Copy(out, over)
+	return out
 }
 
 // TestAccessTable walks every actor × tender status × sealing × bid status ×
