@@ -36,3 +36,29 @@ func (a *API) verifyAudit(c *fiber.Ctx) error {
 	rep.Entries -= sealed
 	return c.JSON(rep)
 }
+
+// auditCheckpoints lists the signed global checkpoints after ?since= (a seq,
+// exclusive), oldest first (SPEC §8.3). Anyone may copy them; a database
+// rewritten later contradicts a copy (portal audit-verify -checkpoints).
+// next_cursor is the seq to pass as since for the next page.
+func (a *API) auditCheckpoints(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
+	var since int64
+	if raw := c.Query("since"); raw != "" {
+		if since, err = strconv.ParseInt(raw, 10, 64); err != nil || since < 0 {
+			return &tender.Error{Code: tender.CodeValidationFailed, Key: "audit.since", Message: "since 应为检查点序号（非负整数）",
+				Fields: []tender.FieldError{{Field: "since", Message: "应为非负整数"}}}
+		}
+	}
+	cps, err := a.store.AuditCheckpoints(ctx(c), since, l+1)
+	if err != nil {
+		return err
+	}
+	for i := range cps {
+		cps[i] = tender.SignCheckpoint(a.opts.ReceiptKey, cps[i])
+	}
+	return c.JSON(paginate(cps, l, func(cp tender.Checkpoint) string { return strconv.FormatInt(cp.Seq, 10) }))
+}

@@ -154,6 +154,7 @@ var guards = map[string]guard{
 	"POST /api/v1/contracts/:id/milestones/:mid/scores/submit": only("evaluator"),
 	"GET /api/v1/audit":                                        only("admin", "auditor"),
 	"GET /api/v1/audit/verify":                                 only("admin", "auditor"),
+	"GET /api/v1/audit/checkpoints":                            public,
 }
 
 var routeParam = regexp.MustCompile(`:(\w+)`)

@@ -214,6 +214,8 @@ var apiRoutes = []apiRoute{
 	{"GET", apiV1 + "/audit", "audit", "审计日志 · Audit log", only(rAdmin, rAuditor), "", 200, "AuditPage",
 		[]string{"stream", "entity", "entity_id", "limit", "audit_cursor"}},
 	{"GET", apiV1 + "/audit/verify", "audit", "校验哈希链 · Verify the hash chains", only(rAdmin, rAuditor), "", 200, "AuditReport", nil},
+	{"GET", apiV1 + "/audit/checkpoints", "audit", "签名检查点（公开，可保存以备核对） · Signed checkpoints (public; keep them to check later)", publicRoute, "", 200, "CheckpointPage",
+		[]string{"cp_since", "limit"}},
 }
 
 var apiTags = []struct{ name, zh, en string }{
@@ -798,6 +800,12 @@ var apiSchemas = map[string]jsonObject{
 		"at": dateTime(""), "details": jsonObject{}, "prev_hash": str(""), "hash": str(""),
 	}),
 	"AuditPage": listOf("AuditEntry"),
+	"Checkpoint": object("", []string{"seq", "at", "head_sha256", "signature"}, jsonObject{
+		"seq": integer("检查点序号 · Checkpoint number"), "at": dateTime(""),
+		"head_sha256": str("检查点链的链头，见 docs/VERIFY.md · Head of the checkpoint chain, see docs/VERIFY.md"),
+		"signature":   str(`回执密钥对 "lsmz-checkpoint|"+seq+"|"+head_sha256 的 Ed25519 签名（base64） · Ed25519 signature by the receipt key of "lsmz-checkpoint|"+seq+"|"+head_sha256 (base64)`),
+	}),
+	"CheckpointPage": listOf("Checkpoint"),
 	"AuditReport": object("", []string{"ok", "entries", "first_bad_id"}, jsonObject{
 		"ok": boolean(""), "entries": integer(""), "checkpoints": integer(""), "first_bad_id": orNull(integer("")),
 		"problem": str(""),
@@ -836,6 +844,7 @@ var apiParameters = map[string]jsonObject{
 	"entity":          queryParam("entity", "tender、bid、organization、user…", str("")),
 	"entity_id":       queryParam("entity_id", "", str("")),
 	"since":           queryParam("since", "只返回此时间之后的发布（不含） · Releases after this time (exclusive)", dateTime("")),
+	"cp_since":        queryParam("since", "只返回此序号之后的检查点（不含）；下一页传 next_cursor · Checkpoints after this seq (exclusive); next page: pass next_cursor", integer("")),
 	"ocds_limit":      queryParam("limit", "每页发布数 · Releases per page", jsonObject{"type": "integer", "minimum": 1, "maximum": 500, "default": 500}),
 	"ocds_cursor":     queryParam("cursor", "links.next 中的游标 · Cursor from links.next", str("")),
 	"tender_id":       queryParam("tender_id", "", str("")),

@@ -164,6 +164,7 @@ func (a *API) routes(app *fiber.App) {
 
 	v1.Get("/audit", allow(admin, auditor), a.listAudit)
 	v1.Get("/audit/verify", allow(admin, auditor), a.verifyAudit)
+	v1.Get("/audit/checkpoints", anyone, a.auditCheckpoints)
 
 	// The frontend takes every other GET; unknown /api/ paths end in the API's own 404 there.
 	app.Get("/*", a.spa())

@@ -2,8 +2,13 @@ package storage
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -54,18 +59,50 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, action, e
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_entries
-		(stream, seq, actor_id, actor_role, action, entity, entity_id, at, details, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		e.Stream, e.Seq, e.ActorID, e.ActorRole, e.Action, e.Entity, e.EntityID, e.At, string(e.Details),
-		e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("audit insert: %w", err)
+	if err := insertAuditEntry(ctx, tx, e); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_streams SET seq = $2, head_hash = $3 WHERE stream = $1`,
 		stream, e.Seq, e.Hash); err != nil {
 		return fmt.Errorf("audit head update: %w", err)
 	}
 	return nil
+}
+
+// insertAuditEntry writes e. An entry of a bid stream does not take its id
+// from the sequence every other entry shares: a bid is sealed until its
+// tender's opening, and ids drawn from a shared counter would show auditors
+// (and the OCDS feed, whose release ids carry entry ids) how many entries
+// sealed bids wrote and when (SPEC §8.3). It takes a random id in
+// [2^52, 2^53) instead — above anything the sequence reaches, exact in
+// JavaScript, and telling nothing once shown after the opening either.
+func insertAuditEntry(ctx context.Context, tx *sqlx.Tx, e tender.AuditEntry) error {
+	const cols = `stream, seq, actor_id, actor_role, action, entity, entity_id, at, details, prev_hash, hash`
+	args := []any{e.Stream, e.Seq, e.ActorID, e.ActorRole, e.Action, e.Entity, e.EntityID, e.At, string(e.Details),
+		e.PrevHash, e.Hash}
+	if e.Entity != "bid" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_entries (`+cols+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, args...); err != nil {
+			return fmt.Errorf("audit insert: %w", err)
+		}
+		return nil
+	}
+	for try := 0; try < 4; try++ {
+		var b [8]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		id := int64(1<<52 | binary.BigEndian.Uint64(b[:])&(1<<52-1))
+		res, err := tx.ExecContext(ctx, `INSERT INTO audit_entries (id, `+cols+`)
+			VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`, append(args, id)...)
+		if err != nil {
+			return fmt.Errorf("audit insert: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+	}
+	return errors.New("audit insert: no free entry id")
 }
 
 // auditCheckpointLock is the advisory lock id that makes one instance at a time write checkpoints.
@@ -84,8 +121,14 @@ func (s *Store) Checkpoint(ctx context.Context) (int, error) {
 		}
 		var heads []tender.StreamHead
 		// SKIP LOCKED: a stream being appended to right now is taken by the next checkpoint.
-		if err := tx.SelectContext(ctx, &heads, `SELECT stream, seq, head_hash AS hash FROM audit_streams
-			WHERE seq > checkpointed_seq ORDER BY stream FOR UPDATE SKIP LOCKED`); err != nil {
+		// A bid's stream waits for its tender's opening (tender.BidsSealed): until then no
+		// checkpoint is taken for it, so neither their number nor their timing shows a sealed bid.
+		if err := tx.SelectContext(ctx, &heads, `SELECT s.stream, s.seq, s.head_hash AS hash FROM audit_streams s
+			WHERE s.seq > s.checkpointed_seq AND NOT (s.stream LIKE 'bid:%' AND EXISTS (
+			      SELECT 1 FROM bids b JOIN tenders t ON t.id = b.tender_id
+			       WHERE b.id = CASE WHEN s.stream ~ '^bid:[0-9a-f-]{36}$' THEN substr(s.stream, 5)::uuid END
+			         AND t.opened_at IS NULL))
+			ORDER BY s.stream FOR UPDATE OF s SKIP LOCKED`); err != nil {
 			return err
 		}
 		if len(heads) == 0 {
@@ -121,21 +164,21 @@ type AuditFilter struct {
 	Stream   string
 	Entity   string
 	EntityID string
-	BeforeID int64 // keyset cursor: entries with id < BeforeID
+	BeforeID int64 // keyset cursor: entries older than entry BeforeID (by at, then id)
 	Limit    int
 }
 
-// AuditEntries lists entries newest first.
+// AuditEntries lists entries newest first (by at, then id: a bid stream's entry ids are random).
 func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]tender.AuditEntry, error) {
 	entries := []tender.AuditEntry{}
 	err := s.db.SelectContext(ctx, &entries, `SELECT id, stream, seq, actor_id, actor_role, action, entity,
 		entity_id, at, details, prev_hash, hash FROM audit_entries
 		WHERE ($1 = '' OR stream = $1) AND ($2 = '' OR entity = $2) AND ($3 = '' OR entity_id = $3)
-		  AND ($4 = 0 OR id < $4)
+		  AND ($4 = 0 OR (at, id) < (SELECT c.at, c.id FROM audit_entries c WHERE c.id = $4))
 		  -- A bid's stream stays hidden while its tender is sealed (tender.BidsSealed): not even its existence shows.
 		  AND NOT (entity = 'bid' AND EXISTS (SELECT 1 FROM bids b JOIN tenders t ON t.id = b.tender_id
 		           WHERE b.id::text = audit_entries.entity_id AND t.opened_at IS NULL))
-		ORDER BY id DESC LIMIT $5`, f.Stream, f.Entity, f.EntityID, f.BeforeID, f.Limit)
+		ORDER BY at DESC, id DESC LIMIT $5`, f.Stream, f.Entity, f.EntityID, f.BeforeID, f.Limit)
 	return entries, mapError(err)
 }
 
@@ -256,6 +299,79 @@ func (s *Store) VerifyAudit(ctx context.Context) (tender.AuditReport, error) {
 		var id int64
 		_ = s.db.GetContext(ctx, &id, `SELECT COALESCE(MAX(id), 0) FROM audit_entries WHERE stream = $1`, h.Stream)
 		bad(id, fmt.Sprintf("stream %s: head seq %d is missing or altered", h.Stream, h.Seq))
+	}
+	return rep, nil
+}
+
+// AuditCheckpoints lists the global checkpoints after seq since (exclusive),
+// oldest first, unsigned (the caller holds the receipt key).
+func (s *Store) AuditCheckpoints(ctx context.Context, since int64, limit int) ([]tender.Checkpoint, error) {
+	cps := []tender.Checkpoint{}
+	err := s.db.SelectContext(ctx, &cps, `SELECT id AS seq, at, hash AS head_sha256 FROM audit_checkpoints
+		WHERE id > $1 ORDER BY id LIMIT $2`, since, limit)
+	return cps, mapError(err)
+}
+
+// VerifyCheckpoints checks the database against checkpoints saved earlier
+// (SPEC §8.3): each must carry the receipt key's signature, and the
+// checkpoint chain recomputed from the database's stream heads must reach
+// the same head_sha256 at the same seq. It reports the first saved
+// checkpoint the database contradicts. Together with VerifyAudit (every
+// checkpointed head is the hash of its entry, every entry chains) a history
+// rewritten with every hash and checkpoint recomputed is caught.
+func (s *Store) VerifyCheckpoints(ctx context.Context, pub ed25519.PublicKey, saved []tender.Checkpoint) (tender.CheckpointReport, error) {
+	rep := tender.CheckpointReport{OK: true}
+	saved = append([]tender.Checkpoint(nil), saved...)
+	sort.Slice(saved, func(i, j int) bool { return saved[i].Seq < saved[j].Seq })
+	fail := func(seq int64, problem string) {
+		rep.OK, rep.BadSeq, rep.Problem = false, &seq, problem
+	}
+	for _, c := range saved {
+		if !tender.VerifyCheckpoint(pub, c) {
+			fail(c.Seq, fmt.Sprintf("checkpoint %d: the signature does not verify with the receipt key (not a checkpoint this portal signed)", c.Seq))
+			return rep, nil
+		}
+	}
+	if len(saved) == 0 {
+		return rep, nil
+	}
+	rows, err := s.db.QueryxContext(ctx, `SELECT id, heads FROM audit_checkpoints WHERE id <= $1 ORDER BY id`,
+		saved[len(saved)-1].Seq)
+	if err != nil {
+		return rep, err
+	}
+	defer rows.Close()
+	head, i := "", 0
+	for rows.Next() && i < len(saved) {
+		var id int64
+		var raw []byte
+		if err := rows.Scan(&id, &raw); err != nil {
+			return rep, err
+		}
+		var heads []tender.StreamHead
+		if err := json.Unmarshal(raw, &heads); err != nil {
+			return rep, fmt.Errorf("checkpoint %d: %w", id, err)
+		}
+		head = tender.CheckpointHash(head, heads) // recomputed, not the stored hash column
+		for i < len(saved) && saved[i].Seq < id {
+			fail(saved[i].Seq, fmt.Sprintf("checkpoint %d: missing from the database", saved[i].Seq))
+			return rep, nil
+		}
+		if i < len(saved) && saved[i].Seq == id {
+			if saved[i].HeadSHA256 != head {
+				fail(id, fmt.Sprintf("checkpoint %d: the database recomputes head_sha256 %s, the signed checkpoint says %s (history before it was rewritten)",
+					id, head, saved[i].HeadSHA256))
+				return rep, nil
+			}
+			rep.Checked++
+			i++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return rep, err
+	}
+	if i < len(saved) {
+		fail(saved[i].Seq, fmt.Sprintf("checkpoint %d: missing from the database", saved[i].Seq))
 	}
 	return rep, nil
 }

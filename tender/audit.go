@@ -2,9 +2,12 @@ package tender
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -106,4 +109,42 @@ type AuditReport struct {
 	Checkpoints int64  `json:"checkpoints"`
 	FirstBadID  *int64 `json:"first_bad_id"`
 	Problem     string `json:"problem,omitempty"`
+}
+
+// Checkpoint is a global audit checkpoint as the public sees it (SPEC §8.3):
+// its sequence number, when it was taken, the head of the checkpoint chain
+// (CheckpointHash) and the receipt key's signature over SigningBytes.
+type Checkpoint struct {
+	Seq        int64     `json:"seq" db:"seq"`
+	At         time.Time `json:"at" db:"at"`
+	HeadSHA256 string    `json:"head_sha256" db:"head_sha256"`
+	Signature  string    `json:"signature"`
+}
+
+// SigningBytes are the UTF-8 bytes of "lsmz-checkpoint|" + seq + "|" + head_sha256.
+func (c Checkpoint) SigningBytes() []byte {
+	return []byte("lsmz-checkpoint|" + strconv.FormatInt(c.Seq, 10) + "|" + c.HeadSHA256)
+}
+
+// SignCheckpoint signs c with the receipt key: base64 (standard, padded) Ed25519.
+func SignCheckpoint(priv ed25519.PrivateKey, c Checkpoint) Checkpoint {
+	c.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(priv, c.SigningBytes()))
+	return c
+}
+
+// VerifyCheckpoint reports whether c carries a valid signature by pub.
+func VerifyCheckpoint(pub ed25519.PublicKey, c Checkpoint) bool {
+	if len(pub) != ed25519.PublicKeySize {
+		return false
+	}
+	sig, err := base64.StdEncoding.DecodeString(c.Signature)
+	return err == nil && ed25519.Verify(pub, c.SigningBytes(), sig)
+}
+
+// CheckpointReport is the outcome of checking the database against saved checkpoints.
+type CheckpointReport struct {
+	OK      bool   `json:"ok"`
+	Checked int    `json:"checked"`
+	BadSeq  *int64 `json:"bad_seq"` // the first saved checkpoint the database contradicts
+	Problem string `json:"problem,omitempty"`
 }

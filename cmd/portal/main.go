@@ -32,6 +32,8 @@ commands:
   create-user    -role admin|evaluator|auditor -username U -password P [-name N]
   seed-demo      load demo data (catalog, organizations, evaluators, tenders)
   audit-verify   verify every audit stream and the checkpoint chain
+                 [-checkpoints FILE] also against signed checkpoints saved earlier
+                 (GET /audit/checkpoints) [-public-key B64] the receipt key they were signed by
 `
 
 func main() {
@@ -65,18 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return seedDemo(ctx, s, objects, stdout)
 		})
 	case "audit-verify":
-		return withStore(ctx, getenv, func(s *storage.Store) error {
-			rep, err := s.VerifyAudit(ctx)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "entries: %d, checkpoints: %d\n", rep.Entries, rep.Checkpoints)
-			if !rep.OK {
-				return fmt.Errorf("audit log broken at entry %d: %s", *rep.FirstBadID, rep.Problem)
-			}
-			fmt.Fprintln(stdout, "audit log intact")
-			return nil
-		})
+		return auditVerify(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
