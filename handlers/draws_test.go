@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/linshu/portal/storage/storagetest"
 	"github.com/linshu/portal/tender"
 )
 
@@ -55,7 +57,11 @@ func TestDrawsRecomputeFromPublishedData(t *testing.T) {
 	e := newEnv(t)
 	var orgs, orgIDs []string
 	for i := 0; i < 3; i++ {
-		id, tok := e.org(fmt.Sprintf("tie%d", i), true, func(b map[string]any) { b["community"] = "郑山街道金山社区" })
+		community := "郑山街道金山社区"
+		if i == 2 { // the dearest bidder is in the tender's community: the evaluation applies the preference
+			community = "临沭街道兴大社区"
+		}
+		id, tok := e.org(fmt.Sprintf("tie%d", i), true, func(b map[string]any) { b["community"] = community })
 		orgs, orgIDs = append(orgs, tok), append(orgIDs, id)
 	}
 	tokens := map[string]string{}
@@ -177,12 +183,30 @@ func TestDrawsRecomputeFromPublishedData(t *testing.T) {
 
 	// docs/VERIFY.md, run as a bidder would run it, passes; and fails once a
 	// draw is rewritten in the database.
-	out, err := e.runVerifyDoc(t, id, receipt)
+	if _, err := e.store.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The dearest bid is in the tender's community: its evaluated price has the 5 % preference.
+	var ev struct {
+		Items []struct {
+			BidID             string `json:"bid_id"`
+			EvaluatedPriceFen int64  `json:"evaluated_price_fen"`
+		} `json:"items"`
+	}
+	e.do("GET", "/api/v1/tenders/"+id+"/evaluation", "", nil).decode(t, &ev)
+	for _, it := range ev.Items {
+		if it.BidID == bids[2] && it.EvaluatedPriceFen != 27550000 {
+			t.Fatalf("the community preference was not applied: %+v", it)
+		}
+	}
+	kept := t.TempDir()
+	out, err := e.runVerifyDocIn(t, kept, id, receipt, nil)
 	if err != nil {
 		t.Fatalf("docs/VERIFY.md fails on an honest tender: %v\n%s", err, out)
 	}
 	for _, want := range []string{"Signature Verified Successfully", "opening_sha256 matches", "r matches the commitment",
-		"draw panel 1 matches", "draw panel 2 matches", "draw tie 1 matches"} {
+		"draw panel 1 matches", "draw panel 2 matches", "draw tie 1 matches", "evaluation recomputes from the public table",
+		"checkpoints signed by the receipt key", "the kept checkpoints agree with the portal"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("VERIFY.md output lacks %q:\n%s", want, out)
 		}
@@ -194,6 +218,16 @@ func TestDrawsRecomputeFromPublishedData(t *testing.T) {
 	e.store.DB().MustExec(`UPDATE draws SET chosen = ARRAY[$2] WHERE tender_id = $1 AND purpose = 'tie'`, id, loser)
 	if out, err := e.runVerifyDoc(t, id, receipt); err == nil || !strings.Contains(out, "draw tie 1 DOES NOT MATCH") {
 		t.Fatalf("VERIFY.md does not catch a rewritten tie draw: %v\n%s", err, out)
+	}
+
+	// The database owner rewrites the tender's first audit entry, every hash
+	// and checkpoint recomputed: the checkpoints kept by the first run contradict it.
+	storagetest.RewriteAuditHistory(t, e.store.DB(), "tender:"+id, 1, `{"title":"改写的历史"}`)
+	out, err = e.runVerifyDocIn(t, kept, id, receipt, func(block string) bool {
+		return strings.Contains(block, "h() {") || strings.Contains(block, "IS CONTRADICTED")
+	})
+	if err == nil || !strings.Contains(out, "IS CONTRADICTED") {
+		t.Fatalf("VERIFY.md does not catch a rewritten history: %v\n%s", err, out)
 	}
 }
 

@@ -10,68 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/storage/storagetest"
 	"github.com/linshu/portal/tender"
 )
-
-// rewriteHistory is what a database owner (or superuser) can do: disable the
-// append-only triggers, change one entry, recompute every later hash of its
-// stream, the stream head, and every checkpoint (heads, chain). Afterwards the
-// database is consistent in itself.
-func rewriteHistory(t *testing.T, db *sqlx.DB, stream string, seq int64, details string) {
-	t.Helper()
-	for _, table := range []string{"audit_entries", "audit_checkpoints"} {
-		db.MustExec(`ALTER TABLE ` + table + ` DISABLE TRIGGER USER`)
-		defer db.MustExec(`ALTER TABLE ` + table + ` ENABLE TRIGGER USER`)
-	}
-	var entries []tender.AuditEntry
-	if err := db.Select(&entries, `SELECT id, stream, seq, actor_id, actor_role, action, entity, entity_id, at,
-		details, prev_hash, hash FROM audit_entries WHERE stream = $1 ORDER BY seq`, stream); err != nil {
-		t.Fatal(err)
-	}
-	newHash := map[int64]string{}
-	prev := ""
-	for _, e := range entries {
-		if e.Seq == seq {
-			e.Details = json.RawMessage(details)
-		}
-		h, err := e.ComputeHash(prev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.MustExec(`UPDATE audit_entries SET details = $2, prev_hash = $3, hash = $4 WHERE id = $1`,
-			e.ID, string(e.Details), prev, h)
-		newHash[e.Seq], prev = h, h
-	}
-	db.MustExec(`UPDATE audit_streams SET head_hash = $2 WHERE stream = $1`, stream, prev)
-	var cps []struct {
-		ID    int64  `db:"id"`
-		Heads []byte `db:"heads"`
-	}
-	if err := db.Select(&cps, `SELECT id, heads FROM audit_checkpoints ORDER BY id`); err != nil {
-		t.Fatal(err)
-	}
-	chain := ""
-	for _, c := range cps {
-		var heads []tender.StreamHead
-		if err := json.Unmarshal(c.Heads, &heads); err != nil {
-			t.Fatal(err)
-		}
-		for i, h := range heads {
-			if h.Stream == stream {
-				heads[i].Hash = newHash[h.Seq]
-			}
-		}
-		raw, _ := json.Marshal(heads)
-		next := tender.CheckpointHash(chain, heads)
-		db.MustExec(`UPDATE audit_checkpoints SET heads = $2, prev_hash = $3, hash = $4 WHERE id = $1`,
-			c.ID, string(raw), chain, next)
-		chain = next
-	}
-}
 
 // TestAuditVerifyAgainstSavedCheckpoints (§8.3): checkpoints saved from the
 // public list pass on an untouched database; after the owner rewrites an entry
@@ -151,7 +93,7 @@ func TestAuditVerifyAgainstSavedCheckpoints(t *testing.T) {
 	}
 
 	// The owner rewrites A's second entry, every hash and checkpoint recomputed.
-	rewriteHistory(t, s.DB(), tender.Stream("catalog", a.ID), 2, `{"description":"伪造的第二版"}`)
+	storagetest.RewriteAuditHistory(t, s.DB(), tender.Stream("catalog", a.ID), 2, `{"description":"伪造的第二版"}`)
 	if rep, err := s.VerifyAudit(ctx); err != nil || !rep.OK {
 		t.Fatalf("the rewrite should leave the chains consistent (else this test proves nothing): %+v %v", rep, err)
 	}
