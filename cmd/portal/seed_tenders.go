@@ -110,41 +110,56 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 		return err
 	}
 
-	// Two tenders closing in a few seconds: one stays in evaluation, one goes through to completion.
-	soon := time.Now().Add(3 * time.Second)
-	evalT, err := create(demoTender(tender.KindPurchase, "兴大社区困难群众社会救助服务", "临沭街道兴大社区", catID("SQ-03"), soon), true)
-	if err != nil {
-		return fmt.Errorf("evaluating tender: %w", err)
-	}
-	doneT, err := create(demoTender(tender.KindPurchase, "兴大社区文化活动中心运营服务", "临沭街道兴大社区", catID("SQ-01"), soon), true)
-	if err != nil {
-		return fmt.Errorf("completed tender: %w", err)
-	}
-	// Four more go through to completion so that seed-demo shows a contract in every state (seed_contracts.go).
-	flow := []tender.Tender{evalT, doneT}
-	for i, title := range demoContractTenders {
-		d := demoTender(tender.KindPurchase, title, "临沭街道兴大社区", catID("SQ-04"), soon)
-		if i == len(demoContractTenders)-1 { // its service period is over, so its contract completes in the demo
-			d.ServiceStart, d.ServiceEnd = "2025-01-01", "2025-12-31"
-		}
-		t, err := create(d, true)
-		if err != nil {
-			return fmt.Errorf("contract tender: %w", err)
-		}
-		flow = append(flow, t)
-	}
+	// Tenders closing in a few seconds: one stays in evaluation, the others go through to completion.
+	// Each gets its own deadline a few seconds after it is created and its three bids follow at once,
+	// so a slow (loaded) machine cannot run the bids past a deadline shared by all of them.
 	prices := []int64{27800000, 26500000, 28900000}
-	for _, t := range flow {
+	var soon time.Time
+	flowTender := func(d func(deadline time.Time) tender.Tender, what string) (tender.Tender, error) {
+		soon = time.Now().Add(4 * time.Second)
+		t, err := create(d(soon), true)
+		if err != nil {
+			return t, fmt.Errorf("%s: %w", what, err)
+		}
 		for i, orgID := range orgIDs[:3] {
 			org := tender.Actor{UserID: "seed-demo", Role: tender.RoleOrg, OrgID: orgID}
 			b, err := s.CreateBid(ctx, org, t.ID, "", prices[i], fmt.Sprintf("服务方案摘要：组建%d人服务团队，提供个案、小组、社区活动三类服务。", 5+i))
 			if err != nil {
-				return fmt.Errorf("demo bid: %w", err)
+				return t, fmt.Errorf("%s: demo bid: %w", what, err)
 			}
 			if _, err := s.SubmitBid(ctx, org, b.ID); err != nil {
-				return fmt.Errorf("demo submit: %w", err)
+				return t, fmt.Errorf("%s: demo submit: %w", what, err)
 			}
 		}
+		return t, nil
+	}
+	evalT, err := flowTender(func(at time.Time) tender.Tender {
+		return demoTender(tender.KindPurchase, "兴大社区困难群众社会救助服务", "临沭街道兴大社区", catID("SQ-03"), at)
+	}, "evaluating tender")
+	if err != nil {
+		return err
+	}
+	doneT, err := flowTender(func(at time.Time) tender.Tender {
+		return demoTender(tender.KindPurchase, "兴大社区文化活动中心运营服务", "临沭街道兴大社区", catID("SQ-01"), at)
+	}, "completed tender")
+	if err != nil {
+		return err
+	}
+	// Four more go through to completion so that seed-demo shows a contract in every state (seed_contracts.go).
+	flow := []tender.Tender{evalT, doneT}
+	for i, title := range demoContractTenders {
+		last := i == len(demoContractTenders)-1
+		t, err := flowTender(func(at time.Time) tender.Tender {
+			d := demoTender(tender.KindPurchase, title, "临沭街道兴大社区", catID("SQ-04"), at)
+			if last { // its service period is over, so its contract completes in the demo
+				d.ServiceStart, d.ServiceEnd = "2025-01-01", "2025-12-31"
+			}
+			return d
+		}, "contract tender")
+		if err != nil {
+			return err
+		}
+		flow = append(flow, t)
 	}
 	time.Sleep(time.Until(soon) + 200*time.Millisecond)
 	if _, err := s.OpenDue(ctx); err != nil {
