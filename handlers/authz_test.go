@@ -106,6 +106,7 @@ var guards = map[string]guard{
 	"GET /api/v1/tenders/:id/panel":                            public,
 	"GET /api/v1/tenders/:id/draws":                            public,
 	"GET /api/v1/me/panels":                                    only("evaluator"),
+	"GET /api/v1/me/contract-panels":                           only("evaluator"),
 	"POST /api/v1/tenders/:id/declaration":                     only("evaluator"),
 	"PUT /api/v1/tenders/:id/bids/:bid_id/scores":              only("evaluator"),
 	"GET /api/v1/tenders/:id/scores":                           only("admin", "auditor", "evaluator"),

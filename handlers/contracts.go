@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -50,7 +49,9 @@ func (a *API) visibleContract(c *fiber.Ctx, id string) (tender.Contract, contrac
 	return k, contractPublic, nil
 }
 
-// publicContract strips what only the parties read: payment vouchers.
+// publicContract strips what only the parties read: payment vouchers, and
+// until the contract has ended who was named to an evaluation panel (the
+// reason is public at once).
 func publicContract(k tender.Contract) tender.Contract {
 	pays := make([]tender.Payment, len(k.Payments))
 	for i, p := range k.Payments {
@@ -58,6 +59,14 @@ func publicContract(k tender.Contract) tender.Contract {
 		pays[i] = p
 	}
 	k.Payments = pays
+	if !k.Status.Terminal() {
+		named := make([]tender.NamedPanel, len(k.NamedPanels))
+		for i, n := range k.NamedPanels {
+			n.EvaluatorIDs = nil
+			named[i] = n
+		}
+		k.NamedPanels = named
+	}
 	return k
 }
 
@@ -342,18 +351,13 @@ func (a *API) drawContractPanel(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if len(req.EvaluatorIDs) > 0 {
-		var f tender.Fields
-		f.Add("evaluator_ids", "履约评估小组只能随机抽取")
-		return f.Validation()
-	}
 	if req.Size < 0 || req.Size > 25 {
 		var f tender.Fields
 		f.Add("size", "抽取人数不正确")
 		return f.Validation()
 	}
 	members, err := a.store.DrawContractPanel(ctx(c), actorOf(c), c.Params("id"), c.Params("mid"),
-		storage.ContractPanelRequest{Size: req.Size})
+		storage.ContractPanelRequest{Size: req.Size, EvaluatorIDs: req.EvaluatorIDs, Reason: req.Reason})
 	if err != nil {
 		return err
 	}
@@ -407,16 +411,8 @@ func (a *API) declareContract(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"members": members})
 }
 
-type contractScoresRequest struct {
-	Scores []struct {
-		CriterionID string      `json:"criterion_id"`
-		Score       json.Number `json:"score"`
-		Comment     string      `json:"comment"`
-	} `json:"scores"`
-}
-
 func (a *API) putContractScores(c *fiber.Ctx) error {
-	var req contractScoresRequest
+	var req scoresRequest // the same body as a bid's score sheet (handlers/evaluation.go)
 	if err := decode(c, &req); err != nil {
 		return err
 	}

@@ -200,6 +200,17 @@ func TestContractCreatedOnceAndSigned(t *testing.T) {
 		t.Fatal("a refused schedule was written")
 	}
 	e.do("PUT", "/api/v1/contracts/"+c.contractID+"/milestones", c.orgTok, map[string]any{"milestones": bad}).problem(t, 403, "forbidden")
+	// Valid milestones with a wrong criterion: refused as a whole, the criterion named, neither written.
+	good := []map[string]any{{"title": "签约", "due_date": "2027-01-01", "payment_pct": 50, "report": "progress"},
+		{"title": "结项", "due_date": "2027-12-31", "payment_pct": 50, "report": "final"}}
+	m = e.do("PUT", "/api/v1/contracts/"+c.contractID+"/milestones", e.admin, map[string]any{"milestones": good,
+		"criteria": []map[string]any{{"name": "服务成效", "max_score": 100}, {"name": "项目管理", "max_score": 0}}}).problem(t, 422, "validation_failed")
+	if !contains(fieldsOf(m), "criteria[1].max_score") {
+		t.Fatalf("fields %v", fieldsOf(m))
+	}
+	if again := e.contract(c.contractID, e.admin); len(again.Milestones) != 3 || len(again.Criteria) != 4 || again.Milestones[0].PaymentPct != 40 {
+		t.Fatalf("a refused schedule was written: %+v %+v", again.Milestones, again.Criteria)
+	}
 	bad[1]["payment_pct"] = 60
 	e.do("PUT", "/api/v1/contracts/"+c.contractID+"/milestones", e.admin, map[string]any{"milestones": bad}).ok(t, 200)
 	if again := e.contract(c.contractID, e.admin); len(again.Milestones) != 2 || again.Milestones[1].PaymentPct != 60 {
@@ -622,4 +633,105 @@ func TestContractFeedback(t *testing.T) {
 
 	e.do("POST", "/api/v1/contracts/"+c.contractID+"/suspend", e.admin, map[string]any{"reason": "核查"}).ok(t, 200)
 	e.do("POST", path, "", map[string]any{"rating": 3}).problem(t, 409, "invalid_state")
+}
+
+// Naming a contract evaluation panel instead of drawing it is allowed (§8.4)
+// but needs a reason, excludes the contractor's employees like a draw, and is
+// a public red flag with the reason; the members find the evaluation in GET
+// /me/contract-panels.
+func TestContractNamedPanel(t *testing.T) {
+	e := newEnv(t)
+	c := e.awardedContract()
+	employeeID, _ := e.staff(tender.RoleEvaluator, "employee", map[string]any{"employer_org_id": c.orgID})
+	k := e.sign(c)
+	base := "/api/v1/contracts/" + c.contractID
+	mid := k.Milestones[1].ID
+	for _, m := range k.Milestones[:2] {
+		e.do("POST", base+"/milestones/"+m.ID+"/report", c.orgTok, report("阶段报告", "V001")).ok(t, 201)
+		e.do("POST", base+"/milestones/"+m.ID+"/accept", e.admin, map[string]any{}).ok(t, 200)
+	}
+	nothingWritten := func(what string) {
+		t.Helper()
+		var n int
+		e.store.DB().Get(&n, `SELECT (SELECT count(*) FROM contract_evaluations) + (SELECT count(*) FROM contract_panel_appointments)`)
+		if n != 0 {
+			t.Fatalf("%s: a refused panel was written", what)
+		}
+		if again := e.contract(c.contractID, ""); len(again.RedFlags) != 0 || len(again.NamedPanels) != 0 {
+			t.Fatalf("%s: red flags %v, named %v", what, again.RedFlags, again.NamedPanels)
+		}
+	}
+	named := c.expertID[:3]
+	for _, bad := range []struct {
+		name  string
+		body  map[string]any
+		field string
+	}{
+		{"no reason", map[string]any{"evaluator_ids": named}, "reason"},
+		{"the contractor's employee", map[string]any{"evaluator_ids": []string{named[0], named[1], employeeID}, "reason": "熟悉该项目"}, "evaluator_ids[2]"},
+		{"twice the same", map[string]any{"evaluator_ids": []string{named[0], named[0], named[1]}, "reason": "熟悉该项目"}, "evaluator_ids[1]"},
+		{"not an evaluator", map[string]any{"evaluator_ids": []string{named[0], named[1], c.orgID}, "reason": "熟悉该项目"}, "evaluator_ids[2]"},
+		{"an even panel", map[string]any{"evaluator_ids": named[:2], "size": 4, "reason": "熟悉该项目"}, "size"},
+	} {
+		p := e.do("POST", base+"/milestones/"+mid+"/panel", e.admin, bad.body).problem(t, 422, "validation_failed")
+		if !contains(fieldsOf(p), bad.field) {
+			t.Fatalf("%s: fields %v, want %s", bad.name, fieldsOf(p), bad.field)
+		}
+		nothingWritten(bad.name)
+	}
+	// A progress milestone is not evaluated, named or drawn.
+	e.do("POST", base+"/milestones/"+k.Milestones[0].ID+"/panel", e.admin, map[string]any{"evaluator_ids": named, "reason": "熟悉该项目"}).
+		problem(t, 422, "validation_failed")
+	nothingWritten("progress milestone")
+	e.do("POST", base+"/milestones/"+mid+"/panel", c.orgTok, map[string]any{"evaluator_ids": named, "reason": "熟悉该项目"}).problem(t, 403, "forbidden")
+
+	var panel struct {
+		Members []tender.PanelMember `json:"members"`
+	}
+	e.do("POST", base+"/milestones/"+mid+"/panel", e.admin, map[string]any{"evaluator_ids": named, "reason": "项目专业性强，指定熟悉养老服务的专家"}).decode(t, &panel)
+	if len(panel.Members) != 3 {
+		t.Fatalf("named panel %+v", panel.Members)
+	}
+	pub := e.contract(c.contractID, "")
+	if fmt.Sprint(pub.RedFlags) != "[panel_not_drawn]" || len(pub.NamedPanels) != 1 ||
+		pub.NamedPanels[0].Reason != "项目专业性强，指定熟悉养老服务的专家" || pub.NamedPanels[0].MilestoneID != mid {
+		t.Fatalf("public contract: flags %v, named %+v", pub.RedFlags, pub.NamedPanels)
+	}
+	if len(pub.NamedPanels[0].EvaluatorIDs) != 0 {
+		t.Fatal("who was named is public while the contract runs")
+	}
+	if full := e.contract(c.contractID, e.admin); len(full.NamedPanels[0].EvaluatorIDs) != 3 {
+		t.Fatalf("the bureau reads %+v", full.NamedPanels)
+	}
+	if !strings.Contains(e.auditActions("contract:"+c.contractID), "evaluation_panel_named") {
+		t.Fatal("the appointment is not audited")
+	}
+
+	// Each member finds the evaluation in their list, paged; others do not.
+	var mine struct {
+		Items []struct {
+			ContractID  string `json:"contract_id"`
+			MilestoneID string `json:"milestone_id"`
+			Report      string `json:"report"`
+			Declared    bool   `json:"declared"`
+			Submitted   bool   `json:"submitted"`
+		} `json:"items"`
+		NextCursor *string `json:"next_cursor"`
+	}
+	e.do("GET", "/api/v1/me/contract-panels?limit=1", c.experts[0], nil).decode(t, &mine)
+	if len(mine.Items) != 1 || mine.Items[0].ContractID != c.contractID || mine.Items[0].MilestoneID != mid ||
+		mine.Items[0].Report != "mid_term" || mine.Items[0].Declared || mine.NextCursor != nil {
+		t.Fatalf("my contract panels %+v", mine)
+	}
+	_, stranger := e.staff(tender.RoleEvaluator, "stranger", nil)
+	e.do("GET", "/api/v1/me/contract-panels", stranger, nil).decode(t, &mine)
+	if len(mine.Items) != 0 {
+		t.Fatalf("a stranger's contract panels %+v", mine.Items)
+	}
+	e.do("GET", "/api/v1/me/contract-panels?cursor=nonsense", c.experts[0], nil).problem(t, 422, "validation_failed")
+	e.do("GET", "/api/v1/me/contract-panels", c.orgTok, nil).problem(t, 403, "forbidden")
+
+	// While the round is scoring no more can be named than seats are left.
+	e.do("POST", base+"/milestones/"+mid+"/panel", e.admin, map[string]any{"evaluator_ids": []string{named[0]}, "reason": "补充"}).
+		problem(t, 409, "invalid_state")
 }

@@ -119,6 +119,8 @@ func (a *API) declare(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"members": members})
 }
 
+// scoresRequest is a score sheet's body, for a bid (PUT /tenders/{id}/bids/{bid_id}/scores)
+// and for a contract report (PUT /contracts/{id}/milestones/{mid}/scores).
 type scoresRequest struct {
 	Scores []struct {
 		CriterionID string      `json:"criterion_id"`
@@ -546,6 +548,20 @@ func (a *API) myPanels(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
+}
+
+// myContractPanels lists the contract evaluations (mid-term, final) the
+// evaluator sits on, newest first, paged like every list.
+func (a *API) myContractPanels(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
+	items, err := a.store.EvaluatorContractPanels(ctx(c), actorOf(c).UserID, c.Query("cursor"), l+1)
+	if err != nil {
+		return err
+	}
+	return c.JSON(paginate(items, l, storage.MyContractPanelCursor))
 }
 
 // draws publishes, after the award, everything needed to recompute the

@@ -57,8 +57,11 @@ func contractSchemas() map[string]jsonObject {
 		"signed_at": orNull(dateTime("登记公开时间 · Recorded and published")), "document_id": orNull(str("合同文本 · Signed contract")),
 		"milestones": arrayOf(object("履约节点 · Milestone", []string{"id", "title", "due_date", "payment_pct", "report", "status"}, milestone)),
 		"criteria":   arrayOf(criterion), "payments": arrayOf(payment), "payments_fen_total": fen("已付合计 · Paid in total"),
-		"red_flags": arrayOf(enum("风险提示 · Red flag", "contract_signed_late", "contract_published_late")),
-		"reports":   arrayOf(report), "created_at": dateTime(""), "updated_at": dateTime(""),
+		"red_flags": arrayOf(enum("风险提示 · Red flag", "contract_signed_late", "contract_published_late", "panel_not_drawn")),
+		"named_panels": arrayOf(object("指定（不随机抽取）的评估专家 · Evaluators named, not drawn", []string{"milestone_id", "reason", "created_at"}, jsonObject{
+			"milestone_id": str(""), "reason": str("指定的理由（公开） · Why named (public)"), "created_at": dateTime(""),
+			"evaluator_ids": arrayOf(str("合同结束后公开 · Public once the contract has ended"))})),
+		"reports": arrayOf(report), "created_at": dateTime(""), "updated_at": dateTime(""),
 		"draw_commitment": str("评估专家抽取承诺值 H(r) · Commitment of the panel draws"),
 		"draw_r":          str("合同结束后公布的 r · r, published once the contract has ended"),
 	})
@@ -82,7 +85,14 @@ func contractSchemas() map[string]jsonObject {
 		"ContractEvaluation": evaluation,
 		"ContractScoresRequest": strict("", []string{"scores"}, jsonObject{"scores": arrayOf(strict("", []string{"criterion_id", "score"},
 			jsonObject{"criterion_id": str(""), "score": number("0 至满分，最多两位小数 · 0 to max, 2 decimals"), "comment": str("")}))}),
-		"ContractScoreList": listOf("ContractScore"),
+		"ContractScoreList":   listOf("ContractScore"),
+		"MyContractPanelList": listOf("MyContractPanel"),
+		"MyContractPanel": object("我参加的履约评估 · A contract evaluation I sit on", []string{"evaluation_id", "contract_id", "milestone_id", "report", "round"}, jsonObject{
+			"evaluation_id": str(""), "contract_id": str(""), "milestone_id": str(""), "milestone_title": str(""),
+			"report": enum("", "mid_term", "final"), "round": integer("第几轮 · Round"), "evaluation_status": enum("", "scoring", "complete"),
+			"contract_status": enum("", contractStatusEnum...), "tender_code": str(""), "tender_title": str(""), "org_name": str("承接组织 · Contractor"),
+			"active": boolean(""), "declared": boolean(""), "conflict": boolean(""), "submitted": boolean(""), "created_at": dateTime(""),
+		}),
 		"ContractScore": object("", []string{"evaluator_id", "criterion_id", "score"}, jsonObject{
 			"evaluator_id": str(""), "criterion_id": str(""), "score": number(""), "comment": str("")}),
 	}

@@ -112,6 +112,7 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/tenders/:id/panel", anyone, a.getPanel)
 	v1.Get("/tenders/:id/draws", anyone, a.draws)
 	v1.Get("/me/panels", allow(evaluator), a.myPanels)
+	v1.Get("/me/contract-panels", allow(evaluator), a.myContractPanels)
 	v1.Post("/tenders/:id/declaration", allow(evaluator), a.declare)
 	v1.Put("/tenders/:id/bids/:bid_id/scores", allow(evaluator), a.putScores)
 	v1.Get("/tenders/:id/scores", allow(admin, auditor, evaluator), a.listScores)

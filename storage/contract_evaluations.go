@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/linshu/portal/tender"
 )
@@ -122,9 +124,13 @@ func currentEvaluation(ctx context.Context, tx *sqlx.Tx, milestoneID string) (Co
 	return ev, mapError(err)
 }
 
-// ContractPanelRequest is the bureau's panel decision for a milestone evaluation.
+// ContractPanelRequest is the bureau's panel decision for a milestone
+// evaluation: draw verifiably, or name EvaluatorIDs with a Reason (allowed,
+// and a public red flag, as for a tender's panel: §8.4).
 type ContractPanelRequest struct {
-	Size int // panel size for a new round (odd, ≥ 3); 0 = 3, or the replacements still needed
+	Size         int // panel size for a new round (odd, ≥ 3); 0 = 3, or the replacements still needed
+	EvaluatorIDs []string
+	Reason       string
 }
 
 const defaultContractPanel = 3
@@ -134,7 +140,10 @@ const defaultContractPanel = 3
 // seeded from the contract's committed r and the accepted report's id: the
 // tender's category preferred, the contractor's employees excluded), or — while a
 // round is scoring — draws replacements for recused members. The draw goes
-// to the audit log.
+// to the audit log. With req.EvaluatorIDs the members are named instead
+// (tender.CheckNamedPanel: active evaluators, not the contractor's employees,
+// not already on the round, no more than the seats left, with a reason); the
+// appointment is stored with its reason and is a public red flag.
 func (s *Store) DrawContractPanel(ctx context.Context, actor tender.Actor, contractID, milestoneID string, req ContractPanelRequest) ([]tender.PanelMember, error) {
 	var evID string
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -173,7 +182,7 @@ func (s *Store) DrawContractPanel(ctx context.Context, actor tender.Actor, contr
 					need--
 				}
 			}
-			if req.Size > need {
+			if req.Size > need && len(req.EvaluatorIDs) == 0 {
 				var f tender.Fields
 				f.Addf("size", "评估小组最多还可抽取%d人", need)
 				return f.Validation()
@@ -189,6 +198,9 @@ func (s *Store) DrawContractPanel(ctx context.Context, actor tender.Actor, contr
 			need = req.Size
 			if need == 0 {
 				need = defaultContractPanel
+				if n := len(req.EvaluatorIDs); n > need && n%2 == 1 {
+					need = n // a named panel of five, say, without giving its size
+				}
 			}
 			if need < 3 || need%2 == 0 || need > 25 {
 				var f tender.Fields
@@ -204,6 +216,28 @@ func (s *Store) DrawContractPanel(ctx context.Context, actor tender.Actor, contr
 		cands, err := candidates(ctx, tx, c.TenderID, true)
 		if err != nil {
 			return err
+		}
+		if len(req.EvaluatorIDs) > 0 {
+			// Named, not drawn: the same exclusions as a draw, and the reason on the public record.
+			if need <= 0 {
+				return tender.Errorf(tender.CodeInvalidState, "panel.full", "评估小组人数已满，无需再指定")
+			}
+			if err := tender.CheckNamedPanel(req.EvaluatorIDs, cands, need, map[string]bool{c.OrgID: true}, onPanel, req.Reason); err != nil {
+				return err
+			}
+			for _, id := range req.EvaluatorIDs {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO contract_panel_members (evaluation_id, evaluator_id) VALUES ($1, $2)`,
+					evID, id); err != nil {
+					return err
+				}
+			}
+			reason := strings.TrimSpace(req.Reason)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO contract_panel_appointments (contract_id, milestone_id, evaluation_id,
+				evaluator_ids, reason) VALUES ($1, $2, $3, $4, $5)`, contractID, milestoneID, evID, pq.StringArray(req.EvaluatorIDs), reason); err != nil {
+				return err
+			}
+			return appendAudit(ctx, tx, actor, "evaluation_panel_named", contractEntity, contractID, map[string]any{
+				"milestone_id": milestoneID, "evaluation_id": evID, "named": req.EvaluatorIDs, "reason": reason})
 		}
 		r, err := s.contractDrawSecret(ctx, tx, contractID)
 		if err != nil {
@@ -493,4 +527,54 @@ func completeContractEvaluation(ctx context.Context, tx *sqlx.Tx, c tender.Contr
 		}
 	}
 	return appendAudit(ctx, tx, tender.Actor{}, "evaluation_complete", contractEntity, c.ID, details)
+}
+
+// MyContractPanel is an evaluation round of a contract milestone an
+// evaluator sits on (or sat on), with what is left for them to do.
+type MyContractPanel struct {
+	EvaluationID     string                `json:"evaluation_id" db:"evaluation_id"`
+	ContractID       string                `json:"contract_id" db:"contract_id"`
+	MilestoneID      string                `json:"milestone_id" db:"milestone_id"`
+	MilestoneTitle   string                `json:"milestone_title" db:"milestone_title"`
+	Report           tender.ReportKind     `json:"report" db:"report"`
+	Round            int                   `json:"round" db:"round"`
+	EvaluationStatus string                `json:"evaluation_status" db:"evaluation_status"`
+	ContractStatus   tender.ContractStatus `json:"contract_status" db:"contract_status"`
+	TenderCode       string                `json:"tender_code" db:"tender_code"`
+	TenderTitle      string                `json:"tender_title" db:"tender_title"`
+	OrgName          string                `json:"org_name" db:"org_name"`
+	Active           bool                  `json:"active" db:"active"`
+	Declared         bool                  `json:"declared" db:"declared"`
+	Conflict         bool                  `json:"conflict" db:"conflict"`
+	Submitted        bool                  `json:"submitted" db:"submitted"`
+	CreatedAt        time.Time             `json:"created_at" db:"created_at"`
+}
+
+// MyContractPanelCursor is the keyset position after p.
+func MyContractPanelCursor(p MyContractPanel) string {
+	return KeysetCursor(p.CreatedAt, p.EvaluationID)
+}
+
+// EvaluatorContractPanels lists the contract evaluation rounds an evaluator
+// was drawn or named for, newest first, limit at a time after cursor
+// (MyContractPanelCursor of the last row of the previous page).
+func (s *Store) EvaluatorContractPanels(ctx context.Context, evaluatorID, cursor string, limit int) ([]MyContractPanel, error) {
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return nil, err
+	}
+	out := []MyContractPanel{}
+	err = s.db.SelectContext(ctx, &out, `SELECT e.id AS evaluation_id, e.contract_id, e.milestone_id, m.title AS milestone_title,
+		m.report, e.round, e.status AS evaluation_status, c.status AS contract_status, t.code AS tender_code,
+		t.title AS tender_title, o.name AS org_name, p.active, p.declared, p.conflict,
+		p.submitted_at IS NOT NULL AS submitted, p.created_at
+		FROM contract_panel_members p JOIN contract_evaluations e ON e.id = p.evaluation_id
+		JOIN contract_milestones m ON m.id = e.milestone_id JOIN contracts c ON c.id = e.contract_id
+		JOIN tenders t ON t.id = c.tender_id JOIN organizations o ON o.id = c.org_id
+		WHERE p.evaluator_id::text = $1 AND ($2::timestamptz IS NULL OR (p.created_at, p.evaluation_id) < ($2, NULLIF($3, '')::uuid))
+		ORDER BY p.created_at DESC, p.evaluation_id DESC LIMIT $4`, evaluatorID, at, id, limit)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return out, nil
 }

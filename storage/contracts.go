@@ -143,8 +143,8 @@ func (s *Store) Contracts(ctx context.Context, f ContractFilter) ([]tender.Contr
 		return nil, mapListError(err)
 	}
 	for i := range out {
-		out[i].Milestones, out[i].Criteria, out[i].Payments, out[i].RedFlags =
-			[]tender.Milestone{}, []tender.ContractCriterion{}, []tender.Payment{}, []string{}
+		out[i].Milestones, out[i].Criteria, out[i].Payments, out[i].RedFlags, out[i].NamedPanels =
+			[]tender.Milestone{}, []tender.ContractCriterion{}, []tender.Payment{}, []string{}, []tender.NamedPanel{}
 	}
 	return out, nil
 }
@@ -165,6 +165,12 @@ func (s *Store) Contract(ctx context.Context, id string) (tender.Contract, error
 		return c, err
 	}
 	c.RedFlags = tender.ContractRedFlags(c.AwardedAt, c.SignedOn, c.SignedAt, now, cal)
+	if c.NamedPanels, err = contractNamedPanels(ctx, s.db, id); err != nil {
+		return c, err
+	}
+	if len(c.NamedPanels) > 0 {
+		c.RedFlags = append(c.RedFlags, tender.RedFlagPanelNotDrawn)
+	}
 	if c.Status.Terminal() {
 		// Every draw of an ended contract can now be recomputed by anyone.
 		if c.DrawSecret, err = s.contractDrawSecret(ctx, s.db, id); err != nil {
@@ -172,6 +178,26 @@ func (s *Store) Contract(ctx context.Context, id string) (tender.Contract, error
 		}
 	}
 	return c, nil
+}
+
+// contractNamedPanels lists the evaluation panels of a contract the bureau
+// named instead of drawing, oldest first.
+func contractNamedPanels(ctx context.Context, q sqlx.QueryerContext, contractID string) ([]tender.NamedPanel, error) {
+	var rows []struct {
+		MilestoneID string         `db:"milestone_id"`
+		IDs         pq.StringArray `db:"evaluator_ids"`
+		Reason      string         `db:"reason"`
+		CreatedAt   time.Time      `db:"created_at"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT milestone_id, evaluator_ids, reason, created_at
+		FROM contract_panel_appointments WHERE contract_id = $1 ORDER BY id`, contractID); err != nil {
+		return nil, fmt.Errorf("named panels: %w", err)
+	}
+	out := make([]tender.NamedPanel, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, tender.NamedPanel{MilestoneID: r.MilestoneID, EvaluatorIDs: r.IDs, Reason: r.Reason, CreatedAt: r.CreatedAt})
+	}
+	return out, nil
 }
 
 // loadContract reads a contract and its parts; lock takes the contract FOR UPDATE.
@@ -187,6 +213,7 @@ func loadContract(ctx context.Context, q sqlx.QueryerContext, id string, lock bo
 		return c, err
 	}
 	c.Milestones, c.Criteria, c.Payments, c.RedFlags = []tender.Milestone{}, []tender.ContractCriterion{}, []tender.Payment{}, []string{}
+	c.NamedPanels = []tender.NamedPanel{}
 	if err := sqlx.SelectContext(ctx, q, &c.Milestones, `SELECT `+milestoneColumns+` FROM contract_milestones
 		WHERE contract_id = $1 ORDER BY seq`, id); err != nil {
 		return c, fmt.Errorf("milestones: %w", err)
@@ -339,13 +366,10 @@ func (s *Store) SetSchedule(ctx context.Context, actor tender.Actor, id string, 
 		if c.Status != tender.ContractDrafted {
 			return tender.InvalidState("contract", string(c.Status), "修改履约节点")
 		}
-		if err := tender.ValidateMilestones(ms, c.PeriodStart, c.PeriodEnd); err != nil {
+		if err := tender.ValidateSchedule(ms, criteria, c.PeriodStart, c.PeriodEnd); err != nil {
 			return err
 		}
 		if criteria != nil {
-			if err := tender.ValidateContractCriteria(criteria); err != nil {
-				return err
-			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM contract_criteria WHERE contract_id = $1`, id); err != nil {
 				return err
 			}

@@ -1,6 +1,8 @@
 package tender
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -118,10 +120,22 @@ type Contract struct {
 	Payments         []Payment           `json:"payments" db:"-"`
 	PaymentsFenTotal int64               `json:"payments_fen_total" db:"payments_fen_total"`
 	RedFlags         []string            `json:"red_flags" db:"-"`
+	NamedPanels      []NamedPanel        `json:"named_panels" db:"-"`                  // evaluation panels named, not drawn (red flag)
 	DrawCommitment   string              `json:"draw_commitment" db:"draw_commitment"` // H(r) of the panel draws (§8.4)
 	DrawSecret       string              `json:"draw_r,omitempty" db:"-"`              // r, once the contract has ended
 	CreatedAt        time.Time           `json:"created_at" db:"created_at"`
 	UpdatedAt        time.Time           `json:"updated_at" db:"updated_at"`
+}
+
+// NamedPanel is an evaluation panel (or part of one) the bureau named
+// instead of drawing (SPEC §8.4): public with its reason, as red flag
+// RedFlagPanelNotDrawn; who was named is public once the contract has ended,
+// like the draws.
+type NamedPanel struct {
+	MilestoneID  string    `json:"milestone_id"`
+	EvaluatorIDs []string  `json:"evaluator_ids,omitempty"`
+	Reason       string    `json:"reason"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // move applies verb v to c, checking the transition table and the reason rule.
@@ -554,6 +568,25 @@ func ValidateContractCriteria(cs []ContractCriterion) error {
 		f.Addf("criteria", "评估指标分值合计须为100，现为%d", sum)
 	}
 	return f.Validation()
+}
+
+// ValidateSchedule checks a drafted contract's terms as PUT
+// /contracts/{id}/milestones gives them: the milestones (ValidateMilestones)
+// and, when criteria is not nil, the evaluation criteria
+// (ValidateContractCriteria), every problem of both in one validation_failed.
+func ValidateSchedule(ms []MilestoneInput, criteria []ContractCriterion, start, end string) error {
+	errM := ValidateMilestones(ms, start, end)
+	var errC error
+	if criteria != nil {
+		errC = ValidateContractCriteria(criteria)
+	}
+	var m, c *Error
+	if !errors.As(errM, &m) || !errors.As(errC, &c) {
+		return cmp.Or(errM, errC)
+	}
+	both := *m
+	both.Fields = append(slices.Clone(m.Fields), c.Fields...)
+	return &both
 }
 
 // Grade is the band of a contract evaluation's total.

@@ -379,6 +379,47 @@ func TestValidateContractCriteria(t *testing.T) {
 	}
 }
 
+func TestValidateSchedule(t *testing.T) {
+	ms := func() []MilestoneInput { return DefaultMilestones(KindPurchase, "2027-01-01", "2027-12-31") }
+	badMs := ms()
+	badMs[0].PaymentPct = 50
+	badCs := DefaultContractCriteria()
+	badCs[1].Name = ""
+	cases := []struct {
+		name     string
+		ms       []MilestoneInput
+		criteria []ContractCriterion
+		fields   []string // nil = valid
+	}{
+		{"milestones only", ms(), nil, nil},
+		{"both valid", ms(), DefaultContractCriteria(), nil},
+		{"milestones wrong, criteria absent", badMs, nil, []string{"milestones"}},
+		{"criteria wrong", ms(), badCs, []string{"criteria[1].name"}},
+		{"both wrong: every field named at once", badMs, badCs, []string{"milestones", "criteria[1].name"}},
+		{"empty criteria list", ms(), []ContractCriterion{}, []string{"criteria"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := ValidateSchedule(tc.ms, tc.criteria, "2027-01-01", "2027-12-31")
+			if tc.fields == nil {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			e, ok := AsError(err)
+			if !ok || e.Code != CodeValidationFailed {
+				t.Fatalf("want validation_failed, got %v", err)
+			}
+			for _, f := range tc.fields {
+				if !slices.ContainsFunc(e.Fields, func(x FieldError) bool { return x.Field == f }) {
+					t.Fatalf("fields %v do not name %s", e.Fields, f)
+				}
+			}
+		})
+	}
+}
+
 func TestRectificationDue(t *testing.T) {
 	cases := []struct {
 		at   time.Time
