@@ -18,11 +18,14 @@ import (
 var demoContractTenders = []string{"兴大社区老年助餐服务", "兴大社区儿童关爱服务", "兴大社区残疾人康复服务",
 	"兴大社区邻里互助服务（2025年度）"}
 
-// seedDemoContracts moves the demo's contracts through every state: drafted,
-// active (first milestone paid, mid-term report submitted), suspended,
+// seedDemoContracts moves the demo's contracts through every state: drafted
+// (its schedule edited to four milestones), active (first milestone paid,
+// mid-term report accepted, its evaluation panel named — expert1–expert3,
+// so they find it under 我的评审, and the contract shows the red flag
+// 不随机抽取 with the reason), suspended (a report awaiting acceptance),
 // terminated, and completed (three milestones reported, accepted, evaluated
-// and paid). Signing and payments need documents in the object store: with
-// no object store configured the contracts stay drafted.
+// by drawn panels and paid). Signing and payments need documents in the
+// object store: with no object store configured the contracts stay drafted.
 func seedDemoContracts(ctx context.Context, s *storage.Store, objects *storage.Objects, admin tender.Actor, orgIDs []string) error {
 	if objects == nil {
 		return nil
@@ -124,7 +127,16 @@ func seedDemoContracts(ctx context.Context, s *storage.Store, objects *storage.O
 	}
 	full := func(id string) (tender.Contract, error) { return s.Contract(ctx, id) }
 
-	// Active: signing milestone paid, mid-term report waiting for the bureau.
+	// Drafted, with the bureau's own schedule: a quarterly progress report added.
+	d := list[0]
+	ms := tender.DefaultMilestones(d.Kind, d.PeriodStart, d.PeriodEnd)
+	ms[0].PaymentPct, ms[1].PaymentPct, ms[2].PaymentPct = 30, 30, 30
+	ms = append(ms[:1], append([]tender.MilestoneInput{{Title: "季度进度报告", DueDate: ms[1].DueDate, PaymentPct: 10,
+		Report: tender.ReportProgress}}, ms[1:]...)...)
+	if _, err := s.SetSchedule(ctx, admin, d.ID, ms, nil); err != nil {
+		return fmt.Errorf("schedule: %w", err)
+	}
+	// Active: signing milestone paid, mid-term report accepted, its panel named and scoring.
 	k, err := sign(list[1])
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
@@ -132,11 +144,28 @@ func seedDemoContracts(ctx context.Context, s *storage.Store, objects *storage.O
 	if err := deliver(k, k.Milestones[0], "实施方案：组建助餐服务队，完成需求摸底与食堂改造。", true); err != nil {
 		return err
 	}
-	if err := report(k, k.Milestones[1], "中期报告：累计开展助餐服务 4200 人次，志愿者参与送餐。"); err != nil {
+	if err := deliver(k, k.Milestones[1], "中期报告：累计开展助餐服务 4200 人次，志愿者参与送餐。", false); err != nil {
 		return err
 	}
-	// Suspended and terminated.
+	experts, err := s.Users(ctx, storage.UserFilter{Role: string(tender.RoleEvaluator), Limit: 100})
+	if err != nil {
+		return err
+	}
+	var named []string
+	for _, u := range experts {
+		if u.Username == "expert1" || u.Username == "expert2" || u.Username == "expert3" {
+			named = append(named, u.ID)
+		}
+	}
+	if _, err := s.DrawContractPanel(ctx, admin, k.ID, k.Milestones[1].ID, storage.ContractPanelRequest{EvaluatorIDs: named,
+		Reason: "演示：指定 expert1–expert3，以便登录体验履约评估"}); err != nil {
+		return fmt.Errorf("named evaluation panel: %w", err)
+	}
+	// Suspended with a report awaiting acceptance, and terminated.
 	if k, err = sign(list[2]); err != nil {
+		return err
+	}
+	if err := report(k, k.Milestones[0], "实施方案：儿童之家开放时间调整为每日 15:00–19:00。"); err != nil {
 		return err
 	}
 	if _, err := s.ChangeContract(ctx, admin, k.ID, tender.ContractSuspend, func(c *tender.Contract, _ time.Time) error {
