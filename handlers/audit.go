@@ -40,7 +40,8 @@ func (a *API) verifyAudit(c *fiber.Ctx) error {
 // auditCheckpoints lists the signed global checkpoints after ?since= (a seq,
 // exclusive), oldest first (SPEC §8.3). Anyone may copy them; a database
 // rewritten later contradicts a copy (portal audit-verify -checkpoints).
-// next_cursor is the seq to pass as since for the next page.
+// next_cursor is the seq to pass as since for the next page. The bureau and
+// auditors also get each checkpoint's heads, to recompute head_sha256.
 func (a *API) auditCheckpoints(c *fiber.Ctx) error {
 	l, err := limit(c)
 	if err != nil {
@@ -57,8 +58,12 @@ func (a *API) auditCheckpoints(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	staff := actorOf(c).Is(tender.RoleAdmin, tender.RoleAuditor) // they read the audit log the heads name
 	for i := range cps {
 		cps[i] = tender.SignCheckpoint(a.opts.ReceiptKey, cps[i])
+		if !staff {
+			cps[i].Heads = nil
+		}
 	}
 	return c.JSON(paginate(cps, l, func(cp tender.Checkpoint) string { return strconv.FormatInt(cp.Seq, 10) }))
 }

@@ -5,7 +5,10 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,6 +150,38 @@ func TestCheckpointsRevealNoSealedActivity(t *testing.T) {
 	forged.HeadSHA256 = all.Items[1].HeadSHA256
 	if tender.VerifyCheckpoint(ed25519.PublicKey(rawKey), forged) {
 		t.Fatal("a checkpoint with another head verifies")
+	}
+	// The public sees no heads; an auditor recomputes every head_sha256 from
+	// them as docs/VERIFY.md defines it, and finds each head in the audit log.
+	for _, c := range all.Items {
+		if c.Heads != nil {
+			t.Fatalf("the public sees the heads of checkpoint %d", c.Seq)
+		}
+	}
+	var staff checkpointPage
+	e.do("GET", "/api/v1/audit/checkpoints?limit=100", audTok, nil).decode(t, &staff)
+	head := ""
+	for i, c := range staff.Items {
+		var parts []string
+		for _, hd := range c.Heads {
+			parts = append(parts, fmt.Sprintf(`{"stream":%q,"seq":%d,"hash":%q}`, hd.Stream, hd.Seq, hd.Hash))
+		}
+		head = h(head + "[" + strings.Join(parts, ",") + "]")
+		if c.HeadSHA256 != head || c.HeadSHA256 != all.Items[i].HeadSHA256 || len(c.Heads) == 0 {
+			t.Fatalf("checkpoint %d: head_sha256 %s, recomputed %s", c.Seq, c.HeadSHA256, head)
+		}
+		last := c.Heads[len(c.Heads)-1]
+		var entries struct {
+			Items []tender.AuditEntry `json:"items"`
+		}
+		e.do("GET", "/api/v1/audit?limit=100&stream="+url.QueryEscape(last.Stream), audTok, nil).decode(t, &entries)
+		found := false
+		for _, en := range entries.Items {
+			found = found || en.Seq == last.Seq && en.Hash == last.Hash
+		}
+		if !found {
+			t.Fatalf("checkpoint %d names %s seq %d, not in the audit log", c.Seq, last.Stream, last.Seq)
+		}
 	}
 	for _, bad := range []string{"-1", "x", "1.5"} {
 		e.do("GET", "/api/v1/audit/checkpoints?since="+bad, "", nil).problem(t, 422, "validation_failed")

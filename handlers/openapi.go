@@ -804,7 +804,9 @@ var apiSchemas = map[string]jsonObject{
 	"Checkpoint": object("", []string{"seq", "at", "head_sha256", "signature"}, jsonObject{
 		"seq": integer("检查点序号 · Checkpoint number"), "at": dateTime(""),
 		"head_sha256": str("检查点链的链头，见 docs/VERIFY.md · Head of the checkpoint chain, see docs/VERIFY.md"),
-		"signature":   str(`回执密钥对 "lsmz-checkpoint|"+seq+"|"+head_sha256 的 Ed25519 签名（base64） · Ed25519 signature by the receipt key of "lsmz-checkpoint|"+seq+"|"+head_sha256 (base64)`),
+		"heads": arrayOf(object("仅管理员、审计可见 · Bureau and auditors only", []string{"stream", "seq", "hash"}, jsonObject{
+			"stream": str(""), "seq": integer(""), "hash": str("")})),
+		"signature": str(`回执密钥对 "lsmz-checkpoint|"+seq+"|"+head_sha256 的 Ed25519 签名（base64） · Ed25519 signature by the receipt key of "lsmz-checkpoint|"+seq+"|"+head_sha256 (base64)`),
 	}),
 	"CheckpointPage": listOf("Checkpoint"),
 	"AuditReport": object("", []string{"ok", "entries", "first_bad_id"}, jsonObject{

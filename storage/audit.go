@@ -304,12 +304,24 @@ func (s *Store) VerifyAudit(ctx context.Context) (tender.AuditReport, error) {
 }
 
 // AuditCheckpoints lists the global checkpoints after seq since (exclusive),
-// oldest first, unsigned (the caller holds the receipt key).
+// oldest first, with their heads, unsigned (the caller holds the receipt key).
 func (s *Store) AuditCheckpoints(ctx context.Context, since int64, limit int) ([]tender.Checkpoint, error) {
-	cps := []tender.Checkpoint{}
-	err := s.db.SelectContext(ctx, &cps, `SELECT id AS seq, at, hash AS head_sha256 FROM audit_checkpoints
-		WHERE id > $1 ORDER BY id LIMIT $2`, since, limit)
-	return cps, mapError(err)
+	var rows []struct {
+		tender.Checkpoint
+		Heads []byte `db:"heads"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT id AS seq, at, hash AS head_sha256, heads FROM audit_checkpoints
+		WHERE id > $1 ORDER BY id LIMIT $2`, since, limit); err != nil {
+		return nil, mapError(err)
+	}
+	cps := make([]tender.Checkpoint, len(rows))
+	for i, r := range rows {
+		cps[i] = r.Checkpoint
+		if err := json.Unmarshal(r.Heads, &cps[i].Heads); err != nil {
+			return nil, fmt.Errorf("checkpoint %d: %w", r.Seq, err)
+		}
+	}
+	return cps, nil
 }
 
 // VerifyCheckpoints checks the database against checkpoints saved earlier

@@ -119,6 +119,9 @@ type Checkpoint struct {
 	At         time.Time `json:"at" db:"at"`
 	HeadSHA256 string    `json:"head_sha256" db:"head_sha256"`
 	Signature  string    `json:"signature"`
+	// Heads are the stream heads the checkpoint chained, shown to the bureau
+	// and auditors only (stream names name objects); not signed, not needed to keep.
+	Heads []StreamHead `json:"heads,omitempty" db:"-"`
 }
 
 // SigningBytes are the UTF-8 bytes of "lsmz-checkpoint|" + seq + "|" + head_sha256.
