@@ -247,12 +247,13 @@ func (s *Store) serviceFacts(ctx context.Context, ids []string) (map[string]serv
 	if err := s.db.SelectContext(ctx, &rows, `SELECT t.community_id,
 		(SELECT count(DISTINCT v.id_hash) FROM contract_volunteers v JOIN contract_reports r ON r.id = v.report_id
 		   JOIN contracts k ON k.id = r.contract_id JOIN tenders tt ON tt.id = k.tender_id
-		  WHERE tt.community_id = t.community_id AND r.status = 'accepted'
+		  WHERE tt.community_id = t.community_id AND r.status = $2
 		    AND r.period_end > (clock_timestamp() AT TIME ZONE 'Asia/Shanghai')::date - 365) AS volunteers,
-		count(DISTINCT c.id) FILTER (WHERE c.status = 'active'
-		    OR (c.status = 'completed' AND c.completed_at > clock_timestamp() - interval '365 days')) AS services
+		count(DISTINCT c.id) FILTER (WHERE c.status = $3
+		    OR (c.status = $4 AND c.completed_at > clock_timestamp() - interval '365 days')) AS services
 		FROM tenders t LEFT JOIN contracts c ON c.tender_id = t.id
-		WHERE t.community_id = ANY($1::uuid[]) GROUP BY t.community_id`, pq.Array(ids)); err != nil {
+		WHERE t.community_id = ANY($1::uuid[]) GROUP BY t.community_id`, pq.Array(ids), reportAccepted,
+		string(tender.ContractActive), string(tender.ContractCompleted)); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {

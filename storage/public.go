@@ -37,7 +37,7 @@ const creditColumns = `o.id, o.name, o.type, o.registration, o.community_id,
 	    JOIN contracts k ON k.id = e.contract_id
 	   WHERE k.org_id = o.id AND e.status = '` + evaluationComplete + `' ORDER BY e.milestone_id, e.round DESC) f) AS final_avg,
 	(SELECT round(avg(f.rating), 2)::text FROM feedback f JOIN awards a ON a.tender_id = f.tender_id
-	  WHERE a.org_id = o.id AND a.status = ` + completedAwardSQL + ` AND f.status <> 'rejected') AS feedback_avg`
+	  WHERE a.org_id = o.id AND a.status = ` + completedAwardSQL + ` AND f.status IN ` + ratedFeedbackSQL + `) AS feedback_avg`
 
 type creditRow struct {
 	tender.CreditProfile
@@ -68,7 +68,7 @@ func (r creditRow) profile() tender.CreditProfile {
 }
 
 // publicOrg: only organizations the bureau has approved (or since suspended) have a public record.
-const publicOrg = `o.status IN ('approved', 'suspended')`
+const publicOrg = `o.status IN ` + publicOrgSQL
 
 // PublicOrgFilter selects public credit profiles.
 type PublicOrgFilter struct {
@@ -171,7 +171,7 @@ func (s *Store) PublicFeedback(ctx context.Context, tenderID string) (TenderFeed
 		Count int            `db:"count"`
 	}
 	if err := s.db.GetContext(ctx, &agg, `SELECT round(avg(rating), 2)::text AS avg, count(*) AS count FROM feedback
-		WHERE tender_id = $1 AND status <> 'rejected'`, tenderID); err != nil {
+		WHERE tender_id = $1 AND status = ANY($2)`, tenderID, statusSet(tender.RatedFeedbackStatuses()...)); err != nil {
 		return out, mapError(err)
 	}
 	out.Count = agg.Count
@@ -181,8 +181,8 @@ func (s *Store) PublicFeedback(ctx context.Context, tenderID string) (TenderFeed
 		}
 	}
 	err := s.db.SelectContext(ctx, &out.Items, `SELECT id, tender_id, '' AS tender_code, '' AS tender_title, rating, comment,
-		'' AS status, created_at FROM feedback WHERE tender_id = $1 AND status = 'approved' AND comment <> ''
-		ORDER BY created_at DESC LIMIT 100`, tenderID)
+		'' AS status, created_at FROM feedback WHERE tender_id = $1 AND status = $2 AND comment <> ''
+		ORDER BY created_at DESC LIMIT 100`, tenderID, string(tender.FeedbackApproved))
 	return out, mapError(err)
 }
 

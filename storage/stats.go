@@ -83,8 +83,8 @@ func (s *Store) PublicStats(ctx context.Context) (Stats, error) {
 	}
 	if err := s.db.SelectContext(ctx, &orgs, `SELECT COALESCE(cm.name, '') AS community, count(*) AS approved,
 		count(*) FILTER (WHERE o.social_workers > 0) AS with_sw
-		FROM organizations o LEFT JOIN communities cm ON cm.id = o.community_id WHERE o.status = 'approved'
-		GROUP BY 1`); err != nil {
+		FROM organizations o LEFT JOIN communities cm ON cm.id = o.community_id WHERE o.status = $1
+		GROUP BY 1`, string(tender.OrgApproved)); err != nil {
 		return st, err
 	}
 	var funded []struct {

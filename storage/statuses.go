@@ -24,4 +24,8 @@ const (
 	standingAwardsSQL = `('active', ` + completedAwardSQL + `)`
 	// draftTenderSQL is tender.StatusDraft.
 	draftTenderSQL = `'draft'`
+	// publicOrgSQL is tender.PublicOrgStatuses.
+	publicOrgSQL = `('approved', 'suspended')`
+	// ratedFeedbackSQL is tender.RatedFeedbackStatuses.
+	ratedFeedbackSQL = `('pending', 'approved')`
 )

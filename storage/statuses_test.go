@@ -22,6 +22,8 @@ func TestStatusSQL(t *testing.T) {
 		{"standingAwardsSQL", standingAwardsSQL, "(" + sqlList(tender.StandingAwardStatuses()...) + ")"},
 		{"completedAwardSQL", completedAwardSQL, sqlList(tender.AwardCompleted)},
 		{"draftTenderSQL", draftTenderSQL, sqlList(tender.StatusDraft)},
+		{"publicOrgSQL", publicOrgSQL, "(" + sqlList(tender.PublicOrgStatuses()...) + ")"},
+		{"ratedFeedbackSQL", ratedFeedbackSQL, "(" + sqlList(tender.RatedFeedbackStatuses()...) + ")"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s = %s, want %s", tc.name, tc.got, tc.want)

@@ -27,6 +27,15 @@ func PastBiddingStatuses() []Status {
 // publicity or completed, not revoked.
 func StandingAwardStatuses() []AwardStatus { return []AwardStatus{AwardActive, AwardCompleted} }
 
+// PublicOrgStatuses are the statuses of organizations with a public credit
+// record: approved by the bureau, or approved and since suspended.
+func PublicOrgStatuses() []OrgStatus { return []OrgStatus{OrgApproved, OrgSuspended} }
+
+// RatedFeedbackStatuses are the statuses of feedback whose rating counts in a
+// tender's and an organization's average: every status but rejected, so a
+// rating counts while its comment waits for moderation.
+func RatedFeedbackStatuses() []FeedbackStatus { return []FeedbackStatus{FeedbackPending, FeedbackApproved} }
+
 // Strings turns a status set into the []string that SQL receives (pq.Array).
 func Strings[S ~string](set []S) []string {
 	out := make([]string, len(set))
