@@ -116,11 +116,6 @@ func seedDemo(ctx context.Context, s *storage.Store, objects *storage.Objects, o
 	return nil
 }
 
-// seedDemoTenders adds tenders in several states once the tender capability exists.
-var seedDemoTenders = func(ctx context.Context, s *storage.Store, actor tender.Actor, orgIDs []string) error {
-	return nil
-}
-
 func printDemoLogins(out io.Writer) {
 	fmt.Fprintf(out, `
 演示账号 / demo accounts (password for all: %s)

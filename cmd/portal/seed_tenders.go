@@ -43,7 +43,7 @@ func demoTender(kind tender.Kind, title, community string, catalogID string, dea
 // seedDemoTenders adds tenders in every state: draft, open (purchase and
 // venture), evaluating with a declared panel, completed with an award and a
 // performance rating, and a cancelled one.
-func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Actor, orgIDs []string) error {
+func seedDemoTenders(ctx context.Context, s *storage.Store, admin tender.Actor, orgIDs []string) error {
 	cat, err := s.Catalog(ctx, false)
 	if err != nil {
 		return err
@@ -239,4 +239,3 @@ func seedDemoTendersImpl(ctx context.Context, s *storage.Store, admin tender.Act
 	return nil
 }
 
-func init() { seedDemoTenders = seedDemoTendersImpl }
