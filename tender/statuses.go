@@ -34,7 +34,9 @@ func PublicOrgStatuses() []OrgStatus { return []OrgStatus{OrgApproved, OrgSuspen
 // RatedFeedbackStatuses are the statuses of feedback whose rating counts in a
 // tender's and an organization's average: every status but rejected, so a
 // rating counts while its comment waits for moderation.
-func RatedFeedbackStatuses() []FeedbackStatus { return []FeedbackStatus{FeedbackPending, FeedbackApproved} }
+func RatedFeedbackStatuses() []FeedbackStatus {
+	return []FeedbackStatus{FeedbackPending, FeedbackApproved}
+}
 
 // Strings turns a status set into the []string that SQL receives (pq.Array).
 func Strings[S ~string](set []S) []string {

@@ -238,4 +238,3 @@ func seedDemoTenders(ctx context.Context, s *storage.Store, admin tender.Actor, 
 	}
 	return nil
 }
-
