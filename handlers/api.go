@@ -29,7 +29,6 @@ type Options struct {
 	Domain         tender.Config
 	TrustedProxies []netip.Prefix
 	Frontend       fs.FS              // built single-page app; nil or empty serves a how-to-build page
-	Sealer         *storage.Sealer    // encrypts sealed-bid documents (PORTAL_SEAL_KEY)
 	ReceiptKey     ed25519.PrivateKey // signs bid receipts
 	OCIDPrefix     string             // PORTAL_OCID_PREFIX, e.g. "ocds-lsmz00-"
 	Metrics        *Metrics           // where request metrics go; nil keeps them to the instance
@@ -58,8 +57,9 @@ const (
 // ErrWeakSecret is returned when the JWT secret is shorter than 32 bytes.
 var ErrWeakSecret = errors.New("PORTAL_JWT_SECRET must be at least 32 bytes")
 
-// New builds the Fiber application with every route.
-func New(opts Options, store *storage.Store, objects *storage.Objects) (*fiber.App, error) {
+// New builds the Fiber application with every route. The store brings its
+// object store and seal key (storage.OpenConfig); handlers never touch either.
+func New(opts Options, store *storage.Store) (*fiber.App, error) {
 	if len(opts.JWTSecret) < 32 {
 		return nil, ErrWeakSecret
 	}
@@ -74,12 +74,6 @@ func New(opts Options, store *storage.Store, objects *storage.Objects) (*fiber.A
 	}
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = 50 << 20
-	}
-	if store != nil && opts.Sealer != nil {
-		store.UseSealer(opts.Sealer) // the store seals bid values and draw secrets with the same key
-	}
-	if store != nil {
-		store.UseObjects(objects) // documents: the store writes rows and objects together
 	}
 	a := &API{opts: opts, store: store, log: opts.Logger, metrics: opts.Metrics.orNew(),
 		versions: newTokenVersions(store)}

@@ -128,7 +128,7 @@ func TestTokenValidation(t *testing.T) {
 }
 
 func TestWeakSecretRefused(t *testing.T) {
-	_, err := handlers.New(handlers.Options{JWTSecret: []byte("short"), ReceiptKey: make([]byte, 64)}, nil, nil)
+	_, err := handlers.New(handlers.Options{JWTSecret: []byte("short"), ReceiptKey: make([]byte, 64)}, nil)
 	if err != handlers.ErrWeakSecret {
 		t.Fatalf("want ErrWeakSecret, got %v", err)
 	}

@@ -205,28 +205,25 @@ func (a *API) myBids(c *fiber.Ctx) error {
 	return c.JSON(paginate(bids, l, func(b storage.MyBid) string { return storage.KeysetCursor(b.CreatedAt, b.ID) }))
 }
 
-// uploadBidDocument encrypts the document before it reaches the object store.
+// uploadBidDocument receives a bid document; the store encrypts it before it
+// reaches the object store.
 func (a *API) uploadBidDocument(c *fiber.Ctx) error {
 	actor := actorOf(c)
 	id := c.Params("id")
 	if err := a.store.CheckBidOpen(ctx(c), actor, id); err != nil {
 		return err
 	}
-	if a.opts.Sealer == nil {
+	if !a.store.Seals() {
 		return &tender.Error{Code: tender.CodeInternal, Key: "seal.unconfigured", Message: "未配置 PORTAL_SEAL_KEY，不能接收投标文件"}
 	}
 	up, err := a.receiveFile(c)
 	if err != nil {
 		return err
 	}
-	sealed, wrapped, err := a.opts.Sealer.Seal(up.body)
-	if err != nil {
-		return err
-	}
 	doc, err := a.store.AddDocument(ctx(c), actor, storage.DocumentUpload{
 		Doc: tender.Document{OwnerType: "bid", OwnerID: id, Filename: up.filename, ContentType: up.contentType,
 			Sealed: true},
-		Key: storage.NewObjectKey("bids/" + id), Body: sealed, WrappedKey: wrapped, Measured: up.body.result,
+		Key: storage.NewObjectKey("bids/" + id), Body: up.body, Measured: up.body.result,
 	})
 	if storage.IsTooLarge(err) {
 		return tooLarge(a.opts.MaxUpload)
@@ -260,20 +257,8 @@ func (a *API) deleteDocument(c *fiber.Ctx) error {
 
 // openSealed decrypts a sealed document for a caller already allowed to read it.
 func (a *API) openSealed(c *fiber.Ctx, d storage.StoredDocument) (io.Reader, error) {
-	if a.opts.Sealer == nil {
+	if !a.store.Seals() {
 		return nil, &tender.Error{Code: tender.CodeInternal, Key: "seal.unconfigured", Message: "未配置 PORTAL_SEAL_KEY"}
 	}
-	obj, err := a.store.DocumentObject(ctx(c), d, 0, -1)
-	if err != nil {
-		return nil, err
-	}
-	r, err := a.opts.Sealer.Open(obj, d.WrappedKey)
-	if err != nil {
-		obj.Close()
-		return nil, err
-	}
-	return struct {
-		io.Reader
-		io.Closer
-	}{r, obj}, nil
+	return a.store.OpenSealedDocument(ctx(c), d)
 }

@@ -105,7 +105,8 @@ func TestUploadsAcrossAMinIORestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newEnv(t)
-	app, err := handlers.New(e.opts, e.store, objects)
+	e.store.UseObjects(objects) // the portal's own MinIO, which this test stops
+	app, err := handlers.New(e.opts, e.store)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,13 @@ func TestHealthReadyMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := handlers.New(e.opts, e.store, dead)
+	deadStore, err := storage.Open(context.Background(), dbURL(t, e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer deadStore.Close()
+	deadStore.UseObjects(dead)
+	app, err := handlers.New(e.opts, deadStore)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +86,9 @@ func TestHealthReadyMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closed.UseObjects(e.objects)
 	closed.Close()
-	app, _ = handlers.New(e.opts, closed, e.objects)
+	app, _ = handlers.New(e.opts, closed)
 	res, _ = app.Test(httptest.NewRequest("GET", "/readyz", nil), 30_000)
 	if res.StatusCode != 503 {
 		t.Fatalf("readyz with the database down: %d, want 503", res.StatusCode)

@@ -29,15 +29,15 @@ type fuzzPortal struct {
 
 func newFuzzPortal(f *testing.F) *fuzzPortal {
 	store := storagetest.NewStore(f)
-	objects := storagetest.NewObjects(f)
+	store.UseObjects(storagetest.NewObjects(f))
 	key, err := store.ReceiptKey(context.Background(), "")
 	if err != nil {
 		f.Fatal(err)
 	}
-	opts := handlers.Options{JWTSecret: []byte(testSecret), MaxUpload: 1 << 20, ReceiptKey: key, Sealer: testSealer,
+	opts := handlers.Options{JWTSecret: []byte(testSecret), MaxUpload: 1 << 20, ReceiptKey: key,
 		Domain: tender.Config{MinBidWindow: 0, PublicTenderFen: 100000000, MinPublicity: 0},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	app, err := handlers.New(opts, store, objects)
+	app, err := handlers.New(opts, store)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -41,12 +41,12 @@ func newEnv(t *testing.T, tweak ...func(*handlers.Options)) *env {
 	t.Helper()
 	store := storagetest.NewStore(t)
 	objects := storagetest.NewObjects(t)
+	store.UseObjects(objects)
 	opts := handlers.Options{
 		JWTSecret: []byte(testSecret),
 		MaxUpload: 1 << 20,
 		Domain:    tender.Config{MinBidWindow: 0, PublicTenderFen: 100000000, MinPublicity: 0},
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Sealer:    testSealer,
 	}
 	key, err := store.ReceiptKey(context.Background(), "")
 	if err != nil {
@@ -56,7 +56,7 @@ func newEnv(t *testing.T, tweak ...func(*handlers.Options)) *env {
 	for _, f := range tweak {
 		f(&opts)
 	}
-	app, err := handlers.New(opts, store, objects)
+	app, err := handlers.New(opts, store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func expiredToken(t *testing.T, e *env) string {
 	t.Helper()
 	opts := e.opts
 	opts.Now = func() time.Time { return time.Now().Add(-time.Hour) }
-	app, err := handlers.New(opts, e.store, e.objects)
+	app, err := handlers.New(opts, e.store)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,9 @@ func startInstance(t *testing.T, dbURL string, objects *storage.Objects, opts ha
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := handlers.New(opts, store, objects)
+	store.UseSealer(testSealer)
+	store.UseObjects(objects)
+	app, err := handlers.New(opts, store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,12 +93,13 @@ func TestDeadlineRace(t *testing.T) {
 	defer setup.Close()
 	setup.UseSealer(testSealer)
 	key, _ := setup.ReceiptKey(context.Background(), "")
-	opts := handlers.Options{JWTSecret: []byte(testSecret), MaxUpload: 1 << 20, Sealer: testSealer, ReceiptKey: key,
+	opts := handlers.Options{JWTSecret: []byte(testSecret), MaxUpload: 1 << 20, ReceiptKey: key,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	a := startInstance(t, dbURL, objects, opts)
 	b := startInstance(t, dbURL, objects, opts)
 	e := &env{t: t, store: setup, objects: objects, opts: opts, communities: registerCommunities(t, setup)}
-	app, _ := handlers.New(opts, setup, objects)
+	setup.UseObjects(objects)
+	app, _ := handlers.New(opts, setup)
 	e.app = app
 	setup.CreateUser(context.Background(), tender.Actor{}, tender.User{Username: "admin", Role: tender.RoleAdmin, Name: "a"}, testPassword)
 	e.admin = e.login("admin", testPassword)

@@ -502,7 +502,8 @@ func TestUploadWhenMinIOStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := newEnv(t)
-	app, err := handlers.New(base.opts, store, objects)
+	store.UseObjects(objects)
+	app, err := handlers.New(base.opts, store)
 	if err != nil {
 		t.Fatal(err)
 	}

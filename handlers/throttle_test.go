@@ -148,7 +148,7 @@ func TestBureauCannotSetAnOrganizationsPassword(t *testing.T) {
 // password end access tokens on two instances sharing the database.
 func TestRevocationWithinFiveSecondsOnEveryInstance(t *testing.T) {
 	e := newEnv(t)
-	other, err := handlers.New(e.opts, e.store, e.objects)
+	other, err := handlers.New(e.opts, e.store)
 	if err != nil {
 		t.Fatal(err)
 	}

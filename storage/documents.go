@@ -24,13 +24,13 @@ func NewObjectKey(prefix string) string {
 }
 
 // DocumentUpload is a document on its way in: its metadata, where it goes and
-// the bytes (already encrypted when sealed). Size and SHA256 are read from
+// the plaintext bytes; a sealed document (Doc.Sealed) is encrypted by the
+// store on its way to the object store. Size and SHA256 are read from
 // Measured after the body has been consumed.
 type DocumentUpload struct {
-	Doc        tender.Document
-	Key        string
-	Body       io.Reader
-	WrappedKey []byte // sealed documents only
+	Doc  tender.Document
+	Key  string
+	Body io.Reader
 	// Measured reports the plaintext size and hash once Body is drained, or the
 	// error that stopped it (e.g. the size limit).
 	Measured func() (size int64, sha256 string, err error)
@@ -73,7 +73,20 @@ func (s *Store) checkUpload(ctx context.Context, tx *sqlx.Tx, actor tender.Actor
 // is removed again; the sweeper catches what a crash leaves behind.
 func (s *Store) AddDocument(ctx context.Context, actor tender.Actor, up DocumentUpload) (tender.Document, error) {
 	objects := s.objects
-	putErr := objects.Put(ctx, up.Key, up.Body, -1, up.Doc.ContentType)
+	if objects == nil {
+		return tender.Document{}, errNoObjects
+	}
+	body, wrappedKey := up.Body, []byte(nil)
+	if up.Doc.Sealed {
+		if s.sealer == nil {
+			return tender.Document{}, errNoSealer
+		}
+		var err error
+		if body, wrappedKey, err = s.sealer.Seal(up.Body); err != nil {
+			return tender.Document{}, err
+		}
+	}
+	putErr := objects.Put(ctx, up.Key, body, -1, up.Doc.ContentType)
 	size, sum, measureErr := up.Measured()
 	if measureErr != nil || putErr != nil {
 		// Best effort: the object may be partial or absent; the sweeper is the backstop.
@@ -93,7 +106,7 @@ func (s *Store) AddDocument(ctx context.Context, actor tender.Actor, up Document
 			content_type, size_bytes, sha256, sealed, wrapped_key, uploaded_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+documentColumns,
 			up.Doc.OwnerType, up.Doc.OwnerID, up.Key, up.Doc.Filename, up.Doc.ContentType, size, sum,
-			up.Doc.Sealed, up.WrappedKey, nullIfEmpty(actor.UserID)); err != nil {
+			up.Doc.Sealed, wrappedKey, nullIfEmpty(actor.UserID)); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, actor, "add_document", up.Doc.OwnerType, up.Doc.OwnerID, map[string]any{
@@ -108,7 +121,31 @@ func (s *Store) AddDocument(ctx context.Context, actor tender.Actor, up Document
 
 // DocumentObject reads length bytes of a document's object from offset (-1: to the end).
 func (s *Store) DocumentObject(ctx context.Context, d StoredDocument, offset, length int64) (*Object, error) {
+	if s.objects == nil {
+		return nil, errNoObjects
+	}
 	return s.objects.Get(ctx, d.ObjectKey, offset, length)
+}
+
+// OpenSealedDocument decrypts a sealed document whole, for a caller already
+// allowed to read it; closing the reader closes the object.
+func (s *Store) OpenSealedDocument(ctx context.Context, d StoredDocument) (io.ReadCloser, error) {
+	if s.sealer == nil {
+		return nil, errNoSealer
+	}
+	obj, err := s.DocumentObject(ctx, d, 0, -1)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.sealer.Open(obj, d.WrappedKey)
+	if err != nil {
+		obj.Close()
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{r, obj}, nil
 }
 
 // StoredDocument is a document row with where its bytes are.
@@ -166,7 +203,9 @@ func (s *Store) RemoveDocument(ctx context.Context, actor tender.Actor, id strin
 		return err
 	}
 	// The row is gone; if the object removal fails the sweeper finds the orphan.
-	_ = s.objects.Remove(ctx, key)
+	if s.objects != nil {
+		_ = s.objects.Remove(ctx, key)
+	}
 	return nil
 }
 
@@ -176,6 +215,9 @@ func (s *Store) RemoveDocument(ctx context.Context, actor tender.Actor, id strin
 // killed mid-upload). It returns how many objects it removed.
 func (s *Store) SweepOrphans(ctx context.Context, minAge time.Duration) (int, error) {
 	objects := s.objects
+	if objects == nil {
+		return 0, errNoObjects
+	}
 	if _, err := objects.AbortStaleUploads(ctx, minAge); err != nil {
 		return 0, err
 	}

@@ -28,14 +28,72 @@ type Store struct {
 	objects *Objects // document bytes (MinIO); rows and objects change together in storage only
 }
 
-// UseObjects sets the object store documents are kept in.
+// Config is what a Store is opened with: its database, the object store its
+// documents live in and the seal key. OpenConfig builds the object store and
+// the sealer from it, so the Store owns them and nothing outside storage
+// touches objects or keys.
+type Config struct {
+	DatabaseURL string
+	MaxConns    int          // connection pool size; 0: DefaultMaxConns
+	Objects     ObjectConfig // without an AccessKey the store has no object store and refuses documents
+	SealKey     string       // PORTAL_SEAL_KEY; empty: the store cannot seal (bids, draws, the receipt key)
+}
+
+// OpenConfig connects to PostgreSQL and, when configured, to the object store
+// (creating its bucket), and reads the seal key.
+func OpenConfig(ctx context.Context, cfg Config) (*Store, error) {
+	var sealer *Sealer
+	if cfg.SealKey != "" {
+		var err error
+		if sealer, err = NewSealer(cfg.SealKey); err != nil {
+			return nil, err
+		}
+	}
+	var objects *Objects
+	if cfg.Objects.AccessKey != "" {
+		var err error
+		if objects, err = NewObjects(cfg.Objects); err != nil {
+			return nil, err
+		}
+		if err := objects.EnsureBucket(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	s, err := OpenPool(ctx, cfg.DatabaseURL, cfg.MaxConns)
+	if err != nil {
+		return nil, err
+	}
+	s.sealer, s.objects = sealer, objects
+	return s, nil
+}
+
+// UseObjects sets the object store documents are kept in, for a Store opened
+// without OpenConfig (tests, benchmarks).
 func (s *Store) UseObjects(o *Objects) { s.objects = o }
 
-// ObjectsReady checks that the object store answers.
-func (s *Store) ObjectsReady(ctx context.Context) error { return s.objects.Ready(ctx) }
+// HasObjects reports whether the store has an object store for documents.
+func (s *Store) HasObjects() bool { return s.objects != nil }
 
-// UseSealer sets the seal key (PORTAL_SEAL_KEY) the store seals values with.
+var errNoObjects = errors.New("storage: no object store configured (PORTAL_S3_*)")
+
+// ObjectsReady checks that the object store answers.
+func (s *Store) ObjectsReady(ctx context.Context) error {
+	if s.objects == nil {
+		return errNoObjects
+	}
+	return s.objects.Ready(ctx)
+}
+
+// UseSealer sets the seal key (PORTAL_SEAL_KEY) the store seals values with,
+// for a Store opened without OpenConfig (tests, benchmarks).
 func (s *Store) UseSealer(se *Sealer) { s.sealer = se }
+
+// Seals reports whether the store has a seal key, so sealed bid documents can
+// be received and read.
+func (s *Store) Seals() bool { return s.sealer != nil }
 
 var errNoSealer = errors.New("storage: no seal key configured (PORTAL_SEAL_KEY)")
 

@@ -89,7 +89,6 @@ func startCluster(ctx context.Context, cfg config, dbURL string, setup *storage.
 		JWTSecret:  secret,
 		MaxUpload:  50 << 20,
 		Domain:     tender.Config{MinBidWindow: 0, PublicTenderFen: 100000000, MinPublicity: 0},
-		Sealer:     sealer,
 		ReceiptKey: key,
 		// Only internal errors reach stderr: a 500 during the burst must show its cause.
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
@@ -102,7 +101,9 @@ func startCluster(ctx context.Context, cfg config, dbURL string, setup *storage.
 			cl.stop()
 			return nil, err
 		}
-		app, err := handlers.New(opts, store, objects)
+		store.UseSealer(sealer)
+		store.UseObjects(objects)
+		app, err := handlers.New(opts, store)
 		if err != nil {
 			store.Close()
 			cl.stop()

@@ -457,6 +457,7 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 		return nil, result{}, err
 	}
 	store.UseSealer(sealer)
+	store.UseObjects(objects)
 	receiptKey, err := store.ReceiptKey(ctx, "") // generated and kept in the database, as without PORTAL_RECEIPT_KEY
 	if err != nil {
 		return nil, result{}, err
@@ -465,7 +466,7 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 	// written to the terminal.
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	app, err := handlers.New(handlers.Options{JWTSecret: secret, Domain: tender.DefaultConfig(), Logger: logger,
-		Sealer: sealer, ReceiptKey: receiptKey}, store, objects)
+		ReceiptKey: receiptKey}, store)
 	if err != nil {
 		return nil, result{}, err
 	}

@@ -38,7 +38,7 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 			return fmt.Errorf("%s: want a JSON array of checkpoints: %w", *file, err)
 		}
 	}
-	return withStore(ctx, getenv, func(s *storage.Store) error {
+	return withStore(ctx, getenv, false, func(s *storage.Store) error {
 		rep, err := s.VerifyAudit(ctx)
 		if err != nil {
 			return err

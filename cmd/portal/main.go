@@ -55,17 +55,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "serve":
 		return serve(ctx, getenv)
 	case "migrate":
-		return withStore(ctx, getenv, func(s *storage.Store) error { return s.Migrate(ctx) })
+		return withStore(ctx, getenv, false, func(s *storage.Store) error { return s.Migrate(ctx) })
 	case "create-user":
 		return createUser(ctx, args, getenv, stdout)
 	case "seed-demo":
-		return withStore(ctx, getenv, func(s *storage.Store) error {
-			objects, err := demoObjects(ctx, getenv)
-			if err != nil {
-				return err
-			}
-			return seedDemo(ctx, s, objects, stdout)
-		})
+		// With an object store configured (PORTAL_S3_ACCESS_KEY) the demo's
+		// contracts are signed and paid; without one they stay drafted.
+		return withStore(ctx, getenv, true, func(s *storage.Store) error { return seedDemo(ctx, s, stdout) })
 	case "audit-verify":
 		return auditVerify(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
@@ -76,37 +72,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
-// demoObjects opens the object store for seed-demo when one is configured
-// (PORTAL_S3_ACCESS_KEY set); nil otherwise, and the demo's contracts stay unsigned.
-func demoObjects(ctx context.Context, getenv func(string) string) (*storage.Objects, error) {
-	cfg, err := loadConfig(getenv, false)
-	if err != nil || cfg.S3.AccessKey == "" {
-		return nil, err
-	}
-	objects, err := storage.NewObjects(cfg.S3)
-	if err != nil {
-		return nil, err
-	}
-	return objects, objects.EnsureBucket(ctx)
-}
-
-func withStore(ctx context.Context, getenv func(string) string, fn func(*storage.Store) error) error {
+// withStore opens the store for a one-off command: with the seal key when one
+// is set (seed-demo seals bids and draw secrets), and with the object store
+// when objects is true and one is configured.
+func withStore(ctx context.Context, getenv func(string) string, objects bool, fn func(*storage.Store) error) error {
 	cfg, err := loadConfig(getenv, false)
 	if err != nil {
 		return err
 	}
-	s, err := storage.Open(ctx, cfg.DatabaseURL)
+	sc := storage.Config{DatabaseURL: cfg.DatabaseURL, SealKey: cfg.SealKey}
+	if objects {
+		sc.Objects = cfg.S3
+	}
+	s, err := storage.OpenConfig(ctx, sc)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if cfg.SealKey != "" { // seed-demo seals bids and draw secrets
-		sealer, err := storage.NewSealer(cfg.SealKey)
-		if err != nil {
-			return err
-		}
-		s.UseSealer(sealer)
-	}
 	return fn(s)
 }
 
@@ -128,7 +110,7 @@ func createUser(ctx context.Context, args []string, getenv func(string) string, 
 	if err := errors.Join(f.Validation(), u.Validate()); err != nil {
 		return err
 	}
-	return withStore(ctx, getenv, func(s *storage.Store) error {
+	return withStore(ctx, getenv, false, func(s *storage.Store) error {
 		out, err := s.CreateUser(ctx, tender.Actor{}, u, *password)
 		if err != nil {
 			return err
@@ -152,7 +134,9 @@ func serve(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	log := newLogger(cfg.LogLevel)
-	store, err := storage.OpenPool(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
+	// The store owns the object store and the seal key: handlers never touch either.
+	sc := storage.Config{DatabaseURL: cfg.DatabaseURL, MaxConns: cfg.DBMaxConns, Objects: cfg.S3, SealKey: cfg.SealKey}
+	store, err := storage.OpenConfig(ctx, sc)
 	if err != nil {
 		return err
 	}
@@ -162,18 +146,6 @@ func serve(ctx context.Context, getenv func(string) string) error {
 			return err
 		}
 	}
-	objects, err := storage.NewObjects(cfg.S3)
-	if err != nil {
-		return err
-	}
-	if err := objects.EnsureBucket(ctx); err != nil {
-		return err
-	}
-	sealer, err := storage.NewSealer(cfg.SealKey)
-	if err != nil {
-		return err
-	}
-	store.UseSealer(sealer)
 	receiptKey, err := store.ReceiptKey(ctx, cfg.ReceiptKey)
 	if err != nil {
 		return err
@@ -184,9 +156,9 @@ func serve(ctx context.Context, getenv func(string) string) error {
 	}
 	metrics := handlers.NewMetrics()
 	app, err := handlers.New(handlers.Options{JWTSecret: cfg.JWTSecret, MaxUpload: cfg.MaxUpload, Domain: cfg.Domain,
-		TrustedProxies: cfg.TrustedProxies, Frontend: dist, Logger: log, Sealer: sealer, ReceiptKey: receiptKey,
+		TrustedProxies: cfg.TrustedProxies, Frontend: dist, Logger: log, ReceiptKey: receiptKey,
 		OCIDPrefix: cfg.OCIDPrefix, Metrics: metrics},
-		store, objects)
+		store)
 	if err != nil {
 		return err
 	}
@@ -196,15 +168,15 @@ func serve(ctx context.Context, getenv func(string) string) error {
 	}
 
 	// The timers (opening, completion) get a pool of their own, so a burst of
-	// requests at a deadline cannot make the opening wait for a connection.
-	jobStore, err := storage.OpenPool(ctx, cfg.DatabaseURL, 4)
+	// requests at a deadline cannot make the opening wait for a connection; the
+	// opening unseals the bids and the sweeper lists the objects.
+	sc.MaxConns = 4
+	jobStore, err := storage.OpenConfig(ctx, sc)
 	if err != nil {
 		return err
 	}
 	defer jobStore.Close()
-	jobStore.UseSealer(sealer) // the opening unseals the bids
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
-	jobStore.UseObjects(objects) // the sweeper
 	jobsDone := startJobs(jobsCtx, log, jobStore)
 
 	errc := make(chan error, 1)

@@ -51,7 +51,7 @@ var demoOrgs = []demoOrg{
 }
 
 // seedDemo loads the demo data once; a second run changes nothing.
-func seedDemo(ctx context.Context, s *storage.Store, objects *storage.Objects, out io.Writer) error {
+func seedDemo(ctx context.Context, s *storage.Store, out io.Writer) error {
 	if err := s.Migrate(ctx); err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func seedDemo(ctx context.Context, s *storage.Store, objects *storage.Objects, o
 	if err := seedDemoPlanning(ctx, s, admin, communities); err != nil {
 		return err
 	}
-	if err := seedDemoContracts(ctx, s, objects, admin, orgIDs); err != nil {
+	if err := seedDemoContracts(ctx, s, admin, orgIDs); err != nil {
 		return fmt.Errorf("contracts: %w", err)
 	}
 	printDemoLogins(out)

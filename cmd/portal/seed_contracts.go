@@ -26,11 +26,10 @@ var demoContractTenders = []string{"兴大社区老年助餐服务", "兴大社�
 // terminated, and completed (three milestones reported, accepted, evaluated
 // by drawn panels and paid). Signing and payments need documents in the
 // object store: with no object store configured the contracts stay drafted.
-func seedDemoContracts(ctx context.Context, s *storage.Store, objects *storage.Objects, admin tender.Actor, orgIDs []string) error {
-	if objects == nil {
+func seedDemoContracts(ctx context.Context, s *storage.Store, admin tender.Actor, orgIDs []string) error {
+	if !s.HasObjects() {
 		return nil
 	}
-	s.UseObjects(objects)
 	list, err := s.Contracts(ctx, storage.ContractFilter{Limit: 100})
 	if err != nil {
 		return err
