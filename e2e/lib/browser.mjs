@@ -39,6 +39,18 @@ export async function close() {
 export const problems = []
 
 /**
+ * provoked removes from problems the one line a step caused on purpose — the
+ * browser's console line for a request the server refused (e.g. /status of
+ * 422/) — and fails if there is none, so a refusal the test expects is also
+ * checked to have happened.
+ */
+export function provoked(pattern) {
+  const i = problems.findIndex((p) => pattern.test(p))
+  if (i < 0) throw new Error(`no console line matching ${pattern}: ${JSON.stringify(problems)}`)
+  problems.splice(i, 1)
+}
+
+/**
  * stepper returns step(name, fn, timeout): one node:test test per stage of a
  * flow. Once a step failed the later ones are skipped (they build on it), and
  * a step fails on any console error, page error or 5xx answer it caused.
@@ -104,6 +116,21 @@ function hanStrings(v, out) {
 export async function setLanguage(page, locale) {
   if ((await page.evaluate(() => document.documentElement.lang)) !== locale) await byId(page, 'lang-switch').click()
   await page.waitForFunction((l) => document.documentElement.lang === l, locale)
+}
+
+/**
+ * inEnglish switches the session's page to English, waits for a text the page
+ * shows in English (a heading or a label, matched exactly), checks the page's
+ * accessibility in English and that nothing but content stays Chinese
+ * (chineseChrome), then switches back to Chinese unless keep is set.
+ */
+export async function inEnglish(s, text, { keep = false } = {}) {
+  await setLanguage(s.page, 'en')
+  await s.page.getByText(text, { exact: true }).first().waitFor()
+  await checkA11y(s.page, 'in English')
+  const left = await chineseChrome(s)
+  if (left.length) throw new Error(`Chinese left in the English page ${s.page.url()}: ${left.join(' | ')}`)
+  if (!keep) await setLanguage(s.page, 'zh-CN')
 }
 
 /**

@@ -8,7 +8,7 @@
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, byId, close, confirm, fill, goto, launch, login, pollUntil, problems, session, shot, toast } from '../lib/browser.mjs'
+import { BASE, byId, close, confirm, fill, goto, inEnglish, launch, login, pollUntil, problems, provoked, session, shot, toast } from '../lib/browser.mjs'
 import { pdf, runId, uscc } from '../lib/data.mjs'
 import { ensureCommunities } from '../lib/api.mjs'
 
@@ -122,9 +122,38 @@ step('set-up through the API: a purchase tender awarded and completed, its contr
   state.milestones = (await api('GET', `/contracts/${contract.id}`, adm)).milestones
 })
 
-step('the bureau uploads the signed contract and signs it; the public sees it', async () => {
+step("the bureau edits the drafted contract's milestones; a schedule not summing to 100 is refused and nothing is written", async () => {
   const { page } = await session('admin')
   await login(page, ADMIN.username, ADMIN.password)
+  state.adminPage = page
+  await goto(page, `/contracts/${state.contractId}`)
+  await byId(page, 'schedule-editor').waitFor()
+  const pcts = async () => (await api('GET', `/contracts/${state.contractId}`, state.admin)).milestones.map((m) => m.payment_pct).join('/')
+  assert.equal(await pcts(), '40/30/30')
+  // 50 + 30 + 30 = 110: refused, the rule named, the contract unchanged.
+  await fill(page, 'schedule-pct-1', 50)
+  await byId(page, 'schedule-pct-sum').filter({ hasText: '110' }).waitFor()
+  await byId(page, 'schedule-save').click()
+  await byId(page, 'schedule-error').filter({ hasText: '合计须为100' }).waitFor()
+  assert.equal(await pcts(), '40/30/30', 'a refused schedule is not written')
+  provoked(/status of 422/)
+  // 30 / 40 / 30 with a new title: saved, each tranche shown in 元.
+  await fill(page, 'schedule-pct-1', 30)
+  await fill(page, 'schedule-pct-2', 40)
+  await fill(page, 'schedule-title-1', '签约及实施方案（修订）')
+  const k = await api('GET', `/contracts/${state.contractId}`, state.admin)
+  const tranche = ((k.amount_fen * 40) / 10000).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+  await byId(page, 'schedule-tranche-2').filter({ hasText: tranche }).waitFor()
+  await byId(page, 'schedule-save').click()
+  await toast(page, '履约节点已保存')
+  await byId(page, 'milestones').getByText('签约及实施方案（修订）').waitFor()
+  assert.equal(await pcts(), '30/40/30')
+  state.milestones = (await api('GET', `/contracts/${state.contractId}`, state.admin)).milestones
+  await shot(page, 'contract-schedule-editor')
+})
+
+step('the bureau uploads the signed contract and signs it; the public sees it', async () => {
+  const page = state.adminPage
   await goto(page, `/contracts/${state.contractId}`)
   await byId(page, 'contract-desk').waitFor()
   await byId(page, 'contract-upload-input').setInputFiles({ name: '合同.pdf', mimeType: 'application/pdf', buffer: pdf('Contract') })
@@ -133,7 +162,7 @@ step('the bureau uploads the signed contract and signs it; the public sees it', 
   await confirm(page, '签订')
   await toast(page, '合同已签订')
   await byId(page, 'contract-head').getByText('履行中').waitFor()
-  state.adminPage = page
+  await assert.rejects(byId(page, 'schedule-editor').waitFor({ timeout: 1_000 }), 'no editor once signed')
   const pub = await session('public')
   await goto(pub.page, `/contracts/${state.contractId}`)
   await byId(pub.page, 'contract-head').getByText('履行中').waitFor()
@@ -179,19 +208,28 @@ async function acceptAndPay(seq, pay) {
   await byId(page, `milestone-status-${seq}`).getByText('已付款').waitFor()
 }
 
-// The bureau draws the panel for milestone seq; each member declares, scores pct% of every maximum and submits.
-async function evaluate(seq, pct) {
+// The bureau draws the panel for milestone seq (or, with reason, names it through the API: a public red
+// flag); each member finds the evaluation in 我的评审, declares, scores pct% of every maximum and submits.
+async function evaluate(seq, pct, reason) {
   const page = state.adminPage
-  await goto(page, `/contracts/${state.contractId}`)
-  await byId(page, `draw-${seq}`).click()
-  await confirm(page, '抽取')
-  await toast(page, '评估小组已抽取')
   const mid = state.milestones[seq - 1].id
+  if (reason) {
+    await api('POST', `/contracts/${state.contractId}/milestones/${mid}/panel`, state.admin, { evaluator_ids: Object.keys(state.experts), reason })
+  } else {
+    await goto(page, `/contracts/${state.contractId}`)
+    await byId(page, `draw-${seq}`).click()
+    await confirm(page, '抽取')
+    await toast(page, '评估小组已抽取')
+  }
   const panel = await api('GET', `/contracts/${state.contractId}/milestones/${mid}/panel`, state.admin)
   for (const m of panel.members) {
     const { page: ep, context } = await session(`expert-${m.evaluator_id}`)
     await login(ep, state.experts[m.evaluator_id], PASSWORD)
-    await goto(ep, `/evaluator/contracts/${state.contractId}/milestones/${mid}`)
+    await goto(ep, '/evaluator/panels')
+    const card = byId(ep, `contract-panel-${state.contractId}-${mid}`)
+    await card.filter({ hasText: seq === 3 ? '结项评估' : '中期评估' }).filter({ hasText: '待回避声明' }).waitFor()
+    await card.click()
+    await ep.waitForURL(new RegExp(`/evaluator/contracts/${state.contractId}/milestones/${mid}`))
     await byId(ep, 'declare-no-conflict').click()
     for (const [name, max] of [['服务成效', 40], ['项目管理', 20], ['资金使用', 20], ['居民满意度', 20]]) {
       await fill(ep, `score-${name}`, (max * pct) / 100)
@@ -220,7 +258,12 @@ step('mid-term: report accepted and paid, evaluation 合格', async () => {
 step('final: report, evaluation 良好, final payment, and the contract completes on its own', async () => {
   await report(3, '结项报告：服务居民 2100 人次，居民满意度 96%。')
   await acceptAndPay(3, false)
-  await evaluate(3, 85)
+  await evaluate(3, 85, '结项评估需熟悉邻里互助服务的专家，经局务会研究指定')
+  const pub = await session('public-named')
+  await goto(pub.page, `/contracts/${state.contractId}`)
+  await byId(pub.page, 'contract-flag-panel_not_drawn').filter({ hasText: '不随机抽取' }).filter({ hasText: '经局务会研究指定' }).waitFor()
+  await shot(pub.page, 'contract-named-panel')
+  await pub.context.close()
   await acceptAndPay3Payment()
   const page = state.adminPage
   await pollUntil(page, async () => (await byId(page, 'contract-head').getByText('已完成').count()) > 0, { timeoutMs: 150_000, everyMs: 5_000 })
@@ -256,4 +299,13 @@ step("the community page shows the volunteer hours of the accepted service recor
   await card.getByRole('cell', { name: String(year.year), exact: true }).waitFor()
   await card.getByRole('cell', { name: String(year.volunteer_hours), exact: true }).waitFor()
   await shot(page, 'community-volunteer-hours')
+})
+
+step('the contract page in English, with no Chinese left in the chrome', async () => {
+  const s = await session('public-contract-english')
+  await goto(s.page, `/contracts/${state.contractId}`)
+  await inEnglish(s, 'Milestones', { keep: true })
+  await byId(s.page, 'contract-head').getByText('Completed').waitFor()
+  await shot(s.page, 'contract-english')
+  await s.context.close()
 })

@@ -32,3 +32,5 @@ export const contractFeedback = (id, body) => api.post(`/public/contracts/${e(id
 /** downloadLedger saves the contract ledger (合同台账) of a year, optionally of one funding source. */
 export const downloadLedger = (year, fundingSource) =>
   download(`/contracts/ledger.xlsx?year=${e(year)}${fundingSource ? `&funding_source=${e(fundingSource)}` : ''}`, `合同台账-${year}.xlsx`)
+/** listMyContractPanels lists the evaluator's contract evaluations, paged: {limit, cursor}. */
+export const listMyContractPanels = (query) => api.get('/me/contract-panels', query)
