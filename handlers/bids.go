@@ -44,16 +44,20 @@ func (a *API) createBid(c *fiber.Ctx) error {
 // listBids: an organization sees its own bid; the rest as tender.CanReadOpenedBids says.
 func (a *API) listBids(c *fiber.Ctx) error {
 	actor := actorOf(c)
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
 	t, err := a.visibleTender(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
 	if actor.Is(tender.RoleOrg) {
-		bids, err := a.store.OrgBid(ctx(c), t.ID, actor.OrgID)
+		bids, err := a.store.OrgBid(ctx(c), t.ID, actor.OrgID, c.Query("cursor"), l+1)
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"items": bids, "next_cursor": nil})
+		return c.JSON(paginate(bids, l, func(b tender.Bid) string { return storage.KeysetCursor(b.CreatedAt, b.ID) }))
 	}
 	m, err := a.membership(c, t.ID)
 	if err != nil {
@@ -62,11 +66,11 @@ func (a *API) listBids(c *fiber.Ctx) error {
 	if err := tender.CanReadOpenedBids(actor, t, m); err != nil {
 		return err
 	}
-	bids, err := a.store.TenderBids(ctx(c), t.ID)
+	bids, err := a.store.TenderBidPage(ctx(c), t.ID, c.Query("cursor"), l+1)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": bids, "next_cursor": nil})
+	return c.JSON(paginate(bids, l, storage.TenderBidCursor))
 }
 
 // membership is the caller's standing on the tender's panel; only evaluators sit on panels.
@@ -235,15 +239,19 @@ func (a *API) uploadBidDocument(c *fiber.Ctx) error {
 }
 
 func (a *API) listBidDocuments(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
 	b, err := a.readableBid(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	docs, err := a.store.Documents(ctx(c), "bid", b.ID)
+	docs, err := a.store.DocumentPage(ctx(c), "bid", b.ID, c.Query("cursor"), l+1)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": docs, "next_cursor": nil})
+	return c.JSON(paginate(docs, l, documentCursor))
 }
 
 // deleteDocument removes a draft tender's document (admin) or a bid document

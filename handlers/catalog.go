@@ -3,16 +3,21 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
 
 func (a *API) listCatalog(c *fiber.Ctx) error {
-	all := actorOf(c).Is(tender.RoleAdmin) && c.QueryBool("all")
-	items, err := a.store.Catalog(ctx(c), all)
+	l, err := limit(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
+	all := actorOf(c).Is(tender.RoleAdmin) && c.QueryBool("all")
+	items, err := a.store.CatalogPage(ctx(c), all, c.Query("cursor"), l+1)
+	if err != nil {
+		return err
+	}
+	return c.JSON(paginate(items, l, storage.CatalogCursor))
 }
 
 type catalogRequest struct {

@@ -147,15 +147,19 @@ func (a *API) uploadTenderDocument(c *fiber.Ctx) error {
 }
 
 func (a *API) listTenderDocuments(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
 	t, err := a.visibleTender(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	docs, err := a.store.Documents(ctx(c), "tender", t.ID)
+	docs, err := a.store.DocumentPage(ctx(c), "tender", t.ID, c.Query("cursor"), l+1)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": docs, "next_cursor": nil})
+	return c.JSON(paginate(docs, l, documentCursor))
 }
 
 // readableDocument loads a document the caller may read, judged by its owner.
@@ -289,3 +293,6 @@ func rfc5987(s string) string {
 	}
 	return b.String()
 }
+
+// documentCursor is a document's position in a list of its owner's documents.
+func documentCursor(d tender.Document) string { return storage.KeysetCursor(d.CreatedAt, d.ID) }

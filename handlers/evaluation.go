@@ -390,6 +390,10 @@ func (a *API) award(c *fiber.Ctx) error {
 }
 
 func (a *API) awards(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
 	t, err := a.visibleTender(c, c.Params("id"))
 	if err != nil {
 		return err
@@ -397,11 +401,11 @@ func (a *API) awards(c *fiber.Ctx) error {
 	if err := tender.CanReadAwards(actorOf(c), t); err != nil {
 		return err
 	}
-	awards, err := a.store.Awards(ctx(c), t.ID)
+	awards, err := a.store.AwardPage(ctx(c), t.ID, c.Query("cursor"), l+1)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": awards, "next_cursor": nil})
+	return c.JSON(paginate(awards, l, func(w tender.Award) string { return storage.KeysetCursor(w.CreatedAt, w.ID) }))
 }
 
 func (a *API) object(c *fiber.Ctx) error {
@@ -420,6 +424,10 @@ func (a *API) object(c *fiber.Ctx) error {
 }
 
 func (a *API) objections(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
 	t, err := a.visibleTender(c, c.Params("id"))
 	if err != nil {
 		return err
@@ -428,11 +436,11 @@ func (a *API) objections(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := a.store.Objections(ctx(c), t.ID, org)
+	items, err := a.store.Objections(ctx(c), t.ID, org, c.Query("cursor"), l+1)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
+	return c.JSON(paginate(items, l, func(o tender.Objection) string { return storage.KeysetCursor(o.CreatedAt, o.ID) }))
 }
 
 type resolveRequest struct {
@@ -543,11 +551,15 @@ func (a *API) putCalendar(c *fiber.Ctx) error {
 }
 
 func (a *API) myPanels(c *fiber.Ctx) error {
-	items, err := a.store.EvaluatorPanels(ctx(c), actorOf(c).UserID)
+	l, err := limit(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": nil})
+	items, err := a.store.EvaluatorPanels(ctx(c), actorOf(c).UserID, c.Query("cursor"), l+1)
+	if err != nil {
+		return err
+	}
+	return c.JSON(paginate(items, l, storage.MyPanelCursor))
 }
 
 // myContractPanels lists the contract evaluations (mid-term, final) the

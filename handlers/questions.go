@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
 
@@ -27,16 +28,20 @@ func (a *API) askQuestion(c *fiber.Ctx) error {
 }
 
 func (a *API) listQuestions(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
 	t, err := a.visibleTender(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
 	orgID, all := tender.QuestionsScope(actorOf(c))
-	qs, err := a.store.Questions(ctx(c), t.ID, orgID, all)
+	qs, err := a.store.Questions(ctx(c), t.ID, orgID, all, c.Query("cursor"), l+1)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": qs, "next_cursor": nil})
+	return c.JSON(paginate(qs, l, func(q tender.Question) string { return storage.KeysetCursor(q.CreatedAt, q.ID) }))
 }
 
 func (a *API) answerQuestion(c *fiber.Ctx) error {

@@ -207,10 +207,22 @@ func sameIDs(a, b []string) bool {
 
 // Awards lists a tender's awards, revoked ones included.
 func (s *Store) Awards(ctx context.Context, tenderID string) ([]tender.Award, error) {
+	return s.AwardPage(ctx, tenderID, "", 0)
+}
+
+// AwardPage lists a tender's awards oldest first, limit at a time (0: all)
+// after cursor (KeysetCursor of the last award of the previous page).
+func (s *Store) AwardPage(ctx context.Context, tenderID, cursor string, limit int) ([]tender.Award, error) {
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return nil, err
+	}
 	out := []tender.Award{}
-	err := s.db.SelectContext(ctx, &out, `SELECT a.id, a.tender_id, a.lot_id, a.bid_id, a.org_id, o.name AS org_name, a.amount_fen,
+	err = s.db.SelectContext(ctx, &out, `SELECT a.id, a.tender_id, a.lot_id, a.bid_id, a.org_id, o.name AS org_name, a.amount_fen,
 		a.status, a.publicity_ends_at, a.reason, a.created_at, a.updated_at
-		FROM awards a JOIN organizations o ON o.id = a.org_id WHERE a.tender_id = $1 ORDER BY a.created_at, a.id`, tenderID)
+		FROM awards a JOIN organizations o ON o.id = a.org_id WHERE a.tender_id = $1
+			AND ($2::timestamptz IS NULL OR (a.created_at, a.id) > ($2, NULLIF($3, '')::uuid))
+		ORDER BY a.created_at, a.id LIMIT NULLIF($4, 0)`, tenderID, at, id, limit)
 	return out, mapError(err)
 }
 
@@ -302,10 +314,16 @@ func objectOnce(ctx context.Context, tx *sqlx.Tx, tenderID, orgID string) error 
 }
 
 // Objections lists a tender's objections; orgID "" lists all.
-func (s *Store) Objections(ctx context.Context, tenderID, orgID string) ([]tender.Objection, error) {
+func (s *Store) Objections(ctx context.Context, tenderID, orgID, cursor string, limit int) ([]tender.Objection, error) {
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return nil, err
+	}
 	out := []tender.Objection{}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+objectionColumns+` FROM objections
-		WHERE tender_id = $1 AND ($2 = '' OR org_id::text = $2) ORDER BY created_at, id`, tenderID, orgID)
+	err = s.db.SelectContext(ctx, &out, `SELECT `+objectionColumns+` FROM objections
+		WHERE tender_id = $1 AND ($2 = '' OR org_id::text = $2)
+			AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, NULLIF($4, '')::uuid))
+		ORDER BY created_at, id LIMIT $5`, tenderID, orgID, at, id, limit)
 	return out, mapError(err)
 }
 

@@ -198,18 +198,47 @@ func (s *Store) Bid(ctx context.Context, id string) (tender.Bid, error) {
 // TenderBids lists the bids of a tender that took part in its opening
 // (tender.BidStatus.Opened, as tender.CanReadBid requires of others' bids).
 func (s *Store) TenderBids(ctx context.Context, tenderID string) ([]tender.Bid, error) {
+	return s.TenderBidPage(ctx, tenderID, "", 0)
+}
+
+// TenderBidPage lists a tender's opened bids in the order they were
+// submitted, limit at a time (0: all) after cursor (TenderBidCursor).
+func (s *Store) TenderBidPage(ctx context.Context, tenderID, cursor string, limit int) ([]tender.Bid, error) {
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return nil, err
+	}
 	var rows []bidRow
 	if err := s.db.SelectContext(ctx, &rows, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1
-		AND b.status = ANY($2) ORDER BY b.submitted_at, b.id`, tenderID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
+		AND b.status = ANY($2)
+		AND ($3::timestamptz IS NULL OR (COALESCE(b.submitted_at, b.created_at), b.id) > ($3, NULLIF($4, '')::uuid))
+		ORDER BY COALESCE(b.submitted_at, b.created_at), b.id LIMIT NULLIF($5, 0)`,
+		tenderID, statusSet(tender.OpenedBidStatuses()...), at, id, limit); err != nil {
 		return nil, mapError(err)
 	}
 	return s.bids(rows)
 }
 
-// OrgBid returns an organization's bid for a tender, if any.
-func (s *Store) OrgBid(ctx context.Context, tenderID, orgID string) ([]tender.Bid, error) {
+// TenderBidCursor is the position of b in TenderBidPage's order.
+func TenderBidCursor(b tender.Bid) string {
+	at := b.CreatedAt
+	if b.SubmittedAt != nil {
+		at = *b.SubmittedAt
+	}
+	return KeysetCursor(at, b.ID)
+}
+
+// OrgBid returns an organization's bids for a tender (one per lot at most),
+// oldest first, limit at a time after cursor (KeysetCursor).
+func (s *Store) OrgBid(ctx context.Context, tenderID, orgID, cursor string, limit int) ([]tender.Bid, error) {
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return nil, err
+	}
 	var rows []bidRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.org_id = $2`, tenderID, orgID); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.org_id = $2
+		AND ($3::timestamptz IS NULL OR (b.created_at, b.id) > ($3, NULLIF($4, '')::uuid))
+		ORDER BY b.created_at, b.id LIMIT $5`, tenderID, orgID, at, id, limit); err != nil {
 		return nil, mapError(err)
 	}
 	return s.bids(rows)

@@ -2,6 +2,9 @@ package storage
 
 import (
 	"context"
+	"encoding/base64"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -12,9 +15,36 @@ const catalogColumns = `id, code, name, category, description, active, created_a
 
 // Catalog lists catalog items by code; inactive ones only when all is set.
 func (s *Store) Catalog(ctx context.Context, all bool) ([]tender.CatalogItem, error) {
+	return s.CatalogPage(ctx, all, "", 0)
+}
+
+// CatalogCursor is the position of c in CatalogPage's order (by code).
+func CatalogCursor(c tender.CatalogItem) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(catalogCursorPrefix + c.Code))
+}
+
+const catalogCursorPrefix = "code:"
+
+// parseCatalogCursor decodes a CatalogCursor into the code it follows ("" for the first page).
+func parseCatalogCursor(cursor string) (string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	after, ok := strings.CutPrefix(string(raw), catalogCursorPrefix)
+	if err != nil || (cursor != "" && (!ok || after == "" || !utf8.ValidString(after) || strings.ContainsRune(after, 0))) {
+		return "", errBadCursor
+	}
+	return after, nil
+}
+
+// CatalogPage lists catalog items by code, limit at a time (0: all) after
+// cursor (CatalogCursor of the previous page's last item).
+func (s *Store) CatalogPage(ctx context.Context, all bool, cursor string, limit int) ([]tender.CatalogItem, error) {
+	after, err := parseCatalogCursor(cursor)
+	if err != nil {
+		return nil, err
+	}
 	out := []tender.CatalogItem{}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+catalogColumns+` FROM catalog_items
-		WHERE $1 OR active ORDER BY code`, all)
+	err = s.db.SelectContext(ctx, &out, `SELECT `+catalogColumns+` FROM catalog_items
+		WHERE ($1 OR active) AND ($2 = '' OR code > $2) ORDER BY code LIMIT NULLIF($3, 0)`, all, after, limit)
 	return out, mapError(err)
 }
 

@@ -164,9 +164,20 @@ func (s *Store) Document(ctx context.Context, id string) (StoredDocument, error)
 
 // Documents lists an owner's documents, oldest first.
 func (s *Store) Documents(ctx context.Context, ownerType, ownerID string) ([]tender.Document, error) {
+	return s.DocumentPage(ctx, ownerType, ownerID, "", 0)
+}
+
+// DocumentPage lists an object's documents oldest first, limit at a time (0:
+// all) after cursor (KeysetCursor of the previous page's last document).
+func (s *Store) DocumentPage(ctx context.Context, ownerType, ownerID, cursor string, limit int) ([]tender.Document, error) {
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return nil, err
+	}
 	out := []tender.Document{}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+documentColumns+` FROM documents
-		WHERE owner_type = $1 AND owner_id = $2 ORDER BY created_at, id`, ownerType, ownerID)
+	err = s.db.SelectContext(ctx, &out, `SELECT `+documentColumns+` FROM documents
+		WHERE owner_type = $1 AND owner_id = $2 AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, NULLIF($4, '')::uuid))
+		ORDER BY created_at, id LIMIT NULLIF($5, 0)`, ownerType, ownerID, at, id, limit)
 	return out, mapError(err)
 }
 

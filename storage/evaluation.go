@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -162,14 +163,24 @@ type MyPanel struct {
 	Declared  bool          `json:"declared" db:"declared"`
 	Conflict  bool          `json:"conflict" db:"conflict"`
 	Submitted bool          `json:"submitted" db:"submitted"`
+	Since     time.Time     `json:"-" db:"created_at"` // when the evaluator joined the panel: the list's order
 }
 
-// EvaluatorPanels lists the panels an evaluator sits on, newest first.
-func (s *Store) EvaluatorPanels(ctx context.Context, evaluatorID string) ([]MyPanel, error) {
+// MyPanelCursor is the position of p in EvaluatorPanels' order.
+func MyPanelCursor(p MyPanel) string { return KeysetCursor(p.Since, p.TenderID) }
+
+// EvaluatorPanels lists the panels an evaluator sits on, newest first, limit
+// at a time after cursor (MyPanelCursor of the previous page's last panel).
+func (s *Store) EvaluatorPanels(ctx context.Context, evaluatorID, cursor string, limit int) ([]MyPanel, error) {
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return nil, err
+	}
 	out := []MyPanel{}
-	err := s.db.SelectContext(ctx, &out, `SELECT t.id AS tender_id, t.code, t.title, t.status, p.active, p.declared,
-		p.conflict, p.submitted_at IS NOT NULL AS submitted FROM panel_members p JOIN tenders t ON t.id = p.tender_id
-		WHERE p.evaluator_id = $1 ORDER BY p.created_at DESC LIMIT 200`, evaluatorID)
+	err = s.db.SelectContext(ctx, &out, `SELECT t.id AS tender_id, t.code, t.title, t.status, p.active, p.declared,
+		p.conflict, p.submitted_at IS NOT NULL AS submitted, p.created_at FROM panel_members p JOIN tenders t ON t.id = p.tender_id
+		WHERE p.evaluator_id = $1 AND ($2::timestamptz IS NULL OR (p.created_at, p.tender_id) < ($2, NULLIF($3, '')::uuid))
+		ORDER BY p.created_at DESC, p.tender_id DESC LIMIT $4`, evaluatorID, at, id, limit)
 	return out, mapError(err)
 }
 

@@ -48,14 +48,19 @@ func (s *Store) AskQuestion(ctx context.Context, actor tender.Actor, tenderID, t
 // Questions lists a tender's questions: answered ones for everyone, the
 // caller's own unanswered ones for an organization, all for staff. The asker
 // is named only to staff.
-func (s *Store) Questions(ctx context.Context, tenderID string, orgID string, staff bool) ([]tender.Question, error) {
+func (s *Store) Questions(ctx context.Context, tenderID string, orgID string, staff bool, cursor string, limit int) ([]tender.Question, error) {
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return nil, err
+	}
 	out := []tender.Question{}
-	err := s.db.SelectContext(ctx, &out, `SELECT q.id, q.tender_id,
+	err = s.db.SelectContext(ctx, &out, `SELECT q.id, q.tender_id,
 			CASE WHEN $3 THEN q.org_id END AS org_id, CASE WHEN $3 THEN o.name END AS org_name,
 			($2 <> '' AND q.org_id::text = $2) AS mine, q.text, q.answer, q.answered_at, q.created_at
 		FROM questions q JOIN organizations o ON o.id = q.org_id
 		WHERE q.tender_id = $1 AND (q.answer IS NOT NULL OR $3 OR ($2 <> '' AND q.org_id::text = $2))
-		ORDER BY q.created_at, q.id`, tenderID, orgID, staff)
+			AND ($4::timestamptz IS NULL OR (q.created_at, q.id) > ($4, NULLIF($5, '')::uuid))
+		ORDER BY q.created_at, q.id LIMIT $6`, tenderID, orgID, staff, at, id, limit)
 	return out, mapError(err)
 }
 

@@ -1,13 +1,14 @@
 // Awards, objections against them and performance ratings (SPEC §5–§6).
-import { api } from './client'
+import { allPages, api } from './client'
 
 const e = encodeURIComponent
 
-export const listAwards = (tenderId) => api.get(`/tenders/${e(tenderId)}/awards`)
+/** listAwards and listObjections follow next_cursor: every award and objection of the tender. */
+export const listAwards = (tenderId) => allPages((q) => api.get(`/tenders/${e(tenderId)}/awards`, q))
 /** awardTender takes {bid_ids, publicity_ends_at, reason}. */
 export const awardTender = (tenderId, body) => api.post(`/tenders/${e(tenderId)}/award`, body, { idempotent: true })
 export const ratePerformance = (awardId, body) => api.post(`/awards/${e(awardId)}/performance`, body)
 
-export const listObjections = (tenderId) => api.get(`/tenders/${e(tenderId)}/objections`)
+export const listObjections = (tenderId) => allPages((q) => api.get(`/tenders/${e(tenderId)}/objections`, q))
 export const fileObjection = (tenderId, text) => api.post(`/tenders/${e(tenderId)}/objections`, { text }, { idempotent: true })
 export const resolveObjection = (id, body) => api.post(`/objections/${e(id)}/resolve`, body)

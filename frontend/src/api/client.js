@@ -116,6 +116,23 @@ export const api = {
   del: (path, opts) => request('DELETE', path, opts),
 }
 
+/**
+ * allPages follows a `{items, next_cursor}` list to its end, 100 items a
+ * request, and returns `{items, next_cursor: null}` with every item: for the
+ * short lists of one object (a tender's bids, questions, awards) that a page
+ * shows whole. fetchPage(query) fetches one page.
+ */
+export async function allPages(fetchPage) {
+  const out = []
+  let cursor
+  for (;;) {
+    const page = await fetchPage({ limit: 100, cursor })
+    out.push(...(page?.items || []))
+    if (!page?.next_cursor) return { items: out, next_cursor: null }
+    cursor = page.next_cursor
+  }
+}
+
 /** download fetches an authenticated file and offers it to the user under its server name. */
 export async function download(path, fallbackName) {
   const res = await request('GET', path, { raw: true })

@@ -1,5 +1,5 @@
 // Communities and their 四社联动 indicators (SPEC §7.1).
-import { api } from './client'
+import { allPages, api } from './client'
 
 const e = encodeURIComponent
 
@@ -10,13 +10,4 @@ export const createCommunity = (body) => api.post('/communities', body)
 export const updateCommunity = (id, body) => api.patch(`/communities/${e(id)}`, body)
 
 /** allCommunities pages through the whole registry (a county has a few hundred at most). */
-export async function allCommunities() {
-  const out = []
-  let cursor
-  for (;;) {
-    const page = await listCommunities({ limit: 100, cursor })
-    out.push(...(page.items || []))
-    if (!page.next_cursor) return out
-    cursor = page.next_cursor
-  }
-}
+export const allCommunities = async () => (await allPages(listCommunities)).items

@@ -1,12 +1,14 @@
 // The panel, declarations, score sheets, the evaluation and the recommendation (SPEC §5).
-import { api, download } from './client'
+import { allPages, api, download } from './client'
 
 const e = encodeURIComponent
 
 export const getPanel = (tenderId) => api.get(`/tenders/${e(tenderId)}/panel`)
 /** drawPanel takes {size} for a random draw or {evaluator_ids} for a pick. */
 export const drawPanel = (tenderId, body) => api.post(`/tenders/${e(tenderId)}/panel`, body, { idempotent: true })
-export const listMyPanels = () => api.get('/me/panels')
+/** listMyPanels is one page ({limit, cursor}); allMyPanels every panel. */
+export const listMyPanels = (query) => api.get('/me/panels', query)
+export const allMyPanels = () => allPages(listMyPanels)
 export const declare = (tenderId, body) => api.post(`/tenders/${e(tenderId)}/declaration`, body)
 
 export const listScores = (tenderId) => api.get(`/tenders/${e(tenderId)}/scores`)

@@ -1,0 +1,205 @@
+package handlers_test
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+type idPage struct {
+	Items []struct {
+		ID       string `json:"id"`
+		TenderID string `json:"tender_id"`
+	} `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// ids are the page's item ids (a panel's is its tender's).
+func (p idPage) ids() []string {
+	var out []string
+	for _, it := range p.Items {
+		if it.ID == "" {
+			it.ID = it.TenderID
+		}
+		out = append(out, it.ID)
+	}
+	return out
+}
+
+// walk reads path one item at a time, following next_cursor, and returns the
+// ids in the order served; an id served twice or a walk that does not end fails.
+func (e *env) walk(path, token string) []string {
+	e.t.Helper()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	var out []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		var p idPage
+		e.do("GET", path+sep+"limit=1&cursor="+url.QueryEscape(cursor), token, nil).decode(e.t, &p)
+		if len(p.Items) > 1 {
+			e.t.Fatalf("%s: limit=1 served %d items", path, len(p.Items))
+		}
+		for _, id := range p.ids() {
+			if slices.Contains(out, id) {
+				e.t.Fatalf("%s: %s served twice", path, id)
+			}
+			out = append(out, id)
+		}
+		if p.NextCursor == nil {
+			return out
+		}
+		if pages > 50 {
+			e.t.Fatalf("%s: paging does not end", path)
+		}
+		cursor = *p.NextCursor
+	}
+}
+
+// checkPaged: walking path one item at a time gives exactly the items of one
+// big page, in the same order, n of them; limit over 100 and a malformed
+// cursor are 422 problems naming the parameter.
+func (e *env) checkPaged(path, token string, n int) []string {
+	e.t.Helper()
+	q := func(params string) string {
+		if strings.Contains(path, "?") {
+			return path + "&" + params
+		}
+		return path + "?" + params
+	}
+	var all idPage
+	e.do("GET", q("limit=100"), token, nil).decode(e.t, &all)
+	if all.NextCursor != nil {
+		e.t.Fatalf("%s: a page holding everything has a next_cursor", path)
+	}
+	if got := all.ids(); len(got) != n {
+		e.t.Fatalf("%s: %d items, want %d", path, len(got), n)
+	}
+	if walked := e.walk(path, token); !slices.Equal(walked, all.ids()) {
+		e.t.Fatalf("%s: walked %v, one page has %v", path, walked, all.ids())
+	}
+	if got := fieldsOf(e.do("GET", q("limit=101"), token, nil).problem(e.t, 422, "validation_failed")); !contains(got, "limit") {
+		e.t.Fatalf("%s: limit=101 problem names %v", path, got)
+	}
+	for _, bad := range []string{"bm90LWEtY3Vyc29y", "!!!", "MjAyNi0wMS0wMVQwMDowMDowMFp8bm90LWEtdXVpZA", "%00"} {
+		if got := fieldsOf(e.do("GET", q("cursor="+bad), token, nil).problem(e.t, 422, "validation_failed")); !contains(got, "cursor") {
+			e.t.Fatalf("%s: cursor %q problem names %v", path, bad, got)
+		}
+	}
+	return all.ids()
+}
+
+// TestTenderListsPage: a tender's questions, bids, awards and objections and
+// an evaluator's panels page with limit and cursor (SPEC §5): every item once,
+// in order, whatever the page size; limit ≤ 100; a bad cursor is a 422.
+func TestTenderListsPage(t *testing.T) {
+	e := newEnv(t)
+	ev := e.evaluatingTender("venture", 3, []int64{9000000, 8000000, 9500000})
+
+	// Questions: the public sees the answered ones, an asker also its own.
+	asking := e.openTender(tenderBody("分页答疑"))
+	var qs []string
+	for i, tok := range ev.orgs {
+		r := e.do("POST", "/api/v1/tenders/"+asking+"/questions", tok, map[string]any{"text": "问题" + string(rune('一'+i))})
+		r.ok(t, 201)
+		qs = append(qs, r.json(t)["id"].(string))
+	}
+	for _, q := range qs[:2] {
+		e.do("POST", "/api/v1/questions/"+q+"/answer", e.admin, map[string]any{"text": "答复"}).ok(t, 200)
+	}
+	path := "/api/v1/tenders/" + asking + "/questions"
+	if got := e.checkPaged(path, e.admin, 3); !slices.Equal(got, qs) {
+		t.Fatalf("questions %v, asked %v", got, qs)
+	}
+	e.checkPaged(path, "", 2)
+	e.checkPaged(path, ev.orgs[2], 3) // the two answered and its own
+
+	// Bids after the opening, in submission order; a bidder its own.
+	path = "/api/v1/tenders/" + ev.id + "/bids"
+	if got := e.checkPaged(path, e.admin, 3); !slices.Equal(got, ev.bids) {
+		t.Fatalf("bids %v, submitted %v", got, ev.bids)
+	}
+	e.checkPaged(path, ev.experts[0], 3)
+	if got := e.checkPaged(path, ev.orgs[1], 1); got[0] != ev.bids[1] {
+		t.Fatalf("org 1 listed %v", got)
+	}
+
+	// Panels: the evaluator sits on three, newest first.
+	panels := []string{ev.id}
+	for i := 0; i < 2; i++ {
+		id := e.shortTender(time.Hour)
+		for j, tok := range ev.orgs {
+			b := e.bid(id, tok, 27000000+int64(j))
+			e.submit(b, tok)
+		}
+		e.openNow(id)
+		e.do("POST", "/api/v1/tenders/"+id+"/panel", e.admin, map[string]any{"evaluator_ids": ev.expertID, "reason": "分页测试指定专家"}).ok(t, 201)
+		panels = append([]string{id}, panels...)
+	}
+	if got := e.checkPaged("/api/v1/me/panels", ev.experts[0], 3); !slices.Equal(got, panels) {
+		t.Fatalf("panels %v, want newest first %v", got, panels)
+	}
+
+	// Awards and objections.
+	e.awardedTender(ev)
+	var all idPage
+	e.do("GET", "/api/v1/tenders/"+ev.id+"/awards?limit=100", "", nil).decode(t, &all)
+	if len(all.Items) < 2 {
+		t.Fatalf("venture awarded %d bids, the test needs two or more", len(all.Items))
+	}
+	e.checkPaged("/api/v1/tenders/"+ev.id+"/awards", "", len(all.Items))
+	var obj []string
+	for _, tok := range ev.orgs {
+		r := e.do("POST", "/api/v1/tenders/"+ev.id+"/objections", tok, map[string]any{"text": "质疑：评分有误"})
+		r.ok(t, 201)
+		obj = append(obj, r.json(t)["id"].(string))
+	}
+	path = "/api/v1/tenders/" + ev.id + "/objections"
+	if got := e.checkPaged(path, e.admin, 3); !slices.Equal(got, obj) {
+		t.Fatalf("objections %v, filed %v", got, obj)
+	}
+	if got := e.checkPaged(path, ev.orgs[1], 1); got[0] != obj[1] {
+		t.Fatalf("org 1 listed objections %v", got)
+	}
+}
+
+// TestDocumentAndCatalogListsPage: a tender's and a bid's documents and the
+// catalog page like every other list (SPEC §5).
+func TestDocumentAndCatalogListsPage(t *testing.T) {
+	e := newEnv(t)
+	id := e.createTender(tenderBody("分页文件"))
+	var docs []string
+	for _, name := range []string{"一.pdf", "二.pdf", "三.pdf"} {
+		r := e.upload("/api/v1/tenders/"+id+"/documents", e.admin, name, []byte("%PDF-"+name))
+		r.ok(t, 201)
+		docs = append(docs, r.json(t)["id"].(string))
+	}
+	if got := e.checkPaged("/api/v1/tenders/"+id+"/documents", e.admin, 3); !slices.Equal(got, docs) {
+		t.Fatalf("documents %v, uploaded %v", got, docs)
+	}
+
+	_, org := e.org("docpager", true)
+	bid := e.bid(e.openTender(tenderBody("分页投标文件")), org, 100)
+	docs = nil
+	for _, name := range []string{"方案.pdf", "资质.pdf"} {
+		r := e.upload("/api/v1/bids/"+bid+"/documents", org, name, []byte("%PDF-"+name))
+		r.ok(t, 201)
+		docs = append(docs, r.json(t)["id"].(string))
+	}
+	if got := e.checkPaged("/api/v1/bids/"+bid+"/documents", org, 2); !slices.Equal(got, docs) {
+		t.Fatalf("bid documents %v, uploaded %v", got, docs)
+	}
+
+	for _, code := range []string{"P-3", "P-1", "P-2"} {
+		e.do("POST", "/api/v1/catalog", e.admin, map[string]any{"code": code, "name": "分页" + code, "category": "居家养老",
+			"description": "d", "active": code != "P-2"}).ok(t, 201)
+	}
+	var all idPage
+	e.do("GET", "/api/v1/catalog?limit=100&all=true", e.admin, nil).decode(t, &all)
+	e.checkPaged("/api/v1/catalog?all=true", e.admin, len(all.Items))
+	e.checkPaged("/api/v1/catalog", "", len(all.Items)-1) // P-2 is inactive
+}
