@@ -49,8 +49,11 @@ type crashPortal struct {
 }
 
 func newCrashPortal(t *testing.T) *crashPortal {
-	dbURL := storagetest.DatabaseURL(t)
-	s3 := storagetest.ObjectConfig(t)
+	return newCrashPortalOn(t, storagetest.DatabaseURL(t), storagetest.ObjectConfig(t))
+}
+
+// newCrashPortalOn starts a portal process on the database and object store given.
+func newCrashPortalOn(t *testing.T, dbURL string, s3 storage.ObjectConfig) *crashPortal {
 	p := &crashPortal{t: t, vars: map[string]string{
 		"PORTAL_DATABASE_URL": dbURL, "PORTAL_JWT_SECRET": strings.Repeat("k", 40),
 		"PORTAL_S3_ENDPOINT": s3.Endpoint, "PORTAL_S3_ACCESS_KEY": s3.AccessKey, "PORTAL_S3_SECRET_KEY": s3.SecretKey,
