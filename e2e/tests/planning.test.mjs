@@ -6,7 +6,7 @@
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { byId, close, confirm, field, goto, launch, login, nav, pick, problems, session, shot, toast } from '../lib/browser.mjs'
+import { byId, close, confirm, field, goto, inEnglish, launch, login, nav, pick, problems, session, shot, toast } from '../lib/browser.mjs'
 import { api, apiLogin, ensureCommunities } from '../lib/api.mjs'
 import { runId } from '../lib/data.mjs'
 
@@ -140,4 +140,17 @@ step('the public sees need, item and tender linked', async () => {
   await page.getByText(ITEM).first().waitFor()
   await shot(page, 'planning-tender')
   await context.close()
+})
+
+step('the community page and the project list in English, with no Chinese left in the chrome', async () => {
+  const s = await session('public-english')
+  await goto(s.page, `/communities/${state.communityId}`)
+  await byId(s.page, 'community-name').filter({ hasText: COMMUNITY }).waitFor()
+  await inEnglish(s, 'Counts', { keep: true })
+  await shot(s.page, 'planning-community-english')
+  await goto(s.page, '/project-list')
+  await byId(s.page, `plan-item-${ITEM}`).waitFor()
+  await inEnglish(s, 'Project list of purchasable services', { keep: true })
+  await shot(s.page, 'planning-project-list-english')
+  await s.context.close()
 })
