@@ -156,7 +156,7 @@ var apiRoutes = []apiRoute{
 	{"GET", apiV1 + "/tenders/{id}/panel", "evaluation", "评审委员会（成交后公开） · The panel (public after award)", publicRoute, "", 200, "Panel", nil},
 	{"GET", apiV1 + "/tenders/{id}/draws", "evaluation", "抽取记录，可复算（成交后公开） · The draws, to recompute (public after award)", publicRoute, "", 200, "Draws", nil},
 	{"GET", apiV1 + "/me/panels", "evaluation", "我参加的评审 · My panels", only(rEvaluator), "", 200, "MyPanelList", []string{"limit", "cursor"}},
-	{"GET", apiV1 + "/me/contract-panels", "contracts", "我参加的履约评估 · My contract evaluation panels", only(rEvaluator), "", 200, "MyContractPanelList", nil},
+	{"GET", apiV1 + "/me/contract-panels", "contracts", "我参加的履约评估 · My contract evaluation panels", only(rEvaluator), "", 200, "MyContractPanelList", []string{"limit", "cursor"}},
 	{"POST", apiV1 + "/tenders/{id}/declaration", "evaluation", "回避声明 · Conflict declaration", only(rEvaluator), "DeclarationRequest", 200, "Panel", nil},
 	{"PUT", apiV1 + "/tenders/{id}/bids/{bid_id}/scores", "evaluation", "评分 · Score a bid", only(rEvaluator), "ScoresRequest", 200, "ScoreList", nil},
 	{"GET", apiV1 + "/tenders/{id}/scores", "evaluation", "评分明细 · Scores", only(rAdmin, rAuditor, rEvaluator), "", 200, "ScoreList", nil},

@@ -203,3 +203,52 @@ func TestDocumentAndCatalogListsPage(t *testing.T) {
 	e.checkPaged("/api/v1/catalog?all=true", e.admin, len(all.Items))
 	e.checkPaged("/api/v1/catalog", "", len(all.Items)-1) // P-2 is inactive
 }
+
+// wholeLists answer {items, next_cursor} but are read whole, with the reason.
+var wholeLists = map[string]string{
+	"GET /api/v1/tenders/{id}/scores":                    "one tender's score matrix, read whole by the evaluation",
+	"GET /api/v1/contracts/{id}/milestones/{mid}/scores": "one milestone's score matrix, read whole by the evaluation",
+}
+
+// TestEveryListDocumentsItsPaging: every GET whose answer is a list with a
+// next_cursor declares limit and cursor in the OpenAPI document (SPEC §5), so
+// a new list without paging fails here unless wholeLists names it.
+func TestEveryListDocumentsItsPaging(t *testing.T) {
+	e := newEnv(t)
+	doc, _ := e.openAPIDoc()
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	lists := 0
+	for path, item := range doc["paths"].(map[string]any) {
+		op, ok := item.(map[string]any)["get"].(map[string]any)
+		if !ok {
+			continue
+		}
+		ok200, _ := op["responses"].(map[string]any)["200"].(map[string]any)
+		content, _ := ok200["content"].(map[string]any)
+		js, _ := content["application/json"].(map[string]any)
+		schema, _ := js["schema"].(map[string]any)
+		ref, _ := schema["$ref"].(string)
+		s, _ := schemas[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
+		if props, _ := s["properties"].(map[string]any); props["next_cursor"] == nil {
+			continue
+		}
+		name := "GET " + path
+		if wholeLists[name] != "" {
+			continue
+		}
+		lists++
+		params := map[string]bool{}
+		ps, _ := op["parameters"].([]any)
+		for _, p := range ps {
+			if r, _ := p.(map[string]any)["$ref"].(string); r != "" {
+				params[strings.TrimPrefix(r, "#/components/parameters/")] = true
+			}
+		}
+		if !params["limit"] || !(params["cursor"] || params["audit_cursor"] || params["cp_since"]) {
+			t.Errorf("%s answers a list with next_cursor but does not declare limit and cursor", name)
+		}
+	}
+	if lists < 20 {
+		t.Fatalf("only %d paged lists found: the document's shape changed", lists)
+	}
+}
