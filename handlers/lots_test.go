@@ -3,9 +3,12 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/linshu/portal/tender"
 )
 
 // lotsBody is a 30万元 purchase in two lots: 兴大社区 (18万元) and 文化社区 (12万元).
@@ -249,5 +252,63 @@ func TestLotsAwardAndCompletion(t *testing.T) {
 	}
 	if !checked {
 		t.Fatal("no award release for the tender with lots")
+	}
+}
+
+// A lot that fails after qualification is not scored: the panel's sheets
+// cover the qualified bids of the lots still being evaluated (§7.4).
+func TestLotsFailedLotNotOnSheets(t *testing.T) {
+	e := newEnv(t)
+	id := e.openTender(lotsBody("分包评审"))
+	var toks, l1 []string
+	for _, u := range []string{"ls1", "ls2", "ls3"} {
+		_, tok := e.org(u, true)
+		toks = append(toks, tok)
+		b := e.lotBid(id, tok, "l1", 17000000)
+		e.submit(b, tok)
+		l1 = append(l1, b)
+	}
+	var l2 []string
+	for _, tok := range toks {
+		b := e.lotBid(id, tok, "l2", 11000000)
+		e.submit(b, tok)
+		l2 = append(l2, b)
+	}
+	var experts []string
+	for i := 0; i < 3; i++ {
+		_, tok := e.staff(tender.RoleEvaluator, fmt.Sprintf("lotexpert%d", i), map[string]any{"expertise": []string{"居家养老"}})
+		experts = append(experts, tok)
+	}
+	e.openNow(id)
+	for _, b := range l1 {
+		e.do("POST", "/api/v1/bids/"+b+"/qualify", e.admin, map[string]any{"qualified": true}).ok(t, 200)
+	}
+	// Lot 2: one qualified bid of three, below min_bids: the lot fails, the tender goes on.
+	e.do("POST", "/api/v1/bids/"+l2[0]+"/qualify", e.admin, map[string]any{"qualified": true}).ok(t, 200)
+	e.do("POST", "/api/v1/bids/"+l2[1]+"/qualify", e.admin, map[string]any{"qualified": false, "reason": "资质不符"}).ok(t, 200)
+	var q struct {
+		TenderStatus string `json:"tender_status"`
+	}
+	e.do("POST", "/api/v1/bids/"+l2[2]+"/qualify", e.admin, map[string]any{"qualified": false, "reason": "资质不符"}).decode(t, &q)
+	tn := e.do("GET", "/api/v1/tenders/"+id, "", nil).json(t)
+	if lots := tn["lots"].([]any); q.TenderStatus != "evaluating" || lots[1].(map[string]any)["status"] != "failed" {
+		t.Fatalf("after lot 2's qualification: %s %v", q.TenderStatus, lots)
+	}
+	e.do("POST", "/api/v1/tenders/"+id+"/panel", e.admin, map[string]any{"size": 3}).ok(t, 201)
+	for _, tok := range experts {
+		e.do("POST", "/api/v1/tenders/"+id+"/declaration", tok, map[string]any{"conflict": false}).ok(t, 200)
+		for _, b := range l1 {
+			e.score(id, tok, b, map[string]string{"c1": "30", "c2": "20"}).ok(t, 200)
+		}
+		// Lot 2's qualified bid is not scored, and the sheet is complete without it.
+		e.do("POST", "/api/v1/tenders/"+id+"/scores/submit", tok, nil).ok(t, 200)
+	}
+	var ev struct {
+		Complete bool             `json:"complete"`
+		Items    []map[string]any `json:"items"`
+	}
+	e.do("GET", "/api/v1/tenders/"+id+"/evaluation?lot_id=l1", e.admin, nil).decode(t, &ev)
+	if !ev.Complete || len(ev.Items) != 3 {
+		t.Fatalf("lot 1 evaluation: %+v", ev)
 	}
 }

@@ -330,13 +330,17 @@ func (s *Store) SubmitSheet(ctx context.Context, actor tender.Actor, tenderID st
 		var bids []struct {
 			ID     string `db:"id"`
 			Status string `db:"status"`
+			LotID  string `db:"lot_id"`
 		}
-		if err := tx.SelectContext(ctx, &bids, `SELECT id, status FROM bids WHERE tender_id = $1
+		if err := tx.SelectContext(ctx, &bids, `SELECT id, status, lot_id FROM bids WHERE tender_id = $1
 			AND status = ANY($2)`, tenderID, statusSet(tender.OpenedBidStatuses()...)); err != nil {
 			return err
 		}
 		var qualified []string
 		for _, b := range bids {
+			if l, ok := t.Lot(b.LotID); ok && l.Status == tender.LotFailed {
+				continue // a lot that failed (流标) is not evaluated: its bids are on no sheet (§7.4)
+			}
 			if b.Status == string(tender.BidSubmitted) {
 				return &tender.Error{Code: tender.CodeInvalidState, Key: "sheet.qualification_pending",
 					Message: "资格审查尚未完成，暂不能提交评分表"}
