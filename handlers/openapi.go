@@ -125,7 +125,7 @@ var apiRoutes = []apiRoute{
 
 	{"POST", apiV1 + "/tenders", "tenders", "创建项目草稿 · Create a draft tender", only(rAdmin), "TenderRequest", 201, "Tender", nil},
 	{"GET", apiV1 + "/tenders", "tenders", "项目列表（公众不见草稿） · List tenders (drafts: staff only)", publicRoute, "", 200, "TenderPage",
-		[]string{"tender_status", "kind", "catalog_item_id", "community", "q", "limit", "cursor"}},
+		[]string{"tender_status", "kind", "procedure", "catalog_item_id", "community", "q", "limit", "cursor"}},
 	{"GET", apiV1 + "/tenders/{id}", "tenders", "项目详情（含风险提示） · A tender with its red flags", publicRoute, "", 200, "Tender", nil},
 	{"PATCH", apiV1 + "/tenders/{id}", "tenders", "修改草稿 · Edit a draft", only(rAdmin), "TenderPatchRequest", 200, "Tender", nil},
 	{"POST", apiV1 + "/tenders/{id}/publish", "tenders", "发布项目 · Publish", only(rAdmin), "", 200, "Tender", nil},
@@ -828,6 +828,7 @@ var apiParameters = map[string]jsonObject{
 	"community":       queryParam("community", "社区 · Community", str("")),
 	"kind":            queryParam("kind", "", enum("", "purchase", "venture")),
 	"catalog_item_id": queryParam("catalog_item_id", "", str("")),
+	"procedure":       queryParam("procedure", "采购方式（§7.3；claim 为服务认领） · Procedure (§7.3; claim: services to claim)", enum("", procedureEnum...)),
 	"tender_status":   queryParam("status", "", enum("", tenderStatusEnum...)),
 	"org_status":      queryParam("status", "", enum("", "pending", "approved", "rejected", "suspended")),
 	"org_type":        queryParam("type", "", enum("", orgTypeEnum...)),

@@ -30,7 +30,7 @@ type cachedPage struct {
 const pageCacheSize = 256
 
 func pageKey(f storage.TenderFilter) string {
-	return strconv.FormatBool(f.IncludeDrafts) + "\x00" + f.Status + "\x00" + f.Kind + "\x00" + f.CatalogItemID + "\x00" +
+	return strconv.FormatBool(f.IncludeDrafts) + "\x00" + f.Status + "\x00" + f.Kind + "\x00" + f.Procedure + "\x00" + f.CatalogItemID + "\x00" +
 		f.Community + "\x00" + f.Cursor + "\x00" + strconv.Itoa(f.Limit)
 }
 

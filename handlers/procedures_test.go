@@ -324,6 +324,18 @@ func TestClaimDraw(t *testing.T) {
 		t.Fatalf("claim above the limit: %v", fieldsOf(m))
 	}
 	id := e.openTender(b)
+	// The 服务认领 board lists the claims alone (?procedure=claim).
+	e.openTender(tenderBody("磋商项目"))
+	var board struct {
+		Items []struct {
+			ID        string `json:"id"`
+			Procedure string `json:"procedure"`
+		} `json:"items"`
+	}
+	e.do("GET", "/api/v1/tenders?procedure=claim", "", nil).decode(t, &board)
+	if len(board.Items) != 1 || board.Items[0].ID != id || board.Items[0].Procedure != "claim" {
+		t.Fatalf("claim board %+v", board)
+	}
 	var bids []string
 	for _, u := range []string{"claim1", "claim2"} {
 		_, tok := e.org(u, true, func(o map[string]any) { o["community"] = "郑山街道金山社区" })

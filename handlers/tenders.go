@@ -179,7 +179,7 @@ func (a *API) listTenders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := storage.TenderFilter{IncludeDrafts: tender.SeesDrafts(actorOf(c)), Status: c.Query("status"), Kind: c.Query("kind"),
+	f := storage.TenderFilter{IncludeDrafts: tender.SeesDrafts(actorOf(c)), Status: c.Query("status"), Kind: c.Query("kind"), Procedure: c.Query("procedure"),
 		CatalogItemID: c.Query("catalog_item_id"), Community: c.Query("community"), Q: c.Query("q"),
 		Cursor: c.Query("cursor"), Limit: l + 1}
 	if f.Q != "" {

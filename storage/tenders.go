@@ -407,6 +407,7 @@ type TenderFilter struct {
 	IncludeDrafts bool
 	Status        string
 	Kind          string
+	Procedure     string // §7.3, e.g. claim for the 服务认领 board
 	CatalogItemID string
 	Community     string
 	Q             string
@@ -645,6 +646,9 @@ func tendersQuery(columns string, f TenderFilter, tsq string, terms []string, at
 	}
 	if f.Kind != "" {
 		where = append(where, "kind = "+arg(f.Kind))
+	}
+	if f.Procedure != "" {
+		where = append(where, "procedure = "+arg(f.Procedure))
 	}
 	if f.CatalogItemID != "" {
 		where = append(where, "catalog_item_id = "+arg(f.CatalogItemID)+"::uuid")
