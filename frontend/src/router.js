@@ -11,6 +11,7 @@ const routes = [
   { path: '/communities', name: 'communities', component: () => import('@/views/public/CommunitiesPage.vue') },
   { path: '/communities/:id', name: 'community', component: () => import('@/views/public/CommunityPage.vue'), props: true },
   { path: '/needs', name: 'needs', component: () => import('@/views/public/NeedsBoard.vue') },
+  { path: '/claims', name: 'claims', component: () => import('@/views/public/ClaimsBoard.vue') },
   { path: '/project-list', name: 'project-list', component: () => import('@/views/public/ProjectListPage.vue') },
   { path: '/community', name: 'community-desk', component: () => import('@/views/community/CommunityDesk.vue'), meta: { roles: ['community'] } },
   { path: '/manage/needs', name: 'need-triage', component: () => import('@/views/admin/NeedTriage.vue'), meta: { roles: ['admin'] } },

@@ -5,8 +5,9 @@ const e = encodeURIComponent
 
 /** listAwards and listObjections follow next_cursor: every award and objection of the tender. */
 export const listAwards = (tenderId) => allPages((q) => api.get(`/tenders/${e(tenderId)}/awards`, q))
-/** awardTender takes {bid_ids, publicity_ends_at, reason}. */
-export const awardTender = (tenderId, body) => api.post(`/tenders/${e(tenderId)}/award`, body, { idempotent: true })
+/** awardTender takes {bid_ids, publicity_ends_at, reason}; lotId names the lot of a tender in lots (§7.4). */
+export const awardTender = (tenderId, body, lotId = '') =>
+  api.post(`/tenders/${e(tenderId)}/award`, body, { idempotent: true, query: lotId ? { lot_id: lotId } : undefined })
 export const ratePerformance = (awardId, body) => api.post(`/awards/${e(awardId)}/performance`, body)
 
 export const listObjections = (tenderId) => allPages((q) => api.get(`/tenders/${e(tenderId)}/objections`, q))

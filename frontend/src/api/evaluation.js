@@ -15,6 +15,10 @@ export const listScores = (tenderId) => api.get(`/tenders/${e(tenderId)}/scores`
 export const saveScores = (tenderId, bidId, scores) => api.put(`/tenders/${e(tenderId)}/bids/${e(bidId)}/scores`, { scores })
 export const submitScores = (tenderId) => api.post(`/tenders/${e(tenderId)}/scores/submit`, {}, { idempotent: true })
 
-export const getEvaluation = (tenderId) => api.get(`/tenders/${e(tenderId)}/evaluation`)
-export const getRecommendation = (tenderId) => api.get(`/tenders/${e(tenderId)}/recommendation`)
-export const downloadEvaluationXlsx = (tenderId, filename) => download(`/tenders/${e(tenderId)}/evaluation.xlsx`, filename)
+// lotId: the lot (标包) of a tender in lots (§7.4); '' for a tender without lots.
+const lotQuery = (lotId) => (lotId ? { lot_id: lotId } : undefined)
+export const getEvaluation = (tenderId, lotId = '') => api.get(`/tenders/${e(tenderId)}/evaluation`, lotQuery(lotId))
+/** getRecommendation computes the recommendation once: for a claim with several claimants it runs the public draw. */
+export const getRecommendation = (tenderId, lotId = '') => api.get(`/tenders/${e(tenderId)}/recommendation`, lotQuery(lotId))
+export const downloadEvaluationXlsx = (tenderId, filename, lotId = '') =>
+  download(`/tenders/${e(tenderId)}/evaluation.xlsx${lotId ? `?lot_id=${e(lotId)}` : ''}`, filename)
