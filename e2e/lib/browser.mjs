@@ -309,6 +309,16 @@ export async function confirm(page, expectText) {
   await box.waitFor({ state: 'hidden' })
 }
 
+/** answerPrompt types text into the prompt an action shows (a reason, a note), checking its message, and confirms it. */
+export async function answerPrompt(page, text, expectText) {
+  const box = page.locator('.el-message-box:visible')
+  await box.waitFor()
+  if (expectText) await box.locator('.el-message-box__message', { hasText: expectText }).waitFor()
+  await box.locator('textarea, input').first().fill(text)
+  await box.locator('.confirm-ok').click()
+  await box.waitFor({ state: 'hidden' })
+}
+
 /** toast waits for a success message containing text. */
 export async function toast(page, text) {
   await page.locator('.el-message--success', { hasText: text }).first().waitFor()
