@@ -101,6 +101,27 @@ func TestCreateUserSeedAndAuditVerify(t *testing.T) {
 	if strings.Join(states, ",") != "active,completed,drafted,suspended,terminated" {
 		t.Fatalf("demo contracts: %v", states)
 	}
+	// §7.3–7.4: a tender with lot 1 awarded and lot 2 failed; a claim decided by the draw among two; an open claim with claimants.
+	var lots []string
+	if err := db.Select(&lots, `SELECT l->>'status' FROM tenders t, jsonb_array_elements(t.lots) l
+		WHERE t.title = '2026年下半年助餐服务（分两个标包）' ORDER BY l->>'id'`); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(lots, ",") != "awarded,failed" {
+		t.Fatalf("demo lots: %v", lots)
+	}
+	var claimDraws, openClaims int
+	if err := db.Get(&claimDraws, `SELECT count(*) FROM draws d JOIN tenders t ON t.id = d.tender_id
+		WHERE d.purpose = 'claim' AND cardinality(d.others) = 2 AND t.title = '文化社区独居老人探访服务认领'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Get(&openClaims, `SELECT count(*) FROM bids b JOIN tenders t ON t.id = b.tender_id
+		WHERE t.title = '文化社区老年人理发服务认领' AND b.status = 'submitted'`); err != nil {
+		t.Fatal(err)
+	}
+	if claimDraws != 1 || openClaims != 2 {
+		t.Fatalf("demo claims: %d draws, %d open claims", claimDraws, openClaims)
+	}
 	out.Reset()
 	if err := run(ctx, []string{"audit-verify"}, env, &out); err != nil || !strings.Contains(out.String(), "intact") {
 		t.Fatalf("audit-verify: %v %s", err, out.String())

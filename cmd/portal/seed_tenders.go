@@ -42,7 +42,8 @@ func demoTender(kind tender.Kind, title, community string, catalogID string, dea
 
 // seedDemoTenders adds tenders in every state: draft, open (purchase and
 // venture), evaluating with a declared panel, completed with an award and a
-// performance rating, and a cancelled one.
+// performance rating, and a cancelled one; then those of §7.3–7.4
+// (seedDemoProcedures).
 func seedDemoTenders(ctx context.Context, s *storage.Store, admin tender.Actor, orgIDs []string) error {
 	cat, err := s.Catalog(ctx, false)
 	if err != nil {
@@ -96,8 +97,9 @@ func seedDemoTenders(ctx context.Context, s *storage.Store, admin tender.Actor, 
 	if _, err := create(single, true); err != nil {
 		return fmt.Errorf("single source: %w", err)
 	}
-	if _, err := create(unscored(demoTender(tender.KindPurchase, "文化社区老年人理发服务认领", "临沭街道文化社区", catID("SQ-04"), week),
-		tender.ProcedureClaim, 4000000), true); err != nil {
+	openClaim, err := create(unscored(demoTender(tender.KindPurchase, "文化社区老年人理发服务认领", "临沭街道文化社区", catID("SQ-04"), week),
+		tender.ProcedureClaim, 4000000), true)
+	if err != nil {
 		return fmt.Errorf("claim: %w", err)
 	}
 	c, err := create(demoTender(tender.KindPurchase, "金山社区青少年课后托管服务", "郑山街道金山社区", catID("SQ-05"), week), true)
@@ -236,5 +238,5 @@ func seedDemoTenders(ctx context.Context, s *storage.Store, admin tender.Actor, 
 			return fmt.Errorf("performance: %w", err)
 		}
 	}
-	return nil
+	return seedDemoProcedures(ctx, s, admin, orgIDs, catID("SQ-04"), openClaim, create)
 }
