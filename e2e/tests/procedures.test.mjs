@@ -118,6 +118,8 @@ step('another organization claims the service on the 服务认领 board, then re
   assert.equal(mine[0].status, 'submitted')
 
   await setLanguage(page, 'en')
+  // Afresh, so that the Chinese toast of the claim is gone; the language is remembered.
+  await page.reload()
   await byId(page, `claimed-${state.claimId}`).filter({ hasText: 'Submitted' }).waitFor()
   await page.getByRole('heading', { name: 'Service claims' }).waitFor()
   assert.deepEqual(await chineseChrome(s), [], 'the claims board in English')
