@@ -36,7 +36,9 @@ func seedDemoProcedures(ctx context.Context, s *storage.Store, admin tender.Acto
 		}
 	}
 
-	soon := time.Now().Add(3 * time.Second)
+	// Each closing tender gets its own deadline a few seconds after it is created and its bids at once,
+	// so that a loaded machine cannot run the bids past the deadline (as in seedDemoTenders).
+	soon := time.Now().Add(4 * time.Second)
 	lots := demoTender(tender.KindPurchase, "2026年下半年助餐服务（分两个标包）", "", catID, soon)
 	lots.Lots = []tender.Lot{{Title: "第一标包：兴大社区助餐点", BudgetFen: 16000000, Community: "临沭街道兴大社区"},
 		{Title: "第二标包：金山社区助餐点", BudgetFen: 12000000, Community: "郑山街道金山社区"}}
@@ -45,14 +47,6 @@ func seedDemoProcedures(ctx context.Context, s *storage.Store, admin tender.Acto
 	lt, err := create(lots, true)
 	if err != nil {
 		return fmt.Errorf("tender in lots: %w", err)
-	}
-	claim := demoTender(tender.KindPurchase, "文化社区独居老人探访服务认领", "临沭街道文化社区", catID, soon)
-	claim.Procedure, claim.BudgetFen, claim.MinBids, claim.CommunityPreferencePct = tender.ProcedureClaim, 3600000, 0, 0
-	claim.Evaluation = tender.EvaluationConfig{}
-	claim.ApplyDefaults()
-	ct, err := create(claim, true)
-	if err != nil {
-		return fmt.Errorf("claim: %w", err)
 	}
 	// Lot 1: three bids; lot 2: one, below min_bids, so it fails at the opening.
 	var lot1 []string
@@ -65,6 +59,15 @@ func seedDemoProcedures(ctx context.Context, s *storage.Store, admin tender.Acto
 	}
 	if _, err := bid(2, lt.ID, "l2", 11800000, "第二标包服务方案：金山社区助餐点运营。"); err != nil {
 		return err
+	}
+	soon = time.Now().Add(4 * time.Second)
+	claim := demoTender(tender.KindPurchase, "文化社区独居老人探访服务认领", "临沭街道文化社区", catID, soon)
+	claim.Procedure, claim.BudgetFen, claim.MinBids, claim.CommunityPreferencePct = tender.ProcedureClaim, 3600000, 0, 0
+	claim.Evaluation = tender.EvaluationConfig{}
+	claim.ApplyDefaults()
+	ct, err := create(claim, true)
+	if err != nil {
+		return fmt.Errorf("claim: %w", err)
 	}
 	// Two claimants, neither of 文化社区: the draw decides between them.
 	var claims []string
