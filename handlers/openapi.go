@@ -179,7 +179,7 @@ var apiRoutes = []apiRoute{
 		[]string{"q", "org_type", "community", "grade", "limit", "cursor"}},
 	{"GET", apiV1 + "/public/organizations/{id}", "transparency", "信用档案 · A credit profile", publicRoute, "", 200, "CreditProfile", nil},
 	{"POST", apiV1 + "/public/tenders/{id}/feedback", "transparency", "居民评价（已办结项目） · Residents' feedback (completed tenders)", publicRoute, "FeedbackRequest", 201, "FeedbackReceipt", nil},
-	{"GET", apiV1 + "/public/tenders/{id}/feedback", "transparency", "评分与已审核的评价 · Rating and approved comments", publicRoute, "", 200, "TenderFeedback", nil},
+	{"GET", apiV1 + "/public/tenders/{id}/feedback", "transparency", "评分与已审核的评价 · Rating and approved comments", publicRoute, "", 200, "TenderFeedback", []string{"limit", "cursor"}},
 	{"GET", apiV1 + "/feedback", "transparency", "评价审核队列 · Feedback moderation queue", only(rAdmin), "", 200, "FeedbackList",
 		[]string{"feedback_status", "limit", "cursor"}},
 	{"POST", apiV1 + "/feedback/{id}/approve", "transparency", "通过评价 · Approve feedback", only(rAdmin), "", 200, "Feedback", nil},
@@ -768,9 +768,10 @@ var apiSchemas = map[string]jsonObject{
 		"comment": str(""), "status": enum("", "pending", "approved", "rejected"), "created_at": dateTime(""),
 	}),
 	"FeedbackList": listOf("Feedback"),
-	"TenderFeedback": object("", []string{"average", "count", "items"}, jsonObject{
+	"TenderFeedback": object("", []string{"average", "count", "items", "next_cursor"}, jsonObject{
 		"average": orNull(number("评分均值（驳回的除外） · Mean rating, rejected ones excluded")), "count": integer(""),
-		"items": arrayOf(ref("Feedback")),
+		"items":       arrayOf(ref("Feedback")),
+		"next_cursor": orNull(str("下一页游标，无则为 null · Cursor of the next page, or null")),
 	}),
 	"StatGroup": object("", []string{"key", "count", "budget_fen", "awarded_fen"}, jsonObject{
 		"key": str(""), "count": integer(""), "budget_fen": fen(""), "awarded_fen": fen(""),

@@ -252,3 +252,32 @@ func TestEveryListDocumentsItsPaging(t *testing.T) {
 		t.Fatalf("only %d paged lists found: the document's shape changed", lists)
 	}
 }
+
+// TestPublicTenderFeedbackPages: a tender's approved comments page newest
+// first (they were the newest 100 only); the average and count stay those of
+// every rating.
+func TestPublicTenderFeedbackPages(t *testing.T) {
+	e := newEnv(t)
+	ev, _ := e.completedTender()
+	var want []string
+	for i := 0; i < 3; i++ {
+		var id string
+		if err := e.store.DB().Get(&id, `INSERT INTO feedback (tender_id, rating, comment, status) VALUES ($1, $2, $3, $4) RETURNING id`,
+			ev.id, 4, "评价"+string(rune('一'+i)), "approved"); err != nil {
+			t.Fatal(err)
+		}
+		want = append([]string{id}, want...)
+	}
+	path := "/api/v1/public/tenders/" + ev.id + "/feedback"
+	if got := e.checkPaged(path, "", 3); !slices.Equal(got, want) {
+		t.Fatalf("comments %v, want newest first %v", got, want)
+	}
+	var first struct {
+		Count   int      `json:"count"`
+		Average *float64 `json:"average"`
+	}
+	e.do("GET", path+"?limit=1", "", nil).decode(t, &first)
+	if first.Count != 3 || first.Average == nil || *first.Average != 4 {
+		t.Fatalf("a page's count %d and average %v, want those of all 3 ratings", first.Count, first.Average)
+	}
+}

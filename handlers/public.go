@@ -68,11 +68,19 @@ func (a *API) tenderFeedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fb, err := a.store.PublicFeedback(ctx(c), t.ID)
+	l, err := limit(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fb)
+	fb, err := a.store.PublicFeedback(ctx(c), t.ID, c.Query("cursor"), l+1)
+	if err != nil {
+		return err
+	}
+	pg := paginate(fb.Items, l, func(f tender.Feedback) string { return storage.KeysetCursor(f.CreatedAt, f.ID) })
+	return c.JSON(struct {
+		storage.TenderFeedback
+		NextCursor *string `json:"next_cursor"`
+	}{storage.TenderFeedback{Average: fb.Average, Count: fb.Count, Items: pg.Items}, pg.NextCursor})
 }
 
 func (a *API) feedbackQueue(c *fiber.Ctx) error {

@@ -160,12 +160,17 @@ func (s *Store) AddFeedback(ctx context.Context, tenderID string, rating int, co
 type TenderFeedback struct {
 	Average *tender.Hundredths `json:"average"`
 	Count   int                `json:"count"`
-	Items   []tender.Feedback  `json:"items"` // approved comments only
+	Items   []tender.Feedback  `json:"items"` // approved comments only, a page of them
 }
 
-// PublicFeedback returns a tender's rating average (all but rejected) and its approved comments.
-func (s *Store) PublicFeedback(ctx context.Context, tenderID string) (TenderFeedback, error) {
+// PublicFeedback returns a tender's rating average (all but rejected) and its
+// approved comments, newest first, limit at a time after cursor (KeysetCursor).
+func (s *Store) PublicFeedback(ctx context.Context, tenderID, cursor string, limit int) (TenderFeedback, error) {
 	out := TenderFeedback{Items: []tender.Feedback{}}
+	at, id, err := parseKeyset(cursor)
+	if err != nil {
+		return out, err
+	}
 	var agg struct {
 		Avg   sql.NullString `db:"avg"`
 		Count int            `db:"count"`
@@ -180,9 +185,10 @@ func (s *Store) PublicFeedback(ctx context.Context, tenderID string) (TenderFeed
 			out.Average = &h
 		}
 	}
-	err := s.db.SelectContext(ctx, &out.Items, `SELECT id, tender_id, '' AS tender_code, '' AS tender_title, rating, comment,
+	err = s.db.SelectContext(ctx, &out.Items, `SELECT id, tender_id, '' AS tender_code, '' AS tender_title, rating, comment,
 		'' AS status, created_at FROM feedback WHERE tender_id = $1 AND status = $2 AND comment <> ''
-		ORDER BY created_at DESC LIMIT 100`, tenderID, string(tender.FeedbackApproved))
+			AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, NULLIF($4, '')::uuid))
+		ORDER BY created_at DESC, id DESC LIMIT $5`, tenderID, string(tender.FeedbackApproved), at, id, limit)
 	return out, mapError(err)
 }
 
