@@ -44,7 +44,8 @@ type API struct {
 	log      *slog.Logger
 	metrics  *metrics
 	versions *tokenVersions
-	pages    pageCache
+	pages    pageCache // tender list pages
+	searches pageCache // tender search pages, apart so that many searches cannot push the list out
 }
 
 const (

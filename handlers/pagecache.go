@@ -7,15 +7,15 @@ import (
 	"github.com/linshu/portal/storage"
 )
 
-// pageCache keeps the encoded JSON of recent tender list pages (lists without
-// search), each with the fingerprint of the rows it was made from
-// (Store.TendersFingerprint: the rows' ids and row versions). A list request
-// reads the fingerprint, a walk of the same index returning two narrow
-// columns, and when it matches answers the stored bytes instead of decoding
-// 21 wide rows and encoding them again (issue #16: two thirds of the list's
-// CPU). Any change to a listed tender gives its row a new version, and so the
-// page a new fingerprint. A page is stored under the fingerprint read before
-// its rows, so it is never older than what that fingerprint names.
+// pageCache keeps the encoded JSON of recent tender list and search pages,
+// each with the fingerprint of the rows it was made from
+// (Store.TendersFingerprint: the rows' ids and row versions). A request reads
+// the fingerprint, the same query returning two narrow columns, and when it
+// matches answers the stored bytes instead of decoding 21 wide rows and
+// encoding them again (issue #16: two thirds of the list's CPU). Any change
+// to a listed tender gives its row a new version, and so the page a new
+// fingerprint. A page is made from the very row versions its fingerprint
+// names (Store.TendersOf), or not stored.
 type pageCache struct {
 	mu    sync.Mutex
 	pages map[string]cachedPage
@@ -31,7 +31,7 @@ const pageCacheSize = 256
 
 func pageKey(f storage.TenderFilter) string {
 	return strconv.FormatBool(f.IncludeDrafts) + "\x00" + f.Status + "\x00" + f.Kind + "\x00" + f.Procedure + "\x00" + f.CatalogItemID + "\x00" +
-		f.Community + "\x00" + f.Cursor + "\x00" + strconv.Itoa(f.Limit)
+		f.Community + "\x00" + f.Cursor + "\x00" + strconv.Itoa(f.Limit) + "\x00" + f.Q
 }
 
 func (c *pageCache) get(key, fingerprint string) ([]byte, bool) {

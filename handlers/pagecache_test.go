@@ -72,3 +72,51 @@ func TestTenderListPagesFollowChanges(t *testing.T) {
 	// A malformed filter is still a validation problem.
 	e.do("GET", "/api/v1/tenders?catalog_item_id=not-a-uuid", "", nil).problem(t, 422, "validation_failed")
 }
+
+// TestTenderSearchPagesFollowChanges: search pages are kept by fingerprint
+// too; an edit that adds or removes the term shows in the next search, and
+// the search's page is never the list's.
+func TestTenderSearchPagesFollowChanges(t *testing.T) {
+	e := newEnv(t)
+	body := func(title string) map[string]any {
+		b := tenderBody(title)
+		b["description"] = "项目说明"
+		return b
+	}
+	a := e.openTender(body("兴大社区居家养老服务"))
+	e.openTender(body("文化社区物业管理"))
+	search := func(q string) string {
+		t.Helper()
+		r := e.do("GET", "/api/v1/tenders?q="+urlQuery(q), "", nil)
+		r.ok(t, 200)
+		var p struct {
+			Items []tender.Tender `json:"items"`
+		}
+		r.decode(t, &p)
+		var out []string
+		for _, it := range p.Items {
+			out = append(out, it.Title)
+		}
+		return strings.Join(out, "|")
+	}
+	if got := search("养老"); got != "兴大社区居家养老服务" {
+		t.Fatalf("q=养老: %s", got)
+	}
+	if got := search("养老"); got != "兴大社区居家养老服务" {
+		t.Fatalf("q=养老 again: %s", got)
+	}
+	draft := e.createTender(body("文化社区养老助餐"))
+	e.do("POST", "/api/v1/tenders/"+draft+"/publish", e.admin, nil).ok(t, 200)
+	if got := search("养老"); got != "文化社区养老助餐|兴大社区居家养老服务" {
+		t.Fatalf("q=养老 after a publication: %s", got)
+	}
+	e.do("PATCH", "/api/v1/tenders/"+draft, e.admin, map[string]any{"title": "文化社区助餐"}).problem(t, 409, "invalid_state")
+	e.do("POST", "/api/v1/tenders/"+a+"/cancel", e.admin, map[string]any{"reason": "预算调整"}).ok(t, 200)
+	r := e.do("GET", "/api/v1/tenders?q="+urlQuery("养老"), "", nil)
+	if !strings.Contains(string(r.Body), `"cancelled"`) {
+		t.Fatalf("q=养老 after a cancellation: %s", r.Body)
+	}
+	if got := search("物业"); got != "文化社区物业管理" {
+		t.Fatalf("q=物业: %s", got)
+	}
+}

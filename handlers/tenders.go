@@ -182,28 +182,32 @@ func (a *API) listTenders(c *fiber.Ctx) error {
 	f := storage.TenderFilter{IncludeDrafts: tender.SeesDrafts(actorOf(c)), Status: c.Query("status"), Kind: c.Query("kind"), Procedure: c.Query("procedure"),
 		CatalogItemID: c.Query("catalog_item_id"), Community: c.Query("community"), Q: c.Query("q"),
 		Cursor: c.Query("cursor"), Limit: l + 1}
+	pages := &a.pages
 	if f.Q != "" {
-		tenders, err := a.store.Tenders(ctx(c), f)
-		if err != nil {
-			return err
-		}
-		return c.JSON(paginate(tenders, l, storage.TenderCursor))
+		pages = &a.searches
 	}
 	key := pageKey(f)
 	fp, err := a.store.TendersFingerprint(ctx(c), f)
 	if err != nil {
 		return err
 	}
-	body, ok := a.pages.get(key, fp)
+	body, ok := pages.get(key, fp)
 	if !ok {
-		tenders, err := a.store.Tenders(ctx(c), f)
+		// The rows the fingerprint names, by primary key; if one changed in
+		// between, the list again (and nothing is stored).
+		tenders, same, err := a.store.TendersOf(ctx(c), fp)
+		if err == nil && !same {
+			tenders, err = a.store.Tenders(ctx(c), f)
+		}
 		if err != nil {
 			return err
 		}
 		if body, err = jsonMarshal(paginate(tenders, l, storage.TenderCursor)); err != nil {
 			return err
 		}
-		a.pages.put(key, fp, body)
+		if same {
+			pages.put(key, fp, body)
+		}
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	return c.Send(body)

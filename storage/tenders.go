@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/linshu/portal/tender"
 )
@@ -513,75 +513,19 @@ func BigramQuery(q string, freq map[string]float64) string {
 	return strings.Join(parts, " & ")
 }
 
-// bigramStats caches the frequencies PostgreSQL's statistics give for the most
-// common bigrams of tenders.search.
-type bigramStats struct {
-	mu     sync.Mutex
-	freq   map[string]float64
-	loaded time.Time
-}
-
-func (s *Store) bigramFreq(ctx context.Context) map[string]float64 {
-	s.stats.mu.Lock()
-	defer s.stats.mu.Unlock()
-	if time.Since(s.stats.loaded) < 10*time.Minute {
-		return s.stats.freq
-	}
-	var rows []struct {
-		Elem string  `db:"elem"`
-		Freq float64 `db:"freq"`
-	}
-	// After ANALYZE; before it there are no statistics and the first token is
-	// used. most_common_elem_freqs ends with three figures that are not about
-	// an element (minimum, maximum, null frequency): unnest pairs them with NULL.
-	err := s.db.SelectContext(ctx, &rows, `SELECT e.elem, e.freq FROM pg_stats st,
-		unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) AS e(elem, freq)
-		WHERE st.schemaname = current_schema() AND st.tablename = 'tenders' AND st.attname = 'search'
-		  AND e.elem IS NOT NULL`)
-	// Whatever the outcome, ask again only after the period: a failing lookup
-	// per request would cost every search a query, serialised on this lock.
-	s.stats.loaded = time.Now()
-	if err != nil {
-		return s.stats.freq // keep the old figures; the query is still exact
-	}
-	freq := make(map[string]float64, len(rows))
-	for _, r := range rows {
-		freq[r.Elem] = r.Freq
-	}
-	s.stats.freq = freq
-	return freq
-}
-
 // Tenders lists tenders newest first with keyset pagination. The search runs
-// in PostgreSQL on the bigram index.
+// in PostgreSQL, the way planSearch chooses.
 func (s *Store) Tenders(ctx context.Context, f TenderFilter) ([]tender.Tender, error) {
-	at, id, err := parseTenderCursor(f.Cursor)
+	query, args, err := s.tendersQuery(ctx, tenderColumns, f)
 	if err != nil {
 		return nil, err
 	}
-	if utf8.RuneCountInString(f.Q) > 100 {
-		f.Q = string([]rune(f.Q)[:100])
-	}
-	var freq map[string]float64
-	if f.Q != "" {
-		freq = s.bigramFreq(ctx) // only a term of three characters or more has a token to choose
-	}
-	query, args := tendersQuery(tenderColumns, f, BigramQuery(f.Q, freq), searchTerms(f.Q), at, id)
+	// One prepared statement per shape of the query (the filters that are
+	// set, the search's way and terms): PostgreSQL plans each shape once per
+	// connection instead of per request, and lib/pq sends one round trip
+	// instead of two.
 	var rows []tenderRow
-	if f.Q == "" {
-		// A list without search: one prepared statement per filter shape, so
-		// PostgreSQL plans each shape once per connection instead of per
-		// request, and lib/pq sends one round trip instead of two.
-		var stmt *sqlx.Stmt
-		if stmt, err = s.stmts.get(ctx, s.db, query); err == nil {
-			err = stmt.SelectContext(ctx, &rows, args...)
-		}
-	} else {
-		// A search is planned with its values every time: how rare the term
-		// is decides between the time-ordered walk and the bigram index.
-		err = s.db.SelectContext(ctx, &rows, query, args...)
-	}
-	if err != nil {
+	if err := s.selectPrepared(ctx, &rows, query, args...); err != nil {
 		return nil, mapListError(err)
 	}
 	out := make([]tender.Tender, 0, len(rows))
@@ -602,36 +546,86 @@ func nullUUID(id string) any {
 	return id
 }
 
-// TendersFingerprint identifies the rows a list without search would return,
-// as they are now: their ids and row versions (xmin, new with every change of
-// a row). The same fingerprint means the same page; the handlers keep encoded
-// pages by it. It walks the same index as Tenders but reads two narrow columns.
+// TendersFingerprint identifies the rows Tenders would return for f, as they
+// are now: their ids and row versions (xmin, new with every change of a
+// row). The same fingerprint means the same page; the handlers keep encoded
+// pages by it. It runs the same query as Tenders but reads two narrow columns.
 func (s *Store) TendersFingerprint(ctx context.Context, f TenderFilter) (string, error) {
-	if f.Q != "" {
-		return "", errors.New("storage: a search has no fingerprint")
-	}
-	at, id, err := parseTenderCursor(f.Cursor)
+	query, args, err := s.tendersQuery(ctx, "id::text || ':' || xmin::text", f)
 	if err != nil {
 		return "", err
 	}
-	query, args := tendersQuery("id::text || ':' || xmin::text", f, "", nil, at, id)
-	stmt, err := s.stmts.get(ctx, s.db, query)
-	if err != nil {
-		return "", mapListError(err)
-	}
 	var rows []string
-	if err := stmt.SelectContext(ctx, &rows, args...); err != nil {
+	if err := s.selectPrepared(ctx, &rows, query, args...); err != nil {
 		return "", mapListError(err)
 	}
 	return strings.Join(rows, ","), nil
 }
 
+// TendersOf reads the tenders a fingerprint names, in its order, by primary
+// key. same is false when any of them has changed since the fingerprint was
+// taken (another row version, or gone): then the caller lists again.
+func (s *Store) TendersOf(ctx context.Context, fingerprint string) (out []tender.Tender, same bool, err error) {
+	if fingerprint == "" {
+		return []tender.Tender{}, true, nil
+	}
+	refs := strings.Split(fingerprint, ",")
+	ids := make([]string, len(refs))
+	version := make(map[string]string, len(refs))
+	for i, ref := range refs {
+		id, v, ok := strings.Cut(ref, ":")
+		if !ok || !uuidPattern.MatchString(id) {
+			return nil, false, nil
+		}
+		ids[i], version[id] = id, v
+	}
+	var rows []struct {
+		tenderRow
+		Version string `db:"row_version"`
+	}
+	if err := s.selectPrepared(ctx, &rows, `SELECT `+tenderColumns+`, xmin::text AS row_version FROM tenders
+		WHERE id = ANY($1::uuid[])`, pq.Array(ids)); err != nil {
+		return nil, false, mapError(err)
+	}
+	byID := make(map[string]tenderRow, len(rows))
+	for _, r := range rows {
+		if r.Version != version[r.ID] {
+			return nil, false, nil
+		}
+		byID[r.ID] = r.tenderRow
+	}
+	out = make([]tender.Tender, 0, len(ids))
+	for _, id := range ids {
+		r, ok := byID[id]
+		if !ok {
+			return nil, false, nil
+		}
+		t, err := r.tender()
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, t)
+	}
+	return out, true, nil
+}
+
 // tendersQuery writes the SQL of a list for the filters that are set, and
 // nothing for those that are not: each combination is its own statement with
 // a plan of its own (a catch-all WHERE that tests each parameter for being
-// empty is planned per call).
-// tsq is the candidate tsquery of the search, terms its exact substrings.
-func tendersQuery(columns string, f TenderFilter, tsq string, terms []string, at *time.Time, id string) (string, []any) {
+// empty is planned per call). A search adds its terms the way planSearch
+// chose.
+func (s *Store) tendersQuery(ctx context.Context, columns string, f TenderFilter) (string, []any, error) {
+	at, id, err := parseTenderCursor(f.Cursor)
+	if err != nil {
+		return "", nil, err
+	}
+	if utf8.RuneCountInString(f.Q) > 100 {
+		f.Q = string([]rune(f.Q)[:100])
+	}
+	var plan searchPlan
+	if f.Q != "" {
+		plan = s.planSearch(ctx, f.Q, f.Limit)
+	}
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -656,27 +650,57 @@ func tendersQuery(columns string, f TenderFilter, tsq string, terms []string, at
 	if f.Community != "" {
 		where = append(where, "community_id = (SELECT id FROM communities WHERE name = "+arg(f.Community)+")")
 	}
-	if tsq != "" {
-		where = append(where, "search @@ "+arg(tsq)+"::tsquery")
-	}
-	for _, term := range terms {
-		where = append(where, "strpos(lower(title || ' ' || description), lower("+arg(term)+")) > 0")
-	}
 	if at != nil {
 		where = append(where, "(created_at, id) < ("+arg(*at)+"::timestamptz, "+arg(id)+"::uuid)")
 	}
-	q := `SELECT ` + columns + ` FROM tenders`
-	if len(where) > 0 {
-		q += "\n\t\tWHERE " + strings.Join(where, "\n\t\t  AND ")
+	var exact []string
+	for _, term := range plan.terms {
+		exact = append(exact, plan.exactSQL(arg(term)))
 	}
-	return q + "\n\t\tORDER BY created_at DESC, id DESC LIMIT " + arg(f.Limit), args
+	order := "\n\t\tORDER BY created_at DESC, id DESC LIMIT "
+	if len(plan.terms) == 0 {
+		return `SELECT ` + columns + ` FROM tenders` + whereSQL(where) + order + arg(f.Limit), args, nil
+	}
+	if !plan.index {
+		// The walk: newest first, checking the substrings only.
+		return `SELECT ` + columns + ` FROM tenders` + whereSQL(append(where, exact...)) + order + limitSQL(f.Limit), args, nil
+	}
+	// The index: the candidates of the rarest bigrams, then the substrings,
+	// sorted. OFFSET 0 keeps the ORDER BY out of the subquery, so that
+	// PostgreSQL cannot turn it into the walk.
+	where = append(where, "search @@ "+arg(plan.tsq)+"::tsquery")
+	return `SELECT ` + columns + ` FROM (SELECT tenders.*, tenders.xmin FROM tenders` + whereSQL(where) + ` OFFSET 0) tenders` +
+		whereSQL(exact) + order + limitSQL(f.Limit), args, nil
+}
+
+func whereSQL(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return "\n\t\tWHERE " + strings.Join(conds, "\n\t\t  AND ")
 }
 
 // stmtCache holds one prepared statement per SQL text; database/sql prepares
-// it again on each connection that runs it.
+// it again on each connection that runs it. Beyond stmtCacheSize texts (the
+// shapes of searches with many terms) get answers nil: run it unprepared.
 type stmtCache struct {
 	mu    sync.Mutex
 	stmts map[string]*sqlx.Stmt
+}
+
+const stmtCacheSize = 512
+
+// selectPrepared runs query as a prepared statement of the cache, or
+// unprepared when the cache is full.
+func (s *Store) selectPrepared(ctx context.Context, dest any, query string, args ...any) error {
+	stmt, err := s.stmts.get(ctx, s.db, query)
+	if err != nil {
+		return err
+	}
+	if stmt == nil {
+		return s.db.SelectContext(ctx, dest, query, args...)
+	}
+	return stmt.SelectContext(ctx, dest, args...)
 }
 
 func (c *stmtCache) get(ctx context.Context, db *sqlx.DB, query string) (*sqlx.Stmt, error) {
@@ -684,6 +708,9 @@ func (c *stmtCache) get(ctx context.Context, db *sqlx.DB, query string) (*sqlx.S
 	defer c.mu.Unlock()
 	if st, ok := c.stmts[query]; ok {
 		return st, nil
+	}
+	if len(c.stmts) >= stmtCacheSize {
+		return nil, nil
 	}
 	st, err := db.PreparexContext(ctx, query)
 	if err != nil {
