@@ -97,6 +97,20 @@ func TestSearchWaysAgree(t *testing.T) {
 			if got, w := list(q), want(q); !slices.Equal(got, w) || (q == "罕见词" && len(w) != 1) {
 				t.Errorf("%s, q=%q: %d tenders, want %d", way, q, len(got), len(w))
 			}
+			// The fingerprint names the same page, read back by primary key.
+			f := storage.TenderFilter{Q: q, Limit: 7}
+			page, err := s.Tenders(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fp, err := s.TendersFingerprint(ctx, f)
+			if err != nil {
+				t.Fatalf("%s, q=%q: fingerprint: %v", way, q, err)
+			}
+			again, same, err := s.TendersOf(ctx, fp)
+			if err != nil || !same || !slices.EqualFunc(page, again, func(a, b tender.Tender) bool { return a.ID == b.ID }) {
+				t.Errorf("%s, q=%q: the fingerprint's tenders differ from the page (same=%v, %v)", way, q, same, err)
+			}
 		}
 	}
 	s.ForceSearchWay("")
