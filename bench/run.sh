@@ -22,10 +22,12 @@ cleanup() {
 	if [ -f "$STATE/minio-$port.pid" ]; then kill "$(cat "$STATE/minio-$port.pid")" 2>/dev/null || true; rm -f "$STATE/minio-$port.pid" "$STATE/minio-$port.log"; fi
 	rm -rf "$data"
 	psql -q "$PORTAL_PG_BASE/postgres" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" || true
+	psql -q "$PORTAL_PG_BASE/postgres" -c "DROP DATABASE IF EXISTS \"${db}_small\" WITH (FORCE)" || true
 }
 trap cleanup EXIT
 
 pg_database "$db"
+pg_database "${db}_small" # the small table of item 3 (cost growth)
 # The real app needs an object store to be built; GET /tenders never calls it.
 minio_up "$port" "$data" portal-bench "$secret"
 export BENCH_S3_ENDPOINT="127.0.0.1:$port" BENCH_S3_ACCESS_KEY=portal-bench BENCH_S3_SECRET_KEY="$secret"
@@ -33,4 +35,4 @@ export BENCH_S3_ENDPOINT="127.0.0.1:$port" BENCH_S3_ACCESS_KEY=portal-bench BENC
 results="$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$results"
 log "benchmark in database $db; output and pgbench scripts in ${results#"$ROOT"/}"
-go run ./bench/tenders -db "$PORTAL_PG_BASE/$db?sslmode=disable" -out "$results" "$@" | tee "$results/output.txt"
+go run ./bench/tenders -db "$PORTAL_PG_BASE/$db?sslmode=disable" -growth-db "$PORTAL_PG_BASE/${db}_small?sslmode=disable" -out "$results" "$@" | tee "$results/output.txt"

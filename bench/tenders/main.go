@@ -49,6 +49,10 @@ type config struct {
 	WrkSecs       int
 	ProfileDir    string
 	SerialCalls   int
+	GrowthDB      string
+	GrowthRows    int
+	GrowthWorkers int
+	GrowthOnly    bool
 }
 
 func main() {
@@ -66,6 +70,10 @@ func main() {
 	flag.IntVar(&cfg.WrkSecs, "wrk-seconds", 10, "duration of each wrk run, and of the list baseline's pgbench run")
 	flag.IntVar(&cfg.SerialCalls, "serial-calls", 300, "calls per case when measuring CPU per call on one connection")
 	flag.StringVar(&cfg.ProfileDir, "profile", "", "write a CPU and an allocation profile of each HTTP case to this directory")
+	flag.StringVar(&cfg.GrowthDB, "growth-db", "", "PostgreSQL URL of a second fresh database for the small table of item 3 (none: not measured)")
+	flag.IntVar(&cfg.GrowthRows, "growth-rows", 10_000, "tenders in the small table of item 3")
+	flag.IntVar(&cfg.GrowthWorkers, "growth-clients", 4, "concurrent clients for item 3 (few: the cost, not queueing)")
+	flag.BoolVar(&cfg.GrowthOnly, "growth-only", false, "measure item 3 (cost growth) only")
 	flag.StringVar(&cfg.Out, "out", "", "directory for the pgbench scripts (default: a temporary one)")
 	flag.Parse()
 	cfg.S3Endpoint = os.Getenv("BENCH_S3_ENDPOINT")
@@ -132,6 +140,20 @@ func run(ctx context.Context, cfg config) error {
 	}
 	if err := printSetting(ctx, store, cfg); err != nil {
 		return err
+	}
+	if cfg.GrowthOnly && cfg.GrowthDB != "" {
+		rows, targets, err := measureGrowth(ctx, cfg, store)
+		if err != nil {
+			return err
+		}
+		var table []any
+		for _, r := range rows {
+			table = append(table, r)
+		}
+		printTable(cfg, table)
+		fmt.Println("\ntargets (issue #16):")
+		report.PrintTable(os.Stdout, targets)
+		return report.Record(targets...)
 	}
 
 	// The deep page: the one after the first DeepCursorPos public tenders.
@@ -226,6 +248,14 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 
+	var growthRows []result
+	var growthTargets []report.Target
+	if cfg.GrowthDB != "" {
+		if growthRows, growthTargets, err = measureGrowth(ctx, cfg, store); err != nil {
+			return err
+		}
+	}
+
 	var rows []any // result or pgbenchResult, in table order
 	for _, c := range cases {
 		rows = append(rows, labelled(storeRes[c], c.name+" · Store.Tenders"))
@@ -240,9 +270,12 @@ func run(ctx context.Context, cfg config) error {
 	plainRes.Name = fmt.Sprintf("plain list query · pgbench -M prepared -c %d", cfg.HTTPConns)
 	rows = append(rows, plainRes)
 	rows = append(rows, labelled(hello, fmt.Sprintf("Fiber hello-world · HTTP GET / (wrk -c %d)", cfg.HTTPConns)))
+	for _, r := range growthRows {
+		rows = append(rows, r)
+	}
 	printTable(cfg, rows)
 
-	targets := listTargets(cfg, cases, httpRes, plainRes.result)
+	targets := append(listTargets(cfg, cases, httpRes, plainRes.result), growthTargets...)
 	fmt.Println("\ntargets (issue #16):")
 	report.PrintTable(os.Stdout, targets)
 	return report.Record(targets...)
