@@ -47,6 +47,7 @@ type config struct {
 	Seconds      int // closed-loop baselines: duration of each
 	PgbenchJobs  int
 	Keep         bool
+	NoUploads    bool // skip item 4 (uploads over HTTP)
 }
 
 func env(name, def string) string {
@@ -74,6 +75,7 @@ func main() {
 	flag.IntVar(&cfg.Seconds, "seconds", 10, "closed-loop baselines: seconds each")
 	flag.IntVar(&cfg.PgbenchJobs, "pgbench-jobs", 2, "pgbench -j")
 	flag.BoolVar(&cfg.Keep, "keep", false, "keep the bench database instead of dropping it")
+	flag.BoolVar(&cfg.NoUploads, "no-uploads", false, "skip the uploads over HTTP (item 4 of #16)")
 	flag.Parse()
 	if cfg.AdminURL == "" || cfg.S3Endpoint == "" || cfg.S3AccessKey == "" || cfg.S3SecretKey == "" {
 		fmt.Fprintln(os.Stderr, "usage: go run ./bench/deadline -db postgres://… -s3 host:port -ak KEY -sk SECRET (or bash bench/deadline/run.sh)")
@@ -199,6 +201,12 @@ func run(ctx context.Context, cfg config) (int, error) {
 	}
 	b.print(cfg)
 	failed := b.lost() + len(b.violations)
+	var ups []uploadResult
+	if !cfg.NoUploads {
+		if ups, err = runUploads(ctx, cfg, cl, orgs); err != nil {
+			return failed, err
+		}
+	}
 
 	base, err := runBaselines(ctx, cfg, cl, setup, dbURL, orgs, b)
 	if err != nil {
@@ -207,6 +215,10 @@ func run(ctx context.Context, cfg config) (int, error) {
 	base.print(cfg, b)
 	printSummary(cfg, b, base)
 	ts := targets(cfg, b, base)
+	if !cfg.NoUploads {
+		printUploads(ups)
+		ts = append(ts, uploadTargets(ups)...)
+	}
 	fmt.Println("\ntargets (issue #16):")
 	report.PrintTable(os.Stdout, ts)
 	return failed, report.Record(ts...)

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/linshu/portal/bench/internal/report"
+	"github.com/linshu/portal/storage"
+)
+
+// uploadSize is the document uploaded over HTTP (item 4 of issue #16); the
+// cluster's instances accept 50 MiB.
+const uploadSize = 48 << 20
+
+// uploadResult is one way of storing the same bytes: MB/s (median of the
+// rounds) and the growth of this process's peak RSS, which hosts the portal
+// instances.
+type uploadResult struct {
+	name   string
+	mbps   []float64
+	rssMiB float64
+}
+
+func (u uploadResult) median() float64 {
+	s := slices.Clone(u.mbps)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// runUploads is item 4 of issue #16 over HTTP: a tender document (POST
+// /tenders/{id}/documents, as the bureau) and a sealed bid document (POST
+// /bids/{id}/documents, as the organization; the portal encrypts it) against
+// a direct S3 PUT of the same bytes, of known size, to the same MinIO, round
+// by round.
+func runUploads(ctx context.Context, cfg config, cl *cluster, orgs []org) ([]uploadResult, error) {
+	t, err := cl.publishTender(ctx, "上传测试：居家养老服务项目", time.Now().Add(time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	bids, err := cl.createDrafts(ctx, t.ID, orgs[:1], 1)
+	if err != nil {
+		return nil, err
+	}
+	mc, err := minio.New(cfg.S3Endpoint, &minio.Options{Creds: credentials.NewStaticV4(cfg.S3AccessKey, cfg.S3SecretKey, "")})
+	if err != nil {
+		return nil, err
+	}
+	block := make([]byte, 1<<20) // incompressible, repeated
+	rand.Read(block)
+	copy(block, "%PDF-1.7\n")
+	body := func() io.Reader { return io.LimitReader(&repeatReader{b: block}, uploadSize) }
+	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
+	post := func(url, token string) error {
+		var head bytes.Buffer
+		w := multipart.NewWriter(&head)
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="file"; filename="bench.pdf"`)
+		h.Set("Content-Type", "application/pdf")
+		if _, err := w.CreatePart(h); err != nil {
+			return err
+		}
+		tail := "\r\n--" + w.Boundary() + "--\r\n"
+		req, err := http.NewRequestWithContext(ctx, "POST", url,
+			io.MultiReader(bytes.NewReader(head.Bytes()), body(), strings.NewReader(tail)))
+		if err != nil {
+			return err
+		}
+		req.ContentLength = int64(head.Len()) + uploadSize + int64(len(tail))
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusCreated {
+			return fmt.Errorf("POST %s: %s %s", url, resp.Status, raw)
+		}
+		return nil
+	}
+	ways := []struct {
+		name string
+		do   func() error
+	}{
+		{"direct S3 PUT, size known (minio-go, no payload hash)", func() error {
+			_, err := mc.PutObject(ctx, cfg.S3Bucket, storage.NewObjectKey("bench-direct"), body(), uploadSize,
+				minio.PutObjectOptions{ContentType: "application/pdf", DisableMultipart: true, DisableContentSha256: true})
+			return err
+		}},
+		{"HTTP POST /api/v1/tenders/{id}/documents (bureau)", func() error {
+			return post(cl.url(0)+"/api/v1/tenders/"+t.ID+"/documents", cl.adminToken)
+		}},
+		{"HTTP POST /api/v1/bids/{id}/documents (organization, sealed)", func() error {
+			return post(cl.url(0)+"/api/v1/bids/"+bids[0]+"/documents", orgs[0].token)
+		}},
+	}
+	out := make([]uploadResult, len(ways))
+	for i, w := range ways {
+		out[i].name = w.name
+	}
+	const rounds = 3
+	for r := range rounds {
+		for i, w := range ways {
+			progress("upload round %d/%d: %s", r+1, rounds, w.name)
+			rss0 := resetPeakRSS()
+			t0 := time.Now()
+			if err := w.do(); err != nil {
+				return nil, fmt.Errorf("%s: %w", w.name, err)
+			}
+			out[i].mbps = append(out[i].mbps, float64(uploadSize)/1e6/time.Since(t0).Seconds())
+			if g := float64(peakRSS()-rss0) / (1 << 20); g > out[i].rssMiB {
+				out[i].rssMiB = g
+			}
+		}
+	}
+	return out, nil
+}
+
+func printUploads(us []uploadResult) {
+	fmt.Printf("\nuploads of %d MiB, 3 rounds each, ways alternating (MB/s, median; peak RSS growth of this process, which hosts the portal instances):\n", uploadSize>>20)
+	fmt.Println("| way | MB/s, each round | median | peak RSS growth MiB |")
+	fmt.Println("|---|---|--:|--:|")
+	for _, u := range us {
+		var each []string
+		for _, v := range u.mbps {
+			each = append(each, fmt.Sprintf("%.1f", v))
+		}
+		fmt.Printf("| %s | %s | %.1f | %.0f |\n", u.name, strings.Join(each, " · "), u.median(), u.rssMiB)
+	}
+}
+
+func uploadTargets(us []uploadResult) []report.Target {
+	if len(us) < 3 {
+		return nil
+	}
+	base := us[0]
+	var ts []report.Target
+	for _, u := range us[1:] {
+		ts = append(ts, report.AtLeast("4", u.name+", 48 MiB", "MB/s", u.median(), base.name, base.median(), 0.8))
+		ts = append(ts, report.Below("4", u.name+", peak RSS growth", "MiB", u.rssMiB, 64, false))
+	}
+	return ts
+}
+
+type repeatReader struct {
+	b   []byte
+	off int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	n := copy(p, r.b[r.off:])
+	r.off = (r.off + n) % len(r.b)
+	return n, nil
+}
+
+// resetPeakRSS resets this process's peak RSS (VmHWM) to its current RSS
+// (Linux: /proc/self/clear_refs) and returns that, in bytes.
+func resetPeakRSS() int64 {
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	return procStatus("VmRSS:")
+}
+
+func peakRSS() int64 { return procStatus("VmHWM:") }
+
+func procStatus(field string) int64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == field {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
