@@ -40,10 +40,12 @@ func verify(t *testing.T, s *storage.Store) tender.AuditReport {
 	return rep
 }
 
-// tamper runs sql as the database owner with the immutability triggers disabled.
+// tamper runs sql as the database owner with the immutability triggers
+// disabled: the insider the audit chain and the checkpoints must catch. The
+// serving role cannot (TestServingRoleLeastPrivilege).
 func tamper(t *testing.T, s *storage.Store, table, sql string, args ...any) {
 	t.Helper()
-	db := s.DB()
+	db := storagetest.OwnerDB(t, s.DB())
 	if _, err := db.Exec(`ALTER TABLE ` + table + ` DISABLE TRIGGER USER`); err != nil {
 		t.Fatal(err)
 	}
@@ -69,14 +71,18 @@ func TestAuditIntactAndChained(t *testing.T) {
 	}
 }
 
+// TestAuditTriggerRefusesChanges: even the owner, who has every privilege on
+// the audit tables, is refused by the triggers until it disables them (the
+// serving role has no UPDATE, DELETE or TRUNCATE there at all).
 func TestAuditTriggerRefusesChanges(t *testing.T) {
 	s := seedAudit(t)
 	if _, err := s.Checkpoint(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	owner := storagetest.OwnerDB(t, s.DB())
 	for _, sql := range []string{`UPDATE audit_entries SET action = 'x'`, `DELETE FROM audit_entries`,
 		`TRUNCATE audit_entries`, `UPDATE audit_checkpoints SET hash = 'x'`} {
-		if _, err := s.DB().Exec(sql); err == nil || !strings.Contains(err.Error(), "append-only") {
+		if _, err := owner.Exec(sql); err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: want refusal, got %v", sql, err)
 		}
 	}
@@ -131,7 +137,9 @@ func TestAuditDetectsRemovedTailAndStream(t *testing.T) {
 	var stream string
 	s.DB().Get(&stream, `SELECT stream FROM audit_streams ORDER BY stream LIMIT 1`)
 	tamper(t, s, "audit_entries", `DELETE FROM audit_entries WHERE stream = $1`, stream)
-	s.DB().Exec(`DELETE FROM audit_streams WHERE stream = $1`, stream)
+	if _, err := storagetest.OwnerDB(t, s.DB()).Exec(`DELETE FROM audit_streams WHERE stream = $1`, stream); err != nil {
+		t.Fatal(err)
+	}
 	rep := verify(t, s)
 	if rep.OK || !strings.Contains(rep.Problem, stream) {
 		t.Fatalf("removed stream not caught: %+v", rep)

@@ -17,7 +17,7 @@ import (
 // derived from the name.
 func TestCommunitiesMigration(t *testing.T) {
 	ctx := context.Background()
-	url := storagetest.DatabaseURL(t)
+	url := storagetest.NewDatabase(t).OwnerURL // migrations run as the owner
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,13 @@
 // migrated template, and a bucket of their own on a real MinIO server. Both
 // come from the environment that `make test` sets up; in CI (CI=true) a
 // missing service fails the test instead of skipping it.
+//
+// The databases have two roles, as in production (SPEC §8.5): the owner
+// (PORTAL_TEST_DATABASE_URL, which may CREATE DATABASE) creates and migrates
+// them, and stores and servers under test connect as the serving role
+// (PORTAL_TEST_APP_DATABASE_URL: DML only, owns nothing), so the whole suite
+// proves the portal works with least privilege. Without
+// PORTAL_TEST_APP_DATABASE_URL (outside CI) everything runs as the owner.
 package storagetest
 
 import (
@@ -49,10 +56,12 @@ var (
 	templateErr  error
 )
 
-// migrationsHash names the template after the migrations it holds, so a
-// change to them builds a new template and an unchanged set reuses it.
-func migrationsHash() string {
+// migrationsHash names the template after the migrations it holds and the
+// serving role granted in it, so a change to them builds a new template and
+// an unchanged set reuses it.
+func migrationsHash(role string) string {
 	h := sha256.New()
+	h.Write([]byte(role + "\n"))
 	names, _ := fs.Glob(migrations.FS, "*.sql")
 	sort.Strings(names)
 	for _, n := range names {
@@ -78,10 +87,41 @@ func randomName(prefix string) string {
 	return prefix + hex.EncodeToString(b)
 }
 
-// template creates (once per migration set, across packages and runs) a migrated template database.
-func template(ctx context.Context, admin *sqlx.DB, base string) (string, error) {
+// appBase is the serving role's URL (any database), or "" for a single-role run.
+func appBase(t testing.TB) string {
+	t.Helper()
+	v := os.Getenv("PORTAL_TEST_APP_DATABASE_URL")
+	if v == "" && os.Getenv("CI") != "" {
+		t.Fatal("PORTAL_TEST_APP_DATABASE_URL is not set: run the suite with `make test` (SPEC §8.5: tests serve as a role that owns nothing)")
+	}
+	return v
+}
+
+var (
+	roleOnce sync.Once
+	roleName string
+	roleErr  error
+)
+
+// appRole is the name of the serving role that app logs in as.
+func appRole(ctx context.Context, app string) (string, error) {
+	roleOnce.Do(func() {
+		db, err := sqlx.Open("postgres", app)
+		if err != nil {
+			roleErr = err
+			return
+		}
+		defer db.Close()
+		roleErr = db.GetContext(ctx, &roleName, `SELECT current_user`)
+	})
+	return roleName, roleErr
+}
+
+// template creates (once per migration set and serving role, across packages
+// and runs) a migrated template database, with the serving role granted.
+func template(ctx context.Context, admin *sqlx.DB, base, role string) (string, error) {
 	templateOnce.Do(func() {
-		name := "portal_tpl_" + migrationsHash()
+		name := "portal_tpl_" + migrationsHash(role)
 		// A session-level advisory lock serialises template creation across test packages.
 		conn, err := admin.Connx(ctx)
 		if err != nil {
@@ -115,6 +155,9 @@ func template(ctx context.Context, admin *sqlx.DB, base string) (string, error) 
 				return
 			}
 			err = s.Migrate(ctx)
+			if err == nil && role != "" {
+				err = s.GrantServing(ctx, role)
+			}
 			s.Close()
 			if err != nil {
 				templateErr = err
@@ -130,18 +173,40 @@ func template(ctx context.Context, admin *sqlx.DB, base string) (string, error) 
 	return templateName, templateErr
 }
 
-// DatabaseURL creates a fresh migrated database for t, dropped when t ends, and returns its URL.
+// Database is a fresh migrated database and how each of its roles reaches it.
+type Database struct {
+	URL      string // the serving role: DML only, owns nothing (PORTAL_DATABASE_URL)
+	OwnerURL string // the owner, which migrated it (PORTAL_MIGRATE_DATABASE_URL); URL in a single-role run
+	Role     string // the serving role's name; "" in a single-role run
+}
+
+// DatabaseURL creates a fresh migrated database for t, dropped when t ends,
+// and returns the serving role's URL for it.
 func DatabaseURL(t testing.TB) string {
 	t.Helper()
+	return NewDatabase(t).URL
+}
+
+// NewDatabase creates a fresh migrated database for t, dropped when t ends.
+func NewDatabase(t testing.TB) Database {
+	t.Helper()
 	base := need(t, "PORTAL_TEST_DATABASE_URL")
+	app := appBase(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	role := ""
+	if app != "" {
+		var err error
+		if role, err = appRole(ctx, app); err != nil {
+			t.Fatalf("serving role (PORTAL_TEST_APP_DATABASE_URL): %v", err)
+		}
+	}
 	admin, err := sqlx.Open("postgres", base)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	tpl, err := template(ctx, admin, base)
+	tpl, err := template(ctx, admin, base, role)
 	if err != nil {
 		t.Fatalf("template database: %v", err)
 	}
@@ -165,7 +230,28 @@ func DatabaseURL(t testing.TB) string {
 		defer admin.Close()
 		_, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
 	})
-	return withDB(base, name)
+	d := Database{URL: withDB(base, name), OwnerURL: withDB(base, name)}
+	if app != "" {
+		d.URL, d.Role = withDB(app, name), role
+	}
+	return d
+}
+
+// OwnerDB connects as the owner to the database db is connected to, for the
+// few tests that do what the serving role may not (tamper with the audit log
+// as an insider with the owner's password would, ANALYZE). Closed when t ends.
+func OwnerDB(t testing.TB, db *sqlx.DB) *sqlx.DB {
+	t.Helper()
+	var name string
+	if err := db.Get(&name, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	owner, err := sqlx.Open("postgres", withDB(need(t, "PORTAL_TEST_DATABASE_URL"), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { owner.Close() })
+	return owner
 }
 
 // SealKey is the seal key (PORTAL_SEAL_KEY) of the tests' stores.
@@ -181,7 +267,8 @@ func Sealer(t testing.TB) *storage.Sealer {
 	return s
 }
 
-// NewStore returns a Store on a fresh database, sealing with SealKey.
+// NewStore returns a Store on a fresh database, connected as the serving role
+// and sealing with SealKey.
 func NewStore(t testing.TB) *storage.Store {
 	t.Helper()
 	s, err := storage.Open(context.Background(), DatabaseURL(t))
