@@ -14,7 +14,9 @@ import (
 
 // config is the whole configuration, read once from the environment.
 type config struct {
-	DatabaseURL    string
+	DatabaseURL    string // the serving role: DML only (SPEC §8.5)
+	MigrateURL     string // PORTAL_MIGRATE_DATABASE_URL: the owner, for migrate; default DatabaseURL
+	ServeRole      string // PORTAL_SERVE_ROLE: the role migrate grants to; default the role of DatabaseURL
 	Addr           string
 	MetricsAddr    string // PORTAL_METRICS_ADDR; empty: no metrics listener
 	JWTSecret      []byte
@@ -42,6 +44,7 @@ func loadConfig(getenv func(string) string, needServer bool) (config, error) {
 	var errs []error
 	c := config{
 		DatabaseURL: env("PORTAL_DATABASE_URL", ""),
+		ServeRole:   env("PORTAL_SERVE_ROLE", ""),
 		Addr:        env("PORTAL_ADDR", ":8080"),
 		MetricsAddr: env("PORTAL_METRICS_ADDR", ""),
 		JWTSecret:   []byte(getenv("PORTAL_JWT_SECRET")),
@@ -61,6 +64,7 @@ func loadConfig(getenv func(string) string, needServer bool) (config, error) {
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("PORTAL_DATABASE_URL is required"))
 	}
+	c.MigrateURL = env("PORTAL_MIGRATE_DATABASE_URL", c.DatabaseURL)
 	var err error
 	if c.MaxUpload, err = strconv.ParseInt(env("PORTAL_MAX_UPLOAD", strconv.Itoa(50<<20)), 10, 64); err != nil || c.MaxUpload <= 0 {
 		errs = append(errs, errors.New("PORTAL_MAX_UPLOAD must be a positive number of bytes"))

@@ -49,13 +49,15 @@ type crashPortal struct {
 }
 
 func newCrashPortal(t *testing.T) *crashPortal {
-	return newCrashPortalOn(t, storagetest.DatabaseURL(t), storagetest.ObjectConfig(t))
+	d := storagetest.NewDatabase(t)
+	return newCrashPortalOn(t, d.URL, d.OwnerURL, storagetest.ObjectConfig(t))
 }
 
-// newCrashPortalOn starts a portal process on the database and object store given.
-func newCrashPortalOn(t *testing.T, dbURL string, s3 storage.ObjectConfig) *crashPortal {
+// newCrashPortalOn starts a portal process on the database (the serving
+// role's URL and the owner's, which migrates) and object store given.
+func newCrashPortalOn(t *testing.T, dbURL, ownerURL string, s3 storage.ObjectConfig) *crashPortal {
 	p := &crashPortal{t: t, vars: map[string]string{
-		"PORTAL_DATABASE_URL": dbURL, "PORTAL_JWT_SECRET": strings.Repeat("k", 40),
+		"PORTAL_DATABASE_URL": dbURL, "PORTAL_MIGRATE_DATABASE_URL": ownerURL, "PORTAL_JWT_SECRET": strings.Repeat("k", 40),
 		"PORTAL_S3_ENDPOINT": s3.Endpoint, "PORTAL_S3_ACCESS_KEY": s3.AccessKey, "PORTAL_S3_SECRET_KEY": s3.SecretKey,
 		"PORTAL_S3_BUCKET": s3.Bucket, "PORTAL_SEAL_KEY": base64.StdEncoding.EncodeToString(make([]byte, 32)),
 		"PORTAL_AUTO_MIGRATE": "1", "PORTAL_MIN_BID_WINDOW": "0s", "PORTAL_STATUTORY_WINDOWS": "0",

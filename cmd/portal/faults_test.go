@@ -193,7 +193,7 @@ func (a answer) unavailable() bool {
 // audit entry, the audit chain verifies) and every tender answered 201 exists.
 func TestPostgresRestartedMidRequests(t *testing.T) {
 	pg := startPGCluster(t)
-	p := newCrashPortalOn(t, pg.URL(), storagetest.ObjectConfig(t))
+	p := newCrashPortalOn(t, pg.URL(), pg.URL(), storagetest.ObjectConfig(t)) // one role: the cluster's superuser
 	admin := p.login()
 
 	var mu sync.Mutex
@@ -315,7 +315,8 @@ func TestMinIOStoppedMidUpload(t *testing.T) {
 		faultPrereq(t, "PORTAL_TEST_MINIO_BIN not set: cannot start a MinIO of the test's own")
 	}
 	m := storagetest.StartMinIO(t)
-	p := newCrashPortalOn(t, storagetest.DatabaseURL(t), m.Config)
+	d := storagetest.NewDatabase(t)
+	p := newCrashPortalOn(t, d.URL, d.OwnerURL, m.Config)
 	admin := p.login()
 	id := p.call("POST", "/api/v1/tenders", admin, crashTenderBody(time.Now().Add(time.Hour)))["id"].(string)
 	docs := func() int {

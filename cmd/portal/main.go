@@ -28,9 +28,10 @@ const usage = `usage: portal <command> [flags]
 
 commands:
   serve          run the HTTP server (PORTAL_AUTO_MIGRATE=1 migrates first)
-  migrate        apply database migrations
+  migrate        apply database migrations as the owner (PORTAL_MIGRATE_DATABASE_URL)
+                 and grant the serving role (PORTAL_DATABASE_URL) DML on the tables
   create-user    -role admin|evaluator|auditor -username U -password P [-name N]
-  seed-demo      load demo data (catalog, organizations, evaluators, tenders)
+  seed-demo      migrate, then load demo data (catalog, organizations, evaluators, tenders)
   audit-verify   verify every audit stream and the checkpoint chain
                  [-checkpoints FILE] also against signed checkpoints saved earlier
                  (GET /audit/checkpoints) [-public-key B64] the receipt key they were signed by
@@ -55,10 +56,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "serve":
 		return serve(ctx, getenv)
 	case "migrate":
-		return withStore(ctx, getenv, false, func(s *storage.Store) error { return s.Migrate(ctx) })
+		cfg, err := loadConfig(getenv, false)
+		if err != nil {
+			return err
+		}
+		return migrate(ctx, cfg)
 	case "create-user":
 		return createUser(ctx, args, getenv, stdout)
 	case "seed-demo":
+		cfg, err := loadConfig(getenv, false)
+		if err != nil {
+			return err
+		}
+		if err := migrate(ctx, cfg); err != nil { // as the owner; the seeding is DML, as the serving role
+			return err
+		}
 		// With an object store configured (PORTAL_S3_ACCESS_KEY) the demo's
 		// contracts are signed and paid; without one they stay drafted.
 		return withStore(ctx, getenv, true, func(s *storage.Store) error { return seedDemo(ctx, s, stdout) })
@@ -90,6 +102,37 @@ func withStore(ctx context.Context, getenv func(string) string, objects bool, fn
 	}
 	defer s.Close()
 	return fn(s)
+}
+
+// migrate applies the migrations as the owner (PORTAL_MIGRATE_DATABASE_URL)
+// and then grants the serving role its DML (SPEC §8.5): the role named by
+// PORTAL_SERVE_ROLE, or else the one PORTAL_DATABASE_URL logs in as. With one
+// URL for both (a single-role install) there is nothing to grant.
+func migrate(ctx context.Context, cfg config) error {
+	owner, err := storage.Open(ctx, cfg.MigrateURL)
+	if err != nil {
+		return err
+	}
+	defer owner.Close()
+	if err := owner.Migrate(ctx); err != nil {
+		return fmt.Errorf("%w (migrations run as the owner: PORTAL_MIGRATE_DATABASE_URL, default PORTAL_DATABASE_URL)", err)
+	}
+	role := cfg.ServeRole
+	if role == "" {
+		if cfg.MigrateURL == cfg.DatabaseURL {
+			return nil
+		}
+		serving, err := storage.OpenPool(ctx, cfg.DatabaseURL, 2)
+		if err != nil {
+			return err
+		}
+		role, err = serving.Role(ctx)
+		serving.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return owner.GrantServing(ctx, role)
 }
 
 func createUser(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -134,6 +177,11 @@ func serve(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	log := newLogger(cfg.LogLevel)
+	if cfg.AutoMigrate {
+		if err := migrate(ctx, cfg); err != nil {
+			return err
+		}
+	}
 	// The store owns the object store and the seal key: handlers never touch either.
 	sc := storage.Config{DatabaseURL: cfg.DatabaseURL, MaxConns: cfg.DBMaxConns, Objects: cfg.S3, SealKey: cfg.SealKey}
 	store, err := storage.OpenConfig(ctx, sc)
@@ -141,10 +189,12 @@ func serve(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	defer store.Close()
-	if cfg.AutoMigrate {
-		if err := store.Migrate(ctx); err != nil {
-			return err
-		}
+	if owned, super, err := store.RoleStanding(ctx); err != nil {
+		return err
+	} else if owned > 0 || super {
+		log.Warn("the serving role can do more than DML: it could disable the audit triggers (SPEC §8.5); "+
+			"serve as a role that owns nothing and migrate with PORTAL_MIGRATE_DATABASE_URL",
+			"owned_objects", owned, "superuser", super)
 	}
 	receiptKey, err := store.ReceiptKey(ctx, cfg.ReceiptKey)
 	if err != nil {

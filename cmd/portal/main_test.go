@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -66,9 +67,10 @@ func TestConfigProcedures(t *testing.T) {
 }
 
 func TestCreateUserSeedAndAuditVerify(t *testing.T) {
-	url := storagetest.DatabaseURL(t)
+	d := storagetest.NewDatabase(t)
+	url := d.URL
 	s3 := storagetest.ObjectConfig(t)
-	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url, "PORTAL_SEAL_KEY": storagetest.SealKey,
+	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url, "PORTAL_MIGRATE_DATABASE_URL": d.OwnerURL, "PORTAL_SEAL_KEY": storagetest.SealKey,
 		"PORTAL_S3_ENDPOINT": s3.Endpoint, "PORTAL_S3_ACCESS_KEY": s3.AccessKey, "PORTAL_S3_SECRET_KEY": s3.SecretKey,
 		"PORTAL_S3_BUCKET": s3.Bucket})
 	ctx := context.Background()
@@ -129,11 +131,12 @@ func TestCreateUserSeedAndAuditVerify(t *testing.T) {
 }
 
 func TestSeedDemoShowsEveryNeedAndItemStatus(t *testing.T) {
-	url := storagetest.DatabaseURL(t)
+	d := storagetest.NewDatabase(t)
+	url := d.URL
 	ctx := context.Background()
 	var out bytes.Buffer
 	s3 := storagetest.ObjectConfig(t)
-	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url, "PORTAL_SEAL_KEY": storagetest.SealKey,
+	env := envMap(map[string]string{"PORTAL_DATABASE_URL": url, "PORTAL_MIGRATE_DATABASE_URL": d.OwnerURL, "PORTAL_SEAL_KEY": storagetest.SealKey,
 		"PORTAL_S3_ENDPOINT": s3.Endpoint, "PORTAL_S3_ACCESS_KEY": s3.AccessKey, "PORTAL_S3_SECRET_KEY": s3.SecretKey,
 		"PORTAL_S3_BUCKET": s3.Bucket})
 	if err := run(ctx, []string{"seed-demo"}, env, &out); err != nil {
@@ -180,5 +183,56 @@ func TestSeedDemoShowsEveryNeedAndItemStatus(t *testing.T) {
 	}
 	if len(list) < 15 || met == 0 || unmet == 0 {
 		t.Fatalf("%d communities, %d meeting the staff target, %d not", len(list), met, unmet)
+	}
+}
+
+// TestMigrateGrantsServingRole (SPEC §8.5): `portal migrate` runs as
+// PORTAL_MIGRATE_DATABASE_URL and then grants the role of PORTAL_DATABASE_URL
+// DML on every table, including one a later migration created (here by hand);
+// serving as the owner is allowed (a single-role install) but warned about.
+func TestMigrateGrantsServingRole(t *testing.T) {
+	d := storagetest.NewDatabase(t)
+	if d.Role == "" {
+		t.Skip("PORTAL_TEST_APP_DATABASE_URL is not set: no serving role")
+	}
+	ctx := context.Background()
+	owner, err := sqlx.Open("postgres", d.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	owner.MustExec(`CREATE TABLE later_things (id bigint GENERATED ALWAYS AS IDENTITY, v text)`)
+	serving, err := sqlx.Open("postgres", d.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer serving.Close()
+	if _, err := serving.Exec(`INSERT INTO later_things (v) VALUES ('x')`); err == nil {
+		t.Fatal("the serving role wrote to a table nobody granted")
+	}
+	// Migrating as the serving role itself is refused: it owns nothing, not even goose's table.
+	if err := run(ctx, []string{"migrate"}, envMap(map[string]string{"PORTAL_DATABASE_URL": d.URL}), io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "PORTAL_MIGRATE_DATABASE_URL") {
+		t.Fatalf("migrate as the serving role: %v", err)
+	}
+	env := envMap(map[string]string{"PORTAL_DATABASE_URL": d.URL, "PORTAL_MIGRATE_DATABASE_URL": d.OwnerURL})
+	if err := run(ctx, []string{"migrate"}, env, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := serving.Exec(`INSERT INTO later_things (v) VALUES ('x')`); err != nil {
+		t.Fatalf("after migrate: %v", err)
+	}
+	if _, err := serving.Exec(`TRUNCATE later_things`); err == nil {
+		t.Fatal("the serving role may truncate")
+	}
+	// PORTAL_SERVE_ROLE names the role when the serving URL is not at hand.
+	owner.MustExec(`CREATE TABLE later_things2 (v text)`)
+	env = envMap(map[string]string{"PORTAL_DATABASE_URL": d.OwnerURL, "PORTAL_MIGRATE_DATABASE_URL": d.OwnerURL,
+		"PORTAL_SERVE_ROLE": d.Role})
+	if err := run(ctx, []string{"migrate"}, env, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := serving.Exec(`INSERT INTO later_things2 (v) VALUES ('x')`); err != nil {
+		t.Fatalf("after migrate with PORTAL_SERVE_ROLE: %v", err)
 	}
 }

@@ -19,8 +19,9 @@ func startServe(t *testing.T, extra map[string]string) (base string) {
 	t.Helper()
 	s3 := storagetest.ObjectConfig(t)
 	addr := freeAddr(t)
+	d := storagetest.NewDatabase(t)
 	vars := map[string]string{
-		"PORTAL_DATABASE_URL": storagetest.DatabaseURL(t), "PORTAL_ADDR": addr, "PORTAL_JWT_SECRET": strings.Repeat("k", 40),
+		"PORTAL_DATABASE_URL": d.URL, "PORTAL_MIGRATE_DATABASE_URL": d.OwnerURL, "PORTAL_ADDR": addr, "PORTAL_JWT_SECRET": strings.Repeat("k", 40),
 		"PORTAL_S3_ENDPOINT": s3.Endpoint, "PORTAL_S3_ACCESS_KEY": s3.AccessKey, "PORTAL_S3_SECRET_KEY": s3.SecretKey,
 		"PORTAL_S3_BUCKET": s3.Bucket, "PORTAL_SEAL_KEY": base64.StdEncoding.EncodeToString(make([]byte, 32)),
 		"PORTAL_AUTO_MIGRATE": "1", "PORTAL_LOG_LEVEL": "error",

@@ -31,11 +31,11 @@ func freeAddr(t *testing.T) string {
 // signals shutdown mid-request, and checks that the request still completes
 // and serve returns cleanly.
 func TestServeGracefulShutdown(t *testing.T) {
-	dbURL := storagetest.DatabaseURL(t)
+	d := storagetest.NewDatabase(t)
 	s3 := storagetest.ObjectConfig(t)
 	addr := freeAddr(t)
 	env := envMap(map[string]string{
-		"PORTAL_DATABASE_URL": dbURL, "PORTAL_ADDR": addr, "PORTAL_JWT_SECRET": strings.Repeat("k", 40),
+		"PORTAL_DATABASE_URL": d.URL, "PORTAL_MIGRATE_DATABASE_URL": d.OwnerURL, "PORTAL_ADDR": addr, "PORTAL_JWT_SECRET": strings.Repeat("k", 40),
 		"PORTAL_S3_ENDPOINT": s3.Endpoint, "PORTAL_S3_ACCESS_KEY": s3.AccessKey, "PORTAL_S3_SECRET_KEY": s3.SecretKey,
 		"PORTAL_S3_BUCKET": s3.Bucket, "PORTAL_SEAL_KEY": base64.StdEncoding.EncodeToString(make([]byte, 32)),
 		"PORTAL_AUTO_MIGRATE": "1", "PORTAL_MIN_BID_WINDOW": "0s", "PORTAL_STATUTORY_WINDOWS": "0", "PORTAL_LOG_LEVEL": "error",
@@ -59,7 +59,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	store, err := storage.Open(context.Background(), dbURL)
+	store, err := storage.Open(context.Background(), d.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
