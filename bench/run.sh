@@ -35,4 +35,5 @@ export BENCH_S3_ENDPOINT="127.0.0.1:$port" BENCH_S3_ACCESS_KEY=portal-bench BENC
 results="$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$results"
 log "benchmark in database $db; output and pgbench scripts in ${results#"$ROOT"/}"
-go run ./bench/tenders -db "$PORTAL_PG_BASE/$db?sslmode=disable" -growth-db "$PORTAL_PG_BASE/${db}_small?sslmode=disable" -out "$results" "$@" | tee "$results/output.txt"
+go run ./bench/tenders -db "$PORTAL_PG_BASE/$db?sslmode=disable" -app-db "$PORTAL_PG_APP_BASE/$db?sslmode=disable" \
+	-growth-db "$PORTAL_PG_BASE/${db}_small?sslmode=disable" -out "$results" "$@" | tee "$results/output.txt"

@@ -3,7 +3,8 @@
 # free port, headless Chromium driving the whole purchase flow through the UI.
 #
 # scripts/test.sh calls this after the Go tests with PORTAL_TEST_DATABASE_URL
-# (the `postgres` database of a server where we may CREATE DATABASE) and
+# (the `postgres` database of a server where we may CREATE DATABASE: the owner),
+# PORTAL_TEST_APP_DATABASE_URL (the serving role the portal runs as) and
 # PORTAL_TEST_S3_* (a running MinIO) exported. Run alone, it starts PostgreSQL
 # and a MinIO of its own the same way. Screenshots, downloads and the server
 # log end up in e2e/artifacts/.
@@ -48,6 +49,7 @@ own_minio=""
 if [ -z "${PORTAL_TEST_DATABASE_URL:-}" ]; then
 	pg_up
 	export PORTAL_TEST_DATABASE_URL="$PORTAL_PG_BASE/postgres?sslmode=disable"
+	export PORTAL_TEST_APP_DATABASE_URL="$PORTAL_PG_APP_BASE/postgres?sslmode=disable"
 fi
 if [ -z "${PORTAL_TEST_S3_ENDPOINT:-}" ]; then
 	mport=$(free_port)
@@ -61,6 +63,8 @@ fi
 suffix="$(date +%s)_$$"
 db="portal_e2e_$suffix"
 db_url=$(printf '%s' "$PORTAL_TEST_DATABASE_URL" | sed -E "s#/postgres(\?|$)#/$db\1#")
+# The portal serves as the serving role (SPEC §8.5); without one (only PORTAL_TEST_DATABASE_URL set) as the owner.
+app_db_url=$(printf '%s' "${PORTAL_TEST_APP_DATABASE_URL:-$PORTAL_TEST_DATABASE_URL}" | sed -E "s#/postgres(\?|$)#/$db\1#")
 port=$(free_port)
 server_pid=""
 
@@ -89,7 +93,7 @@ mkdir -p "$ART"
 log "creating database $db"
 psql -q "$PORTAL_TEST_DATABASE_URL" -c "CREATE DATABASE \"$db\""
 
-export PORTAL_DATABASE_URL="$db_url"
+export PORTAL_MIGRATE_DATABASE_URL="$db_url" PORTAL_DATABASE_URL="$app_db_url"
 export PORTAL_ADDR="127.0.0.1:$port"
 export PORTAL_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
 export PORTAL_SEAL_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"

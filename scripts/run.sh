@@ -20,7 +20,9 @@ pg_up
 pg_database portal
 minio_up 9000 "$STATE/minio" portal-demo "$PORTAL_S3_SECRET_KEY"
 
-export PORTAL_DATABASE_URL="$PORTAL_PG_BASE/portal?sslmode=disable"
+# Two roles (SPEC §8.5): migrations as the owner, everything else as the serving role.
+export PORTAL_MIGRATE_DATABASE_URL="$PORTAL_PG_BASE/portal?sslmode=disable"
+export PORTAL_DATABASE_URL="$PORTAL_PG_APP_BASE/portal?sslmode=disable"
 export PORTAL_S3_ENDPOINT=127.0.0.1:9000 PORTAL_S3_ACCESS_KEY=portal-demo PORTAL_S3_BUCKET=portal-demo
 export PORTAL_MIN_BID_WINDOW=${PORTAL_MIN_BID_WINDOW:-0s} PORTAL_MIN_PUBLICITY=${PORTAL_MIN_PUBLICITY:-0s}
 export PORTAL_STATUTORY_WINDOWS=${PORTAL_STATUTORY_WINDOWS:-0}

@@ -10,10 +10,15 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE="$ROOT/.data"
 PGHOST_ADDR=${PGHOST_ADDR:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
-# The portal's own role; with trust auth the password is ignored, with scram it is used.
+# The portal's two roles (SPEC §8.5); with trust auth the passwords are ignored, with scram they are used.
+# The owner creates the databases and runs the migrations:
 PORTAL_PG_ROLE=portal
 PORTAL_PG_PASSWORD=portal-local-dev
 PORTAL_PG_BASE="postgres://$PORTAL_PG_ROLE:$PORTAL_PG_PASSWORD@$PGHOST_ADDR:$PGPORT"
+# The serving role owns nothing; `portal migrate` grants it DML on the portal's tables:
+PORTAL_PG_APP_ROLE=portal_app
+PORTAL_PG_APP_PASSWORD=portal-app-local-dev
+PORTAL_PG_APP_BASE="postgres://$PORTAL_PG_APP_ROLE:$PORTAL_PG_APP_PASSWORD@$PGHOST_ADDR:$PGPORT"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
@@ -46,24 +51,38 @@ pg_up() {
 		for _ in $(seq 1 30); do pg_isready -q -h "$PGHOST_ADDR" -p "$PGPORT" && break; sleep 1; done
 		pg_isready -q -h "$PGHOST_ADDR" -p "$PGPORT" || { echo "PostgreSQL did not start" >&2; exit 1; }
 	fi
-	# Make sure the portal role exists and can log in over TCP with a password.
-	if psql "$PORTAL_PG_BASE/postgres" -tAc 'SELECT 1' >/dev/null 2>&1 &&
-		[ "$(psql "$PORTAL_PG_BASE/postgres" -tAc "SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user")" = t ]; then
+	# The owner role (migrations, CREATE DATABASE) and the serving role (DML
+	# only, owns nothing: SPEC §8.5) exist and log in over TCP with a password.
+	pg_role "$PORTAL_PG_ROLE" "$PORTAL_PG_PASSWORD" "LOGIN CREATEDB" 't|*'
+	pg_role "$PORTAL_PG_APP_ROLE" "$PORTAL_PG_APP_PASSWORD" "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" 'f|f|f|f'
+}
+
+# pg_role NAME PASSWORD ATTRIBUTES WANT creates or alters a role as the
+# postgres superuser (over TCP, or as the postgres system user) unless it
+# already logs in with attributes matching the pattern WANT
+# (createdb|createrole|superuser|bypassrls, each t or f).
+pg_role() {
+	local name=$1 password=$2 attrs=$3 want=$4 have
+	have=$(psql "postgres://$name:$password@$PGHOST_ADDR:$PGPORT/postgres" -tAc \
+		"SELECT concat_ws('|', rolcreatedb, rolcreaterole, rolsuper, rolbypassrls) FROM pg_roles WHERE rolname = current_user" 2>/dev/null |
+		sed 's/true/t/g; s/false/f/g') || true
+	# shellcheck disable=SC2053 # WANT is a pattern
+	if [ -n "$have" ] && [[ $have == $want ]]; then
 		return 0
 	fi
-	log "creating the PostgreSQL role '$PORTAL_PG_ROLE'"
+	log "creating the PostgreSQL role '$name'"
 	local sql="DO \$\$ BEGIN
-		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PORTAL_PG_ROLE') THEN
-			CREATE ROLE $PORTAL_PG_ROLE LOGIN CREATEDB PASSWORD '$PORTAL_PG_PASSWORD';
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$name') THEN
+			CREATE ROLE $name $attrs PASSWORD '$password';
 		ELSE
-			ALTER ROLE $PORTAL_PG_ROLE LOGIN CREATEDB PASSWORD '$PORTAL_PG_PASSWORD';
+			ALTER ROLE $name $attrs PASSWORD '$password';
 		END IF; END \$\$;"
 	if psql -h "$PGHOST_ADDR" -p "$PGPORT" -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
 		psql -q -h "$PGHOST_ADDR" -p "$PGPORT" -U postgres -d postgres -c "$sql"
 	else
 		as_postgres psql -q -p "$PGPORT" -d postgres -c "$sql"
 	fi
-	psql "$PORTAL_PG_BASE/postgres" -tAc 'SELECT 1' >/dev/null
+	psql "postgres://$name:$password@$PGHOST_ADDR:$PGPORT/postgres" -tAc 'SELECT 1' >/dev/null
 }
 
 # pg_database NAME creates database NAME owned by the portal role if missing.

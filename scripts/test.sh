@@ -14,7 +14,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Two roles (SPEC §8.5): the owner creates and migrates the test databases, the
+# stores and servers under test connect as the serving role (DML only). For a
+# targeted run in a shell, export the same (without the second, tests run as the owner):
+#   export PORTAL_TEST_DATABASE_URL="postgres://portal:portal-local-dev@127.0.0.1:5432/postgres?sslmode=disable"
+#   export PORTAL_TEST_APP_DATABASE_URL="postgres://portal_app:portal-app-local-dev@127.0.0.1:5432/postgres?sslmode=disable"
 export PORTAL_TEST_DATABASE_URL="$PORTAL_PG_BASE/postgres?sslmode=disable"
+export PORTAL_TEST_APP_DATABASE_URL="$PORTAL_PG_APP_BASE/postgres?sslmode=disable"
 export PORTAL_TEST_S3_ENDPOINT="127.0.0.1:$port" PORTAL_TEST_S3_ACCESS_KEY=portal-test PORTAL_TEST_S3_SECRET_KEY="$secret"
 export PORTAL_TEST_MINIO_BIN="$ROOT/.bin/minio"
 

@@ -241,7 +241,7 @@ func runBurst(ctx context.Context, cfg config, cl *cluster, setup *storage.Store
 		(time.Until(b.deadline) - cfg.Window).Round(time.Millisecond))
 
 	watched := make(chan lockWatch, 1)
-	go func() { watched <- watchLocks(ctx, setup, b.tenderID, b.deadline.Add(-cfg.Window)) }()
+	go func() { watched <- watchLocks(ctx, cl.watch, b.tenderID, b.deadline.Add(-cfg.Window)) }()
 	stopPools := make(chan struct{})
 	pools := make(chan []poolWatch, 1)
 	go func() { pools <- watchPools(cl, b.deadline.Add(-cfg.Window), stopPools) }()

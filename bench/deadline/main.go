@@ -32,6 +32,7 @@ import (
 
 type config struct {
 	AdminURL     string
+	AppURL       string // the serving role (SPEC §8.5): the instances connect as it; "" runs all as AdminURL's role
 	S3Endpoint   string
 	S3AccessKey  string
 	S3SecretKey  string
@@ -60,6 +61,7 @@ func env(name, def string) string {
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.AdminURL, "db", env("BENCH_DATABASE_URL", ""), "PostgreSQL URL of a role that may CREATE DATABASE; the bench creates and drops its own database (env BENCH_DATABASE_URL)")
+	flag.StringVar(&cfg.AppURL, "app-db", env("BENCH_APP_DATABASE_URL", ""), "PostgreSQL URL (any database) of the serving role the portal instances connect as; migrate grants it DML (env BENCH_APP_DATABASE_URL; default: the -db role)")
 	flag.StringVar(&cfg.S3Endpoint, "s3", env("BENCH_S3_ENDPOINT", ""), "object store host:port (env BENCH_S3_ENDPOINT)")
 	flag.StringVar(&cfg.S3AccessKey, "ak", env("BENCH_S3_ACCESS_KEY", ""), "object store access key (env BENCH_S3_ACCESS_KEY)")
 	flag.StringVar(&cfg.S3SecretKey, "sk", env("BENCH_S3_SECRET_KEY", ""), "object store secret key (env BENCH_S3_SECRET_KEY)")
@@ -169,11 +171,31 @@ func run(ctx context.Context, cfg config) (int, error) {
 		return 0, err
 	}
 
-	cl, err := startCluster(ctx, cfg, dbURL, setup, objects)
+	// The instances serve as the serving role, as `portal serve` does; the
+	// bench's own setup and baselines stay with the owner.
+	instanceURL, watch := dbURL, setup
+	if cfg.AppURL != "" {
+		if instanceURL, err = withDatabase(cfg.AppURL, name); err != nil {
+			return 0, err
+		}
+		if watch, err = storage.OpenPool(ctx, instanceURL, 2); err != nil {
+			return 0, err
+		}
+		defer watch.Close()
+		role, err := watch.Role(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if err := setup.GrantServing(ctx, role); err != nil {
+			return 0, err
+		}
+	}
+	cl, err := startCluster(ctx, cfg, instanceURL, setup, objects)
 	if err != nil {
 		return 0, err
 	}
 	defer cl.stop()
+	cl.watch = watch // pg_stat_activity shows the query of the watcher's own role's sessions only
 
 	t0 := time.Now()
 	if cl.communityID, err = registerCommunity(ctx, setup); err != nil {

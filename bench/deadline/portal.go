@@ -43,6 +43,7 @@ type cluster struct {
 	communityID string
 	cancel      context.CancelFunc
 	wg          sync.WaitGroup
+	watch       *storage.Store // connected as the instances' role, for the pg_stat_activity watch
 
 	mu        sync.Mutex
 	openCalls []openCall // the opening timer's calls that opened something

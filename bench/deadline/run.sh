@@ -21,5 +21,5 @@ trap cleanup EXIT
 minio_up "$port" "$data" portal-bench "$secret"
 
 # Figures go to stdout, progress to stderr: `bash bench/deadline/run.sh > deadline.txt`.
-go run ./bench/deadline -db "$PORTAL_PG_BASE/postgres?sslmode=disable" \
+go run ./bench/deadline -db "$PORTAL_PG_BASE/postgres?sslmode=disable" -app-db "$PORTAL_PG_APP_BASE/postgres?sslmode=disable" \
 	-s3 "127.0.0.1:$port" -ak portal-bench -sk "$secret" "$@"

@@ -26,7 +26,11 @@ trap cleanup EXIT
 
 base=${LH_BASE:-}
 if [ -z "$base" ]; then
-	if [ -z "${PORTAL_TEST_DATABASE_URL:-}" ]; then pg_up; export PORTAL_TEST_DATABASE_URL="$PORTAL_PG_BASE/postgres?sslmode=disable"; fi
+	if [ -z "${PORTAL_TEST_DATABASE_URL:-}" ]; then
+		pg_up
+		export PORTAL_TEST_DATABASE_URL="$PORTAL_PG_BASE/postgres?sslmode=disable"
+		export PORTAL_TEST_APP_DATABASE_URL="$PORTAL_PG_APP_BASE/postgres?sslmode=disable"
+	fi
 	if [ -z "${PORTAL_TEST_S3_ENDPOINT:-}" ]; then
 		own_minio=$(free_port); secret=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 		minio_up "$own_minio" "$(mktemp -d)" portal-lh "$secret"
@@ -35,7 +39,11 @@ if [ -z "$base" ]; then
 	db="portal_lh_$(date +%s)_$$"
 	psql -q "$PORTAL_TEST_DATABASE_URL" -c "CREATE DATABASE \"$db\""
 	port=$(free_port)
-	export PORTAL_DATABASE_URL=$(printf '%s' "$PORTAL_TEST_DATABASE_URL" | sed -E "s#/postgres(\?|$)#/$db\1#")
+	# Migrations as the owner, the portal as the serving role (SPEC §8.5), as in production.
+	export PORTAL_MIGRATE_DATABASE_URL=$(printf '%s' "$PORTAL_TEST_DATABASE_URL" | sed -E "s#/postgres(\?|$)#/$db\1#")
+	export PORTAL_DATABASE_URL=$(printf '%s' "${PORTAL_TEST_APP_DATABASE_URL:-$PORTAL_TEST_DATABASE_URL}" | sed -E "s#/postgres(\?|$)#/$db\1#")
+	# A binary from before the two roles migrates with PORTAL_DATABASE_URL: give it the owner.
+	"$bin" help 2>/dev/null | grep -q PORTAL_MIGRATE_DATABASE_URL || export PORTAL_DATABASE_URL="$PORTAL_MIGRATE_DATABASE_URL"
 	export PORTAL_ADDR="127.0.0.1:$port" PORTAL_AUTO_MIGRATE=1 PORTAL_MIN_BID_WINDOW=0s PORTAL_MIN_PUBLICITY=0s
 	export PORTAL_JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n') PORTAL_SEAL_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 	export PORTAL_S3_ENDPOINT="$PORTAL_TEST_S3_ENDPOINT" PORTAL_S3_ACCESS_KEY="$PORTAL_TEST_S3_ACCESS_KEY"

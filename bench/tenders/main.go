@@ -33,6 +33,7 @@ import (
 
 type config struct {
 	DB            string
+	AppDB         string // the serving role's URL of the same database; "" runs all as the owner
 	Rows          int
 	Workers       int
 	N             int
@@ -57,7 +58,8 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.DB, "db", "", "PostgreSQL URL of a fresh database (required)")
+	flag.StringVar(&cfg.DB, "db", "", "PostgreSQL URL of a fresh database, as its owner (required)")
+	flag.StringVar(&cfg.AppDB, "app-db", "", "the same database as the serving role (SPEC §8.5); after seeding, everything runs as it (default: the owner)")
 	flag.IntVar(&cfg.Rows, "rows", 100_000, "tenders to insert")
 	flag.IntVar(&cfg.Workers, "workers", 8, "concurrent clients, for Go and for pgbench")
 	flag.IntVar(&cfg.N, "n", 3000, "timed requests per Go case")
@@ -111,7 +113,7 @@ func run(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer func() { store.Close() }()
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}
@@ -137,6 +139,24 @@ func run(ctx context.Context, cfg config) error {
 	// VACUUM also empties the GIN index's pending list and sets the visibility map.
 	if _, err := db.ExecContext(ctx, `VACUUM (ANALYZE) tenders`); err != nil {
 		return err
+	}
+	// The owner seeded; the app and the baselines run as the serving role, as `portal serve` does.
+	if cfg.AppDB != "" {
+		app, err := storage.Open(ctx, cfg.AppDB)
+		if err != nil {
+			return err
+		}
+		role, err := app.Role(ctx)
+		if err == nil {
+			err = store.GrantServing(ctx, role)
+		}
+		if err != nil {
+			app.Close()
+			return err
+		}
+		store.Close()
+		store, db, cfg.DB = app, app.DB(), cfg.AppDB
+		progress("serving as role %s", role)
 	}
 	if err := printSetting(ctx, store, cfg); err != nil {
 		return err
