@@ -149,7 +149,10 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 
 // Migrate applies every pending migration.
 func (s *Store) Migrate(ctx context.Context) error {
-	provider, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, migrations.FS)
+	// Out of order: migration numbers are handed out to parallel pieces of
+	// work, so a lower number (00019) can land after higher ones (00020, 00023)
+	// a database already has; each migration stands on its own.
+	provider, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, migrations.FS, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

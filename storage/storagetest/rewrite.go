@@ -13,9 +13,11 @@ import (
 // append-only triggers, change one entry, recompute every later hash of its
 // stream, the stream head, and every checkpoint (heads, chain). Afterwards the
 // database is consistent in itself: only checkpoints signed and kept before
-// can tell (SPEC §8.3). The connection must be the tables' owner.
+// can tell (SPEC §8.3). It connects as the owner to db's database (the
+// serving role db may be connected as cannot do any of this, SPEC §8.5).
 func RewriteAuditHistory(t *testing.T, db *sqlx.DB, stream string, seq int64, details string) {
 	t.Helper()
+	db = OwnerDB(t, db)
 	for _, table := range []string{"audit_entries", "audit_checkpoints"} {
 		db.MustExec(`ALTER TABLE ` + table + ` DISABLE TRIGGER USER`)
 		defer db.MustExec(`ALTER TABLE ` + table + ` ENABLE TRIGGER USER`)
