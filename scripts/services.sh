@@ -55,10 +55,24 @@ pg_up() {
 	# only, owns nothing: SPEC §8.5) exist and log in over TCP with a password.
 	pg_role "$PORTAL_PG_ROLE" "$PORTAL_PG_PASSWORD" "LOGIN CREATEDB" 't|*'
 	pg_role "$PORTAL_PG_APP_ROLE" "$PORTAL_PG_APP_PASSWORD" "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" 'f|f|f|f'
+	# The owner is a member of the serving role (never the reverse), so that its
+	# DROP DATABASE … WITH (FORCE) may end the serving role's sessions.
+	if [ "$(psql "$PORTAL_PG_BASE/postgres" -tAc "SELECT pg_has_role(current_user, '$PORTAL_PG_APP_ROLE', 'MEMBER')")" != t ]; then
+		pg_superuser "GRANT $PORTAL_PG_APP_ROLE TO $PORTAL_PG_ROLE"
+	fi
+}
+
+# pg_superuser SQL runs SQL as the postgres superuser: over TCP, or as the postgres system user.
+pg_superuser() {
+	if psql -h "$PGHOST_ADDR" -p "$PGPORT" -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
+		psql -q -h "$PGHOST_ADDR" -p "$PGPORT" -U postgres -d postgres -c "$1"
+	else
+		as_postgres psql -q -p "$PGPORT" -d postgres -c "$1"
+	fi
 }
 
 # pg_role NAME PASSWORD ATTRIBUTES WANT creates or alters a role as the
-# postgres superuser (over TCP, or as the postgres system user) unless it
+# postgres superuser unless it
 # already logs in with attributes matching the pattern WANT
 # (createdb|createrole|superuser|bypassrls, each t or f).
 pg_role() {
@@ -77,11 +91,7 @@ pg_role() {
 		ELSE
 			ALTER ROLE $name $attrs PASSWORD '$password';
 		END IF; END \$\$;"
-	if psql -h "$PGHOST_ADDR" -p "$PGPORT" -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
-		psql -q -h "$PGHOST_ADDR" -p "$PGPORT" -U postgres -d postgres -c "$sql"
-	else
-		as_postgres psql -q -p "$PGPORT" -d postgres -c "$sql"
-	fi
+	pg_superuser "$sql"
 	psql "postgres://$name:$password@$PGHOST_ADDR:$PGPORT/postgres" -tAc 'SELECT 1' >/dev/null
 }
 
