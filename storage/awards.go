@@ -34,7 +34,7 @@ func (s *Store) Recommend(ctx context.Context, actor tender.Actor, tenderID, lot
 		rec, err = recommend(ctx, s, tx, actor, tenderID, lotID)
 		return err
 	})
-	return rec, err
+	return rec, wrapf(err, "awards: recommend %s", tenderID)
 }
 
 func recommend(ctx context.Context, s *Store, tx *sqlx.Tx, actor tender.Actor, tenderID, lotID string) (Recommendation, error) {
@@ -215,7 +215,7 @@ func (s *Store) Awards(ctx context.Context, tenderID string) ([]tender.Award, er
 func (s *Store) AwardPage(ctx context.Context, tenderID, cursor string, limit int) ([]tender.Award, error) {
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "awards: award page %s", tenderID)
 	}
 	out := []tender.Award{}
 	err = s.db.SelectContext(ctx, &out, `SELECT a.id, a.tender_id, a.lot_id, a.bid_id, a.org_id, o.name AS org_name, a.amount_fen,
@@ -223,7 +223,7 @@ func (s *Store) AwardPage(ctx context.Context, tenderID, cursor string, limit in
 		FROM awards a JOIN organizations o ON o.id = a.org_id WHERE a.tender_id = $1
 			AND ($2::timestamptz IS NULL OR (a.created_at, a.id) > ($2, NULLIF($3, '')::uuid))
 		ORDER BY a.created_at, a.id LIMIT NULLIF($4, 0)`, tenderID, at, id, limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "awards: award page %s", tenderID)
 }
 
 // publicityEnd is when the publicity of the tender's active award ends.
@@ -317,14 +317,14 @@ func objectOnce(ctx context.Context, tx *sqlx.Tx, tenderID, orgID string) error 
 func (s *Store) Objections(ctx context.Context, tenderID, orgID, cursor string, limit int) ([]tender.Objection, error) {
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "awards: objections %s", tenderID)
 	}
 	out := []tender.Objection{}
 	err = s.db.SelectContext(ctx, &out, `SELECT `+objectionColumns+` FROM objections
 		WHERE tender_id = $1 AND ($2 = '' OR org_id::text = $2)
 			AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, NULLIF($4, '')::uuid))
 		ORDER BY created_at, id LIMIT $5`, tenderID, orgID, at, id, limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "awards: objections %s", tenderID)
 }
 
 // ResolveObjection answers an objection. Upheld: the awards are revoked, the
@@ -431,7 +431,7 @@ func (s *Store) CompleteDue(ctx context.Context) ([]string, error) {
 		WHERE t.status = $1 AND a.status = $2 AND a.publicity_ends_at <= clock_timestamp()
 		  AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = t.id AND o.status = $3) LIMIT 50`,
 		tender.StatusAwarded, tender.AwardActive, tender.ObjectionPending); err != nil {
-		return nil, err
+		return nil, wrapf(err, "awards: complete due")
 	}
 	var done []string
 	for _, id := range due {
@@ -486,7 +486,7 @@ func (s *Store) CompleteDue(ctx context.Context) ([]string, error) {
 			continue
 		}
 		if err != nil {
-			return done, err
+			return done, wrapf(err, "awards: complete due")
 		}
 		done = append(done, id)
 	}
@@ -520,14 +520,14 @@ func (s *Store) RatePerformance(ctx context.Context, actor tender.Actor, awardID
 		if err := tx.GetContext(ctx, &out, `INSERT INTO performance_ratings (award_id, score, comment, rated_by)
 			VALUES ($1, $2, $3, $4) ON CONFLICT (award_id) DO NOTHING RETURNING award_id, score, comment, created_at`,
 			awardID, score, comment, actor.UserID); err != nil {
-			if mapError(err) == tender.ErrNotFound {
+			if errors.Is(mapError(err), tender.ErrNotFound) {
 				return &tender.Error{Code: tender.CodeConflict, Key: "performance.exists", Message: "该成交项目已作出履约评价"}
 			}
 			return err
 		}
 		return appendAudit(ctx, tx, actor, "rate_performance", "award", awardID, map[string]any{"score": score, "comment": comment})
 	})
-	return out, err
+	return out, wrapf(err, "awards: rate performance %s", awardID)
 }
 
 // WorkCalendar returns the working-day calendar (all years).
@@ -537,7 +537,7 @@ func (s *Store) WorkCalendar(ctx context.Context) (tender.Calendar, error) {
 		Kind string `db:"kind"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind FROM calendar_days`); err != nil {
-		return tender.Calendar{}, err
+		return tender.Calendar{}, wrapf(err, "awards: work calendar")
 	}
 	var hol, work []string
 	for _, r := range rows {
@@ -573,7 +573,7 @@ func (s *Store) CalendarYear(ctx context.Context, year int) (holidays, workdays 
 
 // SetCalendarYear replaces a year's holidays and make-up working days.
 func (s *Store) SetCalendarYear(ctx context.Context, actor tender.Actor, year int, holidays, workdays []string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days WHERE extract(year FROM day) = $1`, year); err != nil {
 			return err
 		}
@@ -586,7 +586,7 @@ func (s *Store) SetCalendarYear(ctx context.Context, actor tender.Actor, year in
 		}
 		return appendAudit(ctx, tx, actor, "set_calendar", "calendar", strconv.Itoa(year), map[string]any{
 			"holidays": holidays, "workdays": workdays})
-	})
+	}), "awards: set calendar year")
 }
 
 // saveTenderStatus writes a tender's status and its lots' after a domain verb.

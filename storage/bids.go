@@ -102,7 +102,7 @@ func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID, lot
 		if err := tx.GetContext(ctx, &id, `INSERT INTO bids (tender_id, org_id, lot_id, price_fen, summary)
 			VALUES ($1, $2, $3, NULL, '') ON CONFLICT (tender_id, org_id, lot_id) DO NOTHING RETURNING id`,
 			tenderID, actor.OrgID, lotID); err != nil {
-			if mapError(err) == tender.ErrNotFound {
+			if errors.Is(mapError(err), tender.ErrNotFound) {
 				return &tender.Error{Code: tender.CodeConflict, Key: "bid.exists", Message: "本组织已对该项目（标包）投标，请修改已有投标"}
 			}
 			return err
@@ -190,7 +190,7 @@ func (s *Store) lockBid(ctx context.Context, tx *sqlx.Tx, id string) (tender.Bid
 func (s *Store) Bid(ctx context.Context, id string) (tender.Bid, error) {
 	var r bidRow
 	if err := get(ctx, s.db, &r, `SELECT `+bidColumns+bidFrom+`WHERE b.id = $1`, id); err != nil {
-		return r.Bid, err
+		return r.Bid, wrapf(err, "bids: get %s", id)
 	}
 	return s.bid(r)
 }
@@ -206,7 +206,7 @@ func (s *Store) TenderBids(ctx context.Context, tenderID string) ([]tender.Bid, 
 func (s *Store) TenderBidPage(ctx context.Context, tenderID, cursor string, limit int) ([]tender.Bid, error) {
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "bids: tender bid page %s", tenderID)
 	}
 	var rows []bidRow
 	if err := s.db.SelectContext(ctx, &rows, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1
@@ -214,7 +214,7 @@ func (s *Store) TenderBidPage(ctx context.Context, tenderID, cursor string, limi
 		AND ($3::timestamptz IS NULL OR (COALESCE(b.submitted_at, b.created_at), b.id) > ($3, NULLIF($4, '')::uuid))
 		ORDER BY COALESCE(b.submitted_at, b.created_at), b.id LIMIT NULLIF($5, 0)`,
 		tenderID, statusSet(tender.OpenedBidStatuses()...), at, id, limit); err != nil {
-		return nil, mapError(err)
+		return nil, wrapf(mapError(err), "bids: tender bid page %s", tenderID)
 	}
 	return s.bids(rows)
 }
@@ -233,13 +233,13 @@ func TenderBidCursor(b tender.Bid) string {
 func (s *Store) OrgBid(ctx context.Context, tenderID, orgID, cursor string, limit int) ([]tender.Bid, error) {
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "bids: org bid %s", tenderID)
 	}
 	var rows []bidRow
 	if err := s.db.SelectContext(ctx, &rows, `SELECT `+bidColumns+bidFrom+`WHERE b.tender_id = $1 AND b.org_id = $2
 		AND ($3::timestamptz IS NULL OR (b.created_at, b.id) > ($3, NULLIF($4, '')::uuid))
 		ORDER BY b.created_at, b.id LIMIT $5`, tenderID, orgID, at, id, limit); err != nil {
-		return nil, mapError(err)
+		return nil, wrapf(mapError(err), "bids: org bid %s", tenderID)
 	}
 	return s.bids(rows)
 }
@@ -259,7 +259,7 @@ type MyBid struct {
 func (s *Store) OrgBids(ctx context.Context, orgID, cursor string, limit int) ([]MyBid, error) {
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "bids: org bids %s", orgID)
 	}
 	out := []MyBid{}
 	err = s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+`, t.code AS tender_code, t.title AS tender_title,
@@ -267,11 +267,11 @@ func (s *Store) OrgBids(ctx context.Context, orgID, cursor string, limit int) ([
 		WHERE b.org_id = $1 AND ($2::timestamptz IS NULL OR (b.created_at, b.id) < ($2, NULLIF($3, '')::uuid))
 		ORDER BY b.created_at DESC, b.id DESC LIMIT $4`, orgID, at, id, limit)
 	if err != nil {
-		return nil, mapError(err)
+		return nil, wrapf(mapError(err), "bids: org bids %s", orgID)
 	}
 	for i := range out {
 		if out[i].Bid, err = s.bid(bidRow{Bid: out[i].Bid, Sealed: out[i].Sealed}); err != nil {
-			return nil, err
+			return nil, wrapf(err, "bids: org bids %s", orgID)
 		}
 	}
 	return out, nil
@@ -454,10 +454,10 @@ func (s *Store) checkBidDocument(ctx context.Context, tx *sqlx.Tx, actor tender.
 // CheckBidOpen reports, outside a transaction, whether the organization may
 // still change the bid (used to refuse an upload before streaming it).
 func (s *Store) CheckBidOpen(ctx context.Context, actor tender.Actor, bidID string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		_, _, _, err := s.lockBidForChange(ctx, tx, actor, bidID)
 		return err
-	})
+	}), "bids: check bid open %s", bidID)
 }
 
 // QualifyBid records the bureau's qualification decision on an opened bid.
@@ -571,13 +571,13 @@ func (s *Store) OpenDue(ctx context.Context) ([]string, error) {
 		WHERE status = $1 AND bid_deadline <= clock_timestamp()
 		  AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = tenders.id AND o.status = $2)
 		ORDER BY bid_deadline LIMIT 50`, tender.StatusOpen, tender.ObjectionPending); err != nil {
-		return nil, err
+		return nil, wrapf(err, "bids: open due")
 	}
 	var opened []string
 	for _, id := range due {
 		ok, err := s.openTender(ctx, id)
 		if err != nil {
-			return opened, err
+			return opened, wrapf(err, "bids: open due")
 		}
 		if ok {
 			opened = append(opened, id)
@@ -682,15 +682,15 @@ func (s *Store) Opening(ctx context.Context, tenderID string) (Opening, error) {
 		SHA256   string    `db:"opening_sha256"`
 	}
 	if err := get(ctx, s.db, &row, `SELECT opened_at, outcome, bids, opening_sha256 FROM openings WHERE tender_id = $1`, tenderID); err != nil {
-		return Opening{}, err
+		return Opening{}, wrapf(err, "bids: opening %s", tenderID)
 	}
 	o := Opening{TenderID: tenderID, OpenedAt: row.OpenedAt, Outcome: row.Outcome, OpeningSHA256: row.SHA256, Lots: []OpeningLot{}}
 	if err := json.Unmarshal(row.Bids, &o.Bids); err != nil {
-		return o, err
+		return o, wrapf(err, "bids: opening %s", tenderID)
 	}
 	t, err := s.Tender(ctx, tenderID)
 	if err != nil {
-		return o, err
+		return o, wrapf(err, "bids: opening %s", tenderID)
 	}
 	for _, l := range t.Lots {
 		ol := OpeningLot{LotID: l.ID, Title: l.Title, Outcome: string(tender.LotEvaluating), Bids: []OpeningBid{}}
@@ -728,19 +728,19 @@ func (s *Store) ReceiptKey(ctx context.Context, seedB64 string) (ed25519.Private
 	if seedB64 == "" {
 		seed := make([]byte, ed25519.SeedSize)
 		if _, err := rand.Read(seed); err != nil {
-			return nil, err
+			return nil, wrapf(err, "bids: receipt key")
 		}
 		wrapped, err := s.wrapReceiptSeed(seed)
 		if err != nil {
-			return nil, err
+			return nil, wrapf(err, "bids: receipt key")
 		}
 		if _, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('receipt_key', $1)
 			ON CONFLICT (key) DO NOTHING`, wrapped); err != nil {
-			return nil, err
+			return nil, wrapf(err, "bids: receipt key")
 		}
 		var kept string
 		if err := s.db.GetContext(ctx, &kept, `SELECT value FROM settings WHERE key = 'receipt_key'`); err != nil {
-			return nil, err
+			return nil, wrapf(err, "bids: receipt key")
 		}
 		if sealed, ok := strings.CutPrefix(kept, sealedPrefix); ok {
 			blob, err := base64.StdEncoding.DecodeString(sealed)
@@ -758,7 +758,7 @@ func (s *Store) ReceiptKey(ctx context.Context, seedB64 string) (ed25519.Private
 				if wrapped, err := s.wrapReceiptSeed(plain); err == nil {
 					if _, err := s.db.ExecContext(ctx, `UPDATE settings SET value = $2 WHERE key = 'receipt_key' AND value = $1`,
 						kept, wrapped); err != nil {
-						return nil, err
+						return nil, wrapf(err, "bids: receipt key")
 					}
 				}
 			}
@@ -766,7 +766,7 @@ func (s *Store) ReceiptKey(ctx context.Context, seedB64 string) (ed25519.Private
 	}
 	seed, err := base64.StdEncoding.DecodeString(seedB64)
 	if err != nil || len(seed) != ed25519.SeedSize {
-		return nil, errors.New("PORTAL_RECEIPT_KEY must be the base64 of a 32-byte Ed25519 seed")
+		return nil, wrapf(errors.New("PORTAL_RECEIPT_KEY must be the base64 of a 32-byte Ed25519 seed"), "bids: receipt key")
 	}
 	return ed25519.NewKeyFromSeed(seed), nil
 }

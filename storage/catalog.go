@@ -40,19 +40,19 @@ func parseCatalogCursor(cursor string) (string, error) {
 func (s *Store) CatalogPage(ctx context.Context, all bool, cursor string, limit int) ([]tender.CatalogItem, error) {
 	after, err := parseCatalogCursor(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "catalog: catalog page")
 	}
 	out := []tender.CatalogItem{}
 	err = s.db.SelectContext(ctx, &out, `SELECT `+catalogColumns+` FROM catalog_items
 		WHERE ($1 OR active) AND ($2 = '' OR code > $2) ORDER BY code LIMIT NULLIF($3, 0)`, all, after, limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "catalog: catalog page")
 }
 
 // CatalogItem returns one catalog item.
 func (s *Store) CatalogItem(ctx context.Context, id string) (tender.CatalogItem, error) {
 	var c tender.CatalogItem
 	err := get(ctx, s.db, &c, `SELECT `+catalogColumns+` FROM catalog_items WHERE id = $1`, id)
-	return c, err
+	return c, wrapf(err, "catalog: catalog item %s", id)
 }
 
 // SaveCatalogItem creates (empty id) or updates a catalog item.
@@ -75,5 +75,5 @@ func (s *Store) SaveCatalogItem(ctx context.Context, actor tender.Actor, c tende
 		}
 		return appendAudit(ctx, tx, actor, action, "catalog", out.ID, out)
 	})
-	return out, err
+	return out, wrapf(err, "catalog: save catalog item")
 }

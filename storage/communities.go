@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -26,7 +27,7 @@ func resolveCommunity(ctx context.Context, tx sqlx.QueryerContext, id **string, 
 		var n string
 		err := sqlx.GetContext(ctx, tx, &n, `SELECT name FROM communities WHERE id = $1`, uuidOrNil(**id))
 		if err := mapError(err); err != nil {
-			if err == tender.ErrNotFound {
+			if errors.Is(err, tender.ErrNotFound) {
 				return tender.ErrUnknownCommunity("community_id")
 			}
 			return err
@@ -36,7 +37,7 @@ func resolveCommunity(ctx context.Context, tx sqlx.QueryerContext, id **string, 
 		var c string
 		err := sqlx.GetContext(ctx, tx, &c, `SELECT id FROM communities WHERE name = $1`, *name)
 		if err := mapError(err); err != nil {
-			if err == tender.ErrNotFound {
+			if errors.Is(err, tender.ErrNotFound) {
 				return tender.ErrUnknownCommunity(field)
 			}
 			return err
@@ -86,17 +87,17 @@ func (s *Store) CreateCommunity(ctx context.Context, actor tender.Actor, c tende
 		}
 		return appendAudit(ctx, tx, actor, "create", "community", out.ID, out)
 	})
-	return out, err
+	return out, wrapf(err, "communities: create community")
 }
 
 // Community returns one community.
 func (s *Store) Community(ctx context.Context, id string) (tender.Community, error) {
 	var c tender.Community
 	if uuidOrNil(id) == nil {
-		return c, tender.ErrNotFound
+		return c, wrapf(tender.ErrNotFound, "communities: community %s", id)
 	}
 	err := get(ctx, s.db, &c, `SELECT `+communityColumns+` FROM communities WHERE id = $1`, id)
-	return c, err
+	return c, wrapf(err, "communities: community %s", id)
 }
 
 // CommunityFilter selects communities for the registry list.
@@ -112,13 +113,13 @@ type CommunityFilter struct {
 func (s *Store) Communities(ctx context.Context, f CommunityFilter) ([]tender.Community, error) {
 	out := []tender.Community{}
 	if f.After != "" && uuidOrNil(f.After) == nil {
-		return out, errBadCursor
+		return out, wrapf(errBadCursor, "communities: list")
 	}
 	err := s.db.SelectContext(ctx, &out, `SELECT `+communityColumns+` FROM communities
 		WHERE ($1 = '' OR town = $1) AND ($2 = '' OR kind = $2) AND ($3 = '' OR strpos(name, $3) > 0)
 		  AND ($4::uuid IS NULL OR (name, id) > (SELECT name, id FROM communities WHERE id = $4::uuid))
 		ORDER BY name, id LIMIT $5`, f.Town, f.Kind, f.Q, uuidOrNil(f.After), f.Limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "communities: list")
 }
 
 // CommunityChange edits a locked community and returns the audit action and details.
@@ -129,7 +130,7 @@ type CommunityChange func(c *tender.Community) (action string, details any, err 
 func (s *Store) UpdateCommunity(ctx context.Context, actor tender.Actor, id string, change CommunityChange) (tender.Community, error) {
 	var out tender.Community
 	if uuidOrNil(id) == nil {
-		return out, tender.ErrNotFound
+		return out, wrapf(tender.ErrNotFound, "communities: update community %s", id)
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var c tender.Community
@@ -153,7 +154,7 @@ func (s *Store) UpdateCommunity(ctx context.Context, actor tender.Actor, id stri
 		}
 		return appendAudit(ctx, tx, actor, action, "community", id, details)
 	})
-	return out, err
+	return out, wrapf(err, "communities: update community %s", id)
 }
 
 func derefString(s *string) string {
@@ -175,11 +176,11 @@ type IndicatorReport struct {
 func (s *Store) Indicators(ctx context.Context, id string) (IndicatorReport, error) {
 	c, err := s.Community(ctx, id)
 	if err != nil {
-		return IndicatorReport{}, err
+		return IndicatorReport{}, wrapf(err, "communities: indicators %s", id)
 	}
 	list, err := s.indicatorsOf(ctx, []tender.Community{c})
 	if err != nil {
-		return IndicatorReport{}, err
+		return IndicatorReport{}, wrapf(err, "communities: indicators %s", id)
 	}
 	return list[0], nil
 }
@@ -188,7 +189,7 @@ func (s *Store) Indicators(ctx context.Context, id string) (IndicatorReport, err
 func (s *Store) AllIndicators(ctx context.Context) ([]IndicatorReport, error) {
 	all := []tender.Community{}
 	if err := s.db.SelectContext(ctx, &all, `SELECT `+communityColumns+` FROM communities ORDER BY name, id`); err != nil {
-		return nil, err
+		return nil, wrapf(err, "communities: all indicators")
 	}
 	return s.indicatorsOf(ctx, all)
 }

@@ -54,14 +54,14 @@ func (s *Store) ContractEvaluations(ctx context.Context, contractID, milestoneID
 	out := []ContractEvaluation{}
 	if err := s.db.SelectContext(ctx, &out, `SELECT `+contractEvaluationColumns+` FROM contract_evaluations
 		WHERE contract_id = $1 AND milestone_id = $2 ORDER BY round`, contractID, milestoneID); err != nil {
-		return nil, mapError(err)
+		return nil, wrapf(mapError(err), "contract evaluations: list %s", contractID)
 	}
 	if len(out) == 0 {
 		return out, nil
 	}
 	c, err := loadContract(ctx, s.db, contractID, false)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "contract evaluations: list %s", contractID)
 	}
 	for i := range out {
 		ev := &out[i]
@@ -71,7 +71,7 @@ func (s *Store) ContractEvaluations(ctx context.Context, contractID, milestoneID
 		if ev.Complete {
 			sheets, err := submittedSheets(ctx, s.db, ev.ID)
 			if err != nil {
-				return nil, err
+				return nil, wrapf(err, "contract evaluations: list %s", contractID)
 			}
 			res = tender.EvaluateContract(c.Criteria, sheets)
 			ev.GradeLabel = tender.GradeLabel[*ev.Grade]
@@ -272,7 +272,7 @@ func (s *Store) DrawContractPanel(ctx context.Context, actor tender.Actor, contr
 			"milestone_id": milestoneID, "evaluation_id": evID, "report_id": reportID, "draw": res})
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "contract evaluations: draw contract panel %s", contractID)
 	}
 	return s.ContractPanel(ctx, evID)
 }
@@ -284,7 +284,7 @@ func (s *Store) ContractPanel(ctx context.Context, evaluationID string) ([]tende
 		p.submitted_at, p.submitted_at IS NOT NULL AS submitted
 		FROM contract_panel_members p JOIN users u ON u.id = p.evaluator_id WHERE p.evaluation_id = $1
 		ORDER BY p.created_at, p.evaluator_id`, evaluationID)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "contract evaluations: contract panel %s", evaluationID)
 }
 
 // LatestEvaluationID returns the id of the newest evaluation round of a
@@ -293,7 +293,7 @@ func (s *Store) LatestEvaluationID(ctx context.Context, contractID, milestoneID 
 	var id string
 	err := get(ctx, s.db, &id, `SELECT id FROM contract_evaluations WHERE contract_id = $1 AND milestone_id = $2
 		ORDER BY round DESC LIMIT 1`, contractID, milestoneID)
-	return id, err
+	return id, wrapf(err, "contract evaluations: latest evaluation id %s", contractID)
 }
 
 // OnContractPanel reports whether evaluatorID is an active member of any
@@ -302,7 +302,7 @@ func (s *Store) OnContractPanel(ctx context.Context, contractID, evaluatorID str
 	var n int
 	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM contract_panel_members p JOIN contract_evaluations e
 		ON e.id = p.evaluation_id WHERE e.contract_id = $1 AND p.evaluator_id::text = $2 AND p.active`, contractID, evaluatorID)
-	return n > 0, mapError(err)
+	return n > 0, wrapf(mapError(err), "contract evaluations: on contract panel %s", contractID)
 }
 
 var errNotOnContractPanel = &tender.Error{Code: tender.CodeForbidden, Key: "panel.not_member", Message: "您不是本次评估的评估小组成员"}
@@ -367,7 +367,7 @@ func (s *Store) DeclareContract(ctx context.Context, actor tender.Actor, contrac
 			"evaluation_id": ev.ID, "conflict": conflict, "note": note})
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "contract evaluations: declare contract %s", contractID)
 	}
 	return s.ContractPanel(ctx, evID)
 }
@@ -384,7 +384,7 @@ type ContractScore struct {
 // round until the sheet is submitted; every score names a criterion of the
 // contract and lies within 0 and its maximum.
 func (s *Store) SaveContractScores(ctx context.Context, actor tender.Actor, contractID, milestoneID string, scores []ContractScore) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		c, ev, err := lockContractSheet(ctx, tx, actor, contractID, milestoneID, false)
 		if err != nil {
 			return err
@@ -417,7 +417,7 @@ func (s *Store) SaveContractScores(ctx context.Context, actor tender.Actor, cont
 		}
 		return appendAudit(ctx, tx, actor, "score", contractEntity, contractID, map[string]any{
 			"evaluation_id": ev.ID, "scores": scores})
-	})
+	}), "contract evaluations: save contract scores %s", contractID)
 }
 
 // ContractScores lists the scores of the newest round of a milestone;
@@ -429,7 +429,7 @@ func (s *Store) ContractScores(ctx context.Context, contractID, milestoneID, eva
 		WHERE s.evaluation_id = (SELECT id FROM contract_evaluations WHERE contract_id = $1 AND milestone_id = $2
 		                         ORDER BY round DESC LIMIT 1)
 		  AND ($3 = '' OR s.evaluator_id::text = $3) ORDER BY s.evaluator_id, s.criterion_id`, contractID, milestoneID, evaluatorID)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "contract evaluations: contract scores %s", contractID)
 }
 
 // SubmitContractSheet locks the actor's sheet once it scores every
@@ -438,7 +438,7 @@ func (s *Store) ContractScores(ctx context.Context, contractID, milestoneID, eva
 // rectification date (整改); a failing final withholds the final payment and
 // records a public credit event.
 func (s *Store) SubmitContractSheet(ctx context.Context, actor tender.Actor, contractID, milestoneID string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		c, ev, err := lockContractSheet(ctx, tx, actor, contractID, milestoneID, false)
 		if err != nil {
 			return err
@@ -479,7 +479,7 @@ func (s *Store) SubmitContractSheet(ctx context.Context, actor tender.Actor, con
 			return nil
 		}
 		return completeContractEvaluation(ctx, tx, c, ev, milestoneID)
-	})
+	}), "contract evaluations: submit contract sheet %s", contractID)
 }
 
 func completeContractEvaluation(ctx context.Context, tx *sqlx.Tx, c tender.Contract, ev ContractEvaluation, milestoneID string) error {

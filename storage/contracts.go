@@ -129,7 +129,7 @@ func ContractCursor(c tender.Contract) string {
 func (s *Store) Contracts(ctx context.Context, f ContractFilter) ([]tender.Contract, error) {
 	at, afterID, err := parseTenderCursor(f.Cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "contracts: list")
 	}
 	out := []tender.Contract{}
 	err = s.db.SelectContext(ctx, &out, contractSelect+`
@@ -140,7 +140,7 @@ func (s *Store) Contracts(ctx context.Context, f ContractFilter) ([]tender.Contr
 		ORDER BY c.created_at DESC, c.id DESC LIMIT $9`,
 		f.TenderID, f.OrgID, f.Status, f.PublicOnly, tender.ContractDrafted, f.OwnOrgID, at, nullUUID(afterID), f.Limit)
 	if err != nil {
-		return nil, mapListError(err)
+		return nil, wrapf(mapListError(err), "contracts: list")
 	}
 	for i := range out {
 		out[i].Milestones, out[i].Criteria, out[i].Payments, out[i].RedFlags, out[i].NamedPanels =
@@ -154,15 +154,15 @@ func (s *Store) Contracts(ctx context.Context, f ContractFilter) ([]tender.Contr
 func (s *Store) Contract(ctx context.Context, id string) (tender.Contract, error) {
 	c, err := loadContract(ctx, s.db, id, false)
 	if err != nil {
-		return c, err
+		return c, wrapf(err, "contracts: get %s", id)
 	}
 	cal, err := s.WorkCalendar(ctx)
 	if err != nil {
-		return c, err
+		return c, wrapf(err, "contracts: get %s", id)
 	}
 	now, err := s.Now(ctx)
 	if err != nil {
-		return c, err
+		return c, wrapf(err, "contracts: get %s", id)
 	}
 	c.RedFlags = tender.ContractRedFlags(c.AwardedAt, c.SignedOn, c.SignedAt, now, cal)
 	if c.NamedPanels, err = contractNamedPanels(ctx, s.db, id); err != nil {
@@ -174,7 +174,7 @@ func (s *Store) Contract(ctx context.Context, id string) (tender.Contract, error
 	if c.Status.Terminal() {
 		// Every draw of an ended contract can now be recomputed by anyone.
 		if c.DrawSecret, err = s.contractDrawSecret(ctx, s.db, id); err != nil {
-			return c, err
+			return c, wrapf(err, "contracts: get %s", id)
 		}
 	}
 	return c, nil
@@ -391,7 +391,7 @@ func (s *Store) SetSchedule(ctx context.Context, actor tender.Actor, id string, 
 		return appendAudit(ctx, tx, actor, "set_schedule", contractEntity, id, details)
 	})
 	if err != nil {
-		return tender.Contract{}, err
+		return tender.Contract{}, wrapf(err, "contracts: set schedule %s", id)
 	}
 	return s.Contract(ctx, id)
 }
@@ -435,7 +435,7 @@ func (s *Store) Reports(ctx context.Context, contractID string, full bool) ([]Re
 		(SELECT count(*) FROM contract_volunteers v WHERE v.report_id = r.id) AS volunteer_count,
 		r.status, r.reason, r.submitted_at, r.decided_at
 		FROM contract_reports r WHERE r.contract_id = $1 ORDER BY r.submitted_at DESC, r.id`, contractID); err != nil {
-		return nil, mapError(err)
+		return nil, wrapf(mapError(err), "contracts: reports %s", contractID)
 	}
 	for i := range out {
 		if !full {
@@ -445,11 +445,11 @@ func (s *Store) Reports(ctx context.Context, contractID string, full bool) ([]Re
 		out[i].Volunteers = []tender.Volunteer{}
 		if err := s.db.SelectContext(ctx, &out[i].Volunteers, `SELECT id_hash AS idhash, hours FROM contract_volunteers
 			WHERE report_id = $1 ORDER BY id_hash`, out[i].ID); err != nil {
-			return nil, mapError(err)
+			return nil, wrapf(mapError(err), "contracts: reports %s", contractID)
 		}
 		docs, err := s.Documents(ctx, milestoneOwner, out[i].MilestoneID)
 		if err != nil {
-			return nil, err
+			return nil, wrapf(err, "contracts: reports %s", contractID)
 		}
 		want := set(out[i].DocumentIDs)
 		out[i].Documents = []tender.Document{}
@@ -543,18 +543,18 @@ func (s *Store) SubmitReport(ctx context.Context, actor tender.Actor, contractID
 			"volunteers": len(r.Volunteers), "volunteer_hours": r.VolunteerHours()})
 	})
 	if err != nil {
-		return Report{}, err
+		return Report{}, wrapf(err, "contracts: submit report %s", contractID)
 	}
 	reports, err := s.Reports(ctx, contractID, true)
 	if err != nil {
-		return Report{}, err
+		return Report{}, wrapf(err, "contracts: submit report %s", contractID)
 	}
 	for _, r := range reports {
 		if r.ID == reportID {
 			return r, nil
 		}
 	}
-	return Report{}, tender.ErrNotFound
+	return Report{}, wrapf(tender.ErrNotFound, "contracts: submit report %s", contractID)
 }
 
 // DecideReport accepts or returns (with a reason) the submitted report of a
@@ -601,7 +601,7 @@ func (s *Store) DecideReport(ctx context.Context, actor tender.Actor, contractID
 		return appendAudit(ctx, tx, actor, string(verb), contractEntity, contractID, details)
 	})
 	if err != nil {
-		return tender.Contract{}, err
+		return tender.Contract{}, wrapf(err, "contracts: decide report %s", contractID)
 	}
 	return s.Contract(ctx, contractID)
 }
@@ -661,7 +661,7 @@ func (s *Store) AddPayment(ctx context.Context, actor tender.Actor, contractID s
 			"payment_id": out.ID, "milestone_id": m.ID, "amount_fen": req.AmountFen, "paid_at": req.PaidAt,
 			"document_id": req.DocumentID, "milestone_status": m.Status})
 	})
-	return out, err
+	return out, wrapf(err, "contracts: add payment %s", contractID)
 }
 
 // milestonePassed reports whether the milestone's latest complete evaluation passed.
@@ -692,7 +692,7 @@ func lockContractForDocument(ctx context.Context, tx *sqlx.Tx, contractID string
 func (s *Store) ContractOfMilestone(ctx context.Context, milestoneID string) (string, error) {
 	var id string
 	err := get(ctx, s.db, &id, `SELECT contract_id FROM contract_milestones WHERE id = $1`, milestoneID)
-	return id, err
+	return id, wrapf(err, "contracts: contract of milestone %s", milestoneID)
 }
 
 // AddContractFeedback records a resident's rating of an active or completed
@@ -728,7 +728,7 @@ func (s *Store) AddContractFeedback(ctx context.Context, contractID string, rati
 		return appendAudit(ctx, tx, tender.Actor{UserID: "public", Role: "public"}, "feedback", contractEntity, contractID,
 			map[string]any{"feedback_id": out.ID, "rating": rating})
 	})
-	return out, err
+	return out, wrapf(err, "contracts: add contract feedback %s", contractID)
 }
 
 // CompleteContractsDue completes every active contract whose period has
@@ -743,7 +743,7 @@ func (s *Store) CompleteContractsDue(ctx context.Context) ([]string, error) {
 		  AND NOT EXISTS (SELECT 1 FROM contract_milestones m WHERE m.contract_id = c.id AND m.status <> ALL($2))
 		ORDER BY c.period_end LIMIT 50`, tender.ContractActive,
 		pq.StringArray{string(tender.MilestonePaid), string(tender.MilestoneWithheld)}); err != nil {
-		return nil, err
+		return nil, wrapf(err, "contracts: complete contracts due")
 	}
 	var done []string
 	for _, id := range due {
@@ -799,7 +799,7 @@ func (s *Store) CompleteContractsDue(ctx context.Context) ([]string, error) {
 			continue
 		}
 		if err != nil {
-			return done, err
+			return done, wrapf(err, "contracts: complete contracts due")
 		}
 		done = append(done, id)
 	}
@@ -821,7 +821,7 @@ func (s *Store) FlagOverdueMilestones(ctx context.Context) ([]string, error) {
 		  AND m.due_date < (clock_timestamp() AT TIME ZONE 'Asia/Shanghai')::date
 		ORDER BY m.due_date LIMIT 200`, tender.ContractActive,
 		pq.StringArray{string(tender.MilestonePending), string(tender.MilestoneReturned)}); err != nil {
-		return nil, err
+		return nil, wrapf(err, "contracts: flag overdue milestones")
 	}
 	var flagged []string
 	for _, r := range rows {
@@ -851,7 +851,7 @@ func (s *Store) FlagOverdueMilestones(ctx context.Context) ([]string, error) {
 			continue
 		}
 		if err != nil {
-			return flagged, err
+			return flagged, wrapf(err, "contracts: flag overdue milestones")
 		}
 		flagged = append(flagged, r.ID)
 	}
@@ -915,19 +915,19 @@ func (s *Store) CommunityDelivery(ctx context.Context, communityID string) (Comm
 		WHERE t.community_id::text = $1 AND r.status = $2
 		  AND r.period_end > (clock_timestamp() AT TIME ZONE 'Asia/Shanghai')::date - 365`, communityID, reportAccepted)
 	if err != nil {
-		return out, mapError(err)
+		return out, wrapf(mapError(err), "contracts: community delivery %s", communityID)
 	}
 	if err := s.db.GetContext(ctx, &out.ActiveServices, `SELECT count(*) FROM contracts c JOIN tenders t ON t.id = c.tender_id
 		WHERE t.community_id::text = $1 AND (c.status = $2
 		   OR (c.status = $3 AND c.completed_at > clock_timestamp() - interval '365 days'))`,
 		communityID, tender.ContractActive, tender.ContractCompleted); err != nil {
-		return out, mapError(err)
+		return out, wrapf(mapError(err), "contracts: community delivery %s", communityID)
 	}
 	err = s.db.SelectContext(ctx, &out.Service, `SELECT extract(year FROM r.period_end)::int AS year,
 		sum(r.beneficiaries)::bigint AS beneficiaries, sum(r.volunteer_hours)::bigint AS volunteer_hours
 		FROM contract_reports r JOIN contracts c ON c.id = r.contract_id JOIN tenders t ON t.id = c.tender_id
 		WHERE t.community_id::text = $1 AND r.status = $2 GROUP BY 1 ORDER BY 1`, communityID, reportAccepted)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "contracts: community delivery %s", communityID)
 }
 
 // LedgerRow is one contract of the bureau's contract ledger (合同台账).
@@ -951,12 +951,12 @@ func (s *Store) ContractLedger(ctx context.Context, year int, funding string) ([
 		FROM (`+contractSelect+`) x JOIN tenders tt ON tt.id = x.tender_id
 		WHERE extract(year FROM x.period_start::date) = $1 AND ($2 = '' OR tt.funding_source = $2)
 		ORDER BY x.period_start, x.created_at, x.id`, year, funding, tender.ReportFinal, evaluationComplete); err != nil {
-		return nil, mapError(err)
+		return nil, wrapf(mapError(err), "contracts: contract ledger")
 	}
 	for i := range rows {
 		c, err := loadContract(ctx, s.db, rows[i].ID, false)
 		if err != nil {
-			return nil, err
+			return nil, wrapf(err, "contracts: contract ledger")
 		}
 		rows[i].Milestones, rows[i].Payments = c.Milestones, c.Payments
 	}

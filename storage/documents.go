@@ -74,16 +74,16 @@ func (s *Store) checkUpload(ctx context.Context, tx *sqlx.Tx, actor tender.Actor
 func (s *Store) AddDocument(ctx context.Context, actor tender.Actor, up DocumentUpload) (tender.Document, error) {
 	objects := s.objects
 	if objects == nil {
-		return tender.Document{}, errNoObjects
+		return tender.Document{}, wrapf(errNoObjects, "documents: add document")
 	}
 	body, wrappedKey := up.Body, []byte(nil)
 	if up.Doc.Sealed {
 		if s.sealer == nil {
-			return tender.Document{}, errNoSealer
+			return tender.Document{}, wrapf(errNoSealer, "documents: add document")
 		}
 		var err error
 		if body, wrappedKey, err = s.sealer.Seal(up.Body); err != nil {
-			return tender.Document{}, err
+			return tender.Document{}, wrapf(err, "documents: add document")
 		}
 	}
 	putErr := objects.Put(ctx, up.Key, body, -1, up.Doc.ContentType)
@@ -92,9 +92,9 @@ func (s *Store) AddDocument(ctx context.Context, actor tender.Actor, up Document
 		// Best effort: the object may be partial or absent; the sweeper is the backstop.
 		_ = objects.Remove(context.WithoutCancel(ctx), up.Key)
 		if measureErr != nil {
-			return tender.Document{}, measureErr
+			return tender.Document{}, wrapf(measureErr, "documents: add document")
 		}
-		return tender.Document{}, putErr
+		return tender.Document{}, wrapf(putErr, "documents: add document")
 	}
 	up.Doc.SizeBytes, up.Doc.SHA256 = size, sum
 	var out tender.Document
@@ -114,7 +114,7 @@ func (s *Store) AddDocument(ctx context.Context, actor tender.Actor, up Document
 	})
 	if err != nil {
 		_ = objects.Remove(context.WithoutCancel(ctx), up.Key)
-		return tender.Document{}, err
+		return tender.Document{}, wrapf(err, "documents: add document")
 	}
 	return out, nil
 }
@@ -122,7 +122,7 @@ func (s *Store) AddDocument(ctx context.Context, actor tender.Actor, up Document
 // DocumentObject reads length bytes of a document's object from offset (-1: to the end).
 func (s *Store) DocumentObject(ctx context.Context, d StoredDocument, offset, length int64) (*Object, error) {
 	if s.objects == nil {
-		return nil, errNoObjects
+		return nil, wrapf(errNoObjects, "documents: document object")
 	}
 	return s.objects.Get(ctx, d.ObjectKey, offset, length)
 }
@@ -131,16 +131,16 @@ func (s *Store) DocumentObject(ctx context.Context, d StoredDocument, offset, le
 // allowed to read it; closing the reader closes the object.
 func (s *Store) OpenSealedDocument(ctx context.Context, d StoredDocument) (io.ReadCloser, error) {
 	if s.sealer == nil {
-		return nil, errNoSealer
+		return nil, wrapf(errNoSealer, "documents: open sealed document")
 	}
 	obj, err := s.DocumentObject(ctx, d, 0, -1)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "documents: open sealed document")
 	}
 	r, err := s.sealer.Open(obj, d.WrappedKey)
 	if err != nil {
 		obj.Close()
-		return nil, err
+		return nil, wrapf(err, "documents: open sealed document")
 	}
 	return struct {
 		io.Reader
@@ -159,7 +159,7 @@ type StoredDocument struct {
 func (s *Store) Document(ctx context.Context, id string) (StoredDocument, error) {
 	var d StoredDocument
 	err := get(ctx, s.db, &d, `SELECT `+documentColumns+`, object_key, wrapped_key FROM documents WHERE id = $1`, id)
-	return d, err
+	return d, wrapf(err, "documents: get %s", id)
 }
 
 // Documents lists an owner's documents, oldest first.
@@ -172,13 +172,13 @@ func (s *Store) Documents(ctx context.Context, ownerType, ownerID string) ([]ten
 func (s *Store) DocumentPage(ctx context.Context, ownerType, ownerID, cursor string, limit int) ([]tender.Document, error) {
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "documents: document page %s", ownerID)
 	}
 	out := []tender.Document{}
 	err = s.db.SelectContext(ctx, &out, `SELECT `+documentColumns+` FROM documents
 		WHERE owner_type = $1 AND owner_id = $2 AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, NULLIF($4, '')::uuid))
 		ORDER BY created_at, id LIMIT NULLIF($5, 0)`, ownerType, ownerID, at, id, limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "documents: document page %s", ownerID)
 }
 
 // RemoveDocument deletes a document row (and then its object) inside the
@@ -211,7 +211,7 @@ func (s *Store) RemoveDocument(ctx context.Context, actor tender.Actor, id strin
 			"document_id": d.ID, "filename": d.Filename, "sha256": d.SHA256})
 	})
 	if err != nil {
-		return err
+		return wrapf(err, "documents: remove document %s", id)
 	}
 	// The row is gone; if the object removal fails the sweeper finds the orphan.
 	if s.objects != nil {
@@ -227,16 +227,16 @@ func (s *Store) RemoveDocument(ctx context.Context, actor tender.Actor, id strin
 func (s *Store) SweepOrphans(ctx context.Context, minAge time.Duration) (int, error) {
 	objects := s.objects
 	if objects == nil {
-		return 0, errNoObjects
+		return 0, wrapf(errNoObjects, "documents: sweep orphans")
 	}
 	if _, err := objects.AbortStaleUploads(ctx, minAge); err != nil {
-		return 0, err
+		return 0, wrapf(err, "documents: sweep orphans")
 	}
 	removed := 0
 	for _, prefix := range []string{"tenders/", "bids/", "contracts/"} {
 		list, err := objects.List(ctx, prefix)
 		if err != nil {
-			return removed, err
+			return removed, wrapf(err, "documents: sweep orphans")
 		}
 		var keys []string
 		cutoff := time.Now().Add(-minAge)
@@ -251,7 +251,7 @@ func (s *Store) SweepOrphans(ctx context.Context, minAge time.Duration) (int, er
 			var known []string
 			if err := s.db.SelectContext(ctx, &known, `SELECT object_key FROM documents WHERE object_key = ANY($1)`,
 				pq.StringArray(batch)); err != nil {
-				return removed, err
+				return removed, wrapf(err, "documents: sweep orphans")
 			}
 			have := make(map[string]bool, len(known))
 			for _, k := range known {
@@ -262,7 +262,7 @@ func (s *Store) SweepOrphans(ctx context.Context, minAge time.Duration) (int, er
 					continue
 				}
 				if err := objects.Remove(ctx, k); err != nil {
-					return removed, err
+					return removed, wrapf(err, "documents: sweep orphans")
 				}
 				removed++
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -50,7 +51,7 @@ func (s *Store) newDrawSecret(ctx context.Context, tx *sqlx.Tx, tenderID string)
 func (s *Store) drawSecret(ctx context.Context, q sqlx.QueryerContext, tenderID string) (string, error) {
 	var sealed []byte
 	err := sqlx.GetContext(ctx, q, &sealed, `SELECT sealed_r FROM draw_secrets WHERE tender_id = $1`, tenderID)
-	if mapError(err) == tender.ErrNotFound {
+	if errors.Is(mapError(err), tender.ErrNotFound) {
 		if tx, ok := q.(*sqlx.Tx); ok {
 			return s.newDrawSecret(ctx, tx, tenderID)
 		}
@@ -104,15 +105,15 @@ type DrawRecord struct {
 func (s *Store) Draws(ctx context.Context, tenderID string) (DrawRecord, error) {
 	var rec DrawRecord
 	if err := get(ctx, s.db, &rec.DrawCommitment, `SELECT draw_commitment FROM tenders WHERE id = $1`, tenderID); err != nil {
-		return rec, err
+		return rec, wrapf(err, "draws: list %s", tenderID)
 	}
 	r, err := s.drawSecret(ctx, s.db, tenderID)
 	if err != nil {
-		return rec, err
+		return rec, wrapf(err, "draws: list %s", tenderID)
 	}
 	rec.R = r
-	if rec.OpeningSHA256, err = openingSHA256(ctx, s.db, tenderID); err != nil && err != tender.ErrNotFound {
-		return rec, err
+	if rec.OpeningSHA256, err = openingSHA256(ctx, s.db, tenderID); err != nil && !errors.Is(err, tender.ErrNotFound) {
+		return rec, wrapf(err, "draws: list %s", tenderID)
 	}
 	var rows []struct {
 		Purpose   string         `db:"purpose"`
@@ -124,7 +125,7 @@ func (s *Store) Draws(ctx context.Context, tenderID string) (DrawRecord, error) 
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT purpose, n, preferred, others, chosen, created_at FROM draws
 		WHERE tender_id = $1 ORDER BY created_at, purpose, n`, tenderID); err != nil {
-		return rec, err
+		return rec, wrapf(err, "draws: list %s", tenderID)
 	}
 	rec.Draws = make([]tender.Draw, 0, len(rows))
 	for _, r := range rows {
@@ -166,7 +167,7 @@ func (s *Store) PanelAppointments(ctx context.Context, tenderID string) ([]Panel
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT evaluator_ids, reason, created_at FROM panel_appointments
 		WHERE tender_id = $1 ORDER BY id`, tenderID); err != nil {
-		return nil, err
+		return nil, wrapf(err, "draws: panel appointments %s", tenderID)
 	}
 	out := make([]PanelAppointment, 0, len(rows))
 	for _, r := range rows {

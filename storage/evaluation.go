@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,7 +23,7 @@ func candidates(ctx context.Context, q sqlx.QueryerContext, tenderID string, nam
 		Employer  *string        `db:"employer_org_id"`
 	}
 	var recorded bool
-	if err := sqlx.GetContext(ctx, q, &recorded, `SELECT opening_sha256 <> '' FROM openings WHERE tender_id = $1`, tenderID); err != nil && mapError(err) != tender.ErrNotFound {
+	if err := sqlx.GetContext(ctx, q, &recorded, `SELECT opening_sha256 <> '' FROM openings WHERE tender_id = $1`, tenderID); err != nil && !errors.Is(mapError(err), tender.ErrNotFound) {
 		return nil, err
 	}
 	query := `SELECT evaluator_id AS id, expertise, employer_org_id FROM opening_evaluators
@@ -150,7 +151,7 @@ const panelSQL = `SELECT p.evaluator_id, u.name, p.active, p.declared, p.conflic
 func (s *Store) Panel(ctx context.Context, tenderID string) ([]tender.PanelMember, error) {
 	out := []tender.PanelMember{}
 	err := s.db.SelectContext(ctx, &out, panelSQL, tenderID)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "evaluation: panel %s", tenderID)
 }
 
 // MyPanel is a tender an evaluator sits on.
@@ -174,14 +175,14 @@ func MyPanelCursor(p MyPanel) string { return KeysetCursor(p.Since, p.TenderID) 
 func (s *Store) EvaluatorPanels(ctx context.Context, evaluatorID, cursor string, limit int) ([]MyPanel, error) {
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "evaluation: evaluator panels %s", evaluatorID)
 	}
 	out := []MyPanel{}
 	err = s.db.SelectContext(ctx, &out, `SELECT t.id AS tender_id, t.code, t.title, t.status, p.active, p.declared,
 		p.conflict, p.submitted_at IS NOT NULL AS submitted, p.created_at FROM panel_members p JOIN tenders t ON t.id = p.tender_id
 		WHERE p.evaluator_id = $1 AND ($2::timestamptz IS NULL OR (p.created_at, p.tender_id) < ($2, NULLIF($3, '')::uuid))
 		ORDER BY p.created_at DESC, p.tender_id DESC LIMIT $4`, evaluatorID, at, id, limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "evaluation: evaluator panels %s", evaluatorID)
 }
 
 // lockMember locks the evaluator's panel_members row; nil when they are not on the panel.
@@ -189,7 +190,7 @@ func lockMember(ctx context.Context, tx *sqlx.Tx, tenderID, evaluatorID string) 
 	var m tender.PanelMember
 	err := tx.GetContext(ctx, &m, `SELECT evaluator_id, active, declared, conflict, submitted_at FROM panel_members
 		WHERE tender_id = $1 AND evaluator_id::text = $2 FOR UPDATE`, tenderID, evaluatorID)
-	if mapError(err) == tender.ErrNotFound {
+	if errors.Is(mapError(err), tender.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -316,7 +317,7 @@ func (s *Store) Scores(ctx context.Context, tenderID, evaluatorID string) ([]Sco
 		JOIN panel_members p ON p.tender_id = s.tender_id AND p.evaluator_id = s.evaluator_id AND p.active
 		WHERE s.tender_id = $1 AND ($2 = '' OR s.evaluator_id::text = $2)
 		ORDER BY u.name, s.evaluator_id, s.bid_id, s.criterion_id`, tenderID, evaluatorID)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "evaluation: scores %s", tenderID)
 }
 
 // SubmitSheet locks the actor's sheet once it scores every qualified bid on
@@ -395,9 +396,9 @@ func (s *Store) EvaluationOf(ctx context.Context, tenderID, lotID string) (Evalu
 	ev := Evaluation{LotID: lotID}
 	var err error
 	if ev.Tender, err = s.Tender(ctx, tenderID); err != nil {
-		return ev, err
+		return ev, wrapf(err, "evaluation: evaluation of %s", tenderID)
 	}
-	return ev, s.fillEvaluation(ctx, s.db, &ev)
+	return ev, wrapf(s.fillEvaluation(ctx, s.db, &ev), "evaluation: evaluation of %s", tenderID)
 }
 
 func (s *Store) fillEvaluation(ctx context.Context, q sqlx.QueryerContext, ev *Evaluation) error {

@@ -28,7 +28,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, userID, key, requestHash st
 	res, err := s.db.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
 		ON CONFLICT (user_id, key) DO NOTHING`, userID, key, requestHash)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "idempotency: begin idempotent %s", userID)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil, nil
@@ -44,13 +44,13 @@ func (s *Store) BeginIdempotent(ctx context.Context, userID, key, requestHash st
 		if errors.Is(err, sql.ErrNoRows) { // aborted meanwhile: try once more
 			return s.BeginIdempotent(ctx, userID, key, requestHash)
 		}
-		return nil, err
+		return nil, wrapf(err, "idempotency: begin idempotent %s", userID)
 	}
 	if row.Hash != requestHash {
-		return nil, errKeyReused
+		return nil, wrapf(errKeyReused, "idempotency: begin idempotent %s", userID)
 	}
 	if !row.Status.Valid {
-		return nil, errKeyInFlight
+		return nil, wrapf(errKeyInFlight, "idempotency: begin idempotent %s", userID)
 	}
 	return &IdempotentResponse{Status: int(row.Status.Int64), ContentType: row.ContentType.String, Body: row.Body}, nil
 }
@@ -59,17 +59,17 @@ func (s *Store) BeginIdempotent(ctx context.Context, userID, key, requestHash st
 func (s *Store) FinishIdempotent(ctx context.Context, userID, key string, r IdempotentResponse) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5
 		WHERE user_id = $1 AND key = $2`, userID, key, r.Status, r.ContentType, r.Body)
-	return err
+	return wrapf(err, "idempotency: finish idempotent %s", userID)
 }
 
 // AbortIdempotent releases a key whose request failed on the server's side, so a retry runs again.
 func (s *Store) AbortIdempotent(ctx context.Context, userID, key string) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL`, userID, key)
-	return err
+	return wrapf(err, "idempotency: abort idempotent %s", userID)
 }
 
 // PruneIdempotency forgets keys older than a day.
 func (s *Store) PruneIdempotency(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < now() - interval '1 day'`)
-	return err
+	return wrapf(err, "idempotency: prune idempotency")
 }

@@ -48,17 +48,17 @@ func (s *Store) CreateNeed(ctx context.Context, actor tender.Actor, n tender.Nee
 		return appendAudit(ctx, tx, actor, "submit", "need", out.ID, map[string]any{"community_id": out.CommunityID,
 			"title": out.Title, "beneficiaries": out.Beneficiaries, "source": out.Source})
 	})
-	return out, err
+	return out, wrapf(err, "needs: create need")
 }
 
 // Need returns one need.
 func (s *Store) Need(ctx context.Context, id string) (tender.Need, error) {
 	var n tender.Need
 	if uuidOrNil(id) == nil {
-		return n, tender.ErrNotFound
+		return n, wrapf(tender.ErrNotFound, "needs: get %s", id)
 	}
 	err := get(ctx, s.db, &n, `SELECT `+needColumns+` FROM needs WHERE id = $1`, id)
-	return n, err
+	return n, wrapf(err, "needs: get %s", id)
 }
 
 // NeedFilter selects needs. Statuses restricts what the caller may see.
@@ -74,7 +74,7 @@ type NeedFilter struct {
 func (s *Store) Needs(ctx context.Context, f NeedFilter) ([]tender.Need, error) {
 	out := []tender.Need{}
 	if f.After != "" && uuidOrNil(f.After) == nil {
-		return out, errBadCursor
+		return out, wrapf(errBadCursor, "needs: list")
 	}
 	if f.CommunityID != "" && uuidOrNil(f.CommunityID) == nil || f.ItemID != "" && uuidOrNil(f.ItemID) == nil {
 		return out, nil // a malformed id names nothing
@@ -84,7 +84,7 @@ func (s *Store) Needs(ctx context.Context, f NeedFilter) ([]tender.Need, error) 
 		  AND ($4::uuid IS NULL OR (created_at, id) < (SELECT created_at, id FROM needs WHERE id = $4))
 		ORDER BY created_at DESC, id DESC LIMIT $5`,
 		statusSet(f.Statuses...), uuidOrNil(f.CommunityID), uuidOrNil(f.ItemID), uuidOrNil(f.After), f.Limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "needs: list")
 }
 
 // NeedChange applies a need verb and returns the audit action and details.
@@ -94,14 +94,14 @@ type NeedChange func(n *tender.Need) (action string, details any, err error)
 func (s *Store) UpdateNeed(ctx context.Context, actor tender.Actor, id string, change NeedChange) (tender.Need, error) {
 	var out tender.Need
 	if uuidOrNil(id) == nil {
-		return out, tender.ErrNotFound
+		return out, wrapf(tender.ErrNotFound, "needs: update need %s", id)
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		out, err = updateNeed(ctx, tx, actor, id, change)
 		return err
 	})
-	return out, err
+	return out, wrapf(err, "needs: update need %s", id)
 }
 
 func updateNeed(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id string, change NeedChange) (tender.Need, error) {

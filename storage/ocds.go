@@ -114,10 +114,10 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 		Contracts: map[string]tender.Contract{}}
 	afterAt, afterID, err := parseOCDSCursor(f.Cursor)
 	if err != nil {
-		return page, err
+		return page, wrapf(err, "ocds: ocds events")
 	}
 	if err := s.db.GetContext(ctx, &page.Now, `SELECT clock_timestamp()`); err != nil {
-		return page, err
+		return page, wrapf(err, "ocds: ocds events")
 	}
 	events := []OCDSEvent{}
 	// Planning releases (SPEC §7.2): a project-list item's publication and,
@@ -151,7 +151,7 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 		ORDER BY x.at, x.id LIMIT $5`,
 		pq.Array(ocdsActions), f.Since, afterAt, afterID, f.Limit+1, tender.ContractTerminate, pq.Array(ocdsContractActions),
 		tender.PlanPublished); err != nil {
-		return page, mapError(err)
+		return page, wrapf(mapError(err), "ocds: ocds events")
 	}
 	if len(events) > f.Limit {
 		events, page.More = events[:f.Limit], true
@@ -180,12 +180,12 @@ func (s *Store) OCDSEvents(ctx context.Context, f OCDSFilter) (OCDSPage, error) 
 		}
 	}
 	if err := s.loadOCDSItems(ctx, &page, items); err != nil {
-		return page, err
+		return page, wrapf(err, "ocds: ocds events")
 	}
 	if err := s.loadOCDSData(ctx, &page, pq.Array(ids)); err != nil {
-		return page, err
+		return page, wrapf(err, "ocds: ocds events")
 	}
-	return page, s.loadOCDSContracts(ctx, &page, contractIDs)
+	return page, wrapf(s.loadOCDSContracts(ctx, &page, contractIDs), "ocds: ocds events")
 }
 
 // OCDSItem is a published project-list item with the needs it answers.

@@ -16,7 +16,7 @@ const orgColumns = `id, name, uscc, type, registration, community_id,
 func (s *Store) RegisterOrganization(ctx context.Context, o tender.Organization, username, password string) (tender.Organization, error) {
 	hash, err := HashPassword(password)
 	if err != nil {
-		return tender.Organization{}, err
+		return tender.Organization{}, wrapf(err, "organizations: register organization")
 	}
 	var out tender.Organization
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -40,14 +40,14 @@ func (s *Store) RegisterOrganization(ctx context.Context, o tender.Organization,
 			"name": out.Name, "uscc": out.USCC, "type": out.Type, "registration": out.Registration,
 			"community_id": out.CommunityID, "community": out.Community})
 	})
-	return out, err
+	return out, wrapf(err, "organizations: register organization")
 }
 
 // Organization returns one organization.
 func (s *Store) Organization(ctx context.Context, id string) (tender.Organization, error) {
 	var o tender.Organization
 	err := get(ctx, s.db, &o, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, id)
-	return o, err
+	return o, wrapf(err, "organizations: get %s", id)
 }
 
 // OrgFilter selects organizations for the bureau's list.
@@ -68,7 +68,7 @@ func (s *Store) Organizations(ctx context.Context, f OrgFilter) ([]tender.Organi
 		  AND ($4 = '' OR strpos(name, $4) > 0 OR uscc = upper($4))
 		  AND ($5 = '' OR (created_at, id) < (SELECT created_at, id FROM organizations WHERE id = $5::uuid))
 		ORDER BY created_at DESC, id DESC LIMIT $6`, f.Status, f.Type, f.Community, f.Q, f.After, f.Limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "organizations: list")
 }
 
 // UpdateOrganization locks an organization, lets change edit it, validates and saves it.
@@ -99,7 +99,7 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor tender.Actor, id s
 		}
 		return appendAudit(ctx, tx, actor, "update", "organization", id, details)
 	})
-	return out, err
+	return out, wrapf(err, "organizations: update organization %s", id)
 }
 
 // DecideOrganization applies the bureau's approve/reject/suspend/reinstate.
@@ -132,5 +132,5 @@ func (s *Store) DecideOrganization(ctx context.Context, actor tender.Actor, id, 
 		return appendAudit(ctx, tx, actor, verb, "organization", id, map[string]any{
 			"from": from, "to": o.Status, "reason": o.StatusReason})
 	})
-	return out, err
+	return out, wrapf(err, "organizations: decide organization %s", id)
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -127,21 +128,21 @@ func (s *Store) CreatePlanItem(ctx context.Context, actor tender.Actor, p tender
 		}
 		return appendAudit(ctx, tx, actor, "create", "plan_item", out.ID, out)
 	})
-	return out, err
+	return out, wrapf(err, "plan: create plan item")
 }
 
 // PlanItem returns one item with its needs.
 func (s *Store) PlanItem(ctx context.Context, id string) (tender.PlanItem, error) {
 	var p tender.PlanItem
 	if uuidOrNil(id) == nil {
-		return p, tender.ErrNotFound
+		return p, wrapf(tender.ErrNotFound, "plan: plan item %s", id)
 	}
 	if err := get(ctx, s.db, &p, `SELECT `+planColumns+` FROM project_items WHERE id = $1`, id); err != nil {
-		return p, err
+		return p, wrapf(err, "plan: plan item %s", id)
 	}
 	items := []tender.PlanItem{p}
 	err := planNeeds(ctx, s.db, items)
-	return items[0], err
+	return items[0], wrapf(err, "plan: plan item %s", id)
 }
 
 // PlanFilter selects a year's items. Statuses restricts what the caller may see.
@@ -173,7 +174,7 @@ func (s *Store) PlanItems(ctx context.Context, f PlanFilter) ([]tender.PlanItem,
 	out := []tender.PlanItem{}
 	var totals PlanTotals
 	if f.After != "" && uuidOrNil(f.After) == nil {
-		return out, totals, errBadCursor
+		return out, totals, wrapf(errBadCursor, "plan: plan items")
 	}
 	if f.CommunityID != "" && uuidOrNil(f.CommunityID) == nil {
 		return out, totals, nil
@@ -183,10 +184,10 @@ func (s *Store) PlanItems(ctx context.Context, f PlanFilter) ([]tender.PlanItem,
 		AND ($6::uuid IS NULL OR (planned_quarter, created_at, id) >
 		    (SELECT planned_quarter, created_at, id FROM project_items WHERE id = $6))
 		ORDER BY planned_quarter, created_at, id LIMIT $7`, append(args, uuidOrNil(f.After), f.Limit)...); err != nil {
-		return out, totals, mapError(err)
+		return out, totals, wrapf(mapError(err), "plan: plan items")
 	}
 	if err := planNeeds(ctx, s.db, out); err != nil {
-		return out, totals, err
+		return out, totals, wrapf(err, "plan: plan items")
 	}
 	err := s.db.GetContext(ctx, &totals, `SELECT
 		COALESCE(sum(budget_fen) FILTER (WHERE funding_source = 'fiscal'), 0)::bigint AS fiscal,
@@ -194,7 +195,7 @@ func (s *Store) PlanItems(ctx context.Context, f PlanFilter) ([]tender.PlanItem,
 		COALESCE(sum(budget_fen) FILTER (WHERE funding_source = 'charity'), 0)::bigint AS charity,
 		COALESCE(sum(budget_fen) FILTER (WHERE funding_source = 'social'), 0)::bigint AS social
 		FROM project_items WHERE `+planFilterSQL+` AND status <> $6`, append(args, tender.PlanDropped)...)
-	return out, totals, mapError(err)
+	return out, totals, wrapf(mapError(err), "plan: plan items")
 }
 
 // PlanChange applies a verb or an edit to a locked item and returns the audit action and details.
@@ -206,14 +207,14 @@ type PlanChange func(p *tender.PlanItem) (action string, details any, err error)
 func (s *Store) UpdatePlanItem(ctx context.Context, actor tender.Actor, id string, change PlanChange) (tender.PlanItem, error) {
 	var out tender.PlanItem
 	if uuidOrNil(id) == nil {
-		return out, tender.ErrNotFound
+		return out, wrapf(tender.ErrNotFound, "plan: update plan item %s", id)
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		out, err = updatePlanItem(ctx, tx, actor, id, change)
 		return err
 	})
-	return out, err
+	return out, wrapf(err, "plan: update plan item %s", id)
 }
 
 func updatePlanItem(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id string, change PlanChange) (tender.PlanItem, error) {
@@ -263,7 +264,7 @@ func updatePlanItem(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, id str
 func (s *Store) CreateTenderFromItem(ctx context.Context, actor tender.Actor, id string, cfg tender.Config) (tender.Tender, error) {
 	var out tender.Tender
 	if uuidOrNil(id) == nil {
-		return out, tender.ErrNotFound
+		return out, wrapf(tender.ErrNotFound, "plan: create tender from item %s", id)
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var p tender.PlanItem
@@ -312,14 +313,14 @@ func (s *Store) CreateTenderFromItem(ctx context.Context, actor tender.Actor, id
 		})
 		return err
 	})
-	return out, err
+	return out, wrapf(err, "plan: create tender from item %s", id)
 }
 
 // CompletePlanItemOfTender moves the tendered item of a tender to completed
 // and its needs to fulfilled (SPEC §7.2: the item's contract completed). A
 // tender not created from an item changes nothing.
 func (s *Store) CompletePlanItemOfTender(ctx context.Context, actor tender.Actor, tenderID string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error { return completePlanItemOfTender(ctx, tx, actor, tenderID) })
+	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error { return completePlanItemOfTender(ctx, tx, actor, tenderID) }), "plan: complete plan item of tender %s", tenderID)
 }
 
 // completePlanItemOfTender is CompletePlanItemOfTender inside the caller's
@@ -329,7 +330,7 @@ func completePlanItemOfTender(ctx context.Context, tx *sqlx.Tx, actor tender.Act
 	var id string
 	err := tx.GetContext(ctx, &id, `SELECT id FROM project_items WHERE tender_id = $1 AND status = $2`,
 		tenderID, tender.PlanTendered)
-	if mapError(err) == tender.ErrNotFound {
+	if errors.Is(mapError(err), tender.ErrNotFound) {
 		return nil
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -87,7 +88,7 @@ func (s *Store) PublicOrganizations(ctx context.Context, f PublicOrgFilter) ([]t
 		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)
 		name, id, ok := strings.Cut(string(b), "\x00")
 		if err != nil || !ok {
-			return nil, errBadCursor
+			return nil, wrapf(errBadCursor, "public: public organizations")
 		}
 		afterName, afterID = name, id
 	}
@@ -98,7 +99,7 @@ func (s *Store) PublicOrganizations(ctx context.Context, f PublicOrgFilter) ([]t
 		  AND ($5 = '' OR (o.name, o.id) > ($5, $6::uuid))
 		ORDER BY o.name, o.id LIMIT $7`, f.Q, f.Type, f.Community, f.Grade, afterName, nullUUID(afterID), f.Limit)
 	if err != nil {
-		return nil, mapListError(err)
+		return nil, wrapf(mapListError(err), "public: public organizations")
 	}
 	out := make([]tender.CreditProfile, 0, len(rows))
 	for _, r := range rows {
@@ -116,15 +117,15 @@ func PublicOrgCursor(p tender.CreditProfile) string {
 func (s *Store) PublicOrganization(ctx context.Context, id string) (tender.CreditProfile, error) {
 	var r creditRow
 	if err := get(ctx, s.db, &r, `SELECT `+creditColumns+` FROM organizations o WHERE o.id = $1 AND `+publicOrg, id); err != nil {
-		return tender.CreditProfile{}, err
+		return tender.CreditProfile{}, wrapf(err, "public: public organization %s", id)
 	}
 	p := r.profile()
 	if err := s.db.SelectContext(ctx, &p.Sanctions, `SELECT reason, at, lifted_at FROM org_sanctions WHERE org_id = $1 ORDER BY at DESC`, id); err != nil {
-		return p, mapError(err)
+		return p, wrapf(mapError(err), "public: public organization %s", id)
 	}
 	err := s.db.SelectContext(ctx, &p.CreditEvents, `SELECT kind, reason, at, contract_id FROM credit_events
 		WHERE org_id = $1 ORDER BY at DESC, id LIMIT 200`, id)
-	return p, mapError(err)
+	return p, wrapf(mapError(err), "public: public organization %s", id)
 }
 
 // AddFeedback records a resident's rating of a completed tender.
@@ -153,7 +154,7 @@ func (s *Store) AddFeedback(ctx context.Context, tenderID string, rating int, co
 		return appendAudit(ctx, tx, tender.Actor{UserID: "public", Role: "public"}, "feedback", "tender", tenderID,
 			map[string]any{"feedback_id": out.ID, "rating": rating})
 	})
-	return out, err
+	return out, wrapf(err, "public: add feedback %s", tenderID)
 }
 
 // TenderFeedback is the public view of a tender's feedback.
@@ -169,7 +170,7 @@ func (s *Store) PublicFeedback(ctx context.Context, tenderID, cursor string, lim
 	out := TenderFeedback{Items: []tender.Feedback{}}
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return out, err
+		return out, wrapf(err, "public: public feedback %s", tenderID)
 	}
 	var agg struct {
 		Avg   sql.NullString `db:"avg"`
@@ -177,7 +178,7 @@ func (s *Store) PublicFeedback(ctx context.Context, tenderID, cursor string, lim
 	}
 	if err := s.db.GetContext(ctx, &agg, `SELECT round(avg(rating), 2)::text AS avg, count(*) AS count FROM feedback
 		WHERE tender_id = $1 AND status = ANY($2)`, tenderID, statusSet(tender.RatedFeedbackStatuses()...)); err != nil {
-		return out, mapError(err)
+		return out, wrapf(mapError(err), "public: public feedback %s", tenderID)
 	}
 	out.Count = agg.Count
 	if agg.Avg.Valid {
@@ -189,21 +190,21 @@ func (s *Store) PublicFeedback(ctx context.Context, tenderID, cursor string, lim
 		'' AS status, created_at FROM feedback WHERE tender_id = $1 AND status = $2 AND comment <> ''
 			AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, NULLIF($4, '')::uuid))
 		ORDER BY created_at DESC, id DESC LIMIT $5`, tenderID, string(tender.FeedbackApproved), at, id, limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "public: public feedback %s", tenderID)
 }
 
 // FeedbackQueue lists feedback for moderation, oldest first.
 func (s *Store) FeedbackQueue(ctx context.Context, status, cursor string, limit int) ([]tender.Feedback, error) {
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "public: feedback queue")
 	}
 	out := []tender.Feedback{}
 	err = s.db.SelectContext(ctx, &out, `SELECT f.id, f.tender_id, t.code AS tender_code, t.title AS tender_title, f.rating,
 		f.comment, f.status, f.created_at FROM feedback f JOIN tenders t ON t.id = f.tender_id
 		WHERE ($1 = '' OR f.status = $1) AND ($2::timestamptz IS NULL OR (f.created_at, f.id) > ($2, NULLIF($3, '')::uuid))
 		ORDER BY f.created_at, f.id LIMIT $4`, status, at, id, limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "public: feedback queue")
 }
 
 // ModerateFeedback approves or rejects a pending comment.
@@ -218,7 +219,7 @@ func (s *Store) ModerateFeedback(ctx context.Context, actor tender.Actor, id str
 			WHERE id = $1 AND status = $4
 			RETURNING id, tender_id, '' AS tender_code, '' AS tender_title, rating, comment, status, created_at`,
 			id, status, actor.UserID, tender.FeedbackPending); err != nil {
-			if mapError(err) == tender.ErrNotFound {
+			if errors.Is(mapError(err), tender.ErrNotFound) {
 				var exists bool
 				if tx.GetContext(ctx, &exists, `SELECT true FROM feedback WHERE id = $1`, id) == nil {
 					return tender.InvalidState("feedback", "moderated", "审核")
@@ -229,5 +230,5 @@ func (s *Store) ModerateFeedback(ctx context.Context, actor tender.Actor, id str
 		return appendAudit(ctx, tx, actor, "moderate_feedback", "tender", out.TenderID, map[string]any{
 			"feedback_id": id, "status": status})
 	})
-	return out, err
+	return out, wrapf(err, "public: moderate feedback %s", id)
 }

@@ -42,7 +42,7 @@ func (s *Store) AskQuestion(ctx context.Context, actor tender.Actor, tenderID, t
 		}
 		return appendAudit(ctx, tx, actor, "ask_question", "tender", tenderID, map[string]any{"question_id": q.ID, "text": text})
 	})
-	return q, err
+	return q, wrapf(err, "questions: ask question %s", tenderID)
 }
 
 // Questions lists a tender's questions: answered ones for everyone, the
@@ -51,7 +51,7 @@ func (s *Store) AskQuestion(ctx context.Context, actor tender.Actor, tenderID, t
 func (s *Store) Questions(ctx context.Context, tenderID string, orgID string, staff bool, cursor string, limit int) ([]tender.Question, error) {
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "questions: list %s", tenderID)
 	}
 	out := []tender.Question{}
 	err = s.db.SelectContext(ctx, &out, `SELECT q.id, q.tender_id,
@@ -61,7 +61,7 @@ func (s *Store) Questions(ctx context.Context, tenderID string, orgID string, st
 		WHERE q.tender_id = $1 AND (q.answer IS NOT NULL OR $3 OR ($2 <> '' AND q.org_id::text = $2))
 			AND ($4::timestamptz IS NULL OR (q.created_at, q.id) > ($4, NULLIF($5, '')::uuid))
 		ORDER BY q.created_at, q.id LIMIT $6`, tenderID, orgID, staff, at, id, limit)
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "questions: list %s", tenderID)
 }
 
 // AnswerQuestion sets (or revises) the bureau's answer.
@@ -75,7 +75,7 @@ func (s *Store) AnswerQuestion(ctx context.Context, actor tender.Actor, id, answ
 		}
 		return appendAudit(ctx, tx, actor, "answer_question", "tender", q.TenderID, map[string]any{"question_id": q.ID, "answer": answer})
 	})
-	return q, err
+	return q, wrapf(err, "questions: answer question %s", id)
 }
 
 // requireApproved refuses an organization that is not approved; FOR SHARE

@@ -83,11 +83,11 @@ func (s *Store) RedFlags(ctx context.Context, t tender.Tender) ([]string, error)
 	}
 	var rows []redFlagRow
 	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, redFlagArgs(t.ID)...); err != nil || len(rows) == 0 {
-		return []string{}, mapError(err)
+		return []string{}, wrapf(mapError(err), "redflags: red flags")
 	}
 	cal, err := s.WorkCalendar(ctx)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "redflags: red flags")
 	}
 	return rows[0].flags(cal), nil
 }
@@ -96,11 +96,11 @@ func (s *Store) RedFlags(ctx context.Context, t tender.Tender) ([]string, error)
 func (s *Store) RedFlagCounts(ctx context.Context) (map[string]int, error) {
 	var rows []redFlagRow
 	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, redFlagArgs(nil)...); err != nil {
-		return nil, err
+		return nil, wrapf(err, "redflags: red flag counts")
 	}
 	cal, err := s.WorkCalendar(ctx)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "redflags: red flag counts")
 	}
 	counts := map[string]int{tender.RedFlagShortBidWindow: 0, tender.RedFlagSingleQualified: 0,
 		tender.RedFlagDominantWinner: 0, tender.RedFlagAwardDiffers: 0, tender.RedFlagObjectionUpheld: 0, tender.RedFlagPanelNotDrawn: 0}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -36,7 +37,7 @@ func (s *Store) IssueRefresh(ctx context.Context, userID string) (string, error)
 	token, hash := newToken()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO refresh_tokens (family, user_id, token_hash, expires_at)
 		VALUES (gen_random_uuid(), $1, $2, now() + make_interval(secs => $3))`, userID, hash, RefreshTTL.Seconds())
-	return token, mapError(err)
+	return token, wrapf(mapError(err), "sessions: issue refresh %s", userID)
 }
 
 // RotateRefresh spends token and returns its successor with the user. A token
@@ -57,7 +58,7 @@ func (s *Store) RotateRefresh(ctx context.Context, token string) (string, tender
 		// FOR UPDATE: two concurrent refreshes with one token cannot both succeed.
 		if err := tx.GetContext(ctx, &rt, `SELECT id, family, user_id, used_at, revoked_at, expires_at < now() AS expired
 			FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`, tokenHash(token)); err != nil {
-			if mapError(err) == tender.ErrNotFound {
+			if errors.Is(mapError(err), tender.ErrNotFound) {
 				return errRefreshInvalid
 			}
 			return err
@@ -87,15 +88,15 @@ func (s *Store) RotateRefresh(ctx context.Context, token string) (string, tender
 		return err
 	})
 	if err != nil {
-		return "", tender.User{}, err
+		return "", tender.User{}, wrapf(err, "sessions: rotate refresh")
 	}
 	if reused {
 		if _, err := s.db.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = now()
 			WHERE family = (SELECT family FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`,
 			tokenHash(token)); err != nil {
-			return "", tender.User{}, err
+			return "", tender.User{}, wrapf(err, "sessions: rotate refresh")
 		}
-		return "", tender.User{}, errRefreshInvalid
+		return "", tender.User{}, wrapf(errRefreshInvalid, "sessions: rotate refresh")
 	}
 	return next, user, nil
 }
@@ -104,5 +105,5 @@ func (s *Store) RotateRefresh(ctx context.Context, token string) (string, tender
 func (s *Store) RevokeRefresh(ctx context.Context, token string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = now()
 		WHERE family = (SELECT family FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`, tokenHash(token))
-	return err
+	return wrapf(err, "sessions: revoke refresh")
 }

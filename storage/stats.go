@@ -66,7 +66,7 @@ func (s *Store) PublicStats(ctx context.Context) (Stats, error) {
 		{"COALESCE((SELECT cm.name FROM communities cm WHERE cm.id = t.community_id), '全县')", &st.ByCommunity}} {
 		*g.dst = []StatGroup{}
 		if err := s.db.SelectContext(ctx, g.dst, groupSQL(g.col)); err != nil {
-			return st, err
+			return st, wrapf(err, "stats: public stats")
 		}
 	}
 	for _, g := range st.ByStatus {
@@ -85,7 +85,7 @@ func (s *Store) PublicStats(ctx context.Context) (Stats, error) {
 		count(*) FILTER (WHERE o.social_workers > 0) AS with_sw
 		FROM organizations o LEFT JOIN communities cm ON cm.id = o.community_id WHERE o.status = $1
 		GROUP BY 1`, string(tender.OrgApproved)); err != nil {
-		return st, err
+		return st, wrapf(err, "stats: public stats")
 	}
 	var funded []struct {
 		Community string `db:"community"`
@@ -95,7 +95,7 @@ func (s *Store) PublicStats(ctx context.Context) (Stats, error) {
 		COALESCE(c.category, '未分类') AS category, count(DISTINCT t.id) AS count, COALESCE(sum(a.amount_fen), 0)::bigint AS amount_fen
 		FROM awards a JOIN tenders t ON t.id = a.tender_id LEFT JOIN catalog_items c ON c.id = t.catalog_item_id
 		WHERE a.status = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2`, statusSet(tender.StandingAwardStatuses()...)); err != nil {
-		return st, err
+		return st, wrapf(err, "stats: public stats")
 	}
 	byCommunity := map[string]*CommunityIndicators{}
 	at := func(name string) *CommunityIndicators {
@@ -122,8 +122,8 @@ func (s *Store) PublicStats(ctx context.Context) (Stats, error) {
 	sort.Slice(st.Communities, func(i, j int) bool { return st.Communities[i].Community < st.Communities[j].Community })
 	var err error
 	if st.Indicators, err = s.AllIndicators(ctx); err != nil {
-		return st, err
+		return st, wrapf(err, "stats: public stats")
 	}
 	st.RedFlags, err = s.RedFlagCounts(ctx)
-	return st, err
+	return st, wrapf(err, "stats: public stats")
 }

@@ -2,6 +2,13 @@
 // object storage. Exported methods own their transactions; a state change
 // locks, applies the domain rule, writes and appends its audit entry in one
 // transaction.
+//
+// Errors: every exported method returns its error wrapped with what it was
+// doing, "<file's area>: <verb> <id>: <cause>" (wrapf, e.g. "bids: submit
+// <id>: …", "contracts: get <id>: …"); nil stays nil. The cause keeps its
+// identity, so callers match it with errors.Is (tender.ErrNotFound,
+// ErrTooLarge, ErrStorageUnavailable) and errors.As (*tender.Error, which
+// handlers/problem.go turns into the problem answer) — never with ==.
 package storage
 
 import (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -208,7 +209,7 @@ func (s *Store) CreateTender(ctx context.Context, actor tender.Actor, t tender.T
 		out, err = createTender(ctx, tx, actor, t)
 		return err
 	})
-	return out, err
+	return out, wrapf(err, "tenders: create tender")
 }
 
 // createTender stores a draft in tx (see CreateTender); a tender created from
@@ -283,7 +284,7 @@ func checkCatalogItem(ctx context.Context, tx *sqlx.Tx, id string) error {
 	var active bool
 	err := tx.GetContext(ctx, &active, `SELECT active FROM catalog_items WHERE id = $1`, id)
 	if err := mapError(err); err != nil {
-		if err == tender.ErrNotFound {
+		if errors.Is(err, tender.ErrNotFound) {
 			return &tender.Error{Code: tender.CodeValidationFailed, Key: "tender.catalog_item", Message: "服务目录项不存在",
 				Fields: []tender.FieldError{{Field: "catalog_item_id", Message: "服务目录项不存在"}}}
 		}
@@ -321,7 +322,7 @@ func checkSingleSourceOrg(ctx context.Context, tx *sqlx.Tx, id string) error {
 func (s *Store) Tender(ctx context.Context, id string) (tender.Tender, error) {
 	var r tenderRow
 	if err := get(ctx, s.db, &r, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1`, id); err != nil {
-		return tender.Tender{}, err
+		return tender.Tender{}, wrapf(err, "tenders: get %s", id)
 	}
 	return r.tender()
 }
@@ -518,7 +519,7 @@ func BigramQuery(q string, freq map[string]float64) string {
 func (s *Store) Tenders(ctx context.Context, f TenderFilter) ([]tender.Tender, error) {
 	query, args, err := s.tendersQuery(ctx, tenderColumns, f)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "tenders: list")
 	}
 	// One prepared statement per shape of the query (the filters that are
 	// set, the search's way and terms): PostgreSQL plans each shape once per
@@ -526,13 +527,13 @@ func (s *Store) Tenders(ctx context.Context, f TenderFilter) ([]tender.Tender, e
 	// instead of two.
 	var rows []tenderRow
 	if err := s.selectPrepared(ctx, &rows, query, args...); err != nil {
-		return nil, mapListError(err)
+		return nil, wrapf(mapListError(err), "tenders: list")
 	}
 	out := make([]tender.Tender, 0, len(rows))
 	for _, r := range rows {
 		t, err := r.tender()
 		if err != nil {
-			return nil, err
+			return nil, wrapf(err, "tenders: list")
 		}
 		out = append(out, t)
 	}
@@ -553,11 +554,11 @@ func nullUUID(id string) any {
 func (s *Store) TendersFingerprint(ctx context.Context, f TenderFilter) (string, error) {
 	query, args, err := s.tendersQuery(ctx, "id::text || ':' || xmin::text", f)
 	if err != nil {
-		return "", err
+		return "", wrapf(err, "tenders: tenders fingerprint")
 	}
 	var rows []string
 	if err := s.selectPrepared(ctx, &rows, query, args...); err != nil {
-		return "", mapListError(err)
+		return "", wrapf(mapListError(err), "tenders: tenders fingerprint")
 	}
 	return strings.Join(rows, ","), nil
 }
@@ -734,7 +735,7 @@ func (c *stmtCache) close() {
 
 // mapListError: a malformed filter id in a list names nothing, so the list is simply empty.
 func mapListError(err error) error {
-	if mapError(err) == tender.ErrNotFound {
+	if errors.Is(mapError(err), tender.ErrNotFound) {
 		return &tender.Error{Code: tender.CodeValidationFailed, Key: "filter.invalid", Message: "筛选条件格式不正确"}
 	}
 	return mapError(err)
@@ -744,7 +745,7 @@ func mapListError(err error) error {
 func (s *Store) LockTender(ctx context.Context, tx *sqlx.Tx, id string) (tender.Tender, error) {
 	var r tenderRow
 	if err := tx.GetContext(ctx, &r, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1 FOR UPDATE`, id); err != nil {
-		return tender.Tender{}, mapError(err)
+		return tender.Tender{}, wrapf(mapError(err), "tenders: lock tender %s", id)
 	}
 	return r.tender()
 }

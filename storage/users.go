@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -45,13 +46,13 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (te
 	err := s.db.GetContext(ctx, &r, `SELECT `+userColumns+` FROM users WHERE username = $1`, username)
 	if err != nil {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		if mapError(err) == tender.ErrNotFound {
-			return tender.User{}, errBadCredentials
+		if errors.Is(mapError(err), tender.ErrNotFound) {
+			return tender.User{}, wrapf(errBadCredentials, "users: authenticate")
 		}
-		return tender.User{}, err
+		return tender.User{}, wrapf(err, "users: authenticate")
 	}
 	if bcrypt.CompareHashAndPassword([]byte(r.PasswordHash), []byte(password)) != nil || !r.Active {
-		return tender.User{}, errBadCredentials
+		return tender.User{}, wrapf(errBadCredentials, "users: authenticate")
 	}
 	return r.user(), nil
 }
@@ -62,7 +63,7 @@ var errNotYourPassword = &tender.Error{Code: tender.CodeForbidden, Key: "user.pa
 // ChangeOwnPassword sets the caller's password after checking the current one;
 // every session of the user ends (refresh tokens revoked, access tokens by version).
 func (s *Store) ChangeOwnPassword(ctx context.Context, actor tender.Actor, current, next string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var r userRow
 		if err := tx.GetContext(ctx, &r, `SELECT `+userColumns+` FROM users WHERE id = $1 FOR UPDATE`, actor.UserID); err != nil {
 			return err
@@ -89,7 +90,7 @@ func (s *Store) ChangeOwnPassword(ctx context.Context, actor tender.Actor, curre
 			return err
 		}
 		return appendAudit(ctx, tx, actor, "change_password", "user", actor.UserID, map[string]any{"password_changed": true})
-	})
+	}), "users: change own password")
 }
 
 var errBadCredentials = &tender.Error{Code: tender.CodeUnauthenticated, Key: "auth.bad_credentials",
@@ -99,7 +100,7 @@ var errBadCredentials = &tender.Error{Code: tender.CodeUnauthenticated, Key: "au
 func (s *Store) User(ctx context.Context, id string) (tender.User, error) {
 	var r userRow
 	if err := get(ctx, s.db, &r, `SELECT `+userColumns+` FROM users WHERE id = $1`, id); err != nil {
-		return tender.User{}, err
+		return tender.User{}, wrapf(err, "users: get %s", id)
 	}
 	return r.user(), nil
 }
@@ -120,14 +121,14 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]tender.User, error) 
 	for _, r := range rows {
 		out = append(out, r.user())
 	}
-	return out, mapError(err)
+	return out, wrapf(mapError(err), "users: list")
 }
 
 // CreateUser stores a new account with a hashed password.
 func (s *Store) CreateUser(ctx context.Context, actor tender.Actor, u tender.User, password string) (tender.User, error) {
 	hash, err := HashPassword(password)
 	if err != nil {
-		return tender.User{}, err
+		return tender.User{}, wrapf(err, "users: create user")
 	}
 	var out tender.User
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -135,7 +136,7 @@ func (s *Store) CreateUser(ctx context.Context, actor tender.Actor, u tender.Use
 		out, err = createUser(ctx, tx, actor, u, hash)
 		return err
 	})
-	return out, err
+	return out, wrapf(err, "users: create user")
 }
 
 func createUser(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, u tender.User, hash string) (tender.User, error) {
@@ -229,7 +230,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor tender.Actor, id string, p
 			"name": out.Name, "expertise": out.Expertise, "employer_org_id": out.EmployerOrgID,
 			"active": out.Active, "password_changed": p.Password != nil})
 	})
-	return out, err
+	return out, wrapf(err, "users: update user %s", id)
 }
 
 // Limit is at most Max events under Key within Window.
@@ -258,19 +259,19 @@ func (s *Store) ClaimThrottle(ctx context.Context, limits ...Limit) (Claim, erro
 	}
 	if err := s.db.SelectContext(ctx, &c.ids, `INSERT INTO throttle_events (key) SELECT unnest($1::text[]) RETURNING id`,
 		pq.StringArray(keys)); err != nil {
-		return Claim{}, mapError(err)
+		return Claim{}, wrapf(mapError(err), "users: claim throttle")
 	}
 	for _, l := range limits {
 		var n int
 		if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM throttle_events
 			WHERE key = $1 AND at > now() - make_interval(secs => $2)`, l.Key, l.Window.Seconds()); err != nil {
-			return Claim{}, mapError(err)
+			return Claim{}, wrapf(mapError(err), "users: claim throttle")
 		}
 		if n > l.Max {
 			if err := s.ReleaseThrottle(context.WithoutCancel(ctx), c); err != nil {
-				return Claim{}, err
+				return Claim{}, wrapf(err, "users: claim throttle")
 			}
-			return Claim{}, ErrLimited
+			return Claim{}, wrapf(ErrLimited, "users: claim throttle")
 		}
 	}
 	return c, nil
@@ -282,13 +283,13 @@ func (s *Store) ReleaseThrottle(ctx context.Context, c Claim) error {
 		return nil
 	}
 	_, err := s.db.ExecContext(ctx, `DELETE FROM throttle_events WHERE id = ANY($1)`, pq.Int64Array(c.ids))
-	return mapError(err)
+	return wrapf(mapError(err), "users: release throttle")
 }
 
 // ClearThrottle forgets the events of key (after a successful login).
 func (s *Store) ClearThrottle(ctx context.Context, key string) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM throttle_events WHERE key = $1`, key)
-	return err
+	return wrapf(err, "users: clear throttle")
 }
 
 // ThrottleRetention is how long throttle events are kept: the longest window of any limit.
@@ -298,7 +299,7 @@ const ThrottleRetention = time.Hour
 func (s *Store) PruneThrottle(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM throttle_events WHERE at < now() - make_interval(secs => $1)`,
 		ThrottleRetention.Seconds())
-	return err
+	return wrapf(err, "users: prune throttle")
 }
 
 // TokenVersion returns the version access tokens of user id must carry, and
@@ -310,7 +311,7 @@ func (s *Store) TokenVersion(ctx context.Context, id string) (version int, activ
 	}
 	err = s.db.GetContext(ctx, &r, `SELECT token_version, active FROM users WHERE id = $1`, id)
 	if err != nil {
-		if mapError(err) == tender.ErrNotFound {
+		if errors.Is(mapError(err), tender.ErrNotFound) {
 			return 0, false, nil
 		}
 		return 0, false, mapError(err)
