@@ -561,7 +561,7 @@ func MyContractPanelCursor(p MyContractPanel) string {
 func (s *Store) EvaluatorContractPanels(ctx context.Context, evaluatorID, cursor string, limit int) ([]MyContractPanel, error) {
 	at, id, err := parseKeyset(cursor)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "contract evaluations: evaluator contract panels %s", evaluatorID)
 	}
 	out := []MyContractPanel{}
 	err = s.db.SelectContext(ctx, &out, `SELECT e.id AS evaluation_id, e.contract_id, e.milestone_id, m.title AS milestone_title,
@@ -574,7 +574,7 @@ func (s *Store) EvaluatorContractPanels(ctx context.Context, evaluatorID, cursor
 		WHERE p.evaluator_id::text = $1 AND ($2::timestamptz IS NULL OR (p.created_at, p.evaluation_id) < ($2, NULLIF($3, '')::uuid))
 		ORDER BY p.created_at DESC, p.evaluation_id DESC LIMIT $4`, evaluatorID, at, id, limit)
 	if err != nil {
-		return nil, mapError(err)
+		return nil, wrapf(mapError(err), "contract evaluations: evaluator contract panels %s", evaluatorID)
 	}
 	return out, nil
 }
