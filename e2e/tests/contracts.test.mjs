@@ -184,7 +184,8 @@ async function report(seq, text) {
   await fill(page, 'report-beneficiaries', 160)
   await fill(page, 'report-volunteers', 'LS-2025-0001, 12.5\nLS-2025-0002, 8')
   await byId(page, 'report-upload-input').setInputFiles({ name: `报告${seq}.pdf`, mimeType: 'application/pdf', buffer: pdf(`Report ${seq}`) })
-  await page.getByText(`报告${seq}.pdf`).waitFor()
+  // Stored, not only chosen: submitting while the upload runs would race it.
+  await byId(page, 'report-doc').filter({ hasText: `报告${seq}.pdf` }).waitFor()
   await byId(page, 'report-submit').click()
   await confirm(page, '提交')
   await toast(page, '报告已提交')
@@ -208,15 +209,23 @@ async function acceptAndPay(seq, pay) {
   await byId(page, `milestone-status-${seq}`).getByText('已付款').waitFor()
 }
 
-// The bureau draws the panel for milestone seq (or, with reason, names it through the API: a public red
+// The bureau draws the panel for milestone seq (or, given a reason, names the three experts: a public red
 // flag); each member finds the evaluation in 我的评审, declares, scores pct% of every maximum and submits.
 async function evaluate(seq, pct, reason) {
   const page = state.adminPage
   const mid = state.milestones[seq - 1].id
+  await goto(page, `/contracts/${state.contractId}`)
   if (reason) {
-    await api('POST', `/contracts/${state.contractId}/milestones/${mid}/panel`, state.admin, { evaluator_ids: Object.keys(state.experts), reason })
+    await byId(page, `name-${seq}`).click()
+    await byId(page, 'contract-panel-picker').waitFor()
+    await byId(page, 'contract-panel-pick').click()
+    for (const x of EXPERTS) await page.locator('.el-select-dropdown__item:visible', { hasText: x.username }).first().click()
+    await page.keyboard.press('Escape')
+    await fill(page, 'contract-panel-reason', reason)
+    await byId(page, 'contract-panel-name').click()
+    await confirm(page, '指定')
+    await toast(page, '评审专家已确定')
   } else {
-    await goto(page, `/contracts/${state.contractId}`)
     await byId(page, `draw-${seq}`).click()
     await confirm(page, '抽取')
     await toast(page, '评估小组已抽取')

@@ -21,7 +21,8 @@ export const acceptReport = (id, mid) => api.post(`${m(id, mid)}/accept`, {})
 export const returnReport = (id, mid, reason) => api.post(`${m(id, mid)}/return`, { reason })
 /** addPayment takes {milestone_id, amount_fen, paid_at, document_id}. */
 export const addPayment = (id, body) => api.post(`/contracts/${e(id)}/payments`, body, { idempotent: true })
-export const drawEvaluationPanel = (id, mid, size) => api.post(`${m(id, mid)}/panel`, size ? { size } : {})
+/** drawEvaluationPanel takes {size} to draw, or {evaluator_ids, reason} to name the panel (a public red flag); {} draws 3. */
+export const drawEvaluationPanel = (id, mid, body = {}) => api.post(`${m(id, mid)}/panel`, body)
 export const getEvaluationPanel = (id, mid) => api.get(`${m(id, mid)}/panel`)
 export const declareEvaluation = (id, mid, body) => api.post(`${m(id, mid)}/declaration`, body)
 export const putEvaluationScores = (id, mid, scores) => api.put(`${m(id, mid)}/scores`, { scores })
