@@ -22,7 +22,7 @@ func (s *Store) GrantServing(ctx context.Context, role string) error {
 func (s *Store) Role(ctx context.Context) (string, error) {
 	var role string
 	err := s.db.GetContext(ctx, &role, `SELECT current_user`)
-	return role, err
+	return role, wrapf(err, "roles: get")
 }
 
 // RoleStanding tells whether the store's role can do more than DML: the
