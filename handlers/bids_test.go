@@ -280,7 +280,7 @@ func TestOpeningExactlyOnceAndAfterwards(t *testing.T) {
 		tokens = append(tokens, tok)
 	}
 	_, late := e.org("late", true)
-	id := e.shortTender(2 * time.Second)
+	id := e.shortTender(6 * time.Second) // room for three bids with documents on a loaded machine
 	for i, tok := range tokens {
 		b := e.bid(id, tok, int64(25000000+i*1000000))
 		e.upload("/api/v1/bids/"+b+"/documents", tok, "方案.pdf", []byte(fmt.Sprintf("%%PDF-plan-%d", i))).ok(t, 201)
