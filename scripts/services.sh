@@ -131,7 +131,9 @@ minio_up() {
 		nohup "$bin" server --quiet --address "127.0.0.1:$port" "$data" >"$STATE/minio-$port.log" 2>&1 &
 	echo $! >"$STATE/minio-$port.pid"
 	for _ in $(seq 1 60); do
-		curl -fsS "http://127.0.0.1:$port/minio/health/live" >/dev/null 2>&1 && return 0
+		# 200 comes before the object layer is ready; "x-minio-server-status: offline" says it is not yet.
+		curl -fsS -D - -o /dev/null "http://127.0.0.1:$port/minio/health/live" 2>/dev/null | grep -qi '^x-minio-server-status: *offline' ||
+			{ curl -fsS "http://127.0.0.1:$port/minio/health/live" >/dev/null 2>&1 && return 0; }
 		sleep 0.5
 	done
 	echo "MinIO did not start; see $STATE/minio-$port.log" >&2

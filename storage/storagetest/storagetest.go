@@ -346,7 +346,9 @@ func (m *MinIO) Restart(t testing.TB) {
 		res, err := http.Get("http://" + addr + "/minio/health/live")
 		if err == nil {
 			res.Body.Close()
-			if res.StatusCode == 200 {
+			// MinIO answers 200 before its object layer exists; until then it says
+			// "x-minio-server-status: offline" and refuses requests ("Server not initialized yet").
+			if res.StatusCode == 200 && res.Header.Get("X-Minio-Server-Status") != "offline" {
 				return
 			}
 		}
