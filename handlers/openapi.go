@@ -164,7 +164,7 @@ var apiRoutes = []apiRoute{
 	{"GET", apiV1 + "/tenders/{id}/evaluation", "evaluation", "评审结果（成交后公开） · Results (public after award)", publicRoute, "", 200, "Evaluation", nil},
 	{"GET", apiV1 + "/tenders/{id}/evaluation.xlsx", "evaluation", "评分汇总表 · Score summary spreadsheet", publicRoute, "", 200, xlsx, nil},
 	{"GET", apiV1 + "/tenders/{id}/recommendation", "awards", "推荐成交 · Recommendation", only(rAdmin), "", 200, "Recommendation", nil},
-	{"POST", apiV1 + "/tenders/{id}/award", "awards", "确定成交并公示 · Award and start publicity", only(rAdmin), "AwardRequest", 201, "AwardList", nil},
+	{"POST", apiV1 + "/tenders/{id}/award", "awards", "确定成交并公示 · Award and start publicity", only(rAdmin), "AwardRequest", 201, "AwardsMade", nil},
 	{"GET", apiV1 + "/tenders/{id}/awards", "awards", "成交公告 · Award notice", publicRoute, "", 200, "AwardList", []string{"limit", "cursor"}},
 	{"POST", apiV1 + "/tenders/{id}/objections", "awards", "质疑（公示期内） · Object (during publicity)", only(rOrg), "TextRequest", 201, "Objection", nil},
 	{"GET", apiV1 + "/tenders/{id}/objections", "awards", "质疑列表 · Objections", only(rAdmin, rAuditor, rOrg), "", 200, "ObjectionList", []string{"limit", "cursor"}},
@@ -731,6 +731,9 @@ var apiSchemas = map[string]jsonObject{
 		"publicity_ends_at": dateTime(""), "reason": str(""), "created_at": dateTime(""), "updated_at": dateTime(""),
 	}),
 	"AwardList": listOf("Award"),
+	"AwardsMade": object("本次确定的成交（不分页） · The awards just made (not a page)", []string{"items"}, jsonObject{
+		"items": arrayOf(ref("Award")),
+	}),
 	"Objection": object("", []string{"id", "tender_id", "org_id", "text", "status"}, jsonObject{
 		"id": str(""), "tender_id": str(""), "org_id": str(""), "text": str(""),
 		"status": enum("", "pending", "upheld", "rejected"), "response": str(""),
