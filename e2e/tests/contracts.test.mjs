@@ -8,7 +8,7 @@
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, byId, close, confirm, fill, goto, inEnglish, launch, login, pollUntil, problems, provoked, session, shot, toast } from '../lib/browser.mjs'
+import { BASE, byId, close, confirm, fill, goto, inEnglish, launch, login, pollUntil, problems, stepper, provoked, session, shot, toast } from '../lib/browser.mjs'
 import { pdf, runId, uscc } from '../lib/data.mjs'
 import { ensureCommunities } from '../lib/api.mjs'
 
@@ -20,24 +20,7 @@ const ORGS = [0, 1].map((i) => ({ name: `临沭县邻里互助服务中心${runI
 const EXPERTS = [0, 1, 2].map((i) => ({ username: `lvzj${runId}${i}`, name: ['赵教授', '钱老师', '孙主任'][i] }))
 
 const state = {}
-let broken = ''
-
-function step(name, fn, timeout = 240_000) {
-  test(name, { timeout }, async (t) => {
-    if (broken) {
-      t.skip(`skipped: "${broken}" failed`)
-      return
-    }
-    problems.length = 0
-    try {
-      await fn(t)
-      assert.deepEqual(problems, [], 'no console errors, page errors or 5xx answers')
-    } catch (e) {
-      broken = name
-      throw e
-    }
-  })
-}
+const step = stepper(240_000)
 
 // api calls the portal directly for the set-up the purchase-flow test already clicks through.
 async function api(method, path, token, body) {

@@ -6,7 +6,7 @@
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { byId, close, confirm, field, goto, inEnglish, launch, login, nav, pick, problems, session, shot, toast } from '../lib/browser.mjs'
+import { byId, close, confirm, field, goto, inEnglish, launch, login, nav, pick, problems, stepper, session, shot, toast } from '../lib/browser.mjs'
 import { api, apiLogin, ensureCommunities } from '../lib/api.mjs'
 import { runId } from '../lib/data.mjs'
 
@@ -18,24 +18,7 @@ const NEED = `独居老人助餐需求${runId}`
 const ITEM = `测试社区老年助餐服务${runId}`
 
 const state = { adminToken: '', communityId: '', tenderId: '' }
-let broken = ''
-
-function step(name, fn, timeout = 180_000) {
-  test(name, { timeout }, async (t) => {
-    if (broken) {
-      t.skip(`skipped: "${broken}" failed`)
-      return
-    }
-    problems.length = 0
-    try {
-      await fn(t)
-      assert.deepEqual(problems, [], 'no console errors, page errors or 5xx answers')
-    } catch (e) {
-      broken = name
-      throw e
-    }
-  })
-}
+const step = stepper(180_000)
 
 before(async () => {
   await launch()
