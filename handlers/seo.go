@@ -41,8 +41,17 @@ type sitemapURLSet struct {
 	URLs    []sitemapURL `xml:"url"`
 }
 
-// sitemap lists the public pages: the fixed ones, every public tender and
-// every organization with a public credit record, from the database.
+// sitemapPages are the public pages of each kind of entry.
+var sitemapPages = map[string]string{
+	"tender":       "/tenders/",
+	"organization": "/organizations/",
+	"community":    "/communities/",
+	"contract":     "/contracts/",
+}
+
+// sitemap lists the public pages: the fixed ones, then every public tender,
+// organization with a public credit record, community and contract, from
+// the database.
 func (a *API) sitemap(c *fiber.Ctx) error {
 	entries, err := a.store.Sitemap(c.UserContext(), sitemapLimit)
 	if err != nil {
@@ -50,15 +59,11 @@ func (a *API) sitemap(c *fiber.Ctx) error {
 	}
 	base := c.BaseURL()
 	set := sitemapURLSet{XMLNS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
-	for _, p := range []string{"/", "/organizations", "/stats"} {
+	for _, p := range []string{"/", "/organizations", "/communities", "/needs", "/project-list", "/claims", "/contracts", "/stats"} {
 		set.URLs = append(set.URLs, sitemapURL{Loc: base + p})
 	}
 	for _, e := range entries {
-		page := "/tenders/"
-		if e.Kind == "organization" {
-			page = "/organizations/"
-		}
-		set.URLs = append(set.URLs, sitemapURL{Loc: base + page + e.ID, LastMod: e.UpdatedAt.UTC().Format("2006-01-02")})
+		set.URLs = append(set.URLs, sitemapURL{Loc: base + sitemapPages[e.Kind] + e.ID, LastMod: e.UpdatedAt.UTC().Format("2006-01-02")})
 	}
 	out, err := xml.Marshal(set)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/linshu/portal/handlers"
+	"github.com/linshu/portal/tender"
 )
 
 func gz(t *testing.T, b []byte) []byte {
@@ -154,8 +155,9 @@ func jsonEqual(a, b any) bool {
 }
 
 // TestRobotsAndSitemap: robots.txt names the sitemap; the sitemap lists the
-// public tenders and organizations from the database, never drafts or
-// organizations without a public record.
+// public lifecycle pages and the public tenders, organizations, communities
+// and contracts from the database, never drafts or organizations without a
+// public record.
 func TestRobotsAndSitemap(t *testing.T) {
 	e := newEnv(t)
 	r := e.do("GET", "/robots.txt", "", nil)
@@ -169,6 +171,9 @@ func TestRobotsAndSitemap(t *testing.T) {
 	draft := e.createTender(tenderBody("未发布的草稿"))
 	approved, _ := e.org("sitemap-approved", true)
 	pending, _ := e.org("sitemap-pending", false)
+	var community tender.Community
+	e.do("POST", "/api/v1/communities", e.admin, communityBody("玉山镇玉山社区")).decode(t, &community)
+	contract := e.awardedContract().contractID
 
 	s := e.do("GET", "/sitemap.xml", "", nil)
 	s.ok(t, 200)
@@ -177,7 +182,9 @@ func TestRobotsAndSitemap(t *testing.T) {
 	}
 	body := string(s.Body)
 	for _, want := range []string{`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`, "<loc>http://example.com/</loc>",
-		"<loc>http://example.com/tenders/" + open + "</loc>", "<loc>http://example.com/organizations/" + approved + "</loc>", "<lastmod>"} {
+		"<loc>http://example.com/tenders/" + open + "</loc>", "<loc>http://example.com/organizations/" + approved + "</loc>", "<lastmod>",
+		"<loc>http://example.com/claims</loc>", "<loc>http://example.com/project-list</loc>",
+		"<loc>http://example.com/communities/" + community.ID + "</loc>", "<loc>http://example.com/contracts/" + contract + "</loc>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("sitemap lacks %s:\n%s", want, body)
 		}
