@@ -85,6 +85,23 @@ func TestLotsDraftAndBids(t *testing.T) {
 	bid(id, org1, map[string]any{"lot_id": "l1", "price_fen": 16000000, "summary": "again"}).problem(t, 409, "conflict")
 	bid(id, org1, map[string]any{"lot_id": "l2", "price_fen": 11000000, "summary": "文化"}).ok(t, 201)
 	bidID := b1.json(t)["id"].(string)
+	// "My bids" names each bid's lot.
+	var mine struct {
+		Items []struct {
+			LotID    string `json:"lot_id"`
+			LotTitle string `json:"lot_title"`
+		} `json:"items"`
+	}
+	e.do("GET", "/api/v1/me/bids", org1, nil).decode(t, &mine)
+	titles := map[string]string{}
+	for _, it := range mine.Items {
+		titles[it.LotID] = it.LotTitle
+	}
+	for i, l := range lotsBody("x")["lots"].([]map[string]any) {
+		if id := fmt.Sprintf("l%d", i+1); titles[id] != l["title"] {
+			t.Errorf("my bids: lot %s titled %q, want %q", id, titles[id], l["title"])
+		}
+	}
 	e.do("PATCH", "/api/v1/bids/"+bidID, org1, map[string]any{"price_fen": 18000001}).problem(t, 422, "validation_failed")
 	e.do("PATCH", "/api/v1/bids/"+bidID, org1, map[string]any{"lot_id": "l2"}).problem(t, 422, "validation_failed")
 	if got := e.do("GET", "/api/v1/bids/"+bidID, org1, nil).json(t); got["price_fen"] != float64(17000000) || got["lot_id"] != "l1" {

@@ -252,6 +252,7 @@ type MyBid struct {
 	TenderTitle  string        `json:"tender_title" db:"tender_title"`
 	TenderStatus tender.Status `json:"tender_status" db:"tender_status"`
 	BidDeadline  time.Time     `json:"bid_deadline" db:"bid_deadline"`
+	LotTitle     string        `json:"lot_title" db:"lot_title"` // "" without lots
 }
 
 // OrgBids lists an organization's bids, newest first, limit at a time after
@@ -263,7 +264,8 @@ func (s *Store) OrgBids(ctx context.Context, orgID, cursor string, limit int) ([
 	}
 	out := []MyBid{}
 	err = s.db.SelectContext(ctx, &out, `SELECT `+bidColumns+`, t.code AS tender_code, t.title AS tender_title,
-		t.status AS tender_status, t.bid_deadline`+bidFrom+`JOIN tenders t ON t.id = b.tender_id
+		t.status AS tender_status, t.bid_deadline,
+		COALESCE((SELECT l->>'title' FROM jsonb_array_elements(t.lots) l WHERE l->>'id' = b.lot_id), '') AS lot_title`+bidFrom+`JOIN tenders t ON t.id = b.tender_id
 		WHERE b.org_id = $1 AND ($2::timestamptz IS NULL OR (b.created_at, b.id) < ($2, NULLIF($3, '')::uuid))
 		ORDER BY b.created_at DESC, b.id DESC LIMIT $4`, orgID, at, id, limit)
 	if err != nil {
