@@ -69,6 +69,24 @@ func TestTenderListPagesFollowChanges(t *testing.T) {
 	if _, items := list(""); titles(items) != "全民健身指导/open|草稿：文化社区老年助餐/open|兴大社区居家养老服务/cancelled" {
 		t.Fatalf("public list after a new tender: %s", titles(items))
 	}
+	// A community renamed: the listed tenders show its new name.
+	var cm struct {
+		Items []tender.Community `json:"items"`
+	}
+	e.do("GET", "/api/v1/communities?q=兴大社区&limit=1", "", nil).decode(t, &cm)
+	if len(cm.Items) != 1 {
+		t.Fatalf("communities named 兴大: %+v", cm.Items)
+	}
+	e.do("PATCH", "/api/v1/communities/"+cm.Items[0].ID, e.admin, map[string]any{"name": "临沭街道兴大新社区"}).ok(t, 200)
+	_, items = list("")
+	for _, it := range items {
+		if it.Community == "临沭街道兴大社区" {
+			t.Fatalf("public list after a community's rename still shows its old name: %s", it.Title)
+		}
+	}
+	if items[2].Community != "临沭街道兴大新社区" {
+		t.Fatalf("public list after a community's rename: %q", items[2].Community)
+	}
 	// A malformed filter is still a validation problem.
 	e.do("GET", "/api/v1/tenders?catalog_item_id=not-a-uuid", "", nil).problem(t, 422, "validation_failed")
 }

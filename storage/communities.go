@@ -137,6 +137,7 @@ func (s *Store) UpdateCommunity(ctx context.Context, actor tender.Actor, id stri
 		if err := tx.GetContext(ctx, &c, `SELECT `+communityColumns+` FROM communities WHERE id = $1 FOR UPDATE`, id); err != nil {
 			return err
 		}
+		oldName := c.Name
 		action, details, err := change(&c)
 		if err != nil {
 			return err
@@ -151,6 +152,14 @@ func (s *Store) UpdateCommunity(ctx context.Context, actor tender.Actor, id stri
 			id, c.Name, c.Town, c.Kind, c.Residents, c.StaffTotal, c.SocialWorkStaff, c.CertifiedSocialWorkers,
 			c.RegisteredVolunteers); err != nil {
 			return err
+		}
+		if out.Name != oldName {
+			// Tender rows show their community's name by a join; a new row
+			// version makes the list's page cache (keyed by ids and xmin) drop
+			// the pages that show the old name.
+			if _, err := tx.ExecContext(ctx, `UPDATE tenders SET updated_at = updated_at WHERE community_id = $1`, id); err != nil {
+				return err
+			}
 		}
 		return appendAudit(ctx, tx, actor, action, "community", id, details)
 	})
