@@ -692,6 +692,28 @@ func TestContractNamedPanel(t *testing.T) {
 	if len(panel.Members) != 3 {
 		t.Fatalf("named panel %+v", panel.Members)
 	}
+	// The public statistics count the contract's red flags apart from the tenders'.
+	contractFlags := func() string {
+		t.Helper()
+		var st struct {
+			RedFlags map[string]int `json:"red_flags"`
+		}
+		e.do("GET", "/api/v1/stats", "", nil).decode(t, &st)
+		return fmt.Sprintf("named %d, signed late %d, published late %d", st.RedFlags["contract_panel_not_drawn"],
+			st.RedFlags[tender.RedFlagContractSignedLate], st.RedFlags[tender.RedFlagContractPublishedLate])
+	}
+	if got := contractFlags(); got != "named 1, signed late 0, published late 0" {
+		t.Fatalf("public stats after a named panel: %s", got)
+	}
+	if _, err := e.store.DB().Exec(`UPDATE contracts SET awarded_at = awarded_at - interval '40 days' WHERE id = $1`, c.contractID); err != nil {
+		t.Fatal(err)
+	}
+	if got := contractFlags(); got != "named 1, signed late 1, published late 0" {
+		t.Fatalf("public stats of a contract signed 40 days after its award: %s", got)
+	}
+	if _, err := e.store.DB().Exec(`UPDATE contracts SET awarded_at = awarded_at + interval '40 days' WHERE id = $1`, c.contractID); err != nil {
+		t.Fatal(err)
+	}
 	pub := e.contract(c.contractID, "")
 	if fmt.Sprint(pub.RedFlags) != "[panel_not_drawn]" || len(pub.NamedPanels) != 1 ||
 		pub.NamedPanels[0].Reason != "项目专业性强，指定熟悉养老服务的专家" || pub.NamedPanels[0].MilestoneID != mid {

@@ -92,7 +92,10 @@ func (s *Store) RedFlags(ctx context.Context, t tender.Tender) ([]string, error)
 	return rows[0].flags(cal), nil
 }
 
-// RedFlagCounts counts public tenders per red flag.
+// RedFlagCounts counts public tenders per red flag, and contracts (all
+// public, SPEC §7.5) per contract red flag: signed or published late, and
+// evaluators named instead of drawn (contract_panel_not_drawn, kept apart
+// from the tenders' panel_not_drawn).
 func (s *Store) RedFlagCounts(ctx context.Context) (map[string]int, error) {
 	var rows []redFlagRow
 	if err := s.db.SelectContext(ctx, &rows, redFlagFactsSQL, redFlagArgs(nil)...); err != nil {
@@ -109,5 +112,40 @@ func (s *Store) RedFlagCounts(ctx context.Context) (map[string]int, error) {
 			counts[f]++
 		}
 	}
+	if err := s.contractRedFlagCounts(ctx, cal, counts); err != nil {
+		return nil, wrapf(err, "redflags: red flag counts")
+	}
 	return counts, nil
+}
+
+// RedFlagContractPanelNotDrawn counts, among RedFlagCounts, the contracts
+// whose milestone evaluators were named (tender.RedFlagPanelNotDrawn on the
+// contract's page).
+const RedFlagContractPanelNotDrawn = "contract_panel_not_drawn"
+
+// contractRedFlagCounts adds the contracts' red flags, computed as a
+// contract's page computes them (Store.Contract), to counts.
+func (s *Store) contractRedFlagCounts(ctx context.Context, cal tender.Calendar, counts map[string]int) error {
+	var rows []struct {
+		AwardedAt time.Time  `db:"awarded_at"`
+		SignedOn  *string    `db:"signed_on"`
+		SignedAt  *time.Time `db:"signed_at"`
+		Named     bool       `db:"named"`
+		Now       time.Time  `db:"now"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT c.awarded_at, to_char(c.signed_on, 'YYYY-MM-DD') AS signed_on,
+		c.signed_at, EXISTS (SELECT 1 FROM contract_panel_appointments pa WHERE pa.contract_id = c.id) AS named,
+		clock_timestamp() AS now FROM contracts c`); err != nil {
+		return err
+	}
+	counts[tender.RedFlagContractSignedLate], counts[tender.RedFlagContractPublishedLate], counts[RedFlagContractPanelNotDrawn] = 0, 0, 0
+	for _, r := range rows {
+		for _, f := range tender.ContractRedFlags(r.AwardedAt, r.SignedOn, r.SignedAt, r.Now, cal) {
+			counts[f]++
+		}
+		if r.Named {
+			counts[RedFlagContractPanelNotDrawn]++
+		}
+	}
+	return nil
 }
