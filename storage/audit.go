@@ -156,7 +156,7 @@ func (s *Store) Checkpoint(ctx context.Context) (int, error) {
 		n = len(heads)
 		return nil
 	})
-	return n, err
+	return n, wrapf(err, "audit: checkpoint")
 }
 
 // AuditFilter selects audit entries.
@@ -179,7 +179,7 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]tender.Audit
 		  AND NOT (entity = 'bid' AND EXISTS (SELECT 1 FROM bids b JOIN tenders t ON t.id = b.tender_id
 		           WHERE b.id::text = audit_entries.entity_id AND t.opened_at IS NULL))
 		ORDER BY at DESC, id DESC LIMIT $5`, f.Stream, f.Entity, f.EntityID, f.BeforeID, f.Limit)
-	return entries, mapError(err)
+	return entries, wrapf(mapError(err), "audit: entries")
 }
 
 // SealedAuditEntries counts the entries of bid streams whose tender has not
@@ -189,7 +189,7 @@ func (s *Store) SealedAuditEntries(ctx context.Context) (int64, error) {
 	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM audit_entries e
 		JOIN bids b ON b.id::text = e.entity_id JOIN tenders t ON t.id = b.tender_id
 		WHERE e.entity = 'bid' AND t.opened_at IS NULL`)
-	return n, err
+	return n, wrapf(err, "audit: sealed entries")
 }
 
 // VerifyAudit walks every stream and the checkpoint chain and reports the
@@ -197,6 +197,11 @@ func (s *Store) SealedAuditEntries(ctx context.Context) (int64, error) {
 // sequence, a link to the wrong predecessor, or a checkpointed head that is
 // no longer in the log.
 func (s *Store) VerifyAudit(ctx context.Context) (tender.AuditReport, error) {
+	rep, err := s.verifyAudit(ctx)
+	return rep, wrapf(err, "audit: verify")
+}
+
+func (s *Store) verifyAudit(ctx context.Context) (tender.AuditReport, error) {
 	rep := tender.AuditReport{OK: true}
 	bad := func(id int64, problem string) {
 		if rep.FirstBadID == nil || id < *rep.FirstBadID {
@@ -312,13 +317,13 @@ func (s *Store) AuditCheckpoints(ctx context.Context, since int64, limit int) ([
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT id AS seq, at, hash AS head_sha256, heads FROM audit_checkpoints
 		WHERE id > $1 ORDER BY id LIMIT $2`, since, limit); err != nil {
-		return nil, mapError(err)
+		return nil, wrapf(mapError(err), "audit: checkpoints")
 	}
 	cps := make([]tender.Checkpoint, len(rows))
 	for i, r := range rows {
 		cps[i] = r.Checkpoint
 		if err := json.Unmarshal(r.Heads, &cps[i].Heads); err != nil {
-			return nil, fmt.Errorf("checkpoint %d: %w", r.Seq, err)
+			return nil, fmt.Errorf("audit: checkpoint %d: %w", r.Seq, err)
 		}
 	}
 	return cps, nil
@@ -332,6 +337,11 @@ func (s *Store) AuditCheckpoints(ctx context.Context, since int64, limit int) ([
 // checkpointed head is the hash of its entry, every entry chains) a history
 // rewritten with every hash and checkpoint recomputed is caught.
 func (s *Store) VerifyCheckpoints(ctx context.Context, pub ed25519.PublicKey, saved []tender.Checkpoint) (tender.CheckpointReport, error) {
+	rep, err := s.verifyCheckpoints(ctx, pub, saved)
+	return rep, wrapf(err, "audit: verify checkpoints")
+}
+
+func (s *Store) verifyCheckpoints(ctx context.Context, pub ed25519.PublicKey, saved []tender.Checkpoint) (tender.CheckpointReport, error) {
 	rep := tender.CheckpointReport{OK: true}
 	saved = append([]tender.Checkpoint(nil), saved...)
 	sort.Slice(saved, func(i, j int) bool { return saved[i].Seq < saved[j].Seq })

@@ -558,7 +558,7 @@ func (s *Store) CalendarYear(ctx context.Context, year int) (holidays, workdays 
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind FROM calendar_days
 		WHERE extract(year FROM day) = $1 ORDER BY day`, year); err != nil {
-		return nil, nil, err
+		return nil, nil, wrapf(err, "calendar: year %d", year)
 	}
 	holidays, workdays = []string{}, []string{}
 	for _, r := range rows {

@@ -314,7 +314,7 @@ func (s *Store) TokenVersion(ctx context.Context, id string) (version int, activ
 		if errors.Is(mapError(err), tender.ErrNotFound) {
 			return 0, false, nil
 		}
-		return 0, false, mapError(err)
+		return 0, false, wrapf(mapError(err), "users: token version %s", id)
 	}
 	return r.Version, r.Active, nil
 }
