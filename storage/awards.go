@@ -247,6 +247,9 @@ func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text s
 		if err != nil {
 			return err
 		}
+		if !tender.CanSeeTender(actor, t) {
+			return tender.ErrNotFound // a draft is not there for an organization
+		}
 		if t.Status == tender.StatusOpen {
 			// Only the notice of a single-source tender can be objected to before the opening.
 			var org tender.Organization

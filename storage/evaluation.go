@@ -207,6 +207,9 @@ func (s *Store) Declare(ctx context.Context, actor tender.Actor, tenderID string
 		if err != nil {
 			return err
 		}
+		if !tender.CanSeeTender(actor, t) {
+			return tender.ErrNotFound // a draft is not there for an evaluator
+		}
 		m, err := lockMember(ctx, tx, tenderID, actor.UserID)
 		if err != nil {
 			return err
@@ -252,6 +255,9 @@ func lockSheet(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, tenderID st
 	t, _, err := shareTender(ctx, tx, tenderID)
 	if err != nil {
 		return t, err
+	}
+	if !tender.CanSeeTender(actor, t) {
+		return t, tender.ErrNotFound // a draft is not there for an evaluator
 	}
 	m, err := lockMember(ctx, tx, tenderID, actor.UserID)
 	if err != nil {
