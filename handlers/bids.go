@@ -124,7 +124,7 @@ func (a *API) patchBid(c *fiber.Ctx) error {
 		f.Add("lot_id", "投标的标包不能更改；请撤回后对另一标包投标")
 		return f.Validation()
 	}
-	out, err := a.store.EditBid(ctx(c), actorOf(c), c.Params("id"), storage.BidEdit{PriceFen: req.PriceFen, Summary: req.Summary})
+	out, err := a.store.EditBid(ctx(c), actorOf(c), c.Params("id"), storage.BidEdit{PriceFen: req.PriceFen, Summary: req.Summary}, arrived(c))
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ type submitResponse struct {
 }
 
 func (a *API) submitBid(c *fiber.Ctx) error {
-	out, err := a.store.SubmitBid(ctx(c), actorOf(c), c.Params("id"))
+	out, err := a.store.SubmitBid(ctx(c), actorOf(c), c.Params("id"), arrived(c))
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (a *API) submitBid(c *fiber.Ctx) error {
 }
 
 func (a *API) withdrawBid(c *fiber.Ctx) error {
-	out, err := a.store.WithdrawBid(ctx(c), actorOf(c), c.Params("id"))
+	out, err := a.store.WithdrawBid(ctx(c), actorOf(c), c.Params("id"), arrived(c))
 	if err != nil {
 		return err
 	}

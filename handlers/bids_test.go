@@ -48,19 +48,29 @@ func (e *env) submit(bidID, token string) receiptResp {
 	return out
 }
 
-// openNow brings the bid deadline forward to the database's present and runs
-// the opening timer, as every instance does. Tests of the deadline itself use
-// real time instead (TestOpeningExactlyOnceAndAfterwards, TestDeadlineRace).
+// openNow brings the bid deadline forward to the database's present less
+// tender.ArrivalGrace (the opening waits that long after the deadline) and
+// runs the opening timer, as every instance does. Tests of the deadline
+// itself use real time instead (TestOpeningExactlyOnceAndAfterwards,
+// TestDeadlineRace).
 func (e *env) openNow(tenderID string) {
 	e.t.Helper()
-	e.store.DB().MustExec(`UPDATE tenders SET bid_deadline = least(bid_deadline, clock_timestamp()),
-		enquiry_deadline = least(enquiry_deadline, clock_timestamp()) WHERE id = $1`, tenderID)
+	e.pastGrace(tenderID)
 	if _, err := e.store.OpenDue(context.Background()); err != nil {
 		e.t.Fatal(err)
 	}
 	if st := e.do("GET", "/api/v1/tenders/"+tenderID, e.admin, nil).json(e.t)["status"]; st == "open" {
 		e.t.Fatalf("tender still open after the opening timer ran")
 	}
+}
+
+// pastGrace moves a tender's deadlines to the database's present less
+// tender.ArrivalGrace: the opening timer may open it now.
+func (e *env) pastGrace(tenderID string) {
+	e.t.Helper()
+	e.store.DB().MustExec(`UPDATE tenders SET bid_deadline = least(bid_deadline, clock_timestamp() - $2 * interval '1 microsecond'),
+		enquiry_deadline = least(enquiry_deadline, clock_timestamp() - $2 * interval '1 microsecond') WHERE id = $1`,
+		tenderID, tender.ArrivalGrace.Microseconds())
 }
 
 // endPublicity brings the publicity end of a tender's active awards to the database's present.
@@ -294,6 +304,11 @@ func TestOpeningExactlyOnceAndAfterwards(t *testing.T) {
 	// After the deadline on the database clock, before the timer ran: already refused.
 	e.do("POST", "/api/v1/bids/"+lateBid+"/submit", late, nil).problem(t, 409, "deadline_passed")
 	e.do("PATCH", "/api/v1/bids/"+bids[0], tokens[0], map[string]any{"price_fen": 1}).problem(t, 409, "deadline_passed")
+	// The opening waits for the grace: requests that arrived in time may still be queued.
+	if ids, err := e.store.OpenDue(context.Background()); err != nil || len(ids) != 0 {
+		t.Fatalf("opened %v (%v) before the deadline + grace", ids, err)
+	}
+	time.Sleep(time.Until(tn.BidDeadline.Add(tender.ArrivalGrace)) + 20*time.Millisecond)
 
 	// Two instances' timers racing: exactly one opening.
 	var wg sync.WaitGroup

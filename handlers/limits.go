@@ -49,7 +49,21 @@ func (a *API) limitBody(c *fiber.Ctx) error {
 	} else if len(req.Body()) > jsonBodyLimit {
 		return errBodyTooLarge
 	}
+	c.Locals(arrivedKey, time.Now())
 	return c.Next()
+}
+
+const arrivedKey = "arrived"
+
+// arrived is when the request reached the portal: the instant its whole body
+// had been read (limitBody), on this process's monotonic clock, before it
+// waited for anything (the token check, a database connection, a lock). A bid
+// change is judged by the database clock at that instant (SPEC §4 Bid,
+// tender.ArrivalGrace). Zero for uploads, which are judged when their
+// transaction runs.
+func arrived(c *fiber.Ctx) time.Time {
+	at, _ := c.Locals(arrivedKey).(time.Time)
+	return at
 }
 
 // isUpload reports a multipart/form-data write, which streams to its handler.

@@ -633,7 +633,7 @@ var apiSchemas = map[string]jsonObject{
 	"BidList": listOf("Bid"),
 	"Receipt": object("平台签名的递交回执 · Signed submission receipt", []string{"bid_id", "tender_id", "version", "submitted_at",
 		"content_sha256", "signature", "key_id"}, jsonObject{
-		"bid_id": str(""), "tender_id": str(""), "version": integer(""), "submitted_at": str("RFC 3339，纳秒，UTC"),
+		"bid_id": str(""), "tender_id": str(""), "version": integer(""), "submitted_at": str("请求到达平台的时刻（数据库时钟），截止规则据此判断；RFC 3339，纳秒，UTC · When the request reached the portal, on the database clock: what the deadline rule judges"),
 		"content_sha256": str(""), "signature": str("Ed25519 签名（base64） · Ed25519 signature, base64"), "key_id": str(""),
 	}),
 	"SubmitResult": object("", []string{"bid", "receipt"}, jsonObject{"bid": ref("Bid"), "receipt": ref("Receipt")}),

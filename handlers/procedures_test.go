@@ -233,7 +233,7 @@ func TestSingleSourceFlow(t *testing.T) {
 	// During the notice any approved organization may object; the opening waits for the answer.
 	o := e.do("POST", "/api/v1/tenders/"+id+"/objections", other, map[string]any{"text": "本机构同样具备承接能力"})
 	o.ok(t, 201)
-	e.store.DB().MustExec(`UPDATE tenders SET bid_deadline = clock_timestamp(), enquiry_deadline = clock_timestamp() WHERE id = $1`, id)
+	e.pastGrace(id)
 	if _, err := e.store.OpenDue(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -180,7 +180,7 @@ func TestDeadlineRace(t *testing.T) {
 
 	// Wait for an instance's timer to open the tender.
 	var status string
-	for k := 0; k < 100; k++ {
+	for k := 0; k < 200; k++ { // the opening waits for deadline + tender.ArrivalGrace
 		setup.DB().Get(&status, `SELECT status FROM tenders WHERE id = $1`, id)
 		if status != "open" {
 			break
@@ -199,8 +199,11 @@ func TestDeadlineRace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if op.OpenedAt.Sub(deadline) > 2*time.Second {
-		t.Errorf("opened %v after the deadline, want within 2s", op.OpenedAt.Sub(deadline))
+	if op.OpenedAt.Before(deadline.Add(tender.ArrivalGrace)) {
+		t.Errorf("opened %v after the deadline, before the grace %v", op.OpenedAt.Sub(deadline), tender.ArrivalGrace)
+	}
+	if op.OpenedAt.Sub(deadline) > tender.ArrivalGrace+2*time.Second {
+		t.Errorf("opened %v after the deadline, want within the grace %v + 2s", op.OpenedAt.Sub(deadline), tender.ArrivalGrace)
 	}
 	inOpening := map[string]storage.OpeningBid{}
 	for _, ob := range op.Bids {

@@ -80,10 +80,10 @@ const bidFrom = ` FROM bids b JOIN organizations o ON o.id = b.org_id `
 func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID, lotID string, priceFen int64, summary string) (tender.Bid, error) {
 	var out tender.Bid
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := refuseLate(ctx, tx, tenderID); err != nil {
+		if err := refuseLate(ctx, tx, tenderID, time.Time{}); err != nil {
 			return err
 		}
-		t, now, err := shareTender(ctx, tx, tenderID)
+		t, now, err := shareTender(ctx, tx, tenderID, time.Time{})
 		if err != nil {
 			return err
 		}
@@ -142,14 +142,15 @@ func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID, lotID
 }
 
 // refuseLate answers deadline_passed without taking the tender's share lock
-// when the deadline has visibly passed: late requests in a burst then do not
-// queue in front of the opening's FOR UPDATE. A request that passes this
-// check is still judged under the lock.
-func refuseLate(ctx context.Context, tx *sqlx.Tx, tenderID string) error {
+// when the deadline has visibly passed at the request's arrival (see
+// changeBid): late requests in a burst then do not queue in front of the
+// opening's FOR UPDATE. A request that passes this check is still judged
+// under the lock.
+func refuseLate(ctx context.Context, tx *sqlx.Tx, tenderID string, arrived time.Time) error {
 	var late bool
 	err := tx.GetContext(ctx, &late, `SELECT status = ANY($2)
-		OR (status = $3 AND bid_deadline <= clock_timestamp()) FROM tenders WHERE id = $1`,
-		tenderID, statusSet(tender.PastBiddingStatuses()...), tender.StatusOpen)
+		OR (status = $3 AND bid_deadline <= clock_timestamp() - $4 * interval '1 microsecond') FROM tenders WHERE id = $1`,
+		tenderID, statusSet(tender.PastBiddingStatuses()...), tender.StatusOpen, waitedSince(arrived).Microseconds())
 	if err != nil {
 		return mapError(err)
 	}
@@ -159,11 +160,13 @@ func refuseLate(ctx context.Context, tx *sqlx.Tx, tenderID string) error {
 	return nil
 }
 
-// shareTender reads a tender FOR SHARE and the database clock. Submissions
-// share the lock, so they do not wait for each other, but the opening's
-// FOR UPDATE waits for every submission in flight, and a submission that
-// comes after the opening sees the tender opened.
-func shareTender(ctx context.Context, tx *sqlx.Tx, id string) (tender.Tender, time.Time, error) {
+// shareTender reads a tender FOR SHARE and the database clock at the
+// request's arrival at the portal (see changeBid; the zero arrival judges at
+// the present). Submissions share the lock, so they do not wait
+// for each other, but the opening's FOR UPDATE waits for every submission in
+// flight, and a submission that comes after the opening sees the tender
+// opened.
+func shareTender(ctx context.Context, tx *sqlx.Tx, id string, arrived time.Time) (tender.Tender, time.Time, error) {
 	var r tenderRow
 	if err := tx.GetContext(ctx, &r, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1 FOR SHARE`, id); err != nil {
 		return tender.Tender{}, time.Time{}, mapError(err)
@@ -172,9 +175,24 @@ func shareTender(ctx context.Context, tx *sqlx.Tx, id string) (tender.Tender, ti
 	if err != nil {
 		return t, time.Time{}, err
 	}
-	// clock_timestamp, read after the lock is granted: now() would be the transaction's start.
-	now, err := dbNow(ctx, tx)
+	// clock_timestamp, read after the lock is granted: now() would be the
+	// transaction's start. The wait is measured now, so it includes the wait
+	// for the lock.
+	var now time.Time
+	err = tx.GetContext(ctx, &now, `SELECT clock_timestamp() - $1 * interval '1 microsecond'`, waitedSince(arrived).Microseconds())
 	return t, now, err
+}
+
+// waitedSince is how long the deadline rule counts a request to have waited
+// since it arrived at the portal (tender.Waited), measured now, just before
+// the statement that reads the database clock is sent: the request reached
+// the database later still, so the instant judged is never before its
+// arrival. The zero arrival judges at the present.
+func waitedSince(arrived time.Time) time.Duration {
+	if arrived.IsZero() {
+		return 0
+	}
+	return tender.Waited(time.Since(arrived))
 }
 
 func (s *Store) lockBid(ctx context.Context, tx *sqlx.Tx, id string) (tender.Bid, error) {
@@ -285,9 +303,10 @@ type BidEdit struct {
 	Summary  *string
 }
 
-// EditBid changes the organization's draft bid (a submitted one returns to draft).
-func (s *Store) EditBid(ctx context.Context, actor tender.Actor, bidID string, e BidEdit) (tender.Bid, error) {
-	b, err := s.changeBid(ctx, actor, bidID, "update", func(_ *sqlx.Tx, b *tender.Bid, t tender.Tender, _ time.Time, _ []string) (any, error) {
+// EditBid changes the organization's draft bid (a submitted one returns to
+// draft), judged at the request's arrival at the portal (see changeBid).
+func (s *Store) EditBid(ctx context.Context, actor tender.Actor, bidID string, e BidEdit, arrived time.Time) (tender.Bid, error) {
+	b, err := s.changeBid(ctx, actor, bidID, "update", arrived, func(_ *sqlx.Tx, b *tender.Bid, t tender.Tender, _ time.Time, _ []string) (any, error) {
 		if err := b.Edit(); err != nil {
 			return nil, err
 		}
@@ -312,11 +331,12 @@ func (s *Store) EditBid(ctx context.Context, actor tender.Actor, bidID string, e
 	return b, nil
 }
 
-// SubmitBid submits the organization's bid before the deadline: eligibility
-// and price are checked again, and the content hash covers price, summary and
-// every document.
-func (s *Store) SubmitBid(ctx context.Context, actor tender.Actor, bidID string) (tender.Bid, error) {
-	b, err := s.changeBid(ctx, actor, bidID, "submit", func(tx *sqlx.Tx, b *tender.Bid, t tender.Tender, now time.Time, docs []string) (any, error) {
+// SubmitBid submits the organization's bid if the request arrived at the
+// portal before the deadline (see changeBid; submitted_at is that arrival on
+// the database clock): eligibility and price are checked again, and the
+// content hash covers price, summary and every document.
+func (s *Store) SubmitBid(ctx context.Context, actor tender.Actor, bidID string, arrived time.Time) (tender.Bid, error) {
+	b, err := s.changeBid(ctx, actor, bidID, "submit", arrived, func(tx *sqlx.Tx, b *tender.Bid, t tender.Tender, now time.Time, docs []string) (any, error) {
 		if err := b.Submit(now); err != nil {
 			return nil, err
 		}
@@ -341,9 +361,10 @@ func (s *Store) SubmitBid(ctx context.Context, actor tender.Actor, bidID string)
 	return b, nil
 }
 
-// WithdrawBid withdraws the organization's bid before the deadline.
-func (s *Store) WithdrawBid(ctx context.Context, actor tender.Actor, bidID string) (tender.Bid, error) {
-	b, err := s.changeBid(ctx, actor, bidID, "withdraw", func(_ *sqlx.Tx, b *tender.Bid, _ tender.Tender, _ time.Time, _ []string) (any, error) {
+// WithdrawBid withdraws the organization's bid if the request arrived before
+// the deadline (see changeBid).
+func (s *Store) WithdrawBid(ctx context.Context, actor tender.Actor, bidID string, arrived time.Time) (tender.Bid, error) {
+	b, err := s.changeBid(ctx, actor, bidID, "withdraw", arrived, func(_ *sqlx.Tx, b *tender.Bid, _ tender.Tender, _ time.Time, _ []string) (any, error) {
 		if err := b.Withdraw(); err != nil {
 			return nil, err
 		}
@@ -362,10 +383,13 @@ type bidChange func(tx *sqlx.Tx, b *tender.Bid, t tender.Tender, now time.Time, 
 // changeBid lets the bid's own organization change it: the tender is read
 // FOR SHARE and the deadline checked against the database clock in the same
 // transaction, then the bid is locked, changed, saved and audited as action.
-func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action string, change bidChange) (tender.Bid, error) {
+// The request is judged at its arrival at the portal (arrived, on this
+// process's monotonic clock; zero: at the present): the database clock less
+// the time waited since, counted up to tender.ArrivalGrace.
+func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action string, arrived time.Time, change bidChange) (tender.Bid, error) {
 	var out tender.Bid
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		b, t, now, err := s.lockBidForChange(ctx, tx, actor, bidID)
+		b, t, now, err := s.lockBidForChange(ctx, tx, actor, bidID, arrived)
 		if err != nil {
 			return err
 		}
@@ -386,8 +410,9 @@ func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action
 }
 
 // lockBidForChange checks ownership, reads the tender FOR SHARE with the
-// database clock, checks the deadline and locks the bid.
-func (s *Store) lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string) (tender.Bid, tender.Tender, time.Time, error) {
+// database clock at the request's arrival (see changeBid), checks the
+// deadline and locks the bid.
+func (s *Store) lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string, arrived time.Time) (tender.Bid, tender.Tender, time.Time, error) {
 	var ref struct {
 		TenderID string `db:"tender_id"`
 		OrgID    string `db:"org_id"`
@@ -398,10 +423,10 @@ func (s *Store) lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.
 	if ref.OrgID != actor.OrgID {
 		return tender.Bid{}, tender.Tender{}, time.Time{}, tender.ErrNotFound // another organization's bid
 	}
-	if err := refuseLate(ctx, tx, ref.TenderID); err != nil {
+	if err := refuseLate(ctx, tx, ref.TenderID, arrived); err != nil {
 		return tender.Bid{}, tender.Tender{}, time.Time{}, err
 	}
-	t, now, err := shareTender(ctx, tx, ref.TenderID)
+	t, now, err := shareTender(ctx, tx, ref.TenderID, arrived)
 	if err != nil {
 		return tender.Bid{}, t, now, err
 	}
@@ -442,7 +467,7 @@ func (s *Store) saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid, sealed b
 // document: the owner organization, before the deadline; a submitted bid
 // returns to draft, since what is opened must be what was last submitted.
 func (s *Store) checkBidDocument(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string) error {
-	b, t, _, err := s.lockBidForChange(ctx, tx, actor, bidID)
+	b, t, _, err := s.lockBidForChange(ctx, tx, actor, bidID, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -457,7 +482,7 @@ func (s *Store) checkBidDocument(ctx context.Context, tx *sqlx.Tx, actor tender.
 // still change the bid (used to refuse an upload before streaming it).
 func (s *Store) CheckBidOpen(ctx context.Context, actor tender.Actor, bidID string) error {
 	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, _, _, err := s.lockBidForChange(ctx, tx, actor, bidID)
+		_, _, _, err := s.lockBidForChange(ctx, tx, actor, bidID, time.Time{})
 		return err
 	}), "bids: check bid open %s", bidID)
 }
@@ -564,15 +589,16 @@ type OpeningLot struct {
 }
 
 // OpenDue opens every open tender whose bid deadline has passed on the
-// database clock. Every instance may call it at any time: each tender is
-// opened in its own transaction under FOR UPDATE, and a tender already opened
-// by another instance no longer matches. It returns the ids it opened.
+// database clock by tender.ArrivalGrace (tender.DueForOpening). Every
+// instance may call it at any time: each tender is opened in its own
+// transaction under FOR UPDATE, and a tender already opened by another
+// instance no longer matches. It returns the ids it opened.
 func (s *Store) OpenDue(ctx context.Context) ([]string, error) {
 	var due []string
 	if err := s.db.SelectContext(ctx, &due, `SELECT id FROM tenders
-		WHERE status = $1 AND bid_deadline <= clock_timestamp()
+		WHERE status = $1 AND bid_deadline <= clock_timestamp() - $3 * interval '1 microsecond'
 		  AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = tenders.id AND o.status = $2)
-		ORDER BY bid_deadline LIMIT 50`, tender.StatusOpen, tender.ObjectionPending); err != nil {
+		ORDER BY bid_deadline LIMIT 50`, tender.StatusOpen, tender.ObjectionPending, tender.ArrivalGrace.Microseconds()); err != nil {
 		return nil, wrapf(err, "bids: open due")
 	}
 	var opened []string

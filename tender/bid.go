@@ -160,8 +160,9 @@ func (b *Bid) Qualify(ok bool, reason string) error {
 }
 
 // CanChangeBid returns nil when bids of t may be created, edited, submitted or
-// withdrawn at dbNow, the database clock read in the same transaction: the
-// tender is open and dbNow is before bid_deadline. A tender already opened
+// withdrawn at dbNow, the database clock read in the same transaction (less
+// the request's Waited time when it is judged at its arrival): the tender is
+// open and dbNow is before bid_deadline. A tender already opened
 // answers deadline_passed as well, so a late bid gets the same answer whether
 // or not the timer has run.
 func CanChangeBid(t Tender, dbNow time.Time) error {
@@ -175,6 +176,23 @@ func CanChangeBid(t Tender, dbNow time.Time) error {
 		return errBidDeadlinePassed()
 	}
 	return InvalidState("tender", string(t.Status), "投标")
+}
+
+// ArrivalGrace (G) is the longest wait between a bid change reaching the
+// portal and its transaction that is forgiven: the deadline rule judges a
+// request at the database clock's present minus the time it waited since it
+// reached the portal (its whole request read), that wait counted up to G.
+// A request that reached the portal before the deadline is therefore judged
+// before it, however long it queued for a database connection or a lock,
+// unless it waited longer than G; such a request is judged at the present
+// minus G. The opening waits until the database clock is past bid_deadline
+// + G (DueForOpening), so every request judged in time is decided before it.
+const ArrivalGrace = 2 * time.Second
+
+// Waited is how long the deadline rule lets a request have waited since it
+// reached the portal: elapsed, at least 0 and at most ArrivalGrace.
+func Waited(elapsed time.Duration) time.Duration {
+	return min(max(elapsed, 0), ArrivalGrace)
 }
 
 // BidDeadlinePassed is the answer to any bid change after the deadline.

@@ -179,6 +179,26 @@ func TestCanChangeBid(t *testing.T) {
 	}
 }
 
+// Waited counts a request's wait since it reached the portal up to
+// ArrivalGrace: a request that waited longer is judged at the present − G.
+func TestWaited(t *testing.T) {
+	cases := []struct {
+		elapsed, want time.Duration
+	}{
+		{-time.Second, 0}, // a clock step backwards never moves the judgement later than the present
+		{0, 0},
+		{300 * time.Millisecond, 300 * time.Millisecond},
+		{ArrivalGrace, ArrivalGrace},
+		{ArrivalGrace + time.Nanosecond, ArrivalGrace},
+		{time.Hour, ArrivalGrace},
+	}
+	for _, c := range cases {
+		if got := Waited(c.elapsed); got != c.want {
+			t.Errorf("Waited(%v) = %v, want %v", c.elapsed, got, c.want)
+		}
+	}
+}
+
 func TestCheckEligibility(t *testing.T) {
 	good := Organization{ID: "o1", Type: OrgSocialWorkAgency, Registration: Registered, Status: OrgApproved, SocialWorkers: 2}
 	cases := []struct {

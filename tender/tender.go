@@ -307,10 +307,12 @@ func (t *Tender) Cancel(reason string) error {
 	return nil
 }
 
-// DueForOpening reports whether the tender is open and its bid deadline has
-// come, so the timer should open it (unless NoticeHeld).
+// DueForOpening reports whether the tender is open and ArrivalGrace has
+// passed since its bid deadline, so the timer should open it (unless
+// NoticeHeld): every bid change that reached the portal before the deadline
+// and waited less than ArrivalGrace has been decided by then.
 func (t *Tender) DueForOpening(now time.Time) bool {
-	return t.Status == StatusOpen && !now.Before(t.BidDeadline)
+	return t.Status == StatusOpen && !now.Before(t.BidDeadline.Add(ArrivalGrace))
 }
 
 // NoticeHeld reports whether an open single-source tender must wait for the

@@ -384,6 +384,33 @@ func TestApplyDefaults(t *testing.T) {
 	}
 }
 
+// The timer opens a tender only once ArrivalGrace has passed since its bid
+// deadline: a request that reached the portal before the deadline and is
+// still queued is decided first.
+func TestDueForOpeningWaitsForGrace(t *testing.T) {
+	cases := []struct {
+		name   string
+		status Status
+		at     time.Duration // after bid deadline
+		want   bool
+	}{
+		{"before the deadline", StatusOpen, -time.Second, false},
+		{"at the deadline", StatusOpen, 0, false},
+		{"within the grace", StatusOpen, ArrivalGrace - time.Nanosecond, false},
+		{"at deadline + grace", StatusOpen, ArrivalGrace, true},
+		{"long after", StatusOpen, time.Hour, true},
+		{"already opened", StatusEvaluating, time.Hour, false},
+		{"draft", StatusDraft, time.Hour, false},
+	}
+	for _, c := range cases {
+		tn := validPurchase()
+		tn.Status = c.status
+		if got := tn.DueForOpening(tn.BidDeadline.Add(c.at)); got != c.want {
+			t.Errorf("%s: DueForOpening = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
 func TestOpen(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -404,7 +431,7 @@ func TestOpen(t *testing.T) {
 		tn := validPurchase()
 		tn.Status, tn.MinBids = StatusOpen, c.minBids
 		at := tn.BidDeadline.Add(c.at)
-		if got := tn.DueForOpening(at); got != (c.code == "") {
+		if got := tn.DueForOpening(at.Add(ArrivalGrace)); got != (c.code == "") {
 			t.Errorf("%s: DueForOpening %v", c.name, got)
 		}
 		got, err := tn.Open(at, c.submitted)

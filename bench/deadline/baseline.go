@@ -186,7 +186,7 @@ func runBaselines(ctx context.Context, cfg config, cl *cluster, setup *storage.S
 	out.loops = append(out.loops, closedLoop(ctx, "Store.SubmitBid submit, no HTTP (1 pool)", cfg.Clients, d,
 		func(ctx context.Context, _ int, rng *rand.Rand) error {
 			i := rng.IntN(len(orgs))
-			_, err := store.SubmitBid(ctx, tender.Actor{UserID: orgs[i].userID, Role: tender.RoleOrg, OrgID: orgs[i].id}, bidIDs[i])
+			_, err := store.SubmitBid(ctx, tender.Actor{UserID: orgs[i].userID, Role: tender.RoleOrg, OrgID: orgs[i].id}, bidIDs[i], time.Now())
 			return err
 		}))
 

@@ -24,7 +24,7 @@ func seedDemoProcedures(ctx context.Context, s *storage.Store, admin tender.Acto
 		if err != nil {
 			return b, fmt.Errorf("demo bid: %w", err)
 		}
-		if _, err := s.SubmitBid(ctx, org(i), b.ID); err != nil {
+		if _, err := s.SubmitBid(ctx, org(i), b.ID, time.Time{}); err != nil {
 			return b, fmt.Errorf("demo submit: %w", err)
 		}
 		return b, nil
@@ -78,7 +78,7 @@ func seedDemoProcedures(ctx context.Context, s *storage.Store, admin tender.Acto
 		}
 		claims = append(claims, b.ID)
 	}
-	time.Sleep(time.Until(soon) + 200*time.Millisecond)
+	time.Sleep(time.Until(soon) + tender.ArrivalGrace + 200*time.Millisecond) // the opening waits for the grace
 	if _, err := s.OpenDue(ctx); err != nil {
 		return err
 	}

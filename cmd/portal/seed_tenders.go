@@ -129,7 +129,7 @@ func seedDemoTenders(ctx context.Context, s *storage.Store, admin tender.Actor, 
 			if err != nil {
 				return t, fmt.Errorf("%s: demo bid: %w", what, err)
 			}
-			if _, err := s.SubmitBid(ctx, org, b.ID); err != nil {
+			if _, err := s.SubmitBid(ctx, org, b.ID, time.Time{}); err != nil {
 				return t, fmt.Errorf("%s: demo submit: %w", what, err)
 			}
 		}
@@ -163,7 +163,7 @@ func seedDemoTenders(ctx context.Context, s *storage.Store, admin tender.Actor, 
 		}
 		flow = append(flow, t)
 	}
-	time.Sleep(time.Until(soon) + 200*time.Millisecond)
+	time.Sleep(time.Until(soon) + tender.ArrivalGrace + 200*time.Millisecond) // the opening waits for the grace
 	if _, err := s.OpenDue(ctx); err != nil {
 		return err
 	}

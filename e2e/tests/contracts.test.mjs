@@ -80,7 +80,8 @@ step('set-up through the API: a purchase tender awarded and completed, its contr
     await api('POST', `/bids/${b.id}/submit`, o.token)
     o.bidId = b.id
   }
-  await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()) + 2_000))
+  // The opening timer opens 2 s (the arrival grace, tender.ArrivalGrace) after the deadline, every 500 ms.
+  await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()) + 4_500))
   for (const o of state.orgs) await api('POST', `/bids/${o.bidId}/qualify`, adm, { qualified: true, reason: '' })
   const panel = await api('POST', `/tenders/${tender.id}/panel`, adm, { size: 3 })
   for (const m of panel.members) {
