@@ -1,14 +1,15 @@
 package handlers_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/linshu/portal/tender"
 )
 
-// TestTenderListPagesFollowChanges: list pages are kept encoded by the
-// fingerprint of their rows; every change of a listed tender (an edit, a
+// TestTenderListPagesFollowChanges: list pages are kept encoded by the list
+// version (Store.TenderListVersion); every change of a listed tender (an edit, a
 // publication, a cancellation, a new tender) shows in the next list, for the
 // public and for the bureau alike, and the two never see each other's page.
 func TestTenderListPagesFollowChanges(t *testing.T) {
@@ -91,8 +92,8 @@ func TestTenderListPagesFollowChanges(t *testing.T) {
 	e.do("GET", "/api/v1/tenders?catalog_item_id=not-a-uuid", "", nil).problem(t, 422, "validation_failed")
 }
 
-// TestTenderSearchPagesFollowChanges: search pages are kept by fingerprint
-// too; an edit that adds or removes the term shows in the next search, and
+// TestTenderSearchPagesFollowChanges: search pages are kept by the list
+// version too; an edit that adds or removes the term shows in the next search, and
 // the search's page is never the list's.
 func TestTenderSearchPagesFollowChanges(t *testing.T) {
 	e := newEnv(t)
@@ -137,4 +138,93 @@ func TestTenderSearchPagesFollowChanges(t *testing.T) {
 	if got := search("物业"); got != "文化社区物业管理" {
 		t.Fatalf("q=物业: %s", got)
 	}
+}
+
+// TestTenderSearchPagesFollowEveryChange: a repeated search is answered from
+// the page kept at the list version without running it again, so every kind
+// of change must move that version: each change below is made after the same
+// search was answered (and kept), and the very next search must show it —
+// for the bureau (drafts) and the public, first pages and pages after a
+// cursor, changes through the API and one made by SQL alone (as the jobs
+// make them), and a renamed community (its name is on every page).
+func TestTenderSearchPagesFollowEveryChange(t *testing.T) {
+	e := newEnv(t)
+	type page struct {
+		Items []tender.Tender `json:"items"`
+		Next  *string         `json:"next_cursor"`
+	}
+	search := func(token, query string) page {
+		t.Helper()
+		r := e.do("GET", "/api/v1/tenders?"+query, token, nil)
+		r.ok(t, 200)
+		var p page
+		r.decode(t, &p)
+		return p
+	}
+	titles := func(p page) string {
+		var out []string
+		for _, it := range p.Items {
+			out = append(out, it.Title+"/"+string(it.Status)+"/"+it.Community)
+		}
+		return strings.Join(out, "|")
+	}
+	// Each search twice: the second is the kept page, and must equal the first.
+	expect := func(token, query, want string) page {
+		t.Helper()
+		p := search(token, query)
+		if got := titles(p); got != want {
+			t.Fatalf("%s (token %v): %s, want %s", query, token != "", got, want)
+		}
+		if got := titles(search(token, query)); got != want {
+			t.Fatalf("%s again (token %v): %s, want %s", query, token != "", got, want)
+		}
+		return p
+	}
+	q := "q=" + urlQuery("矫正")
+	old := e.openTender(tenderBody("兴大社区矫正对象帮扶"))
+	expect("", q, "兴大社区矫正对象帮扶/open/临沭街道兴大社区")
+	draft := e.createTender(tenderBody("社区帮教服务"))
+	expect(e.admin, q, "兴大社区矫正对象帮扶/open/临沭街道兴大社区")
+
+	// A title edit that adds the term (a draft: the bureau sees it).
+	e.do("PATCH", "/api/v1/tenders/"+draft, e.admin, map[string]any{"title": "社区矫正帮教服务"}).ok(t, 200)
+	expect(e.admin, q, "社区矫正帮教服务/draft/临沭街道兴大社区|兴大社区矫正对象帮扶/open/临沭街道兴大社区")
+	expect("", q, "兴大社区矫正对象帮扶/open/临沭街道兴大社区")
+	// Its publication.
+	e.do("POST", "/api/v1/tenders/"+draft+"/publish", e.admin, nil).ok(t, 200)
+	expect("", q, "社区矫正帮教服务/open/临沭街道兴大社区|兴大社区矫正对象帮扶/open/临沭街道兴大社区")
+	// The second page, after a cursor, is kept too.
+	first := expect("", q+"&limit=1", "社区矫正帮教服务/open/临沭街道兴大社区")
+	if first.Next == nil {
+		t.Fatal("no next cursor on a page of one of two")
+	}
+	second := q + "&limit=1&cursor=" + *first.Next
+	expect("", second, "兴大社区矫正对象帮扶/open/临沭街道兴大社区")
+	// A status change (cancellation) of the tender on the second page.
+	e.do("POST", "/api/v1/tenders/"+old+"/cancel", e.admin, map[string]any{"reason": "预算调整"}).ok(t, 200)
+	expect("", second, "兴大社区矫正对象帮扶/cancelled/临沭街道兴大社区")
+	expect("", q, "社区矫正帮教服务/open/临沭街道兴大社区|兴大社区矫正对象帮扶/cancelled/临沭街道兴大社区")
+	// A change made by SQL alone, as the opening and award jobs make theirs.
+	if _, err := e.store.DB().ExecContext(context.Background(),
+		`UPDATE tenders SET status = 'evaluating' WHERE id = $1`, draft); err != nil {
+		t.Fatal(err)
+	}
+	expect("", q, "社区矫正帮教服务/evaluating/临沭街道兴大社区|兴大社区矫正对象帮扶/cancelled/临沭街道兴大社区")
+	// A renamed community: its name is on the page.
+	tn := e.do("GET", "/api/v1/tenders/"+draft, "", nil).json(t)
+	community, _ := tn["community_id"].(string)
+	if community == "" {
+		t.Fatalf("the tender has no community: %v", tn)
+	}
+	e.do("PATCH", "/api/v1/communities/"+community, e.admin, map[string]any{"name": "临沭街道兴大新区"}).ok(t, 200)
+	expect("", q, "社区矫正帮教服务/evaluating/临沭街道兴大新区|兴大社区矫正对象帮扶/cancelled/临沭街道兴大新区")
+	expect("", "community="+urlQuery("临沭街道兴大新区")+"&"+q,
+		"社区矫正帮教服务/evaluating/临沭街道兴大新区|兴大社区矫正对象帮扶/cancelled/临沭街道兴大新区")
+	// A new tender on top; and the title edit of a published tender is refused, changing nothing.
+	newest := tenderBody("矫正社会工作")
+	newest["community"] = "临沭街道兴大新区"
+	e.openTender(newest)
+	expect("", q+"&limit=1", "矫正社会工作/open/临沭街道兴大新区")
+	e.do("PATCH", "/api/v1/tenders/"+draft, e.admin, map[string]any{"title": "x"}).problem(t, 409, "invalid_state")
+	expect("", q+"&limit=1", "矫正社会工作/open/临沭街道兴大新区")
 }

@@ -187,27 +187,23 @@ func (a *API) listTenders(c *fiber.Ctx) error {
 		pages = &a.searches
 	}
 	key := pageKey(f)
-	fp, err := a.store.TendersFingerprint(ctx(c), f)
+	// The version first, then the page: the page is at least as new as the
+	// version it is kept under, so a later request that reads the same
+	// version may take it (handlers/pagecache.go).
+	version, err := a.store.TenderListVersion(ctx(c))
 	if err != nil {
 		return err
 	}
-	body, ok := pages.get(key, fp)
+	body, ok := pages.get(key, version)
 	if !ok {
-		// The rows the fingerprint names, by primary key; if one changed in
-		// between, the list again (and nothing is stored).
-		tenders, same, err := a.store.TendersOf(ctx(c), fp)
-		if err == nil && !same {
-			tenders, err = a.store.Tenders(ctx(c), f)
-		}
+		tenders, err := a.store.Tenders(ctx(c), f)
 		if err != nil {
 			return err
 		}
 		if body, err = jsonMarshal(paginate(tenders, l, storage.TenderCursor)); err != nil {
 			return err
 		}
-		if same {
-			pages.put(key, fp, body)
-		}
+		pages.put(key, version, body)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	return c.Send(body)

@@ -2,7 +2,7 @@ package storage_test
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
 	"slices"
 	"strings"
 	"testing"
@@ -12,7 +12,6 @@ import (
 
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/storage/storagetest"
-	"github.com/linshu/portal/tender"
 )
 
 // TestSearchWaysAgree: a search walks the list newest first or takes the
@@ -97,20 +96,6 @@ func TestSearchWaysAgree(t *testing.T) {
 			if got, w := list(q), want(q); !slices.Equal(got, w) || (q == "罕见词" && len(w) != 1) {
 				t.Errorf("%s, q=%q: %d tenders, want %d", way, q, len(got), len(w))
 			}
-			// The fingerprint names the same page, read back by primary key.
-			f := storage.TenderFilter{Q: q, Limit: 7}
-			page, err := s.Tenders(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fp, err := s.TendersFingerprint(ctx, f)
-			if err != nil {
-				t.Fatalf("%s, q=%q: fingerprint: %v", way, q, err)
-			}
-			again, same, err := s.TendersOf(ctx, fp)
-			if err != nil || !same || !slices.EqualFunc(page, again, func(a, b tender.Tender) bool { return a.ID == b.ID }) {
-				t.Errorf("%s, q=%q: the fingerprint's tenders differ from the page (same=%v, %v)", way, q, same, err)
-			}
 		}
 	}
 	s.ForceSearchWay("")
@@ -122,43 +107,107 @@ func TestSearchWaysAgree(t *testing.T) {
 	}
 }
 
-// TestTendersOfFollowsChanges: the tenders a fingerprint names are read back
-// in its order, unless one of them changed since.
-func TestTendersOfFollowsChanges(t *testing.T) {
+// TestTenderListVersionFollowsChanges: the list version (migration 00025),
+// by which the handlers keep list and search pages, moves with every
+// committed change of a tender or a community, once per transaction, at its
+// commit and not before; reads and rolled-back changes leave it alone; and
+// two transactions writing different tenders do not wait for each other on it.
+func TestTenderListVersionFollowsChanges(t *testing.T) {
 	s := storagetest.NewStore(t)
 	ctx := context.Background()
-	for i := range 3 {
-		if _, err := s.DB().ExecContext(ctx, `INSERT INTO tenders (code, kind, procedure, title, description, funding_source,
-			budget_fen, max_awards, min_bids, eligibility, evaluation, enquiry_deadline, bid_deadline, status)
-			VALUES ($1, 'purchase', 'competitive_consultation', $2, '', 'fiscal', 1000000, 1, 1, '{}', '{}',
-			        now() + interval '10 days', now() + interval '20 days', 'open')`,
-			fmt.Sprintf("LSMZ-2026-%04d", i+1), fmt.Sprintf("养老服务%d", i)); err != nil {
+	version := func() int64 {
+		t.Helper()
+		v, err := s.TenderListVersion(ctx)
+		if err != nil {
 			t.Fatal(err)
 		}
+		return v
 	}
-	f := storage.TenderFilter{Q: "养老", Limit: 21}
-	fp, err := s.TendersFingerprint(ctx, f)
-	if err != nil {
+	changes := func(what string, want int64, f func()) {
+		t.Helper()
+		before := version()
+		f()
+		if got := version() - before; got != want {
+			t.Fatalf("%s: the version moved by %d, want %d", what, got, want)
+		}
+	}
+	exec := func(db interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}, q string, args ...any) {
+		t.Helper()
+		if _, err := db.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	insert := `INSERT INTO tenders (code, kind, procedure, title, description, funding_source,
+		budget_fen, max_awards, min_bids, eligibility, evaluation, enquiry_deadline, bid_deadline, status)
+		SELECT 'LSMZ-2026-' || lpad(i::text, 4, '0'), 'purchase', 'competitive_consultation', '社区矫正服务' || i, '', 'fiscal',
+		       1000000, 1, 1, '{}', '{}', now() + interval '10 days', now() + interval '20 days', 'draft'
+		FROM generate_series($1::int, $2::int) AS i`
+	changes("three tenders inserted in one statement", 1, func() { exec(s.DB(), insert, 1, 3) })
+	var ids []string
+	if err := s.DB().SelectContext(ctx, &ids, `SELECT id FROM tenders ORDER BY code`); err != nil {
 		t.Fatal(err)
 	}
-	listed, err := s.Tenders(ctx, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, same, err := s.TendersOf(ctx, fp)
-	if err != nil || !same || !slices.EqualFunc(got, listed, func(a, b tender.Tender) bool { return a.ID == b.ID && a.Title == b.Title }) {
-		t.Fatalf("TendersOf(%q) = %v, %v, %v; the list is %v", fp, got, same, err, listed)
-	}
-	if _, err := s.DB().ExecContext(ctx, `UPDATE tenders SET title = '养老服务（已改）' WHERE id = $1`, listed[1].ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, same, err := s.TendersOf(ctx, fp); err != nil || same {
-		t.Fatalf("after an edit TendersOf says same=%v (%v)", same, err)
-	}
-	if fp2, _ := s.TendersFingerprint(ctx, f); fp2 == fp {
-		t.Fatalf("the fingerprint did not change with an edit: %s", fp)
-	}
-	if _, same, err := s.TendersOf(ctx, "not a fingerprint"); err != nil || same {
-		t.Fatalf("a malformed fingerprint: same=%v, %v", same, err)
-	}
+	changes("a title edit", 1, func() { exec(s.DB(), `UPDATE tenders SET title = '社区帮教服务' WHERE id = $1`, ids[0]) })
+	changes("a publication", 1, func() { exec(s.DB(), `UPDATE tenders SET status = 'open', published_at = now() WHERE id = $1`, ids[1]) })
+	changes("a status change", 1, func() { exec(s.DB(), `UPDATE tenders SET status = 'cancelled' WHERE id = $1`, ids[1]) })
+	changes("reads", 0, func() {
+		if _, err := s.Tenders(ctx, storage.TenderFilter{Q: "矫正", Limit: 21, IncludeDrafts: true}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	changes("a community added", 1, func() {
+		exec(s.DB(), `INSERT INTO communities (name, kind) VALUES ('临沭街道兴大社区', 'urban')`)
+	})
+	changes("a community renamed", 1, func() {
+		exec(s.DB(), `UPDATE communities SET name = '临沭街道兴大新区' WHERE name = '临沭街道兴大社区'`)
+	})
+	changes("a rolled-back edit", 0, func() {
+		tx := s.DB().MustBeginTx(ctx, nil)
+		exec(tx, `UPDATE tenders SET title = 'x' WHERE id = $1`, ids[2])
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	changes("a transaction writing two tenders twice each", 1, func() {
+		tx := s.DB().MustBeginTx(ctx, nil)
+		for range 2 {
+			exec(tx, `UPDATE tenders SET description = description || '。' WHERE id = ANY($1::uuid[])`, pq.Array(ids[:2]))
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// Not before the commit; two writers of different tenders both proceed
+	// (an immediate trigger would make the second wait for the first's
+	// commit on the version row, and two writers of two tenders in opposite
+	// orders deadlock); both commits count.
+	changes("two concurrent transactions", 2, func() {
+		before := version()
+		t1 := s.DB().MustBeginTx(ctx, nil)
+		t2 := s.DB().MustBeginTx(ctx, nil)
+		exec(t2, `SET LOCAL lock_timeout = '20s'`)
+		exec(t1, `UPDATE tenders SET title = '社区矫正（一）' WHERE id = $1`, ids[0])
+		exec(t2, `UPDATE tenders SET title = '社区矫正（二）' WHERE id = $1`, ids[1])
+		if v := version(); v != before {
+			t.Fatalf("the version moved before any commit: %d → %d", before, v)
+		}
+		var seen int64
+		if err := t1.GetContext(ctx, &seen, `SELECT n FROM tender_list_version`); err != nil || seen != before {
+			t.Fatalf("inside the writer before its commit: %d (%v), want %d", seen, err, before)
+		}
+		if err := t1.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if v := version(); v != before+1 {
+			t.Fatalf("after the first commit: %d, want %d", v, before+1)
+		}
+		if err := t2.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	changes("a tender deleted", 1, func() {
+		exec(storagetest.OwnerDB(t, s.DB()), `DELETE FROM tenders WHERE id = $1`, ids[2])
+	})
 }

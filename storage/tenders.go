@@ -15,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/linshu/portal/tender"
 )
@@ -547,67 +546,21 @@ func nullUUID(id string) any {
 	return id
 }
 
-// TendersFingerprint identifies the rows Tenders would return for f, as they
-// are now: their ids and row versions (xmin, new with every change of a
-// row). The same fingerprint means the same page; the handlers keep encoded
-// pages by it. It runs the same query as Tenders but reads two narrow columns.
-func (s *Store) TendersFingerprint(ctx context.Context, f TenderFilter) (string, error) {
-	query, args, err := s.tendersQuery(ctx, "id::text || ':' || xmin::text", f)
-	if err != nil {
-		return "", wrapf(err, "tenders: tenders fingerprint")
+// TenderListVersion is a number that changes with every committed change
+// that can change a page of Tenders: any insert, update or delete of a
+// tender or a community (migration 00025: a row bumped by deferred triggers,
+// in the transaction of the change). The same number means the same pages;
+// the handlers keep encoded pages by it. Read it before the page it labels:
+// the page is then at least as new as the number.
+func (s *Store) TenderListVersion(ctx context.Context) (int64, error) {
+	var n []int64
+	if err := s.selectPrepared(ctx, &n, `SELECT n FROM tender_list_version`); err != nil {
+		return 0, wrapf(mapError(err), "tenders: list version")
 	}
-	var rows []string
-	if err := s.selectPrepared(ctx, &rows, query, args...); err != nil {
-		return "", wrapf(mapListError(err), "tenders: tenders fingerprint")
+	if len(n) != 1 {
+		return 0, fmt.Errorf("tenders: list version: %d rows", len(n))
 	}
-	return strings.Join(rows, ","), nil
-}
-
-// TendersOf reads the tenders a fingerprint names, in its order, by primary
-// key. same is false when any of them has changed since the fingerprint was
-// taken (another row version, or gone): then the caller lists again.
-func (s *Store) TendersOf(ctx context.Context, fingerprint string) (out []tender.Tender, same bool, err error) {
-	if fingerprint == "" {
-		return []tender.Tender{}, true, nil
-	}
-	refs := strings.Split(fingerprint, ",")
-	ids := make([]string, len(refs))
-	version := make(map[string]string, len(refs))
-	for i, ref := range refs {
-		id, v, ok := strings.Cut(ref, ":")
-		if !ok || !uuidPattern.MatchString(id) {
-			return nil, false, nil
-		}
-		ids[i], version[id] = id, v
-	}
-	var rows []struct {
-		tenderRow
-		Version string `db:"row_version"`
-	}
-	if err := s.selectPrepared(ctx, &rows, `SELECT `+tenderColumns+`, xmin::text AS row_version FROM tenders
-		WHERE id = ANY($1::uuid[])`, pq.Array(ids)); err != nil {
-		return nil, false, mapError(err)
-	}
-	byID := make(map[string]tenderRow, len(rows))
-	for _, r := range rows {
-		if r.Version != version[r.ID] {
-			return nil, false, nil
-		}
-		byID[r.ID] = r.tenderRow
-	}
-	out = make([]tender.Tender, 0, len(ids))
-	for _, id := range ids {
-		r, ok := byID[id]
-		if !ok {
-			return nil, false, nil
-		}
-		t, err := r.tender()
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, t)
-	}
-	return out, true, nil
+	return n[0], nil
 }
 
 // tendersQuery writes the SQL of a list for the filters that are set, and
