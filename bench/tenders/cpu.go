@@ -68,12 +68,22 @@ func measureSerialCost(ctx context.Context, cfg config, cases []*queryCase, plai
 		}
 		out = append(out, r)
 	}
+	// All a request for a kept list or search page asks PostgreSQL
+	// (handlers/pagecache.go).
+	r, err := run("list version · Store.TenderListVersion (a kept page's only query)", func() error {
+		_, err := store.TenderListVersion(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, r)
 	stmt, err := db.PreparexContext(ctx, plainSQL)
 	if err != nil {
 		return nil, err
 	}
 	defer stmt.Close()
-	r, err := run("plain list query · prepared, rows read and discarded", func() error {
+	r, err = run("plain list query · prepared, rows read and discarded", func() error {
 		rows, err := stmt.QueryContext(ctx)
 		if err != nil {
 			return err
@@ -99,4 +109,31 @@ func printSerialCost(costs []serialCost, calls int) {
 		fmt.Printf("| %s | %.3f | %.3f |\n", c.name, ms(c.backend), ms(c.goCPU))
 	}
 	fmt.Println()
+}
+
+// backendsCPU is the CPU time so far of each PostgreSQL backend connected to
+// the bench's database (none when PostgreSQL is on another machine).
+func backendsCPU(ctx context.Context, store *storage.Store) map[int64]time.Duration {
+	var pids []int64
+	if err := store.DB().SelectContext(ctx, &pids, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`); err != nil {
+		return nil
+	}
+	out := make(map[int64]time.Duration, len(pids))
+	for _, pid := range pids {
+		if c, ok := report.ProcCPU(pid); ok {
+			out[pid] = c
+		}
+	}
+	return out
+}
+
+// backendsUsed is the CPU the backends used between two backendsCPU: a
+// backend that started in between counts from zero; one that ended in
+// between is not counted (the pool keeps its connections while busy).
+func backendsUsed(before, after map[int64]time.Duration) time.Duration {
+	var d time.Duration
+	for pid, c := range after {
+		d += c - before[pid]
+	}
+	return d
 }

@@ -579,15 +579,20 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 		if err != nil {
 			return nil, result{}, err
 		}
+		pg0 := backendsCPU(ctx, store)
 		r, err := runWrk(ctx, c.name, u, cfg.WrkThreads, cfg.HTTPConns, cfg.WrkSecs)
 		if err != nil {
 			return nil, result{}, err
 		}
+		pgUsed := backendsUsed(pg0, backendsCPU(ctx, store))
 		used, err := meter.stop(cfg.ProfileDir, fileName(c.name))
 		if err != nil {
 			return nil, result{}, err
 		}
 		r.Note = strings.TrimPrefix(r.Note+"; "+used.per(r.N), "; ")
+		if pg0 != nil && r.N > 0 {
+			r.Note += fmt.Sprintf(", PostgreSQL CPU %.2f ms/req", ms(pgUsed)/float64(r.N))
+		}
 		out[c] = r
 	}
 	fmt.Println()
