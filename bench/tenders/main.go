@@ -591,7 +591,7 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 		}
 		r.Note = strings.TrimPrefix(r.Note+"; "+used.per(r.N), "; ")
 		if pg0 != nil && r.N > 0 {
-			r.Note += fmt.Sprintf(", PostgreSQL CPU %.2f ms/req", ms(pgUsed)/float64(r.N))
+			r.Note += fmt.Sprintf(", PostgreSQL CPU %.3f ms/req", ms(pgUsed)/float64(r.N))
 		}
 		out[c] = r
 	}
