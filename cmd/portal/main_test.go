@@ -124,6 +124,18 @@ func TestCreateUserSeedAndAuditVerify(t *testing.T) {
 	if claimDraws != 1 || openClaims != 2 {
 		t.Fatalf("demo claims: %d draws, %d open claims", claimDraws, openClaims)
 	}
+	// What the seed does in an organization's or an evaluator's name, it does
+	// as that user: their audit entries name real users. (The bureau's setup
+	// before any admin exists is "seed-demo", as create-user's is "cli".)
+	var strangers []string
+	if err := db.Select(&strangers, `SELECT DISTINCT e.actor_id || ' (' || e.actor_role || ' ' || e.action || ')'
+		FROM audit_entries e WHERE e.actor_role NOT IN ('admin', 'system')
+		  AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id::text = e.actor_id)`); err != nil {
+		t.Fatal(err)
+	}
+	if len(strangers) != 0 {
+		t.Fatalf("audit entries by actors who are not users: %v", strangers)
+	}
 	out.Reset()
 	if err := run(ctx, []string{"audit-verify"}, env, &out); err != nil || !strings.Contains(out.String(), "intact") {
 		t.Fatalf("audit-verify: %v %s", err, out.String())

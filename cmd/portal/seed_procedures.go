@@ -14,11 +14,9 @@ import (
 // awarded and lot 2 failed (流标, one bid), a claim (服务认领) that two
 // organizations claimed and the public draw decided, and two claims on the
 // open service to claim. create makes a tender and publishes it.
-func seedDemoProcedures(ctx context.Context, s *storage.Store, admin tender.Actor, orgIDs []string, catID string,
-	openClaim tender.Tender, create func(tender.Tender, bool) (tender.Tender, error)) error {
-	org := func(i int) tender.Actor {
-		return tender.Actor{UserID: "seed-demo", Role: tender.RoleOrg, OrgID: orgIDs[i]}
-	}
+func seedDemoProcedures(ctx context.Context, s *storage.Store, admin tender.Actor, orgs []tender.Actor,
+	catID string, openClaim tender.Tender, create func(tender.Tender, bool) (tender.Tender, error)) error {
+	org := func(i int) tender.Actor { return orgs[i] }
 	bid := func(i int, tenderID, lotID string, price int64, summary string) (tender.Bid, error) {
 		b, err := s.CreateBid(ctx, org(i), tenderID, lotID, price, summary)
 		if err != nil {

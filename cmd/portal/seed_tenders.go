@@ -49,6 +49,14 @@ func seedDemoTenders(ctx context.Context, s *storage.Store, admin tender.Actor, 
 	if err != nil {
 		return err
 	}
+	// The demo bids are made in each organization's name by its own user
+	// (signed in once here: the closing tenders below leave no time for bcrypt).
+	orgs := make([]tender.Actor, 4)
+	for i := range orgs {
+		if orgs[i], err = demoOrgActor(ctx, s, orgIDs, orgIDs[i]); err != nil {
+			return err
+		}
+	}
 	catID := func(code string) string {
 		for _, c := range cat {
 			if c.Code == code {
@@ -123,8 +131,7 @@ func seedDemoTenders(ctx context.Context, s *storage.Store, admin tender.Actor, 
 		if err != nil {
 			return t, fmt.Errorf("%s: %w", what, err)
 		}
-		for i, orgID := range orgIDs[:3] {
-			org := tender.Actor{UserID: "seed-demo", Role: tender.RoleOrg, OrgID: orgID}
+		for i, org := range orgs[:3] {
 			b, err := s.CreateBid(ctx, org, t.ID, "", prices[i], fmt.Sprintf("服务方案摘要：组建%d人服务团队，提供个案、小组、社区活动三类服务。", 5+i))
 			if err != nil {
 				return t, fmt.Errorf("%s: demo bid: %w", what, err)
@@ -238,5 +245,5 @@ func seedDemoTenders(ctx context.Context, s *storage.Store, admin tender.Actor, 
 			return fmt.Errorf("performance: %w", err)
 		}
 	}
-	return seedDemoProcedures(ctx, s, admin, orgIDs, catID("SQ-04"), openClaim, create)
+	return seedDemoProcedures(ctx, s, admin, orgs, catID("SQ-04"), openClaim, create)
 }
