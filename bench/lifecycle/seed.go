@@ -243,19 +243,86 @@ func quoted(list []string) string {
 	return out
 }
 
+// bulkTables are the tables the seed fills.
+var bulkTables = []string{"organizations", "users", "project_items", "needs", "tenders", "bids", "awards", "contracts",
+	"contract_milestones", "contract_criteria", "contract_reports", "contract_volunteers", "contract_payments",
+	"contract_evaluations", "contract_panel_members", "contract_scores", "credit_events", "org_sanctions", "feedback"}
+
+// dropForBulk drops the foreign keys and the plain indexes (not those of a
+// primary key or unique constraint) of the seeded tables, and returns what
+// puts them back exactly as they were: each index built once from sorted
+// rows and each foreign key checked in one scan is several times faster than
+// maintaining them row by row (1,000,000 bids: 87 s at load 30 before).
+// Putting a foreign key back validates it: the seed is consistent with it.
+func dropForBulk(ctx context.Context, conn *sqlx.Conn) (func() error, error) {
+	var fks []struct {
+		Table string `db:"tbl"`
+		Name  string `db:"name"`
+		Def   string `db:"def"`
+	}
+	if err := conn.SelectContext(ctx, &fks, `SELECT conrelid::regclass::text AS tbl, conname AS name, pg_get_constraintdef(oid) AS def
+		FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY($1::regclass[])`, pq.Array(bulkTables)); err != nil {
+		return nil, err
+	}
+	var idx []struct {
+		Name string `db:"name"`
+		Def  string `db:"def"`
+	}
+	if err := conn.SelectContext(ctx, &idx, `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS def
+		FROM pg_index i WHERE indrelid = ANY($1::regclass[])
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`, pq.Array(bulkTables)); err != nil {
+		return nil, err
+	}
+	for _, f := range fks {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`ALTER TABLE %s DROP CONSTRAINT %s`, f.Table, pq.QuoteIdentifier(f.Name))); err != nil {
+			return nil, err
+		}
+	}
+	for _, i := range idx {
+		if _, err := conn.ExecContext(ctx, `DROP INDEX `+i.Name); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		for _, i := range idx {
+			if _, err := conn.ExecContext(ctx, i.Def); err != nil {
+				return fmt.Errorf("%s: %w", i.Def, err)
+			}
+		}
+		for _, f := range fks {
+			if _, err := conn.ExecContext(ctx, fmt.Sprintf(`ALTER TABLE %s ADD CONSTRAINT %s %s`, f.Table, pq.QuoteIdentifier(f.Name), f.Def)); err != nil {
+				return fmt.Errorf("foreign key %s of %s: %w", f.Name, f.Table, err)
+			}
+		}
+		return nil
+	}, nil
+}
+
 // seed fills a fresh database (as its owner) and gives every contract its
 // draw commitment, sealed with the app's sealer as Store.createContracts does.
 func seed(ctx context.Context, db *sqlx.DB, sealer *storage.Sealer, z sizes) error {
 	if z.Orgs%197 == 0 || z.BidsPerTender > z.Orgs {
 		return fmt.Errorf("-orgs must be prime to 197 and at least -bids-per-tender")
 	}
+	conn, err := db.Connx(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SET maintenance_work_mem = '256MB'; SET synchronous_commit = off`); err != nil {
+		return err
+	}
+	restore, err := dropForBulk(ctx, conn)
+	if err != nil {
+		return err
+	}
 	for _, st := range seedSQL(z) {
 		t0 := time.Now()
 		var err error
 		if st.what == "communities" {
-			_, err = db.ExecContext(ctx, st.sql, pq.Array(towns), pq.Array(communityNames))
+			_, err = conn.ExecContext(ctx, st.sql, pq.Array(towns), pq.Array(communityNames))
 		} else {
-			_, err = db.ExecContext(ctx, st.sql)
+			_, err = conn.ExecContext(ctx, st.sql)
 		}
 		if err != nil {
 			return fmt.Errorf("seed %s: %w", st.what, err)
@@ -263,6 +330,11 @@ func seed(ctx context.Context, db *sqlx.DB, sealer *storage.Sealer, z sizes) err
 		progress("seeded %s in %s", st.what, time.Since(t0).Round(time.Millisecond))
 	}
 	t0 := time.Now()
+	if err := restore(); err != nil {
+		return err
+	}
+	progress("indexes built and foreign keys validated in %s", time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
 	var ids []string
 	if err := db.SelectContext(ctx, &ids, `SELECT id FROM contracts`); err != nil {
 		return err
