@@ -356,6 +356,11 @@ func TestContractReportsAndPayments(t *testing.T) {
 		d.Service[0].VolunteerHours != 2500 {
 		t.Fatalf("community delivery: %+v", d)
 	}
+	// Compared as a uuid (the index's type): a malformed id names no community, and is no error.
+	if d, err := e.store.CommunityDelivery(context.Background(), "not-a-uuid"); err != nil || d.Volunteers365 != 0 ||
+		d.ActiveServices != 0 || len(d.Service) != 0 {
+		t.Fatalf("community delivery of a malformed id: %+v, %v", d, err)
+	}
 
 	// The ledger: the year's contracts with what was paid, and each payment.
 	e.do("GET", "/api/v1/contracts/ledger.xlsx?year=1999", e.admin, nil).problem(t, 422, "validation_failed")

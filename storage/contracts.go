@@ -908,17 +908,22 @@ type CommunityDelivery struct {
 
 // CommunityDelivery computes a community's delivery figures at the database
 // clock. A contract belongs to its tender's community; only accepted reports count.
+// The community id is compared as a uuid, so tenders_community_idx finds its
+// tenders (compared as text, each query read every tender: bench/lifecycle).
 func (s *Store) CommunityDelivery(ctx context.Context, communityID string) (CommunityDelivery, error) {
 	out := CommunityDelivery{Service: []ServiceYear{}}
+	if uuidOrNil(communityID) == nil {
+		return out, nil // a malformed id names no community: nothing delivered
+	}
 	err := s.db.GetContext(ctx, &out.Volunteers365, `SELECT count(DISTINCT v.id_hash) FROM contract_volunteers v
 		JOIN contract_reports r ON r.id = v.report_id JOIN contracts c ON c.id = r.contract_id JOIN tenders t ON t.id = c.tender_id
-		WHERE t.community_id::text = $1 AND r.status = $2
+		WHERE t.community_id = $1::uuid AND r.status = $2
 		  AND r.period_end > (clock_timestamp() AT TIME ZONE 'Asia/Shanghai')::date - 365`, communityID, reportAccepted)
 	if err != nil {
 		return out, wrapf(mapError(err), "contracts: community delivery %s", communityID)
 	}
 	if err := s.db.GetContext(ctx, &out.ActiveServices, `SELECT count(*) FROM contracts c JOIN tenders t ON t.id = c.tender_id
-		WHERE t.community_id::text = $1 AND (c.status = $2
+		WHERE t.community_id = $1::uuid AND (c.status = $2
 		   OR (c.status = $3 AND c.completed_at > clock_timestamp() - interval '365 days'))`,
 		communityID, tender.ContractActive, tender.ContractCompleted); err != nil {
 		return out, wrapf(mapError(err), "contracts: community delivery %s", communityID)
@@ -926,7 +931,7 @@ func (s *Store) CommunityDelivery(ctx context.Context, communityID string) (Comm
 	err = s.db.SelectContext(ctx, &out.Service, `SELECT extract(year FROM r.period_end)::int AS year,
 		sum(r.beneficiaries)::bigint AS beneficiaries, sum(r.volunteer_hours)::bigint AS volunteer_hours
 		FROM contract_reports r JOIN contracts c ON c.id = r.contract_id JOIN tenders t ON t.id = c.tender_id
-		WHERE t.community_id::text = $1 AND r.status = $2 GROUP BY 1 ORDER BY 1`, communityID, reportAccepted)
+		WHERE t.community_id = $1::uuid AND r.status = $2 GROUP BY 1 ORDER BY 1`, communityID, reportAccepted)
 	return out, wrapf(mapError(err), "contracts: community delivery %s", communityID)
 }
 

@@ -62,7 +62,7 @@ func main() {
 	flag.IntVar(&cfg.Seconds, "seconds", 5, "duration of each wrk and each pgbench run")
 	flag.StringVar(&cfg.Out, "out", "", "directory for the pgbench scripts and full plans (default: a temporary one)")
 	flag.StringVar(&cfg.ProfileDir, "profile", "", "write a CPU and an allocation profile of each HTTP case to this directory")
-	flag.StringVar(&cfg.Only, "only", "", "measure only the cases whose name contains this")
+	flag.StringVar(&cfg.Only, "only", "", "measure only the cases whose name or path matches this regular expression")
 	flag.Parse()
 	if cfg.DB == "" {
 		fmt.Fprintln(os.Stderr, "usage: go run ./bench/lifecycle -db postgres://… (see bench/README.md)")
@@ -151,9 +151,13 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	if cfg.Only != "" {
+		only, err := regexp.Compile(cfg.Only)
+		if err != nil {
+			return err
+		}
 		var kept []*readCase
 		for _, c := range cases {
-			if strings.Contains(c.name, cfg.Only) || strings.Contains(c.path, cfg.Only) {
+			if only.MatchString(c.name) || only.MatchString(c.path) {
 				kept = append(kept, c)
 			}
 		}
