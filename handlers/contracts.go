@@ -474,7 +474,7 @@ func (a *API) contractEvaluation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rounds, err := a.store.ContractEvaluations(ctx(c), k.ID, c.Params("mid"))
+	rounds, err := a.store.ContractEvaluations(ctx(c), k, c.Params("mid"))
 	if err != nil {
 		return err
 	}

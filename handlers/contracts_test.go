@@ -507,6 +507,17 @@ func TestContractEvaluationsAndCompletion(t *testing.T) {
 	if !ev.Complete || ev.Total != 50 || ev.Grade != "fail" || ev.RectificationDue == nil || *ev.RectificationDue != due {
 		t.Fatalf("failing mid-term: %+v (due %s)", ev, due)
 	}
+	// Each criterion of the contract, named, with its score (labelled from the contract the handler read).
+	crit := e.do("GET", base2+"/evaluation", "", nil).json(t)["criteria"].([]any)
+	if len(crit) != len(k.Criteria) || len(crit) == 0 {
+		t.Fatalf("evaluation criteria %v, contract criteria %v", crit, k.Criteria)
+	}
+	for i, x := range crit {
+		cr := x.(map[string]any)
+		if cr["criterion_id"] != k.Criteria[i].ID || cr["name"] != k.Criteria[i].Name || cr["score"] == nil {
+			t.Fatalf("evaluation criterion %d: %v, contract's %+v", i, cr, k.Criteria[i])
+		}
+	}
 	e.do("POST", base2+"/panel", e.admin, map[string]any{}).decode(t, &panel)
 	var second []string
 	for _, m := range panel.Members {

@@ -49,19 +49,17 @@ const contractEvaluationColumns = `id, contract_id, milestone_id, round, panel_s
 	to_char(rectification_due, 'YYYY-MM-DD') AS rectification_due, created_at`
 
 // ContractEvaluations lists the evaluation rounds of a milestone, oldest
-// first; complete rounds carry their per-criterion results.
-func (s *Store) ContractEvaluations(ctx context.Context, contractID, milestoneID string) ([]ContractEvaluation, error) {
+// first; complete rounds carry their per-criterion results. c is the
+// contract as the caller has just read it (Store.Contract): its criteria
+// label the results and are not read again (they change only while the
+// contract is drafted, before any evaluation). Reading the whole contract
+// again here cost four more statements per request (bench/lifecycle).
+func (s *Store) ContractEvaluations(ctx context.Context, c tender.Contract, milestoneID string) ([]ContractEvaluation, error) {
+	contractID := c.ID
 	out := []ContractEvaluation{}
 	if err := s.db.SelectContext(ctx, &out, `SELECT `+contractEvaluationColumns+` FROM contract_evaluations
 		WHERE contract_id = $1 AND milestone_id = $2 ORDER BY round`, contractID, milestoneID); err != nil {
 		return nil, wrapf(mapError(err), "contract evaluations: list %s", contractID)
-	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	c, err := loadContract(ctx, s.db, contractID, false)
-	if err != nil {
-		return nil, wrapf(err, "contract evaluations: list %s", contractID)
 	}
 	for i := range out {
 		ev := &out[i]
