@@ -4,6 +4,7 @@ import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
+import { firstView } from './scripts/first-view.mjs'
 
 const dist = fileURLToPath(new URL('./dist', import.meta.url))
 
@@ -70,6 +71,8 @@ export default defineConfig({
       dts: false,
     }),
     buttonWithoutTinyColor(),
+    // index.html starts the page's chunks, its messages and its first API answers from its first bytes.
+    firstView({ router: fileURLToPath(new URL('./src/router.js', import.meta.url)) }),
     keepGitkeep(),
   ],
   resolve: {

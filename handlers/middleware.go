@@ -65,6 +65,18 @@ func (a *API) observe(c *fiber.Ctx) error {
 	return nil
 }
 
+// contentSecurityPolicy is the policy of every response: scripts only from the
+// portal itself, plus the inline scripts named by their hashes in scriptHashes
+// ("'sha256-…' 'sha256-…'": index.html's first-view script, see spa.go).
+func contentSecurityPolicy(scriptHashes string) string {
+	scripts := "script-src 'self'"
+	if scriptHashes != "" {
+		scripts += " " + scriptHashes
+	}
+	return "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; " +
+		scripts + "; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+}
+
 // securityHeaders sets the headers every response carries.
 func securityHeaders(c *fiber.Ctx) error {
 	h := &c.Response().Header
@@ -73,8 +85,7 @@ func securityHeaders(c *fiber.Ctx) error {
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "+
-		"script-src 'self'; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	h.Set("Content-Security-Policy", contentSecurityPolicy(""))
 	if strings.HasPrefix(c.Path(), "/api/") {
 		h.Set("Cache-Control", "no-store")
 	}

@@ -3,6 +3,8 @@ package handlers_test
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"strings"
@@ -95,6 +97,34 @@ func TestFrontendServedPrecompressed(t *testing.T) {
 	}
 	if r := e.do("GET", "/assets/missing-0000.js", "", nil, "Accept-Encoding", "br"); r.Status != 404 {
 		t.Errorf("a missing asset: %d, want 404", r.Status)
+	}
+}
+
+// TestIndexAllowsOnlyItsOwnInlineScript: index.html's first-view script runs
+// under the CSP by its hash; no other inline script is allowed, and other
+// responses allow none.
+func TestIndexAllowsOnlyItsOwnInlineScript(t *testing.T) {
+	script := `(function(){var l=document.createElement("link");l.rel="modulepreload"})()`
+	index := []byte(`<!doctype html><html><head><script>` + script + `</script><script type="module" src="/assets/index-1.js"></script></head><div id="app"></div></html>`)
+	dist := fstest.MapFS{"index.html": {Data: index}, "assets/index-1.js": {Data: []byte("1")}}
+	e := newEnv(t, func(o *handlers.Options) { o.Frontend = dist })
+	sum := sha256.Sum256([]byte(script))
+	hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	for _, p := range []string{"/", "/tenders/0e1f", "/stats"} {
+		r := e.do("GET", p, "", nil)
+		r.ok(t, 200)
+		csp := r.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self' "+hash+";") {
+			t.Errorf("%s: CSP %q does not allow the first-view script %s", p, csp, hash)
+		}
+		if strings.Contains(csp, "unsafe-inline'; connect") || strings.Count(csp, "sha256-") != 1 {
+			t.Errorf("%s: CSP %q allows more than the one script", p, csp)
+		}
+	}
+	for _, p := range []string{"/assets/index-1.js", "/api/v1/tenders"} {
+		if csp := e.do("GET", p, "", nil).Header.Get("Content-Security-Policy"); strings.Contains(csp, "sha256-") || !strings.Contains(csp, "script-src 'self';") {
+			t.Errorf("%s: CSP %q, want script-src 'self' alone", p, csp)
+		}
 	}
 }
 

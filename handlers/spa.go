@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"io/fs"
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -81,12 +84,31 @@ func acceptsEncoding(c *fiber.Ctx, enc string) bool {
 	return false
 }
 
+// inlineScript is a <script> element without attributes: index.html's first-view
+// script (frontend/scripts/first-view.mjs writes it at build time).
+var inlineScript = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
+
+// inlineScriptHashes are the CSP sources ('sha256-…') of the inline scripts of
+// an HTML page, so that the policy allows exactly those and no other inline script.
+func inlineScriptHashes(html []byte) string {
+	var out []string
+	for _, m := range inlineScript.FindAllSubmatch(html, -1) {
+		sum := sha256.Sum256(m[1])
+		out = append(out, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
+	}
+	return strings.Join(out, " ")
+}
+
 // spa serves the built frontend from memory: hashed assets (assets/) cached
 // for a year as immutable, other files for an hour, and index.html, the
 // fallback of every history-mode route, never from a cache without asking.
 func (a *API) spa() fiber.Handler {
 	files := loadAssets(a.opts.Frontend)
 	index := files["index.html"]
+	csp := contentSecurityPolicy("")
+	if index != nil {
+		csp = contentSecurityPolicy(inlineScriptHashes(index.raw))
+	}
 	return func(c *fiber.Ctx) error {
 		// /metrics is served on PORTAL_METRICS_ADDR only (SPEC §8.5), never here.
 		if strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/metrics" {
@@ -111,6 +133,7 @@ func (a *API) spa() fiber.Handler {
 			}
 		}
 		c.Set(fiber.HeaderCacheControl, "no-cache")
+		c.Set("Content-Security-Policy", csp)
 		return index.send(c)
 	}
 }

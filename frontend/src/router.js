@@ -2,23 +2,35 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { routeHead } from '@/lib/head'
 
-// Every page is its own chunk; meta.roles lists who may open it (none: public).
+// Every page is its own chunk; meta.roles lists who may open it (none: public). meta.prefetch lists the GET
+// requests (under /api/v1, exactly as the page sends them, ':id' from the address) that an anonymous visitor's
+// first view of the page starts at once: index.html's first-view script (scripts/first-view.mjs) sends them
+// with the page's chunks, and the API client takes the answers instead of asking again.
 const routes = [
-  { path: '/', name: 'home', component: () => import('@/views/public/HomePage.vue') },
-  { path: '/tenders/:id', name: 'tender', component: () => import('@/views/public/TenderDetail.vue'), props: true },
-  { path: '/organizations', name: 'orgs', component: () => import('@/views/public/OrganizationList.vue') },
-  { path: '/organizations/:id', name: 'org', component: () => import('@/views/public/OrganizationProfile.vue'), props: true },
-  { path: '/communities', name: 'communities', component: () => import('@/views/public/CommunitiesPage.vue') },
+  { path: '/', name: 'home', component: () => import('@/views/public/HomePage.vue'), meta: { prefetch: ['/tenders?status=open&limit=20'] } },
+  {
+    path: '/tenders/:id', name: 'tender', component: () => import('@/views/public/TenderDetail.vue'), props: true,
+    meta: { prefetch: ['/tenders/:id', '/tenders/:id/documents?limit=100', '/tenders/:id/questions?limit=100'] },
+  },
+  { path: '/organizations', name: 'orgs', component: () => import('@/views/public/OrganizationList.vue'), meta: { prefetch: ['/public/organizations?limit=20'] } },
+  {
+    path: '/organizations/:id', name: 'org', component: () => import('@/views/public/OrganizationProfile.vue'), props: true,
+    meta: { prefetch: ['/public/organizations/:id'] },
+  },
+  { path: '/communities', name: 'communities', component: () => import('@/views/public/CommunitiesPage.vue'), meta: { prefetch: ['/communities?limit=100'] } },
   { path: '/communities/:id', name: 'community', component: () => import('@/views/public/CommunityPage.vue'), props: true },
   { path: '/needs', name: 'needs', component: () => import('@/views/public/NeedsBoard.vue') },
-  { path: '/claims', name: 'claims', component: () => import('@/views/public/ClaimsBoard.vue') },
+  { path: '/claims', name: 'claims', component: () => import('@/views/public/ClaimsBoard.vue'), meta: { prefetch: ['/tenders?procedure=claim&status=open&limit=50'] } },
   { path: '/project-list', name: 'project-list', component: () => import('@/views/public/ProjectListPage.vue') },
   { path: '/community', name: 'community-desk', component: () => import('@/views/community/CommunityDesk.vue'), meta: { roles: ['community'] } },
   { path: '/manage/needs', name: 'need-triage', component: () => import('@/views/admin/NeedTriage.vue'), meta: { roles: ['admin'] } },
   { path: '/manage/project-list', name: 'plan-editor', component: () => import('@/views/admin/PlanEditor.vue'), meta: { roles: ['admin'] } },
-  { path: '/stats', name: 'stats', component: () => import('@/views/public/StatsPage.vue') },
-  { path: '/contracts', name: 'contracts', component: () => import('@/views/public/ContractList.vue') },
-  { path: '/contracts/:id', name: 'contract', component: () => import('@/views/public/ContractDetail.vue'), props: true },
+  { path: '/stats', name: 'stats', component: () => import('@/views/public/StatsPage.vue'), meta: { prefetch: ['/stats'] } },
+  { path: '/contracts', name: 'contracts', component: () => import('@/views/public/ContractList.vue'), meta: { prefetch: ['/contracts?limit=20'] } },
+  {
+    path: '/contracts/:id', name: 'contract', component: () => import('@/views/public/ContractDetail.vue'), props: true,
+    meta: { prefetch: ['/contracts/:id'] },
+  },
   { path: '/login', name: 'login', component: () => import('@/views/public/LoginPage.vue') },
   { path: '/register', name: 'register', component: () => import('@/views/org/RegisterPage.vue') },
 

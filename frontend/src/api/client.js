@@ -63,6 +63,20 @@ async function problemOf(res) {
 
 const isAuthPath = (path) => path.startsWith('/auth/')
 
+/**
+ * firstView takes the answer to a GET that index.html's first-view script
+ * (scripts/first-view.mjs, route meta.prefetch) started for an anonymous
+ * visitor while the app was loading: once, and only in the first 30 s, so a
+ * later visit to the same page asks afresh.
+ */
+function firstView(url) {
+  const fv = window.__portalFirstView
+  const res = fv?.api?.[url]
+  if (!res) return null
+  delete fv.api[url]
+  return Date.now() - fv.t < 30_000 ? res : null
+}
+
 async function send(method, path, { body, query, headers = {}, form, auth = true }) {
   const store = useAuthStore()
   const h = { Accept: 'application/json, application/problem+json', ...headers }
@@ -73,9 +87,10 @@ async function send(method, path, { body, query, headers = {}, form, auth = true
     h['Content-Type'] = 'application/json'
     payload = JSON.stringify(body)
   }
+  const url = buildURL(path, query)
   let res
   try {
-    res = await fetch(buildURL(path, query), { method, headers: h, body: payload })
+    res = await ((method === 'GET' && !h.Authorization && firstView(url)) || fetch(url, { method, headers: h, body: payload }))
   } catch {
     throw new ApiError(0, { code: 'network' })
   }
