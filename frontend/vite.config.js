@@ -33,7 +33,7 @@ const SELECT_RE = component(SELECT)
 // popper hooks stay with the select (they bring Popper.js).
 const UI_BASE = /node_modules[\\/](element-plus[\\/]es[\\/](utils|hooks[\\/](?!use-popper)|constants|locale|directives)|lodash-es|@vueuse)[\\/]/
 const src = fileURLToPath(new URL('./src', import.meta.url))
-const APP = (id) => /^[\\/](api|lib|composables)[\\/](?!echarts)/.test(id.startsWith(src) ? id.slice(src.length) : '')
+const APP = (id) => /^[\\/](api|lib|composables)[\\/]/.test(id.startsWith(src) ? id.slice(src.length) : '')
 
 // buttonWithoutTinyColor replaces Element Plus's button-custom.mjs by src/lib/button-custom.js (see there).
 function buttonWithoutTinyColor() {

@@ -3,7 +3,7 @@
 // transfer more than 170 KiB of JavaScript or 300 KiB in all, brotli-compressed
 // as the portal sends it. The first view is index.html, the entry chunk, the
 // page's chunk, everything they import statically and their CSS; what a page
-// imports dynamically (ECharts when a chart scrolls into view) is not part of it.
+// imports dynamically (a dialog, the signed-in tools of a page) is not part of it.
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 

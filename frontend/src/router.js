@@ -3,7 +3,7 @@ import { useAuthStore } from '@/stores/auth'
 import { routeHead } from '@/lib/head'
 
 // Every page is its own chunk; meta.roles lists who may open it (none: public). meta.prefetch lists the GET
-// requests (under /api/v1, exactly as the page sends them, ':id' from the address) that an anonymous visitor's
+// requests (API paths, exactly as the page sends them, ':id' from the address) that an anonymous visitor's
 // first view of the page starts at once: index.html's first-view script (scripts/first-view.mjs) sends them
 // with the page's chunks, and the API client takes the answers instead of asking again.
 const routes = [
