@@ -128,6 +128,39 @@ func TestIndexAllowsOnlyItsOwnInlineScript(t *testing.T) {
 	}
 }
 
+// TestFrontendRevalidates: index.html and the other files carry an ETag of the
+// build's bytes (the same for every encoding); a client that has them gets 304
+// without a body, one with another build's gets the file.
+func TestFrontendRevalidates(t *testing.T) {
+	index := []byte(`<!doctype html><html><div id="app"></div></html>`)
+	dist := fstest.MapFS{"index.html": {Data: index}, "index.html.br": {Data: []byte("BR-INDEX")}, "assets/a-1.js": {Data: []byte("1")}}
+	e := newEnv(t, func(o *handlers.Options) { o.Frontend = dist })
+	first := e.do("GET", "/tenders/0e1f", "", nil, "Accept-Encoding", "br")
+	first.ok(t, 200)
+	tag := first.Header.Get("ETag")
+	if !strings.HasPrefix(tag, `"`) || len(tag) < 10 {
+		t.Fatalf("ETag %q", tag)
+	}
+	if plain := e.do("GET", "/", "", nil).Header.Get("ETag"); plain != tag {
+		t.Errorf("ETag of the plain index %q, of the brotli one %q: want one validator per file", plain, tag)
+	}
+	for _, inm := range []string{tag, "W/" + tag, `"old", ` + tag, "*"} {
+		r := e.do("GET", "/stats", "", nil, "If-None-Match", inm, "Accept-Encoding", "br")
+		if r.Status != 304 || len(r.Body) != 0 {
+			t.Errorf("If-None-Match %s: %d with %d bytes, want 304 and no body", inm, r.Status, len(r.Body))
+		}
+		if r.Header.Get("Cache-Control") != "no-cache" {
+			t.Errorf("If-None-Match %s: Cache-Control %q", inm, r.Header.Get("Cache-Control"))
+		}
+	}
+	if r := e.do("GET", "/", "", nil, "If-None-Match", `"another-build"`, "Accept-Encoding", "br"); r.Status != 200 || string(r.Body) != "BR-INDEX" {
+		t.Errorf("another build's ETag: %d %q, want the file", r.Status, r.Body)
+	}
+	if r := e.do("GET", "/assets/a-1.js", "", nil, "If-None-Match", e.do("GET", "/assets/a-1.js", "", nil).Header.Get("ETag")); r.Status != 304 {
+		t.Errorf("an asset revalidated: %d, want 304", r.Status)
+	}
+}
+
 // TestAPIJSONCompressed: JSON of 1 KB or more is compressed for clients that
 // accept it (and decompresses to the same document); small answers are not.
 func TestAPIJSONCompressed(t *testing.T) {

@@ -24,6 +24,7 @@ const notBuiltPage = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><t
 type asset struct {
 	raw, br, gz []byte
 	typ         string
+	etag        string // of the raw bytes: the same for every encoding of one build's file
 }
 
 // loadAssets reads every file of dist; x.br and x.gz become encodings of x.
@@ -40,7 +41,8 @@ func loadAssets(dist fs.FS) map[string]*asset {
 		if err != nil {
 			return nil
 		}
-		a := &asset{raw: b, typ: mime.TypeByExtension(path.Ext(p))}
+		sum := sha256.Sum256(b)
+		a := &asset{raw: b, typ: mime.TypeByExtension(path.Ext(p)), etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 		if a.typ == "" {
 			a.typ = "application/octet-stream"
 		}
@@ -53,13 +55,22 @@ func loadAssets(dist fs.FS) map[string]*asset {
 }
 
 // send writes the best encoding the client accepts. Vary is set whenever the
-// file has encodings, so that caches keep one copy per Accept-Encoding.
+// file has encodings, so that caches keep one copy per Accept-Encoding. A
+// client that has this build's file (If-None-Match: its ETag) gets 304: a
+// revisit revalidates index.html without downloading it again.
 func (f *asset) send(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, f.typ)
+	c.Set(fiber.HeaderETag, f.etag)
+	if f.br != nil || f.gz != nil {
+		c.Vary(fiber.HeaderAcceptEncoding)
+	}
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, f.etag) {
+		c.Status(http.StatusNotModified)
+		return nil
+	}
 	if f.br == nil && f.gz == nil {
 		return c.Send(f.raw)
 	}
-	c.Vary(fiber.HeaderAcceptEncoding)
 	switch {
 	case f.br != nil && acceptsEncoding(c, "br"):
 		c.Set(fiber.HeaderContentEncoding, "br")
@@ -69,6 +80,18 @@ func (f *asset) send(c *fiber.Ctx) error {
 		return c.Send(f.gz)
 	}
 	return c.Send(f.raw)
+}
+
+// etagMatches reports whether an If-None-Match header names etag (or is "*");
+// weak validators (W/"…") match too, as RFC 9110 §13.1.2 asks for GET.
+func etagMatches(header, etag string) bool {
+	for _, part := range strings.Split(header, ",") {
+		t := strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // acceptsEncoding reports whether Accept-Encoding lists enc without q=0.
