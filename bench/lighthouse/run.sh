@@ -5,16 +5,20 @@
 #   bash bench/lighthouse/run.sh                 # builds nothing: serves bin/portal on a fresh demo database
 #   bash bench/lighthouse/run.sh path/to/portal  # another binary (e.g. one built from an older commit)
 #   LH_BASE=http://127.0.0.1:8080 bash bench/lighthouse/run.sh   # a portal already running (make run)
+#   LH_ONLY='^/(stats)?$' bash bench/lighthouse/run.sh            # only the pages whose path matches
 #
 # Needs what the browser tests need (PostgreSQL, a MinIO, Debian's /usr/bin/chromium); installs Lighthouse
 # into bench/lighthouse/node_modules. Reports go to bench/results/lighthouse-<time>/, a table to stdout.
 set -euo pipefail
+[ -x /usr/bin/chromium ] || { echo "run.sh: needs Debian's chromium (apt-get install chromium)" >&2; exit 1; }
 LH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$LH/../../scripts/services.sh" # ROOT, log, free_port, pg_up, minio_up
 bin=${1:-$ROOT/bin/portal}
 out="$ROOT/bench/results/lighthouse-$(date -u +%Y%m%dT%H%M%S)"
 mkdir -p "$out"
-(cd "$LH" && { [ -d node_modules/lighthouse ] || npm install --no-audit --no-fund >/dev/null; })
+# npm ci keeps package-lock.json as it is; a dependency asked for as "latest" (trace_engine's third-party-web)
+# can put the lock out of date, and then an install that saves nothing does.
+(cd "$LH" && { [ -d node_modules/lighthouse ] || npm ci --no-audit --no-fund >/dev/null 2>&1 || npm install --no-save --no-audit --no-fund >/dev/null; })
 
 server_pid="" db="" own_minio=""
 cleanup() {
@@ -61,9 +65,18 @@ tender=$(curl -fsS "$base/api/v1/tenders?status=completed&limit=1" | node -e 'le
 [ -n "$tender" ] || tender=$(curl -fsS "$base/api/v1/tenders?limit=1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write((j.items||j)[0]?.id||"")})')
 org=$(curl -fsS "$base/api/v1/public/organizations?limit=1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write((j.items||j)[0]?.id||"")})')
 contract=$(curl -fsS "$base/api/v1/contracts?limit=1" 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const j=JSON.parse(s);process.stdout.write((j.items||j)[0]?.id||"")}catch{}})' || true)
-pages=("/" "/tenders/$tender" "/organizations" "/organizations/$org" "/stats")
+community=$(curl -fsS "$base/api/v1/communities?limit=1" 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const j=JSON.parse(s);process.stdout.write((j.items||j)[0]?.id||"")}catch{}})' || true)
+# Every public page of src/router.js (a route without meta.roles) that shows something with the demo data.
+pages=("/" "/tenders/$tender" "/organizations" "/organizations/$org" "/stats" "/claims" "/communities")
+[ -n "$community" ] && pages+=("/communities/$community")
+pages+=("/project-list" "/needs")
 [ -n "$contract" ] && pages+=("/contracts" "/contracts/$contract")
 pages+=(${LH_EXTRA_PAGES:-})
+if [ -n "${LH_ONLY:-}" ]; then
+	only=()
+	for p in "${pages[@]}"; do [[ $p =~ $LH_ONLY ]] && only+=("$p"); done
+	pages=("${only[@]}")
+fi
 
 echo "| page | performance | LCP s | TBT ms | CLS | accessibility | best practices | SEO | KiB transferred |"
 echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|"
@@ -84,7 +97,25 @@ const pct = (k) => (c[k]?.score == null ? "–" : Math.round(c[k].score * 100))
 const num = (k, f) => (a[k]?.numericValue == null ? "–" : f(a[k].numericValue))
 console.log(`| ${process.argv[2]} | ${pct("performance")} | ${num("largest-contentful-paint", (v) => (v / 1000).toFixed(1))} | ${num("total-blocking-time", Math.round)} | ${num("cumulative-layout-shift", (v) => v.toFixed(3))} | ${pct("accessibility")} | ${pct("best-practices")} | ${pct("seo")} | ${num("total-byte-weight", (v) => Math.round(v / 1024))} |`)
 for (const k of ["accessibility", "best-practices", "seo"]) for (const ref of c[k]?.auditRefs || []) { const x = a[ref.id]; if (ref.weight > 0 && x.score !== null && x.score < 1) console.error(`   ${process.argv[2]} ${k}: ${ref.id}`) }
-' "$report" "$(printf '%s' "$p" | sed "s#$tender#<tender>#; s#$org#<org>#; s#${contract:-^$}#<contract>#")" 2>>"$out/failing-audits.txt" || echo "| $p | (no report: see $out/page-$i.log) |"
+' "$report" "$(printf '%s' "$p" | sed "s#$tender#<tender>#; s#$org#<org>#; s#${contract:-^$}#<contract>#; s#${community:-^$}#<community>#")" 2>>"$out/failing-audits.txt" || echo "| $p | (no report: see $out/page-$i.log) |"
+	# What the table's figures come from, load-independent first: requests and bytes, the longest request chain,
+	# the LCP element and its phases, main-thread work by kind (CPU time is inflated by a loaded machine).
+	node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const a = r.audits
+const kib = (v) => (v / 1024).toFixed(1)
+const reqs = a["network-requests"]?.details?.items || []
+const byType = {}
+for (const q of reqs) { const t = q.resourceType || "Other"; byType[t] = (byType[t] || 0) + (q.transferSize || 0) }
+const lcp = a["largest-contentful-paint-element"]?.details?.items || []
+const el = lcp[0]?.items?.[0]?.node
+const phases = (lcp[1]?.items || []).map((x) => `${x.phase} ${Math.round(x.timing)}`).join(", ")
+const chains = a["critical-request-chains"]?.details?.longestChain
+const work = (a["mainthread-work-breakdown"]?.details?.items || []).map((x) => `${x.groupLabel || x.group} ${Math.round(x.duration)}`).join(", ")
+console.log(`${process.argv[2]}: ${reqs.length} requests, ${kib(reqs.reduce((s, q) => s + (q.transferSize || 0), 0))} KiB (${Object.entries(byType).map(([t, b]) => `${t} ${kib(b)}`).join(", ")}); longest chain ${chains ? `${chains.length} requests, ${Math.round(chains.duration)} ms` : "–"}`)
+console.log(`   LCP element: ${el ? `${el.selector} "${(el.nodeLabel || "").slice(0, 50)}"` : "–"}${phases ? `; phases ms: ${phases}` : ""}`)
+console.log(`   main thread ms: ${work || "–"}; script bootup ${Math.round(a["bootup-time"]?.numericValue || 0)} ms; FCP ${((a["first-contentful-paint"]?.numericValue || 0) / 1000).toFixed(1)} s`)
+' "$report" "$(printf '%s' "$p" | sed "s#$tender#<tender>#; s#$org#<org>#; s#${contract:-^$}#<contract>#; s#${community:-^$}#<community>#")" >>"$out/diagnostics.txt" 2>/dev/null || true
 done
+echo; echo "diagnostics (simulated mobile; CPU times scale with the machine's load):"; cat "$out/diagnostics.txt" 2>/dev/null || true
 [ -s "$out/failing-audits.txt" ] && { echo; echo "failing audits:"; sed 's#'"$org"'#<org>#' "$out/failing-audits.txt"; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); reports in $out"
