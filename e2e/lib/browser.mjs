@@ -238,6 +238,12 @@ export async function checkBudget(page, path) {
   if (js > JS_BUDGET || total > TOTAL_BUDGET) {
     throw new Error(`budget: ${path} transferred ${(js / 1024).toFixed(1)} KiB of JavaScript (≤ 170) and ${(total / 1024).toFixed(1)} KiB in all (≤ 300)`)
   }
+  // The API answers index.html's first-view script asked for early (route meta.prefetch) were all taken by the
+  // page: a request the page then sends differently is asked twice.
+  const untaken = await page.evaluate(() => Object.keys(window.__portalFirstView?.api || {}))
+  if (untaken.length) {
+    throw new Error(`first view: ${path} prefetched ${untaken.join(', ')} but the page did not take it (meta.prefetch in src/router.js must be the request exactly as the page sends it)`)
+  }
 }
 
 let shotNo = 0
