@@ -42,10 +42,9 @@ function boot(files, locales, routes) {
       if (/\.css$/.test(f)) {
         l.rel = 'preload'
         l.as = 'style'
-      } else {
-        l.rel = 'modulepreload'
-        l.crossOrigin = ''
-      }
+      } else l.rel = 'modulepreload'
+      // As Vite asks for them (crossorigin): a preload in another credentials mode is fetched twice.
+      l.crossOrigin = ''
       l.href = f
       d.head.appendChild(l)
     }
