@@ -57,7 +57,7 @@ export function provoked(pattern) {
  */
 export function stepper(defaultTimeout = 240_000) {
   let broken = ''
-  return function step(name, fn, timeout = defaultTimeout) {
+  function step(name, fn, timeout = defaultTimeout) {
     test(name, { timeout }, async (t) => {
       if (broken) {
         t.skip(`skipped: "${broken}" failed`)
@@ -73,6 +73,9 @@ export function stepper(defaultTimeout = 240_000) {
       }
     })
   }
+  /** step.broken() names the step that failed ('' while none has), e.g. for a run's artifacts. */
+  step.broken = () => broken
+  return step
 }
 
 /** session opens a fresh browser context (its own cookies and localStorage) with one page; locale is the browser's preferred language. */

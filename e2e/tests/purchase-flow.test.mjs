@@ -3,12 +3,12 @@
 // auditor and the anonymous public. Each step depends on the previous ones;
 // after a failure the remaining steps are skipped.
 
-import { after, before, test } from 'node:test'
+import { after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import {
-  BASE, byId, close, confirm, download, field, fill, goto, launch, login, nav, pick, pollUntil, problems,
-  chineseChrome, radio, session, setLanguage, shot, toast, typeDate, writeArtifact,
+  BASE, byId, close, confirm, download, field, fill, goto, launch, login, nav, pick, pollUntil,
+  chineseChrome, radio, session, setLanguage, shot, stepper, toast, typeDate, writeArtifact,
 } from '../lib/browser.mjs'
 import { apiLogin, ensureCommunities } from '../lib/api.mjs'
 import { nextMinuteAfter, pdf, runId, shanghaiDate, shanghaiInput, shanghaiShown, uscc } from '../lib/data.mjs'
@@ -48,25 +48,8 @@ const SCORES = {
 }
 
 const state = { tenderId: '', receipts: {}, deadline: null }
-let broken = ''
-
 /** step runs one stage of the flow; later stages are skipped once one fails. */
-function step(name, fn, timeout = 240_000) {
-  test(name, { timeout }, async (t) => {
-    if (broken) {
-      t.skip(`skipped: "${broken}" failed`)
-      return
-    }
-    problems.length = 0
-    try {
-      await fn(t)
-      assert.deepEqual(problems, [], 'no console errors, page errors or 5xx answers')
-    } catch (e) {
-      broken = name
-      throw e
-    }
-  })
-}
+const step = stepper()
 
 before(async () => {
   await launch()
@@ -534,5 +517,5 @@ step('the auditor verifies the audit log', async () => {
 })
 
 after(() => {
-  writeArtifact('run.json', JSON.stringify({ base: BASE, runId, tenderId: state.tenderId, broken }, null, 2))
+  writeArtifact('run.json', JSON.stringify({ base: BASE, runId, tenderId: state.tenderId, broken: step.broken() }, null, 2))
 })
