@@ -12,17 +12,29 @@ func (s *Store) BigramFreq(ctx context.Context) map[string]float64 {
 	return st.freq
 }
 
-// ForceSearchWay makes every search walk ("walk") or use the bigram index
-// ("index"); "" lets the statistics choose.
+// CreatedAtBounds is how many bounds the cached created_at histogram has
+// (the window way needs two).
+func (s *Store) CreatedAtBounds(ctx context.Context) int {
+	st, _ := s.searchStats(ctx)
+	return len(st.bounds)
+}
+
+// ForceSearchWay makes every search walk ("walk"), use the bigram index
+// ("index") or the index in a window of the newest tenders, first as small
+// as a page and widened until it holds one ("window"); "" lets the
+// statistics choose.
 func (s *Store) ForceSearchWay(way string) {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
-	s.stats.way = map[string]searchWay{"walk": walkWay, "index": indexWay}[way]
+	s.stats.way = map[string]searchWay{"walk": walkWay, "index": indexWay, "window": windowWay}[way]
 }
 
-// SearchUsesIndex tells which way a search of q with a page of limit rows takes.
-func (s *Store) SearchUsesIndex(ctx context.Context, q string, limit int) bool {
-	return s.planSearch(ctx, q, limit).index
+// SearchUsesIndex tells which way a search of q with a page of limit rows
+// takes: the bigram index or the walk, and the index in a window of how many
+// newest tenders (0: none).
+func (s *Store) SearchUsesIndex(ctx context.Context, q string, limit int) (bool, float64) {
+	p := s.planSearch(ctx, q, limit)
+	return p.index, p.window
 }
 
 // StartMultipart begins a multipart upload and leaves it unfinished, as a killed portal would.

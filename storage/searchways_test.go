@@ -14,10 +14,12 @@ import (
 	"github.com/linshu/portal/storage/storagetest"
 )
 
-// TestSearchWaysAgree: a search walks the list newest first or takes the
-// candidates of the bigram index, as the statistics suggest; both ways give
-// exactly the tenders whose title or description holds every term
-// (lower-cased), newest first, pages included.
+// TestSearchWaysAgree: a search walks the list newest first, takes the
+// candidates of the bigram index, or takes them within a window of the
+// newest tenders (here first as small as a page, so that it widens, and at
+// last the whole index), as the statistics suggest; every way gives exactly
+// the tenders whose title or description holds every term (lower-cased),
+// newest first, pages after a cursor included.
 func TestSearchWaysAgree(t *testing.T) {
 	s := storagetest.NewStore(t)
 	ctx := context.Background()
@@ -90,7 +92,10 @@ func TestSearchWaysAgree(t *testing.T) {
 	}
 	queries := []string{"养老", "物业管理", "矫正", "健", "务", "abc", "ABC", "café", "CAFÉ", "it's", `\`, "社区 服务",
 		"养老 健康", "不存在", "服务 abc 帮扶", "罕见词", "见"}
-	for _, way := range []string{"walk", "index"} {
+	if n := s.CreatedAtBounds(ctx); n < 2 {
+		t.Fatalf("a created_at histogram of %d bounds: the window way would not be tried", n)
+	}
+	for _, way := range []string{"walk", "index", "window"} {
 		s.ForceSearchWay(way)
 		for _, q := range queries {
 			if got, w := list(q), want(q); !slices.Equal(got, w) || (q == "罕见词" && len(w) != 1) {
@@ -99,11 +104,11 @@ func TestSearchWaysAgree(t *testing.T) {
 		}
 	}
 	s.ForceSearchWay("")
-	if s.SearchUsesIndex(ctx, "服务", 21) {
+	if index, _ := s.SearchUsesIndex(ctx, "服务", 21); index {
 		t.Errorf("服务 is in every tender, yet the search would collect them all from the index")
 	}
-	if !s.SearchUsesIndex(ctx, "龘龘", 21) {
-		t.Errorf("龘龘 is in no tender, yet the search would walk the whole list for it")
+	if index, window := s.SearchUsesIndex(ctx, "龘龘", 21); !index || window != 0 {
+		t.Errorf("龘龘 is in no tender, yet the search would walk the list or a window of %v tenders for it", window)
 	}
 }
 

@@ -516,17 +516,39 @@ func BigramQuery(q string, freq map[string]float64) string {
 // Tenders lists tenders newest first with keyset pagination. The search runs
 // in PostgreSQL, the way planSearch chooses.
 func (s *Store) Tenders(ctx context.Context, f TenderFilter) ([]tender.Tender, error) {
-	query, args, err := s.tendersQuery(ctx, tenderColumns, f)
+	at, id, err := parseTenderCursor(f.Cursor)
 	if err != nil {
 		return nil, wrapf(err, "tenders: list")
+	}
+	if utf8.RuneCountInString(f.Q) > 100 {
+		f.Q = string([]rune(f.Q)[:100])
+	}
+	var plan searchPlan
+	if f.Q != "" {
+		plan = s.planSearch(ctx, f.Q, f.Limit)
 	}
 	// One prepared statement per shape of the query (the filters that are
 	// set, the search's way and terms): PostgreSQL plans each shape once per
 	// connection instead of per request, and lib/pq sends one round trip
 	// instead of two.
 	var rows []tenderRow
-	if err := s.selectPrepared(ctx, &rows, query, args...); err != nil {
-		return nil, wrapf(mapListError(err), "tenders: list")
+	for window := plan.window; ; window *= windowWiden {
+		var since *time.Time
+		if window > 0 {
+			if t, ok := plan.stats.windowStart(at, window); ok {
+				since = &t
+			}
+		}
+		query, args := tendersQuery(tenderColumns, f, plan, at, id, since)
+		rows = rows[:0]
+		if err := s.selectPrepared(ctx, &rows, query, args...); err != nil {
+			return nil, wrapf(mapListError(err), "tenders: list")
+		}
+		// A window that holds a page holds the newest matches of the table:
+		// every match outside it is older than every match in it.
+		if since == nil || len(rows) >= f.Limit {
+			break
+		}
 	}
 	out := make([]tender.Tender, 0, len(rows))
 	for _, r := range rows {
@@ -567,19 +589,8 @@ func (s *Store) TenderListVersion(ctx context.Context) (int64, error) {
 // nothing for those that are not: each combination is its own statement with
 // a plan of its own (a catch-all WHERE that tests each parameter for being
 // empty is planned per call). A search adds its terms the way planSearch
-// chose.
-func (s *Store) tendersQuery(ctx context.Context, columns string, f TenderFilter) (string, []any, error) {
-	at, id, err := parseTenderCursor(f.Cursor)
-	if err != nil {
-		return "", nil, err
-	}
-	if utf8.RuneCountInString(f.Q) > 100 {
-		f.Q = string([]rune(f.Q)[:100])
-	}
-	var plan searchPlan
-	if f.Q != "" {
-		plan = s.planSearch(ctx, f.Q, f.Limit)
-	}
+// chose; since, with the index way, is the start of its window (nil: none).
+func tendersQuery(columns string, f TenderFilter, plan searchPlan, at *time.Time, id string, since *time.Time) (string, []any) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -613,18 +624,29 @@ func (s *Store) tendersQuery(ctx context.Context, columns string, f TenderFilter
 	}
 	order := "\n\t\tORDER BY created_at DESC, id DESC LIMIT "
 	if len(plan.terms) == 0 {
-		return `SELECT ` + columns + ` FROM tenders` + whereSQL(where) + order + arg(f.Limit), args, nil
+		return `SELECT ` + columns + ` FROM tenders` + whereSQL(where) + order + arg(f.Limit), args
 	}
 	if !plan.index {
 		// The walk: newest first, checking the substrings only.
-		return `SELECT ` + columns + ` FROM tenders` + whereSQL(append(where, exact...)) + order + limitSQL(f.Limit), args, nil
+		return `SELECT ` + columns + ` FROM tenders` + whereSQL(append(where, exact...)) + order + limitSQL(f.Limit), args
 	}
 	// The index: the candidates of the rarest bigrams, then the substrings,
 	// sorted. OFFSET 0 keeps the ORDER BY out of the subquery, so that
 	// PostgreSQL cannot turn it into the walk.
 	where = append(where, "search @@ "+arg(plan.tsq)+"::tsquery")
+	if since != nil {
+		// The window, a range with both ends: the generic plan of a prepared
+		// statement then expects a narrow range and ANDs the two indexes'
+		// bitmaps (with one end it expects a third of the table and filters
+		// every candidate of the bigram index instead).
+		upper := "'infinity'::timestamptz"
+		if at != nil {
+			upper = arg(*at) + "::timestamptz"
+		}
+		where = append(where, "created_at >= "+arg(*since)+"::timestamptz AND created_at <= "+upper)
+	}
 	return `SELECT ` + columns + ` FROM (SELECT tenders.*, tenders.xmin FROM tenders` + whereSQL(where) + ` OFFSET 0) tenders` +
-		whereSQL(exact) + order + limitSQL(f.Limit), args, nil
+		whereSQL(exact) + order + limitSQL(f.Limit), args
 }
 
 func whereSQL(conds []string) string {
