@@ -68,7 +68,7 @@ func TestWindowStart(t *testing.T) {
 }
 
 // TestChooseWay: the walk for common terms, the window for rare ones (矫正,
-// 1 %, at 100,000 tenders), the whole index for terms so rare
+// 1 %, at 100,000 tenders; at 1M its candidates alone cost more than the walk), the whole index for terms so rare
 // that a window of a page would hold the table; no window without a
 // histogram.
 func TestChooseWay(t *testing.T) {
@@ -78,11 +78,12 @@ func TestChooseWay(t *testing.T) {
 		bounds        []time.Time
 		index, window bool
 	}{
-		{100_000, 0.25, bounds, false, false},   // 养老
-		{100_000, 0.097, bounds, false, false},  // 物业管理
-		{100_000, 0.011, bounds, true, true},    // 矫正
-		{100_000, 0.00002, bounds, true, false}, // two tenders in all
-		{100_000, 0.011, nil, false, false},     // no histogram: the walk, as before the window
+		{100_000, 0.25, bounds, false, false},    // 养老
+		{100_000, 0.097, bounds, false, false},   // 物业管理
+		{100_000, 0.011, bounds, true, true},     // 矫正
+		{1_000_000, 0.011, bounds, false, false}, // 矫正 at 1M: the whole posting list costs more than the walk
+		{100_000, 0.00002, bounds, true, false},  // two tenders in all
+		{100_000, 0.011, nil, false, false},      // no histogram: the walk, as before the window
 	} {
 		index, w := (searchStatistics{rows: c.rows, bounds: c.bounds}).chooseWay(c.sel, 21)
 		if index != c.index || (w > 0) != c.window {
