@@ -98,7 +98,9 @@ func (s *sniffer) readClient(r io.Reader) error {
 			break
 		}
 	}
-	var pending string
+	// Statements by name: a prepared statement is parsed once per
+	// connection and bound many times, maybe after others were parsed.
+	parsed := map[string]string{}
 	for {
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
 			return err
@@ -111,27 +113,29 @@ func (s *sniffer) readClient(r io.Reader) error {
 		case 'P': // Parse: statement name, query, parameter types
 			f := bytes.SplitN(body, []byte{0}, 3)
 			if len(f) == 3 {
-				pending = string(f[1])
+				parsed[string(f[0])] = string(f[1])
 			}
 		case 'B': // Bind: portal, statement, formats, values
-			params, err := bindParams(body)
+			stmt, params, err := bindParams(body)
 			if err != nil {
 				return err
 			}
 			s.mu.Lock()
-			s.queries = append(s.queries, capture{SQL: pending, Params: params})
+			s.queries = append(s.queries, capture{SQL: parsed[stmt], Params: params})
 			s.mu.Unlock()
 		}
 	}
 }
 
-func bindParams(b []byte) ([]*string, error) {
+func bindParams(b []byte) (string, []*string, error) {
 	bad := errors.New("malformed Bind message")
+	var stmt string
 	for range 2 { // portal and statement names
 		i := bytes.IndexByte(b, 0)
 		if i < 0 {
-			return nil, bad
+			return "", nil, bad
 		}
+		stmt = string(b[:i])
 		b = b[i+1:]
 	}
 	u16 := func() (int, bool) {
@@ -144,25 +148,25 @@ func bindParams(b []byte) ([]*string, error) {
 	}
 	nf, ok := u16()
 	if !ok {
-		return nil, bad
+		return "", nil, bad
 	}
 	for range nf {
 		f, ok := u16()
 		if !ok {
-			return nil, bad
+			return "", nil, bad
 		}
 		if f != 0 {
-			return nil, errors.New("binary parameters cannot be inlined")
+			return "", nil, errors.New("binary parameters cannot be inlined")
 		}
 	}
 	np, ok := u16()
 	if !ok {
-		return nil, bad
+		return "", nil, bad
 	}
 	params := make([]*string, np)
 	for i := range params {
 		if len(b) < 4 {
-			return nil, bad
+			return "", nil, bad
 		}
 		n := int32(binary.BigEndian.Uint32(b))
 		b = b[4:]
@@ -170,13 +174,13 @@ func bindParams(b []byte) ([]*string, error) {
 			continue
 		}
 		if len(b) < int(n) {
-			return nil, bad
+			return "", nil, bad
 		}
 		v := string(b[:n])
 		params[i] = &v
 		b = b[n:]
 	}
-	return params, nil
+	return stmt, params, nil
 }
 
 // captureTenders calls Store.Tenders once per filter through the sniffer and
