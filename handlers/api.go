@@ -46,6 +46,8 @@ type API struct {
 	versions *tokenVersions
 	pages    pageCache // tender list pages
 	searches pageCache // tender search pages, apart so that many searches cannot push the list out
+
+	communityPages fingerprintCache // community registry pages (the project list, needs and communities pages read it whole)
 }
 
 const (

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -45,12 +46,28 @@ func (a *API) listCommunities(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.store.Communities(ctx(c), storage.CommunityFilter{Town: strings.TrimSpace(c.Query("town")),
-		Kind: c.Query("kind"), Q: strings.TrimSpace(c.Query("q")), After: c.Query("cursor"), Limit: l + 1})
+	f := storage.CommunityFilter{Town: strings.TrimSpace(c.Query("town")), Kind: c.Query("kind"),
+		Q: strings.TrimSpace(c.Query("q")), After: c.Query("cursor"), Limit: l + 1}
+	// The rows' fingerprint first: when it is the one a kept page was made
+	// from, that page's bytes are the answer (handlers/fingerprints.go).
+	key := f.Town + "\x00" + f.Kind + "\x00" + f.Q + "\x00" + f.After + "\x00" + strconv.Itoa(f.Limit)
+	fp, err := a.store.CommunitiesFingerprint(ctx(c), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(paginate(list, l, func(cm tender.Community) string { return cm.ID }))
+	body, ok := a.communityPages.get(key, fp)
+	if !ok {
+		list, made, err := a.store.CommunitiesVersioned(ctx(c), f)
+		if err != nil {
+			return err
+		}
+		if body, err = jsonMarshal(paginate(list, l, func(cm tender.Community) string { return cm.ID })); err != nil {
+			return err
+		}
+		a.communityPages.put(key, made, body)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }
 
 // communityView is a community with what its delivered services reported per year.

@@ -359,3 +359,57 @@ func TestIndicatorsCountDeliveredServices(t *testing.T) {
 		}
 	}
 }
+
+// The registry's pages are kept encoded by the fingerprint of their rows
+// (handlers/fingerprints.go): a change of a listed community, a new one and
+// a renamed one each show at once, on the page and on the pages after.
+func TestCommunityListPagesFollowChanges(t *testing.T) {
+	e := newEnv(t)
+	type page struct {
+		Items      []tender.Community `json:"items"`
+		NextCursor *string            `json:"next_cursor"`
+	}
+	list := func(query string) page {
+		var p page
+		e.do("GET", "/api/v1/communities?"+query, "", nil).decode(t, &p)
+		return p
+	}
+	find := func(p page, id string) *tender.Community {
+		for i := range p.Items {
+			if p.Items[i].ID == id {
+				return &p.Items[i]
+			}
+		}
+		return nil
+	}
+	id := e.communities["临沭街道兴大社区"]
+	first := e.do("GET", "/api/v1/communities?limit=100", "", nil).Body
+	if again := e.do("GET", "/api/v1/communities?limit=100", "", nil).Body; string(again) != string(first) {
+		t.Fatalf("the same rows answered differently:\n%s\n%s", first, again)
+	}
+	before := find(list("limit=100"), id)
+	if before == nil {
+		t.Fatalf("community %s not listed", id)
+	}
+	e.do("PATCH", "/api/v1/communities/"+id, e.admin, map[string]any{"residents": before.Residents + 7}).ok(t, 200)
+	if got := find(list("limit=100"), id); got == nil || got.Residents != before.Residents+7 {
+		t.Fatalf("after the change: %+v, want residents %d", got, before.Residents+7)
+	}
+	r := e.do("POST", "/api/v1/communities", e.admin, communityBody("玉山镇阿拉社区"))
+	r.ok(t, 201)
+	var added tender.Community
+	r.decode(t, &added)
+	if find(list("limit=100"), added.ID) == nil {
+		t.Fatalf("new community %s not listed", added.ID)
+	}
+	// Pages after a cursor follow too: the first page's last community, renamed to sort last, leaves it.
+	p1 := list("limit=1")
+	if p1.NextCursor == nil || len(p1.Items) != 1 {
+		t.Fatalf("first page of one: %+v", p1)
+	}
+	p2 := list("limit=1&cursor=" + *p1.NextCursor)
+	e.do("PATCH", "/api/v1/communities/"+p2.Items[0].ID, e.admin, map[string]any{"name": "龘龘社区"}).ok(t, 200)
+	if again := list("limit=1&cursor=" + *p1.NextCursor); len(again.Items) != 1 || again.Items[0].ID == p2.Items[0].ID {
+		t.Fatalf("renamed community still second: %+v", again.Items)
+	}
+}

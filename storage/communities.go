@@ -111,15 +111,58 @@ type CommunityFilter struct {
 
 // Communities lists the registry by name.
 func (s *Store) Communities(ctx context.Context, f CommunityFilter) ([]tender.Community, error) {
+	out, _, err := s.CommunitiesVersioned(ctx, f)
+	return out, err
+}
+
+// communitiesWhere selects and orders a page of the registry ($1 town, $2
+// kind, $3 name contains, $4 cursor, $5 limit).
+const communitiesWhere = `WHERE ($1 = '' OR town = $1) AND ($2 = '' OR kind = $2) AND ($3 = '' OR strpos(name, $3) > 0)
+		  AND ($4::uuid IS NULL OR (name, id) > (SELECT name, id FROM communities WHERE id = $4::uuid))
+		ORDER BY name, id LIMIT $5`
+
+// communityVersion is a row's id and version (xmin: a new one with every
+// change of the row), the fingerprint's part for it.
+const communityVersion = `id::text || ':' || xmin::text`
+
+// CommunitiesVersioned is Communities with the fingerprint of the very rows
+// it returns (CommunitiesFingerprint's form, read in the same statement).
+func (s *Store) CommunitiesVersioned(ctx context.Context, f CommunityFilter) ([]tender.Community, string, error) {
 	out := []tender.Community{}
 	if f.After != "" && uuidOrNil(f.After) == nil {
-		return out, wrapf(errBadCursor, "communities: list")
+		return out, "", wrapf(errBadCursor, "communities: list")
 	}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+communityColumns+` FROM communities
-		WHERE ($1 = '' OR town = $1) AND ($2 = '' OR kind = $2) AND ($3 = '' OR strpos(name, $3) > 0)
-		  AND ($4::uuid IS NULL OR (name, id) > (SELECT name, id FROM communities WHERE id = $4::uuid))
-		ORDER BY name, id LIMIT $5`, f.Town, f.Kind, f.Q, uuidOrNil(f.After), f.Limit)
-	return out, wrapf(mapError(err), "communities: list")
+	var rows []struct {
+		tender.Community
+		Version string `db:"version"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+communityColumns+`, `+communityVersion+` AS version FROM communities `+
+		communitiesWhere, f.Town, f.Kind, f.Q, uuidOrNil(f.After), f.Limit); err != nil {
+		return out, "", wrapf(mapError(err), "communities: list")
+	}
+	versions := make([]string, len(rows))
+	for i, r := range rows {
+		out = append(out, r.Community)
+		versions[i] = r.Version
+	}
+	return out, strings.Join(versions, ","), nil
+}
+
+// CommunitiesFingerprint identifies the rows Communities would return for f
+// as they are now: their ids and row versions, in order. The same
+// fingerprint means the same page (a page shows only the communities' own
+// columns, and its cursor is the last id); the handlers keep encoded pages
+// by it. It is the list's query reading one narrow column.
+func (s *Store) CommunitiesFingerprint(ctx context.Context, f CommunityFilter) (string, error) {
+	if f.After != "" && uuidOrNil(f.After) == nil {
+		return "", wrapf(errBadCursor, "communities: list fingerprint")
+	}
+	var rows []string
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+communityVersion+` FROM communities `+communitiesWhere,
+		f.Town, f.Kind, f.Q, uuidOrNil(f.After), f.Limit); err != nil {
+		return "", wrapf(mapError(err), "communities: list fingerprint")
+	}
+	return strings.Join(rows, ","), nil
 }
 
 // CommunityChange edits a locked community and returns the audit action and details.
