@@ -32,20 +32,27 @@ type Options struct {
 	ReceiptKey     ed25519.PrivateKey // signs bid receipts
 	OCIDPrefix     string             // PORTAL_OCID_PREFIX, e.g. "ocds-lsmz00-"
 	Metrics        *Metrics           // where request metrics go; nil keeps them to the instance
-	Logger         *slog.Logger
+	// MaxInFlight is how many API requests run at a time, the others waiting
+	// first come first served (admission); 0 lets all run. cmd/portal sets it
+	// to the database pool's size.
+	MaxInFlight int
+	// QueueWait is how long a request waits for its turn before 503 overloaded (default 10 s).
+	QueueWait time.Duration
+	Logger    *slog.Logger
 	// Now overrides the application clock for non-binding times (tests); deadlines use the database clock.
 	Now func() time.Time
 }
 
 // API holds the concrete dependencies of the handlers.
 type API struct {
-	opts     Options
-	store    *storage.Store
-	log      *slog.Logger
-	metrics  *metrics
-	versions *tokenVersions
-	pages    pageCache // tender list pages
-	searches pageCache // tender search pages, apart so that many searches cannot push the list out
+	opts      Options
+	store     *storage.Store
+	log       *slog.Logger
+	metrics   *metrics
+	versions  *tokenVersions
+	admission *admission // nil: no limit
+	pages     pageCache  // tender list pages
+	searches  pageCache  // tender search pages, apart so that many searches cannot push the list out
 
 	communityPages fingerprintCache // community registry pages (the project list, needs and communities pages read it whole)
 }
@@ -79,7 +86,7 @@ func New(opts Options, store *storage.Store) (*fiber.App, error) {
 		opts.MaxUpload = 50 << 20
 	}
 	a := &API{opts: opts, store: store, log: opts.Logger, metrics: opts.Metrics.orNew(),
-		versions: newTokenVersions(store)}
+		versions: newTokenVersions(store), admission: newAdmission(opts.MaxInFlight, opts.QueueWait)}
 	app := fiber.New(fiber.Config{
 		Immutable:    true,
 		ReadTimeout:  10 * time.Minute, // a 50 MiB upload over a slow county link

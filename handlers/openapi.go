@@ -872,7 +872,7 @@ var errorResponses = map[int]string{
 	415: "不支持的内容类型 · unsupported_media_type",
 	422: "字段校验失败或不符合投标资格 · validation_failed, not_eligible",
 	429: "请求过于频繁 · rate_limited",
-	503: "对象存储不可用 · storage_unavailable",
+	503: "对象存储不可用，或系统繁忙（请按 Retry-After 稍后重试） · storage_unavailable, overloaded",
 }
 
 var pathParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`)
@@ -997,7 +997,6 @@ func (r apiRoute) operation() jsonObject {
 		if r.body == fileBody {
 			problem(413)
 			problem(415)
-			problem(503)
 		} else {
 			problem(400)
 		}
@@ -1007,6 +1006,9 @@ func (r apiRoute) operation() jsonObject {
 	}
 	if r.query != nil {
 		problem(422)
+	}
+	if strings.HasPrefix(r.path, apiV1) {
+		problem(503) // every API request may wait its turn too long (overloaded)
 	}
 	responses["default"] = jsonObject{"$ref": "#/components/responses/Problem"}
 	op["responses"] = responses

@@ -37,6 +37,7 @@ var statusOf = map[string]int{
 	tender.CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
 	tender.CodeRateLimited:          http.StatusTooManyRequests,
 	tender.CodeStorageUnavailable:   http.StatusServiceUnavailable,
+	tender.CodeOverloaded:           http.StatusServiceUnavailable,
 	tender.CodeInternal:             http.StatusInternalServerError,
 }
 
@@ -56,6 +57,7 @@ var titleOf = map[string]string{
 	tender.CodeUnsupportedMediaType: "不支持的文件类型",
 	tender.CodeRateLimited:          "请求过于频繁",
 	tender.CodeStorageUnavailable:   "文件存储暂不可用",
+	tender.CodeOverloaded:           "系统繁忙",
 	tender.CodeInternal:             "服务器内部错误",
 }
 
@@ -76,6 +78,9 @@ func (a *API) errorHandler(c *fiber.Ctx, err error) error {
 			if e.Code == tender.CodeStorageUnavailable {
 				a.log.Warn("storage unavailable", "request_id", requestID(c), "error", err)
 				c.Set(fiber.HeaderRetryAfter, "5")
+			}
+			if e.Code == tender.CodeOverloaded {
+				c.Set(fiber.HeaderRetryAfter, "2")
 			}
 		} else {
 			a.log.Error("internal error", "request_id", requestID(c), "method", c.Method(),

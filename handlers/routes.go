@@ -34,7 +34,7 @@ func (a *API) routes(app *fiber.App) {
 	app.Get("/robots.txt", a.robots)
 	app.Get("/sitemap.xml", a.sitemap)
 
-	v1 := app.Group("/api/v1", a.limitBody, checkQuery, a.authenticate, a.idempotent)
+	v1 := app.Group("/api/v1", a.limitBody, checkQuery, a.admit, a.authenticate, a.idempotent)
 
 	v1.Post("/auth/login", anyone, a.login)
 	v1.Post("/auth/refresh", anyone, a.refresh)

@@ -24,6 +24,7 @@ const (
 	CodeUnsupportedMediaType = "unsupported_media_type"
 	CodeRateLimited          = "rate_limited"
 	CodeStorageUnavailable   = "storage_unavailable"
+	CodeOverloaded           = "overloaded"
 	CodeInternal             = "internal"
 )
 

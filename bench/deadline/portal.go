@@ -87,10 +87,11 @@ func startCluster(ctx context.Context, cfg config, dbURL string, setup *storage.
 		return nil, err
 	}
 	opts := handlers.Options{
-		JWTSecret:  secret,
-		MaxUpload:  50 << 20,
-		Domain:     tender.Config{MinBidWindow: 0, PublicTenderFen: 100000000, MinPublicity: 0},
-		ReceiptKey: key,
+		JWTSecret:   secret,
+		MaxUpload:   50 << 20,
+		Domain:      tender.Config{MinBidWindow: 0, PublicTenderFen: 100000000, MinPublicity: 0},
+		ReceiptKey:  key,
+		MaxInFlight: cfg.Pool, // as cmd/portal: the gate as wide as the pool
 		// Only internal errors reach stderr: a 500 during the burst must show its cause.
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	}

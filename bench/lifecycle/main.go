@@ -297,7 +297,7 @@ func newApp(ctx context.Context, store *storage.Store, sealer *storage.Sealer, s
 	}
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil)) // formatted as in production, then discarded
 	return handlers.New(handlers.Options{JWTSecret: secret, Domain: tender.DefaultConfig(), Logger: logger,
-		ReceiptKey: receiptKey}, store)
+		ReceiptKey: receiptKey, MaxInFlight: storage.DefaultMaxConns}, store)
 }
 
 // captureCases sends each request twice to an app whose store connects

@@ -519,7 +519,7 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 	// written to the terminal.
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	app, err := handlers.New(handlers.Options{JWTSecret: secret, Domain: tender.DefaultConfig(), Logger: logger,
-		ReceiptKey: receiptKey}, store)
+		ReceiptKey: receiptKey, MaxInFlight: storage.DefaultMaxConns}, store)
 	if err != nil {
 		return nil, result{}, err
 	}

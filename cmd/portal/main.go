@@ -207,7 +207,7 @@ func serve(ctx context.Context, getenv func(string) string) error {
 	metrics := handlers.NewMetrics()
 	app, err := handlers.New(handlers.Options{JWTSecret: cfg.JWTSecret, MaxUpload: cfg.MaxUpload, Domain: cfg.Domain,
 		TrustedProxies: cfg.TrustedProxies, Frontend: dist, Logger: log, ReceiptKey: receiptKey,
-		OCIDPrefix: cfg.OCIDPrefix, Metrics: metrics},
+		OCIDPrefix: cfg.OCIDPrefix, Metrics: metrics, MaxInFlight: cfg.DBMaxConns},
 		store)
 	if err != nil {
 		return err
