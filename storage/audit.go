@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"database/sql"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -29,21 +30,9 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, action, e
 		return fmt.Errorf("audit details: %w", err)
 	}
 	stream := tender.Stream(entity, id)
-	if _, err := tx.ExecContext(ctx,
-		`INSERT INTO audit_streams (stream, seq, head_hash) VALUES ($1, 0, '') ON CONFLICT (stream) DO NOTHING`,
-		stream); err != nil {
-		return fmt.Errorf("audit stream: %w", err)
-	}
-	var head struct {
-		Seq  int64     `db:"seq"`
-		Hash string    `db:"head_hash"`
-		Now  time.Time `db:"now"`
-	}
-	// FOR UPDATE on the stream head: serialises appends to this stream only.
-	if err := tx.GetContext(ctx, &head,
-		`SELECT seq, head_hash, date_trunc('microseconds', clock_timestamp()) AS now
-		   FROM audit_streams WHERE stream = $1 FOR UPDATE`, stream); err != nil {
-		return fmt.Errorf("audit head: %w", err)
+	head, err := lockAuditHead(ctx, tx, stream)
+	if err != nil {
+		return err
 	}
 	actorID := actor.UserID
 	if actorID == "" {
@@ -59,31 +48,63 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, action, e
 	if err != nil {
 		return err
 	}
-	if err := insertAuditEntry(ctx, tx, e); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_streams SET seq = $2, head_hash = $3 WHERE stream = $1`,
-		stream, e.Seq, e.Hash); err != nil {
-		return fmt.Errorf("audit head update: %w", err)
-	}
-	return nil
+	return insertAuditEntry(ctx, tx, e)
 }
 
-// insertAuditEntry writes e. An entry of a bid stream does not take its id
-// from the sequence every other entry shares: a bid is sealed until its
-// tender's opening, and ids drawn from a shared counter would show auditors
-// (and the OCDS feed, whose release ids carry entry ids) how many entries
-// sealed bids wrote and when (SPEC §8.3). It takes a random id in
-// [2^52, 2^53) instead — above anything the sequence reaches, exact in
-// JavaScript, and telling nothing once shown after the opening either.
+// auditHead is a stream's head, locked, with the database clock that dates the next entry.
+type auditHead struct {
+	Seq  int64     `db:"seq"`
+	Hash string    `db:"head_hash"`
+	Now  time.Time `db:"now"`
+}
+
+// lockAuditHead locks the head of stream FOR UPDATE, which serialises appends
+// to this stream only, creating it first when the stream is new: one
+// statement when the stream exists (the usual case), three when it does not.
+func lockAuditHead(ctx context.Context, tx *sqlx.Tx, stream string) (auditHead, error) {
+	const q = `SELECT seq, head_hash, date_trunc('microseconds', clock_timestamp()) AS now
+		FROM audit_streams WHERE stream = $1 FOR UPDATE`
+	var head auditHead
+	err := tx.GetContext(ctx, &head, q, stream)
+	if !errors.Is(err, sql.ErrNoRows) {
+		if err != nil {
+			return head, fmt.Errorf("audit head: %w", err)
+		}
+		return head, nil
+	}
+	if _, err := tx.ExecContext(ctx,
+		`INSERT INTO audit_streams (stream, seq, head_hash) VALUES ($1, 0, '') ON CONFLICT (stream) DO NOTHING`,
+		stream); err != nil {
+		return head, fmt.Errorf("audit stream: %w", err)
+	}
+	if err := tx.GetContext(ctx, &head, q, stream); err != nil {
+		return head, fmt.Errorf("audit head: %w", err)
+	}
+	return head, nil
+}
+
+// insertAuditEntry writes e and moves its stream's head to it, in one
+// statement. An entry of a bid stream does not take its id from the sequence
+// every other entry shares: a bid is sealed until its tender's opening, and
+// ids drawn from a shared counter would show auditors (and the OCDS feed,
+// whose release ids carry entry ids) how many entries sealed bids wrote and
+// when (SPEC §8.3). It takes a random id in [2^52, 2^53) instead — above
+// anything the sequence reaches, exact in JavaScript, and telling nothing
+// once shown after the opening either.
 func insertAuditEntry(ctx context.Context, tx *sqlx.Tx, e tender.AuditEntry) error {
 	const cols = `stream, seq, actor_id, actor_role, action, entity, entity_id, at, details, prev_hash, hash`
+	// The head moves only if the entry was written (a bid entry's random id may, very rarely, be taken).
+	const moveHead = ` RETURNING 1) UPDATE audit_streams SET seq = $2, head_hash = $11 WHERE stream = $1 AND EXISTS (SELECT 1 FROM e)`
 	args := []any{e.Stream, e.Seq, e.ActorID, e.ActorRole, e.Action, e.Entity, e.EntityID, e.At, string(e.Details),
 		e.PrevHash, e.Hash}
 	if e.Entity != "bid" {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_entries (`+cols+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, args...); err != nil {
+		res, err := tx.ExecContext(ctx, `WITH e AS (INSERT INTO audit_entries (`+cols+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`+moveHead, args...)
+		if err != nil {
 			return fmt.Errorf("audit insert: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("audit insert: stream %s has no head", e.Stream)
 		}
 		return nil
 	}
@@ -93,8 +114,9 @@ func insertAuditEntry(ctx context.Context, tx *sqlx.Tx, e tender.AuditEntry) err
 			return err
 		}
 		id := int64(1<<52 | binary.BigEndian.Uint64(b[:])&(1<<52-1))
-		res, err := tx.ExecContext(ctx, `INSERT INTO audit_entries (id, `+cols+`)
-			VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`, append(args, id)...)
+		res, err := tx.ExecContext(ctx, `WITH e AS (INSERT INTO audit_entries (id, `+cols+`)
+			VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`+moveHead,
+			append(args, id)...)
 		if err != nil {
 			return fmt.Errorf("audit insert: %w", err)
 		}

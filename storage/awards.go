@@ -243,7 +243,7 @@ const objectionColumns = `id, tender_id, org_id, (SELECT name FROM organizations
 func (s *Store) Object(ctx context.Context, actor tender.Actor, tenderID, text string) (tender.Objection, error) {
 	var out tender.Objection
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		t, now, err := shareTender(ctx, tx, tenderID, time.Time{})
+		t, now, err := shareTender(ctx, tx, tenderID)
 		if err != nil {
 			return err
 		}
@@ -513,7 +513,7 @@ func (s *Store) RatePerformance(ctx context.Context, actor tender.Actor, awardID
 			a.publicity_ends_at, a.reason, a.created_at, a.updated_at FROM awards a WHERE a.id = $1 FOR UPDATE`, awardID); err != nil {
 			return err
 		}
-		t, _, err := shareTender(ctx, tx, a.TenderID, time.Time{})
+		t, _, err := shareTender(ctx, tx, a.TenderID)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/linshu/portal/tender"
 )
@@ -80,10 +82,10 @@ const bidFrom = ` FROM bids b JOIN organizations o ON o.id = b.org_id `
 func (s *Store) CreateBid(ctx context.Context, actor tender.Actor, tenderID, lotID string, priceFen int64, summary string) (tender.Bid, error) {
 	var out tender.Bid
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := refuseLate(ctx, tx, tenderID, time.Time{}); err != nil {
+		if err := refuseLate(ctx, tx, tenderID); err != nil {
 			return err
 		}
-		t, now, err := shareTender(ctx, tx, tenderID, time.Time{})
+		t, now, err := shareTender(ctx, tx, tenderID)
 		if err != nil {
 			return err
 		}
@@ -132,6 +134,14 @@ func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID, lotID
 	if err := tx.GetContext(ctx, &org, `SELECT `+orgColumns+` FROM organizations WHERE id = $1 FOR SHARE`, orgID); err != nil {
 		return tender.BidFacts{}, err
 	}
+	return checkBidderOrg(t, org, lotID, priceFen, summary)
+}
+
+// checkBidderOrg checks eligibility of org, read FOR SHARE, and the price.
+func checkBidderOrg(t tender.Tender, org tender.Organization, lotID string, priceFen int64, summary string) (tender.BidFacts, error) {
+	if err := tender.CheckBidLot(t, lotID); err != nil {
+		return tender.BidFacts{}, err
+	}
 	if err := tender.CheckEligibility(t, org); err != nil {
 		return tender.BidFacts{}, err
 	}
@@ -142,15 +152,15 @@ func checkBidder(ctx context.Context, tx *sqlx.Tx, t tender.Tender, orgID, lotID
 }
 
 // refuseLate answers deadline_passed without taking the tender's share lock
-// when the deadline has visibly passed at the request's arrival (see
-// changeBid): late requests in a burst then do not queue in front of the
-// opening's FOR UPDATE. A request that passes this check is still judged
-// under the lock.
-func refuseLate(ctx context.Context, tx *sqlx.Tx, tenderID string, arrived time.Time) error {
+// when the deadline has visibly passed: late requests in a burst then do not
+// queue in front of the opening's FOR UPDATE. A request that passes this
+// check is still judged under the lock. (A bid change does the same in
+// lockBidForChange, at the request's arrival.)
+func refuseLate(ctx context.Context, tx *sqlx.Tx, tenderID string) error {
 	var late bool
 	err := tx.GetContext(ctx, &late, `SELECT status = ANY($2)
-		OR (status = $3 AND bid_deadline <= clock_timestamp() - $4 * interval '1 microsecond') FROM tenders WHERE id = $1`,
-		tenderID, statusSet(tender.PastBiddingStatuses()...), tender.StatusOpen, waitedSince(arrived).Microseconds())
+		OR (status = $3 AND bid_deadline <= clock_timestamp()) FROM tenders WHERE id = $1`,
+		tenderID, statusSet(tender.PastBiddingStatuses()...), tender.StatusOpen)
 	if err != nil {
 		return mapError(err)
 	}
@@ -160,13 +170,11 @@ func refuseLate(ctx context.Context, tx *sqlx.Tx, tenderID string, arrived time.
 	return nil
 }
 
-// shareTender reads a tender FOR SHARE and the database clock at the
-// request's arrival at the portal (see changeBid; the zero arrival judges at
-// the present). Submissions share the lock, so they do not wait
-// for each other, but the opening's FOR UPDATE waits for every submission in
-// flight, and a submission that comes after the opening sees the tender
-// opened.
-func shareTender(ctx context.Context, tx *sqlx.Tx, id string, arrived time.Time) (tender.Tender, time.Time, error) {
+// shareTender reads a tender FOR SHARE and the database clock. Submissions
+// share the lock, so they do not wait for each other, but the opening's
+// FOR UPDATE waits for every submission in flight, and a submission that
+// comes after the opening sees the tender opened.
+func shareTender(ctx context.Context, tx *sqlx.Tx, id string) (tender.Tender, time.Time, error) {
 	var r tenderRow
 	if err := tx.GetContext(ctx, &r, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1 FOR SHARE`, id); err != nil {
 		return tender.Tender{}, time.Time{}, mapError(err)
@@ -175,11 +183,8 @@ func shareTender(ctx context.Context, tx *sqlx.Tx, id string, arrived time.Time)
 	if err != nil {
 		return t, time.Time{}, err
 	}
-	// clock_timestamp, read after the lock is granted: now() would be the
-	// transaction's start. The wait is measured now, so it includes the wait
-	// for the lock.
-	var now time.Time
-	err = tx.GetContext(ctx, &now, `SELECT clock_timestamp() - $1 * interval '1 microsecond'`, waitedSince(arrived).Microseconds())
+	// clock_timestamp, read after the lock is granted: now() would be the transaction's start.
+	now, err := dbNow(ctx, tx)
 	return t, now, err
 }
 
@@ -306,12 +311,12 @@ type BidEdit struct {
 // EditBid changes the organization's draft bid (a submitted one returns to
 // draft), judged at the request's arrival at the portal (see changeBid).
 func (s *Store) EditBid(ctx context.Context, actor tender.Actor, bidID string, e BidEdit, arrived time.Time) (tender.Bid, error) {
-	b, err := s.changeBid(ctx, actor, bidID, "update", arrived, func(_ *sqlx.Tx, b *tender.Bid, t tender.Tender, _ time.Time, _ []string) (any, error) {
+	b, err := s.changeBid(ctx, actor, bidID, "update", arrived, func(b *tender.Bid, l lockedBid) (any, error) {
 		if err := b.Edit(); err != nil {
 			return nil, err
 		}
 		if e.PriceFen != nil {
-			if err := tender.CheckLotPrice(t, b.LotID, *e.PriceFen); err != nil {
+			if err := tender.CheckLotPrice(l.tender, b.LotID, *e.PriceFen); err != nil {
 				return nil, err
 			}
 			b.PriceFen = *e.PriceFen
@@ -336,24 +341,18 @@ func (s *Store) EditBid(ctx context.Context, actor tender.Actor, bidID string, e
 // the database clock): eligibility and price are checked again, and the
 // content hash covers price, summary and every document.
 func (s *Store) SubmitBid(ctx context.Context, actor tender.Actor, bidID string, arrived time.Time) (tender.Bid, error) {
-	b, err := s.changeBid(ctx, actor, bidID, "submit", arrived, func(tx *sqlx.Tx, b *tender.Bid, t tender.Tender, now time.Time, docs []string) (any, error) {
-		if err := b.Submit(now); err != nil {
+	b, err := s.changeBid(ctx, actor, bidID, "submit", arrived, func(b *tender.Bid, l lockedBid) (any, error) {
+		if err := b.Submit(l.now); err != nil {
 			return nil, err
 		}
-		b.ContentSHA256 = tender.BidContentHash(b.PriceFen, b.Summary, docs)
-		facts, err := checkBidder(ctx, tx, t, b.OrgID, b.LotID, b.PriceFen, b.Summary)
+		b.ContentSHA256 = tender.BidContentHash(b.PriceFen, b.Summary, l.docs)
+		facts, err := checkBidderOrg(l.tender, l.org, b.LotID, b.PriceFen, b.Summary)
 		if err != nil {
 			return nil, err
 		}
-		// The facts eligibility and evaluation depend on, frozen with the submit (§8.2).
-		raw, err := json.Marshal(facts)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE bids SET facts = $2 WHERE id = $1`, b.ID, string(raw)); err != nil {
-			return nil, err
-		}
-		return map[string]any{"version": b.Version, "content_sha256": b.ContentSHA256, "submitted_at": now}, nil
+		// The facts eligibility and evaluation depend on, frozen with the submit (§8.2); saveBid writes them.
+		b.Facts = &facts
+		return map[string]any{"version": b.Version, "content_sha256": b.ContentSHA256, "submitted_at": l.now}, nil
 	})
 	if err != nil {
 		return b, fmt.Errorf("bids: submit %s: %w", bidID, err)
@@ -364,7 +363,7 @@ func (s *Store) SubmitBid(ctx context.Context, actor tender.Actor, bidID string,
 // WithdrawBid withdraws the organization's bid if the request arrived before
 // the deadline (see changeBid).
 func (s *Store) WithdrawBid(ctx context.Context, actor tender.Actor, bidID string, arrived time.Time) (tender.Bid, error) {
-	b, err := s.changeBid(ctx, actor, bidID, "withdraw", arrived, func(_ *sqlx.Tx, b *tender.Bid, _ tender.Tender, _ time.Time, _ []string) (any, error) {
+	b, err := s.changeBid(ctx, actor, bidID, "withdraw", arrived, func(b *tender.Bid, _ lockedBid) (any, error) {
 		if err := b.Withdraw(); err != nil {
 			return nil, err
 		}
@@ -376,9 +375,19 @@ func (s *Store) WithdrawBid(ctx context.Context, actor tender.Actor, bidID strin
 	return b, nil
 }
 
-// bidChange applies one verb to a bid locked for change; docs are the SHA-256s
-// of its documents. It returns the audit details.
-type bidChange func(tx *sqlx.Tx, b *tender.Bid, t tender.Tender, now time.Time, docs []string) (details any, err error)
+// bidChange applies one verb to a bid locked for change (l) and returns the
+// audit details.
+type bidChange func(b *tender.Bid, l lockedBid) (details any, err error)
+
+// lockedBid is what a bid change is decided on, read under the locks of
+// lockBidForChange.
+type lockedBid struct {
+	bid    tender.Bid
+	tender tender.Tender
+	now    time.Time           // the database clock at the request's arrival (see changeBid)
+	org    tender.Organization // the bid's organization, FOR SHARE
+	docs   []string            // the SHA-256s of the bid's documents
+}
 
 // changeBid lets the bid's own organization change it: the tender is read
 // FOR SHARE and the deadline checked against the database clock in the same
@@ -386,22 +395,21 @@ type bidChange func(tx *sqlx.Tx, b *tender.Bid, t tender.Tender, now time.Time, 
 // The request is judged at its arrival at the portal (arrived, on this
 // process's monotonic clock; zero: at the present): the database clock less
 // the time waited since, counted up to tender.ArrivalGrace.
+//
+// A submit is 8 round trips: BEGIN, the three reads of lockBidForChange, the
+// bid's UPDATE, the two statements of the audit append, COMMIT.
 func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action string, arrived time.Time, change bidChange) (tender.Bid, error) {
 	var out tender.Bid
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		b, t, now, err := s.lockBidForChange(ctx, tx, actor, bidID, arrived)
+		l, err := s.lockBidForChange(ctx, tx, actor, bidID, arrived)
 		if err != nil {
 			return err
 		}
-		var docs []string
-		if err := tx.SelectContext(ctx, &docs, `SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = $1`, bidID); err != nil {
-			return err
-		}
-		details, err := change(tx, &b, t, now, docs)
+		details, err := change(&l.bid, l)
 		if err != nil {
 			return err
 		}
-		if out, err = s.saveBid(ctx, tx, b, t.BidsSealed()); err != nil {
+		if out, err = s.saveBid(ctx, tx, l.bid, l.tender.BidsSealed()); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, actor, action, "bid", bidID, details)
@@ -409,36 +417,69 @@ func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action
 	return out, err
 }
 
-// lockBidForChange checks ownership, reads the tender FOR SHARE with the
-// database clock at the request's arrival (see changeBid), checks the
-// deadline and locks the bid.
-func (s *Store) lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string, arrived time.Time) (tender.Bid, tender.Tender, time.Time, error) {
-	var ref struct {
-		TenderID string `db:"tender_id"`
-		OrgID    string `db:"org_id"`
+// lockBidForChange reads, in the lock order of the opening (the tender, then
+// its bids), what a change of the actor's bid is decided on, and checks the
+// deadline at the request's arrival (see changeBid) — three statements:
+//
+//  1. the tender FOR SHARE, unless the bid is not the actor's or the deadline
+//     has visibly passed at the arrival: late requests in a burst then do not
+//     queue in front of the opening's FOR UPDATE (a request that passes this
+//     filter is still judged below, under the lock);
+//  2. the bid FOR UPDATE;
+//  3. its organization FOR SHARE, its documents' hashes and the database
+//     clock less the time waited since the arrival, measured just before this
+//     statement is sent (so it includes every wait for a connection or a lock
+//     and the instant judged is never before the arrival).
+//
+// The clock is statement_timestamp(), when the database received the
+// statement: fixed for the statement, so a wait for a row lock inside it
+// (after which PostgreSQL re-evaluates the row with clock_timestamp() read
+// anew) cannot move the instant judged past the wait already measured.
+// Statement 3 is sent after the share lock was granted.
+func (s *Store) lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string, arrived time.Time) (lockedBid, error) {
+	var l lockedBid
+	var r tenderRow
+	err := tx.GetContext(ctx, &r, `SELECT `+tenderColumns+` FROM tenders
+		WHERE id = (SELECT tender_id FROM bids WHERE id = $1 AND org_id::text = $2)
+		  AND NOT (status = ANY($3) OR (status = $4 AND bid_deadline <= statement_timestamp() - $5 * interval '1 microsecond'))
+		FOR SHARE`, bidID, actor.OrgID, statusSet(tender.PastBiddingStatuses()...), tender.StatusOpen,
+		waitedSince(arrived).Microseconds())
+	if errors.Is(err, sql.ErrNoRows) {
+		// Not the actor's bid (or none), or visibly late: which one?
+		var orgID string
+		if err := tx.GetContext(ctx, &orgID, `SELECT org_id FROM bids WHERE id = $1`, bidID); err != nil {
+			return l, mapError(err)
+		}
+		if orgID != actor.OrgID {
+			return l, tender.ErrNotFound // another organization's bid
+		}
+		return l, tender.BidDeadlinePassed()
 	}
-	if err := tx.GetContext(ctx, &ref, `SELECT tender_id, org_id FROM bids WHERE id = $1`, bidID); err != nil {
-		return tender.Bid{}, tender.Tender{}, time.Time{}, mapError(err)
-	}
-	if ref.OrgID != actor.OrgID {
-		return tender.Bid{}, tender.Tender{}, time.Time{}, tender.ErrNotFound // another organization's bid
-	}
-	if err := refuseLate(ctx, tx, ref.TenderID, arrived); err != nil {
-		return tender.Bid{}, tender.Tender{}, time.Time{}, err
-	}
-	t, now, err := shareTender(ctx, tx, ref.TenderID, arrived)
 	if err != nil {
-		return tender.Bid{}, t, now, err
+		return l, mapError(err)
 	}
-	if err := tender.CanChangeBid(t, now); err != nil {
-		return tender.Bid{}, t, now, err
+	if l.tender, err = r.tender(); err != nil {
+		return l, err
 	}
-	b, err := s.lockBid(ctx, tx, bidID)
-	return b, t, now, err
+	if l.bid, err = s.lockBid(ctx, tx, bidID); err != nil {
+		return l, err
+	}
+	var org struct {
+		tender.Organization
+		Now  time.Time      `db:"judged_at"`
+		Docs pq.StringArray `db:"docs"`
+	}
+	if err := tx.GetContext(ctx, &org, `SELECT `+orgColumns+`, statement_timestamp() - $3 * interval '1 microsecond' AS judged_at,
+		ARRAY(SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = $2) AS docs
+		FROM organizations WHERE id = $1 FOR SHARE`, l.bid.OrgID, bidID, waitedSince(arrived).Microseconds()); err != nil {
+		return l, mapError(err)
+	}
+	l.org, l.now, l.docs = org.Organization, org.Now, org.Docs
+	return l, tender.CanChangeBid(l.tender, l.now)
 }
 
-// saveBid writes the bid; while sealed (before its tender's opening) the
-// price and summary are written encrypted only (§8.1).
+// saveBid writes the bid, its frozen facts included; while sealed (before
+// its tender's opening) the price and summary are written encrypted only (§8.1).
 func (s *Store) saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid, sealed bool) (tender.Bid, error) {
 	var price *int64
 	summary := ""
@@ -451,12 +492,22 @@ func (s *Store) saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid, sealed b
 	} else {
 		price, summary = &b.PriceFen, b.Summary
 	}
+	var facts *string
+	if b.Facts != nil {
+		raw, err := json.Marshal(b.Facts)
+		if err != nil {
+			return b, err
+		}
+		f := string(raw)
+		facts = &f
+	}
 	var out bidRow
 	err := tx.GetContext(ctx, &out, `WITH u AS (UPDATE bids SET price_fen = $2, summary = $3, status = $4, version = $5,
-			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, sealed = $9, updated_at = clock_timestamp()
+			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, sealed = $9, facts = $10,
+			updated_at = clock_timestamp()
 			WHERE id = $1 RETURNING *)
 		SELECT `+bidColumns+` FROM u b JOIN organizations o ON o.id = b.org_id`,
-		b.ID, price, summary, b.Status, b.Version, b.SubmittedAt, b.ContentSHA256, b.QualificationReason, blob)
+		b.ID, price, summary, b.Status, b.Version, b.SubmittedAt, b.ContentSHA256, b.QualificationReason, blob, facts)
 	if err != nil {
 		return out.Bid, mapError(err)
 	}
@@ -467,14 +518,14 @@ func (s *Store) saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid, sealed b
 // document: the owner organization, before the deadline; a submitted bid
 // returns to draft, since what is opened must be what was last submitted.
 func (s *Store) checkBidDocument(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string) error {
-	b, t, _, err := s.lockBidForChange(ctx, tx, actor, bidID, time.Time{})
+	l, err := s.lockBidForChange(ctx, tx, actor, bidID, time.Time{})
 	if err != nil {
 		return err
 	}
-	if err := b.Edit(); err != nil {
+	if err := l.bid.Edit(); err != nil {
 		return err
 	}
-	_, err = s.saveBid(ctx, tx, b, t.BidsSealed())
+	_, err = s.saveBid(ctx, tx, l.bid, l.tender.BidsSealed())
 	return err
 }
 
@@ -482,7 +533,7 @@ func (s *Store) checkBidDocument(ctx context.Context, tx *sqlx.Tx, actor tender.
 // still change the bid (used to refuse an upload before streaming it).
 func (s *Store) CheckBidOpen(ctx context.Context, actor tender.Actor, bidID string) error {
 	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, _, _, err := s.lockBidForChange(ctx, tx, actor, bidID, time.Time{})
+		_, err := s.lockBidForChange(ctx, tx, actor, bidID, time.Time{})
 		return err
 	}), "bids: check bid open %s", bidID)
 }

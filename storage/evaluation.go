@@ -203,7 +203,7 @@ func lockMember(ctx context.Context, tx *sqlx.Tx, tenderID, evaluatorID string) 
 // conflict recuses the member, and the bureau may draw a replacement.
 func (s *Store) Declare(ctx context.Context, actor tender.Actor, tenderID string, conflict bool, note string) error {
 	return wrapf(s.inTx(ctx, func(tx *sqlx.Tx) error {
-		t, _, err := shareTender(ctx, tx, tenderID, time.Time{})
+		t, _, err := shareTender(ctx, tx, tenderID)
 		if err != nil {
 			return err
 		}
@@ -252,7 +252,7 @@ func scoreCriteria(t tender.Tender) []tender.ScoreCriterion {
 
 // lockSheet checks that the actor may change their sheet on the tender now.
 func lockSheet(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, tenderID string) (tender.Tender, error) {
-	t, _, err := shareTender(ctx, tx, tenderID, time.Time{})
+	t, _, err := shareTender(ctx, tx, tenderID)
 	if err != nil {
 		return t, err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -133,7 +132,7 @@ func (s *Store) PublicOrganization(ctx context.Context, id string) (tender.Credi
 func (s *Store) AddFeedback(ctx context.Context, tenderID string, rating int, comment string) (tender.Feedback, error) {
 	var out tender.Feedback
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		t, _, err := shareTender(ctx, tx, tenderID, time.Time{})
+		t, _, err := shareTender(ctx, tx, tenderID)
 		if err != nil {
 			return err
 		}
