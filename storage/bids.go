@@ -200,9 +200,11 @@ func waitedSince(arrived time.Time) time.Duration {
 	return tender.Waited(time.Since(arrived))
 }
 
+const lockBidSQL = `SELECT ` + bidColumns + bidFrom + `WHERE b.id = $1 FOR UPDATE OF b`
+
 func (s *Store) lockBid(ctx context.Context, tx *sqlx.Tx, id string) (tender.Bid, error) {
 	var r bidRow
-	if err := tx.GetContext(ctx, &r, `SELECT `+bidColumns+bidFrom+`WHERE b.id = $1 FOR UPDATE OF b`, id); err != nil {
+	if err := s.txGet(ctx, tx, &r, lockBidSQL, id); err != nil {
 		return r.Bid, mapError(err)
 	}
 	return s.bid(r)
@@ -400,6 +402,12 @@ type lockedBid struct {
 // bid's UPDATE, the two statements of the audit append, COMMIT.
 func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action string, arrived time.Time, change bidChange) (tender.Bid, error) {
 	var out tender.Bid
+	// Prepared before the transaction: preparing takes a connection of the pool.
+	for _, q := range []string{shareBidTenderSQL, lockBidSQL, shareBidOrgSQL, saveBidSQL} {
+		if _, err := s.stmts.get(ctx, s.db, q); err != nil {
+			return out, err
+		}
+	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		l, err := s.lockBidForChange(ctx, tx, actor, bidID, arrived)
 		if err != nil {
@@ -416,6 +424,22 @@ func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action
 	})
 	return out, err
 }
+
+// The statements of a bid change (see lockBidForChange), prepared (changeBid).
+const (
+	shareBidTenderSQL = `SELECT ` + tenderColumns + ` FROM tenders
+		WHERE id = (SELECT tender_id FROM bids WHERE id = $1 AND org_id::text = $2)
+		  AND NOT (status = ANY($3) OR (status = $4 AND bid_deadline <= statement_timestamp() - $5 * interval '1 microsecond'))
+		FOR SHARE`
+	shareBidOrgSQL = `SELECT ` + orgColumns + `, statement_timestamp() - $3 * interval '1 microsecond' AS judged_at,
+		ARRAY(SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = $2) AS docs
+		FROM organizations WHERE id = $1 FOR SHARE`
+	saveBidSQL = `WITH u AS (UPDATE bids SET price_fen = $2, summary = $3, status = $4, version = $5,
+			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, sealed = $9, facts = $10,
+			updated_at = clock_timestamp()
+			WHERE id = $1 RETURNING *)
+		SELECT ` + bidColumns + ` FROM u b JOIN organizations o ON o.id = b.org_id`
+)
 
 // lockBidForChange reads, in the lock order of the opening (the tender, then
 // its bids), what a change of the actor's bid is decided on, and checks the
@@ -439,11 +463,8 @@ func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action
 func (s *Store) lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string, arrived time.Time) (lockedBid, error) {
 	var l lockedBid
 	var r tenderRow
-	err := tx.GetContext(ctx, &r, `SELECT `+tenderColumns+` FROM tenders
-		WHERE id = (SELECT tender_id FROM bids WHERE id = $1 AND org_id::text = $2)
-		  AND NOT (status = ANY($3) OR (status = $4 AND bid_deadline <= statement_timestamp() - $5 * interval '1 microsecond'))
-		FOR SHARE`, bidID, actor.OrgID, statusSet(tender.PastBiddingStatuses()...), tender.StatusOpen,
-		waitedSince(arrived).Microseconds())
+	err := s.txGet(ctx, tx, &r, shareBidTenderSQL, bidID, actor.OrgID, statusSet(tender.PastBiddingStatuses()...),
+		tender.StatusOpen, waitedSince(arrived).Microseconds())
 	if errors.Is(err, sql.ErrNoRows) {
 		// Not the actor's bid (or none), or visibly late: which one?
 		var orgID string
@@ -469,9 +490,7 @@ func (s *Store) lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.
 		Now  time.Time      `db:"judged_at"`
 		Docs pq.StringArray `db:"docs"`
 	}
-	if err := tx.GetContext(ctx, &org, `SELECT `+orgColumns+`, statement_timestamp() - $3 * interval '1 microsecond' AS judged_at,
-		ARRAY(SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = $2) AS docs
-		FROM organizations WHERE id = $1 FOR SHARE`, l.bid.OrgID, bidID, waitedSince(arrived).Microseconds()); err != nil {
+	if err := s.txGet(ctx, tx, &org, shareBidOrgSQL, l.bid.OrgID, bidID, waitedSince(arrived).Microseconds()); err != nil {
 		return l, mapError(err)
 	}
 	l.org, l.now, l.docs = org.Organization, org.Now, org.Docs
@@ -502,11 +521,7 @@ func (s *Store) saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid, sealed b
 		facts = &f
 	}
 	var out bidRow
-	err := tx.GetContext(ctx, &out, `WITH u AS (UPDATE bids SET price_fen = $2, summary = $3, status = $4, version = $5,
-			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, sealed = $9, facts = $10,
-			updated_at = clock_timestamp()
-			WHERE id = $1 RETURNING *)
-		SELECT `+bidColumns+` FROM u b JOIN organizations o ON o.id = b.org_id`,
+	err := s.txGet(ctx, tx, &out, saveBidSQL,
 		b.ID, price, summary, b.Status, b.Version, b.SubmittedAt, b.ContentSHA256, b.QualificationReason, blob, facts)
 	if err != nil {
 		return out.Bid, mapError(err)

@@ -679,24 +679,51 @@ func (s *Store) selectPrepared(ctx context.Context, dest any, query string, args
 	return stmt.SelectContext(ctx, dest, args...)
 }
 
+// get returns the cached statement of query, preparing it on a connection
+// of the pool the first time. The lock is not held while preparing: a caller
+// inside a transaction (cached) must never wait for a connection.
 func (c *stmtCache) get(ctx context.Context, db *sqlx.DB, query string) (*sqlx.Stmt, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.stmts[query]; ok {
+	st, ok := c.stmts[query]
+	full := len(c.stmts) >= stmtCacheSize
+	c.mu.Unlock()
+	if ok || full {
 		return st, nil
-	}
-	if len(c.stmts) >= stmtCacheSize {
-		return nil, nil
 	}
 	st, err := db.PreparexContext(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if kept, ok := c.stmts[query]; ok { // prepared meanwhile by another caller
+		st.Close()
+		return kept, nil
 	}
 	if c.stmts == nil {
 		c.stmts = map[string]*sqlx.Stmt{}
 	}
 	c.stmts[query] = st
 	return st, nil
+}
+
+// cached returns the statement of query if it is already prepared, else nil;
+// it never prepares, so it may be called inside a transaction.
+func (c *stmtCache) cached(query string) *sqlx.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stmts[query]
+}
+
+// txGet runs query in tx, as the pool's prepared statement when it is
+// cached (one round trip with lib/pq, which sends an unprepared statement
+// with parameters in two: Parse and Describe, then Bind and Execute; the
+// statement is prepared on a connection once), else unprepared.
+func (s *Store) txGet(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
+	if st := s.stmts.cached(query); st != nil {
+		return tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
+	}
+	return tx.GetContext(ctx, dest, query, args...)
 }
 
 func (c *stmtCache) close() {
