@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,6 +19,9 @@ import (
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
+
+// streamReadSize is how much of a streamed upload is read from the connection at once.
+const streamReadSize = 256 << 10
 
 // multipartOverhead allows for the multipart envelope around the file.
 const multipartOverhead = 64 << 10
@@ -72,6 +76,10 @@ func (a *API) receiveFile(c *fiber.Ctx) (*upload, error) {
 	var body io.Reader = c.Context().RequestBodyStream()
 	if body == nil {
 		body = bytes.NewReader(c.Body())
+	} else {
+		// multipart.Reader reads 4 KiB at a time; this lets the connection be
+		// read in large chunks (one read system call per chunk, not per 4 KiB).
+		body = bufio.NewReaderSize(body, streamReadSize)
 	}
 	mr := multipart.NewReader(body, params["boundary"])
 	for {

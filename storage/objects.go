@@ -30,9 +30,14 @@ type Objects struct {
 	bucket string
 }
 
-// partSize keeps multipart uploads' memory flat: minio-go buffers one part at
-// a time, and with an unknown size it would otherwise allocate ~528 MiB.
-const partSize = 16 << 20
+// An upload of unknown size goes up in parts of partSize, partThreads at a
+// time: while one part is sent to the object store the next is read from the
+// client. minio-go holds partThreads × partSize of buffers (16 MiB) per upload;
+// with an unknown size and no part size it would allocate ~528 MiB.
+const (
+	partSize    = 8 << 20
+	partThreads = 2
+)
 
 const (
 	opTimeout     = 15 * time.Second
@@ -100,9 +105,13 @@ func (o *Objects) Ready(ctx context.Context) error {
 
 // Put streams r into key. size may be -1 when unknown; memory stays bounded by partSize.
 func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
+	return o.put(ctx, key, r, size, putOptions(contentType))
+}
+
+func (o *Objects) put(ctx context.Context, key string, r io.Reader, size int64, opts minio.PutObjectOptions) error {
 	ctx, cancel := context.WithTimeout(ctx, uploadTimeout)
 	defer cancel()
-	_, err := o.client.PutObject(ctx, o.bucket, key, r, size, putOptions(contentType))
+	_, err := o.client.PutObject(ctx, o.bucket, key, r, size, opts)
 	if err != nil {
 		return unavailable(err)
 	}
@@ -116,7 +125,8 @@ func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, 
 // (TrailingHeaders in NewObjects; 1.1 ms per MiB with it), which MinIO checks,
 // and the portal keeps its own SHA-256 of every document.
 func putOptions(contentType string) minio.PutObjectOptions {
-	return minio.PutObjectOptions{ContentType: contentType, PartSize: partSize, DisableContentSha256: true}
+	return minio.PutObjectOptions{ContentType: contentType, PartSize: partSize, DisableContentSha256: true,
+		ConcurrentStreamParts: true, NumThreads: partThreads}
 }
 
 // AbortStaleUploads aborts multipart uploads begun more than minAge ago: a

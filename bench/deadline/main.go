@@ -49,6 +49,8 @@ type config struct {
 	PgbenchJobs  int
 	Keep         bool
 	NoUploads    bool // skip item 4 (uploads over HTTP)
+	UploadsOnly  bool // item 4 only: no burst, no baselines
+	UploadProf   string
 }
 
 func env(name, def string) string {
@@ -78,6 +80,8 @@ func main() {
 	flag.IntVar(&cfg.PgbenchJobs, "pgbench-jobs", 2, "pgbench -j")
 	flag.BoolVar(&cfg.Keep, "keep", false, "keep the bench database instead of dropping it")
 	flag.BoolVar(&cfg.NoUploads, "no-uploads", false, "skip the uploads over HTTP (item 4 of #16)")
+	flag.BoolVar(&cfg.UploadsOnly, "uploads-only", false, "run only the uploads over HTTP (item 4 of #16): no burst, no baselines")
+	flag.StringVar(&cfg.UploadProf, "upload-cpuprofile", "", "write a CPU profile of this process (bench and portal instances) during the HTTP uploads to this file")
 	flag.Parse()
 	if cfg.AdminURL == "" || cfg.S3Endpoint == "" || cfg.S3AccessKey == "" || cfg.S3SecretKey == "" {
 		fmt.Fprintln(os.Stderr, "usage: go run ./bench/deadline -db postgres://… -s3 host:port -ak KEY -sk SECRET (or bash bench/deadline/run.sh)")
@@ -216,6 +220,9 @@ func run(ctx context.Context, cfg config) (int, error) {
 
 	if err := cl.loginAdmin(ctx); err != nil {
 		return 0, err
+	}
+	if cfg.UploadsOnly {
+		return 0, uploadsOnly(ctx, cfg, cl, orgs)
 	}
 	b, err := runBurst(ctx, cfg, cl, setup, orgs)
 	if err != nil {

@@ -21,5 +21,6 @@ trap cleanup EXIT
 minio_up "$port" "$data" portal-bench "$secret"
 
 # Figures go to stdout, progress to stderr: `bash bench/deadline/run.sh > deadline.txt`.
-go run ./bench/deadline -db "$PORTAL_PG_BASE/postgres?sslmode=disable" -app-db "$PORTAL_PG_APP_BASE/postgres?sslmode=disable" \
+# BENCH_MINIO_PID lets the uploads count MinIO's CPU per MiB as well.
+BENCH_MINIO_PID=$(cat "$STATE/minio-$port.pid") go run ./bench/deadline -db "$PORTAL_PG_BASE/postgres?sslmode=disable" -app-db "$PORTAL_PG_APP_BASE/postgres?sslmode=disable" \
 	-s3 "127.0.0.1:$port" -ak portal-bench -sk "$secret" "$@"

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +34,8 @@ type uploadResult struct {
 	name   string
 	mbps   []float64
 	rssMiB float64
+	cpu    []float64 // this process's CPU ms per MiB (portal instances and client), each round
+	minio  []float64 // MinIO's CPU ms per MiB (BENCH_MINIO_PID), each round
 }
 
 func (u uploadResult) median() float64 {
@@ -56,6 +59,11 @@ func runUploads(ctx context.Context, cfg config, cl *cluster, orgs []org) ([]upl
 		return nil, err
 	}
 	mc, err := minio.New(cfg.S3Endpoint, &minio.Options{Creds: credentials.NewStaticV4(cfg.S3AccessKey, cfg.S3SecretKey, "")})
+	if err != nil {
+		return nil, err
+	}
+	objects, err := storage.NewObjects(storage.ObjectConfig{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
+		SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket})
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +110,9 @@ func runUploads(ctx context.Context, cfg config, cl *cluster, orgs []org) ([]upl
 				minio.PutObjectOptions{ContentType: "application/pdf", DisableMultipart: true, DisableContentSha256: true})
 			return err
 		}},
+		{"Objects.Put, size unknown, no HTTP (as AddDocument stores it)", func() error {
+			return objects.Put(ctx, storage.NewObjectKey("bench-put"), body(), -1, "application/pdf")
+		}},
 		{"HTTP POST /api/v1/tenders/{id}/documents (bureau)", func() error {
 			return post(cl.url(0)+"/api/v1/tenders/"+t.ID+"/documents", cl.adminToken)
 		}},
@@ -113,15 +124,29 @@ func runUploads(ctx context.Context, cfg config, cl *cluster, orgs []org) ([]upl
 	for i, w := range ways {
 		out[i].name = w.name
 	}
+	if cfg.UploadProf != "" {
+		f, err := os.Create(cfg.UploadProf)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	const rounds = 3
 	for r := range rounds {
 		for i, w := range ways {
 			progress("upload round %d/%d: %s", r+1, rounds, w.name)
 			rss0 := resetPeakRSS()
+			c0, m0 := takeCPU(), minioCPU()
 			t0 := time.Now()
 			if err := w.do(); err != nil {
 				return nil, fmt.Errorf("%s: %w", w.name, err)
 			}
+			out[i].cpu = append(out[i].cpu, float64((takeCPU().self-c0.self).Microseconds())/1e3/float64(uploadSize>>20))
+			out[i].minio = append(out[i].minio, float64((minioCPU()-m0).Microseconds())/1e3/float64(uploadSize>>20))
 			out[i].mbps = append(out[i].mbps, float64(uploadSize)/1e6/time.Since(t0).Seconds())
 			if g := float64(peakRSS()-rss0) / (1 << 20); g > out[i].rssMiB {
 				out[i].rssMiB = g
@@ -131,26 +156,43 @@ func runUploads(ctx context.Context, cfg config, cl *cluster, orgs []org) ([]upl
 	return out, nil
 }
 
+// uploadsOnly is -uploads-only: item 4 alone, its figures and targets.
+func uploadsOnly(ctx context.Context, cfg config, cl *cluster, orgs []org) error {
+	ups, err := runUploads(ctx, cfg, cl, orgs)
+	if err != nil {
+		return err
+	}
+	printUploads(ups)
+	ts := uploadTargets(ups)
+	fmt.Println("\ntargets (issue #16):")
+	report.PrintTable(os.Stdout, ts)
+	return report.Record(ts...)
+}
+
 func printUploads(us []uploadResult) {
 	fmt.Printf("\nuploads of %d MiB, 3 rounds each, ways alternating (MB/s, median; peak RSS growth of this process, which hosts the portal instances):\n", uploadSize>>20)
-	fmt.Println("| way | MB/s, each round | median | peak RSS growth MiB |")
-	fmt.Println("|---|---|--:|--:|")
-	for _, u := range us {
-		var each []string
-		for _, v := range u.mbps {
-			each = append(each, fmt.Sprintf("%.1f", v))
+	fmt.Println("| way | MB/s, each round | median | peak RSS growth MiB | CPU ms per MiB, this process (client and portal) | CPU ms per MiB, MinIO |")
+	fmt.Println("|---|---|--:|--:|---|---|")
+	join := func(vs []float64, f string) string {
+		var s []string
+		for _, v := range vs {
+			s = append(s, fmt.Sprintf(f, v))
 		}
-		fmt.Printf("| %s | %s | %.1f | %.0f |\n", u.name, strings.Join(each, " · "), u.median(), u.rssMiB)
+		return strings.Join(s, " · ")
+	}
+	for _, u := range us {
+		fmt.Printf("| %s | %s | %.1f | %.0f | %s | %s |\n", u.name, join(u.mbps, "%.1f"), u.median(), u.rssMiB,
+			join(u.cpu, "%.2f"), join(u.minio, "%.1f"))
 	}
 }
 
 func uploadTargets(us []uploadResult) []report.Target {
-	if len(us) < 3 {
+	if len(us) < 4 {
 		return nil
 	}
 	base := us[0]
 	var ts []report.Target
-	for _, u := range us[1:] {
+	for _, u := range us[2:] { // the HTTP uploads
 		ts = append(ts, report.AtLeast("4", u.name+", 48 MiB", "MB/s", u.median(), base.name, base.median(), 0.8))
 		ts = append(ts, report.Below("4", u.name+", peak RSS growth", "MiB", u.rssMiB, 64, false))
 	}
@@ -173,6 +215,23 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 func resetPeakRSS() int64 {
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 	return procStatus("VmRSS:")
+}
+
+// minioCPU is the CPU time MinIO (BENCH_MINIO_PID, set by run.sh) has used, in
+// clock ticks of 10 ms; 0 without it.
+func minioCPU() time.Duration {
+	raw, err := os.ReadFile("/proc/" + os.Getenv("BENCH_MINIO_PID") + "/stat")
+	if err != nil || os.Getenv("BENCH_MINIO_PID") == "" {
+		return 0
+	}
+	_, rest, _ := strings.Cut(string(raw), ") ") // the command may contain spaces
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64) // utime, field 14
+	st, _ := strconv.ParseInt(f[12], 10, 64) // stime, field 15
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 func peakRSS() int64 { return procStatus("VmHWM:") }
