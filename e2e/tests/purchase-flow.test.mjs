@@ -479,7 +479,7 @@ step('the public sees the award notice, the panel, the results and the opening r
   const s = await session('public')
   const { page } = s
   await goto(page, '/')
-  await pick(page, 'filter-status', '公示中')
+  await byId(page, 'filter-status').selectOption({ label: '公示中' }) // the home page's filters are native selects
   await page.locator(`[data-testid="tender-card-${state.tenderId}"]`).click()
   await byId(page, 'tender-title').filter({ hasText: TENDER_TITLE }).waitFor()
   const awards = byId(page, 'awards-table')
