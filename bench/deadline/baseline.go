@@ -170,7 +170,7 @@ func runBaselines(ctx context.Context, cfg config, cl *cluster, setup *storage.S
 			return nil, err
 		}
 	}
-	out.pgbenchCmd = fmt.Sprintf("pgbench -n -M extended -c %d -j %d -T %d -f <script> -l", cfg.Clients, cfg.PgbenchJobs, cfg.Seconds)
+	out.pgbenchCmd = fmt.Sprintf("pgbench -n -M %s -c %d -j %d -T %d -f <script> -l", cfg.PgbenchMode, cfg.Clients, cfg.PgbenchJobs, cfg.Seconds)
 	for _, s := range scripts {
 		progress("%s, %ds", s.name, cfg.Seconds)
 		r, err := runPgbench(ctx, cfg, dbURL, filepath.Join(dir, s.file), dir, s.name)
@@ -348,7 +348,7 @@ var (
 // runPgbench runs one script and reads every transaction's latency from pgbench's log.
 func runPgbench(ctx context.Context, cfg config, dbURL, script, dir, name string) (loopResult, error) {
 	prefix := filepath.Join(dir, strings.TrimSuffix(filepath.Base(script), ".sql"))
-	cmd := exec.CommandContext(ctx, "pgbench", "-n", "-M", "extended", "-c", strconv.Itoa(cfg.Clients),
+	cmd := exec.CommandContext(ctx, "pgbench", "-n", "-M", cfg.PgbenchMode, "-c", strconv.Itoa(cfg.Clients),
 		"-j", strconv.Itoa(cfg.PgbenchJobs), "-T", strconv.Itoa(cfg.Seconds), "-f", script,
 		"-l", "--log-prefix", prefix, dbURL)
 	cmd.Dir = dir

@@ -47,6 +47,7 @@ type config struct {
 	Clients      int // closed-loop baselines: concurrent clients (Go workers, pgbench -c)
 	Seconds      int // closed-loop baselines: duration of each
 	PgbenchJobs  int
+	PgbenchMode  string
 	Keep         bool
 	NoUploads    bool // skip item 4 (uploads over HTTP)
 	UploadsOnly  bool // item 4 only: no burst, no baselines
@@ -78,6 +79,7 @@ func main() {
 	flag.IntVar(&cfg.Clients, "clients", 16, "closed-loop baselines: concurrent clients (Go workers, pgbench -c)")
 	flag.IntVar(&cfg.Seconds, "seconds", 10, "closed-loop baselines: seconds each")
 	flag.IntVar(&cfg.PgbenchJobs, "pgbench-jobs", 2, "pgbench -j")
+	flag.StringVar(&cfg.PgbenchMode, "pgbench-mode", "extended", "pgbench -M: extended (parse every time, as an unprepared lib/pq statement) or prepared (as the portal's prepared statements)")
 	flag.BoolVar(&cfg.Keep, "keep", false, "keep the bench database instead of dropping it")
 	flag.BoolVar(&cfg.NoUploads, "no-uploads", false, "skip the uploads over HTTP (item 4 of #16)")
 	flag.BoolVar(&cfg.UploadsOnly, "uploads-only", false, "run only the uploads over HTTP (item 4 of #16): no burst, no baselines")
