@@ -82,13 +82,14 @@ func (s *Sealer) Open(ciphertext io.Reader, wrapped []byte) (io.Reader, error) {
 	return &openReader{aead: aead, src: ciphertext, buf: make([]byte, sealChunk+aead.Overhead()+1)}, nil
 }
 
-func chunkNonce(i uint64, last bool) []byte {
-	n := make([]byte, 12)
-	binary.BigEndian.PutUint64(n, i)
+// chunkNonce writes chunk i's nonce into n (12 bytes) and returns it.
+func chunkNonce(n *[12]byte, i uint64, last bool) []byte {
+	binary.BigEndian.PutUint64(n[:8], i)
+	n[8], n[9], n[10], n[11] = 0, 0, 0, 0
 	if last {
 		n[11] = 1
 	}
-	return n
+	return n[:]
 }
 
 // fill reads from src until buf is full or src ends; one byte beyond a chunk
@@ -112,12 +113,16 @@ type sealReader struct {
 	src     io.Reader
 	buf     []byte // holds up to one chunk plus one look-ahead byte
 	have    int
-	out     []byte
+	out     []byte // what is left of the last sealed chunk for the caller
+	sealed  []byte // out's backing array, reused from chunk to chunk
+	nonce   [12]byte
 	index   uint64
 	done    bool
 	srcDone bool
 }
 
+// Read seals a chunk straight into p when p has room for it (an upload reads
+// a part at a time), and otherwise through r.sealed; no chunk allocates.
 func (r *sealReader) Read(p []byte) (int, error) {
 	for len(r.out) == 0 {
 		if r.done {
@@ -128,11 +133,20 @@ func (r *sealReader) Read(p []byte) (int, error) {
 		}
 		take := min(r.have, sealChunk)
 		last := r.srcDone && r.have <= sealChunk
-		r.out = r.aead.Seal(r.out[:0], chunkNonce(r.index, last), r.buf[:take], nil)
+		direct := len(p) >= take+r.aead.Overhead()
+		dst := r.sealed[:0]
+		if direct {
+			dst = p[:0]
+		}
+		out := r.aead.Seal(dst, chunkNonce(&r.nonce, r.index, last), r.buf[:take], nil)
 		r.index++
 		copy(r.buf, r.buf[take:r.have])
 		r.have -= take
 		r.done = last
+		if direct {
+			return len(out), nil
+		}
+		r.sealed, r.out = out, out
 	}
 	n := copy(p, r.out)
 	r.out = r.out[n:]
@@ -144,7 +158,9 @@ type openReader struct {
 	src     io.Reader
 	buf     []byte
 	have    int
-	out     []byte
+	out     []byte // what is left of the last opened chunk for the caller
+	opened  []byte // out's backing array, reused from chunk to chunk
+	nonce   [12]byte
 	index   uint64
 	done    bool
 	srcDone bool
@@ -166,11 +182,11 @@ func (r *openReader) Read(p []byte) (int, error) {
 		if take < r.aead.Overhead() {
 			return 0, errSealBroken
 		}
-		out, err := r.aead.Open(r.out[:0], chunkNonce(r.index, last), r.buf[:take], nil)
+		out, err := r.aead.Open(r.opened[:0], chunkNonce(&r.nonce, r.index, last), r.buf[:take], nil)
 		if err != nil {
 			return 0, errSealBroken
 		}
-		r.out = out
+		r.opened, r.out = out, out
 		r.index++
 		copy(r.buf, r.buf[take:r.have])
 		r.have -= take

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"io"
+	"runtime"
 	"testing"
 )
 
@@ -42,6 +43,101 @@ func TestSealRoundTrip(t *testing.T) {
 		if err != nil || !bytes.Equal(got, plain) {
 			t.Fatalf("size %d: round trip failed: %v", size, err)
 		}
+	}
+}
+
+// readAllWith reads r to the end n bytes at a time.
+func readAllWith(r io.Reader, n int) ([]byte, error) {
+	var out []byte
+	p := make([]byte, n)
+	for {
+		k, err := r.Read(p)
+		out = append(out, p[:k]...)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+	}
+}
+
+// TestSealReadSizes seals and opens with reads smaller than a chunk, of a
+// chunk and more (a sealed chunk then goes straight into the caller's buffer),
+// as an upload's 8 MiB parts and a download's small reads do.
+func TestSealReadSizes(t *testing.T) {
+	s := testSealer(t)
+	plain := make([]byte, 5*sealChunk+333)
+	rand.Read(plain)
+	var want []byte
+	for _, n := range []int{1, 1000, sealChunk, sealChunk + 16, sealChunk + 17, 3 * sealChunk, 8 << 20} {
+		r, wrapped, err := s.Seal(bytes.NewReader(plain))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, err := readAllWith(r, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want != nil && len(ct) != len(want) {
+			t.Fatalf("reads of %d: %d bytes of ciphertext, not %d", n, len(ct), len(want))
+		}
+		want = ct
+		for _, m := range []int{1, 1000, sealChunk, 8 << 20} {
+			or, err := s.Open(bytes.NewReader(ct), wrapped)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAllWith(or, m)
+			if err != nil || !bytes.Equal(got, plain) {
+				t.Fatalf("sealed in reads of %d, opened in reads of %d: round trip failed: %v", n, m, err)
+			}
+		}
+	}
+}
+
+// TestSealDoesNotAllocatePerChunk: sealing or opening 4 MiB (64 chunks) in
+// large reads allocates about one chunk, not one per chunk (4 MiB of garbage
+// per 4 MiB uploaded, as when the output slice was re-made for every chunk).
+func TestSealDoesNotAllocatePerChunk(t *testing.T) {
+	s := testSealer(t)
+	plain := make([]byte, 4<<20)
+	rand.Read(plain)
+	p := make([]byte, 1<<20)
+	drain := func(r io.Reader) {
+		for {
+			if _, err := r.Read(p); err != nil {
+				return
+			}
+		}
+	}
+	allocated := func(f func()) uint64 {
+		var a, b runtime.MemStats
+		runtime.ReadMemStats(&a)
+		f()
+		runtime.ReadMemStats(&b)
+		return b.TotalAlloc - a.TotalAlloc
+	}
+	var ct, wrapped []byte
+	sealing := allocated(func() {
+		r, w, err := s.Seal(bytes.NewReader(plain))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wrapped = w
+		drain(r)
+	})
+	r, _, _ := s.Seal(bytes.NewReader(plain))
+	ct, _ = io.ReadAll(r)
+	opening := allocated(func() {
+		or, err := s.Open(bytes.NewReader(ct), wrapped)
+		if err != nil {
+			t.Fatal(err)
+		}
+		drain(or)
+	})
+	if sealing > 4*sealChunk || opening > 4*sealChunk {
+		t.Fatalf("4 MiB allocated %d bytes sealing and %d opening; want < %d", sealing, opening, 4*sealChunk)
 	}
 }
 
