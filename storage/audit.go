@@ -21,6 +21,12 @@ import (
 // writers to the same aggregate wait for each other: the stream head row is
 // the lock.
 func appendAudit(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, action, entity, id string, details any) error {
+	return appendAuditWith(ctx, tx, nil, actor, action, entity, id, details)
+}
+
+// appendAuditWith is appendAudit running its statements as the prepared
+// statements of c when they are cached there (c may be nil).
+func appendAuditWith(ctx context.Context, tx *sqlx.Tx, c *stmtCache, actor tender.Actor, action, entity, id string, details any) error {
 	raw, err := json.Marshal(details)
 	if err != nil {
 		return fmt.Errorf("audit details: %w", err)
@@ -30,7 +36,7 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, action, e
 		return fmt.Errorf("audit details: %w", err)
 	}
 	stream := tender.Stream(entity, id)
-	head, err := lockAuditHead(ctx, tx, stream)
+	head, err := lockAuditHead(ctx, tx, c, stream)
 	if err != nil {
 		return err
 	}
@@ -48,8 +54,21 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, action, e
 	if err != nil {
 		return err
 	}
-	return insertAuditEntry(ctx, tx, e)
+	return insertAuditEntry(ctx, tx, c, e)
 }
+
+// The statements of an audit append (appendAuditWith).
+const (
+	auditHeadSQL = `SELECT seq, head_hash, date_trunc('microseconds', clock_timestamp()) AS now
+		FROM audit_streams WHERE stream = $1 FOR UPDATE`
+	auditEntryColumns = `stream, seq, actor_id, actor_role, action, entity, entity_id, at, details, prev_hash, hash`
+	// The head moves only if the entry was written (a bid entry's random id may, very rarely, be taken).
+	auditMoveHead  = ` RETURNING 1) UPDATE audit_streams SET seq = $2, head_hash = $11 WHERE stream = $1 AND EXISTS (SELECT 1 FROM e)`
+	auditInsertSQL = `WITH e AS (INSERT INTO audit_entries (` + auditEntryColumns + `)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)` + auditMoveHead
+	auditInsertBidSQL = `WITH e AS (INSERT INTO audit_entries (id, ` + auditEntryColumns + `)
+			VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING` + auditMoveHead
+)
 
 // auditHead is a stream's head, locked, with the database clock that dates the next entry.
 type auditHead struct {
@@ -61,11 +80,10 @@ type auditHead struct {
 // lockAuditHead locks the head of stream FOR UPDATE, which serialises appends
 // to this stream only, creating it first when the stream is new: one
 // statement when the stream exists (the usual case), three when it does not.
-func lockAuditHead(ctx context.Context, tx *sqlx.Tx, stream string) (auditHead, error) {
-	const q = `SELECT seq, head_hash, date_trunc('microseconds', clock_timestamp()) AS now
-		FROM audit_streams WHERE stream = $1 FOR UPDATE`
+func lockAuditHead(ctx context.Context, tx *sqlx.Tx, c *stmtCache, stream string) (auditHead, error) {
+	const q = auditHeadSQL
 	var head auditHead
-	err := tx.GetContext(ctx, &head, q, stream)
+	err := txGet(ctx, tx, c, &head, q, stream)
 	if !errors.Is(err, sql.ErrNoRows) {
 		if err != nil {
 			return head, fmt.Errorf("audit head: %w", err)
@@ -91,15 +109,11 @@ func lockAuditHead(ctx context.Context, tx *sqlx.Tx, stream string) (auditHead, 
 // when (SPEC §8.3). It takes a random id in [2^52, 2^53) instead — above
 // anything the sequence reaches, exact in JavaScript, and telling nothing
 // once shown after the opening either.
-func insertAuditEntry(ctx context.Context, tx *sqlx.Tx, e tender.AuditEntry) error {
-	const cols = `stream, seq, actor_id, actor_role, action, entity, entity_id, at, details, prev_hash, hash`
-	// The head moves only if the entry was written (a bid entry's random id may, very rarely, be taken).
-	const moveHead = ` RETURNING 1) UPDATE audit_streams SET seq = $2, head_hash = $11 WHERE stream = $1 AND EXISTS (SELECT 1 FROM e)`
+func insertAuditEntry(ctx context.Context, tx *sqlx.Tx, c *stmtCache, e tender.AuditEntry) error {
 	args := []any{e.Stream, e.Seq, e.ActorID, e.ActorRole, e.Action, e.Entity, e.EntityID, e.At, string(e.Details),
 		e.PrevHash, e.Hash}
 	if e.Entity != "bid" {
-		res, err := tx.ExecContext(ctx, `WITH e AS (INSERT INTO audit_entries (`+cols+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`+moveHead, args...)
+		res, err := txExec(ctx, tx, c, auditInsertSQL, args...)
 		if err != nil {
 			return fmt.Errorf("audit insert: %w", err)
 		}
@@ -114,9 +128,7 @@ func insertAuditEntry(ctx context.Context, tx *sqlx.Tx, e tender.AuditEntry) err
 			return err
 		}
 		id := int64(1<<52 | binary.BigEndian.Uint64(b[:])&(1<<52-1))
-		res, err := tx.ExecContext(ctx, `WITH e AS (INSERT INTO audit_entries (id, `+cols+`)
-			VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`+moveHead,
-			append(args, id)...)
+		res, err := txExec(ctx, tx, c, auditInsertBidSQL, append(args, id)...)
 		if err != nil {
 			return fmt.Errorf("audit insert: %w", err)
 		}

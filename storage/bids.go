@@ -398,12 +398,13 @@ type lockedBid struct {
 // process's monotonic clock; zero: at the present): the database clock less
 // the time waited since, counted up to tender.ArrivalGrace.
 //
-// A submit is 8 round trips: BEGIN, the three reads of lockBidForChange, the
-// bid's UPDATE, the two statements of the audit append, COMMIT.
+// A submit is 8 statements, each one round trip: BEGIN, the three reads of
+// lockBidForChange, the bid's UPDATE and the two statements of the audit
+// append (prepared statements), COMMIT.
 func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action string, arrived time.Time, change bidChange) (tender.Bid, error) {
 	var out tender.Bid
 	// Prepared before the transaction: preparing takes a connection of the pool.
-	for _, q := range []string{shareBidTenderSQL, lockBidSQL, shareBidOrgSQL, saveBidSQL} {
+	for _, q := range []string{shareBidTenderSQL, lockBidSQL, shareBidOrgSQL, saveBidSQL, auditHeadSQL, auditInsertBidSQL} {
 		if _, err := s.stmts.get(ctx, s.db, q); err != nil {
 			return out, err
 		}
@@ -420,7 +421,7 @@ func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action
 		if out, err = s.saveBid(ctx, tx, l.bid, l.tender.BidsSealed()); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, actor, action, "bid", bidID, details)
+		return appendAuditWith(ctx, tx, s.stmts, actor, action, "bid", bidID, details)
 	})
 	return out, err
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -710,6 +711,9 @@ func (c *stmtCache) get(ctx context.Context, db *sqlx.DB, query string) (*sqlx.S
 // cached returns the statement of query if it is already prepared, else nil;
 // it never prepares, so it may be called inside a transaction.
 func (c *stmtCache) cached(query string) *sqlx.Stmt {
+	if c == nil {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.stmts[query]
@@ -720,10 +724,23 @@ func (c *stmtCache) cached(query string) *sqlx.Stmt {
 // with parameters in two: Parse and Describe, then Bind and Execute; the
 // statement is prepared on a connection once), else unprepared.
 func (s *Store) txGet(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
-	if st := s.stmts.cached(query); st != nil {
+	return txGet(ctx, tx, s.stmts, dest, query, args...)
+}
+
+// txGet is Store.txGet for functions that have the cache c (nil: none) but no Store.
+func txGet(ctx context.Context, tx *sqlx.Tx, c *stmtCache, dest any, query string, args ...any) error {
+	if st := c.cached(query); st != nil {
 		return tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
 	}
 	return tx.GetContext(ctx, dest, query, args...)
+}
+
+// txExec is txGet for a statement that returns no rows.
+func txExec(ctx context.Context, tx *sqlx.Tx, c *stmtCache, query string, args ...any) (sql.Result, error) {
+	if st := c.cached(query); st != nil {
+		return tx.StmtxContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
 }
 
 func (c *stmtCache) close() {
