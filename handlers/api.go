@@ -55,6 +55,7 @@ type API struct {
 	searches  pageCache  // tender search pages, apart so that many searches cannot push the list out
 
 	communityPages fingerprintCache // community registry pages (the project list, needs and communities pages read it whole)
+	lifecyclePages lifecycleCache   // the public's project list, needs, contract list, contract and evaluation pages
 }
 
 const (

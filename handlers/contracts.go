@@ -87,11 +87,13 @@ func (a *API) listContracts(c *fiber.Ctx) error {
 	if actor.Is(tender.RoleOrg) {
 		f.OwnOrgID = actor.OrgID
 	}
-	list, err := a.store.Contracts(ctx(c), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(paginate(list, l, storage.ContractCursor))
+	return a.keptPage(c, func() (any, error) {
+		list, err := a.store.Contracts(ctx(c), f)
+		if err != nil {
+			return nil, err
+		}
+		return paginate(list, l, storage.ContractCursor), nil
+	})
 }
 
 // contractView is a contract with its reports.
@@ -100,23 +102,35 @@ type contractView struct {
 	Reports []storage.Report `json:"reports"`
 }
 
+// getContract: the public's pages are kept (keptPage); a contract's red
+// flags depend on the date at the database clock, which is in the label.
 func (a *API) getContract(c *fiber.Ctx) error {
-	k, access, err := a.visibleContract(c, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return a.respondContract(c, k, access, fiber.StatusOK)
+	return a.keptPage(c, func() (any, error) {
+		k, access, err := a.visibleContract(c, c.Params("id"))
+		if err != nil {
+			return nil, err
+		}
+		return a.contractPage(c, k, access)
+	})
 }
 
 func (a *API) respondContract(c *fiber.Ctx, k tender.Contract, access contractAccess, status int) error {
-	reports, err := a.store.Reports(ctx(c), k.ID, access == contractFull)
+	view, err := a.contractPage(c, k, access)
 	if err != nil {
 		return err
+	}
+	return c.Status(status).JSON(view)
+}
+
+func (a *API) contractPage(c *fiber.Ctx, k tender.Contract, access contractAccess) (contractView, error) {
+	reports, err := a.store.Reports(ctx(c), k.ID, access == contractFull)
+	if err != nil {
+		return contractView{}, err
 	}
 	if access != contractFull {
 		k = publicContract(k)
 	}
-	return c.Status(status).JSON(contractView{Contract: k, Reports: reports})
+	return contractView{Contract: k, Reports: reports}, nil
 }
 
 type scheduleRequest struct {
@@ -470,19 +484,23 @@ func (a *API) submitContractScores(c *fiber.Ctx) error {
 // auditors and members also see a round in progress. With nothing to show
 // the answer is {complete: false, criteria: [], rounds: []}.
 func (a *API) contractEvaluation(c *fiber.Ctx) error {
+	return a.keptPage(c, func() (any, error) { return a.contractEvaluationPage(c) })
+}
+
+func (a *API) contractEvaluationPage(c *fiber.Ctx) (any, error) {
 	k, _, err := a.visibleContract(c, c.Params("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rounds, err := a.store.ContractEvaluations(ctx(c), k, c.Params("mid"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	actor := actorOf(c)
 	insider := actor.Is(tender.RoleAdmin, tender.RoleAuditor)
 	if !insider && actor.Is(tender.RoleEvaluator) {
 		if insider, err = a.store.OnContractPanel(ctx(c), k.ID, actor.UserID); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	shown := []storage.ContractEvaluation{}
@@ -493,12 +511,12 @@ func (a *API) contractEvaluation(c *fiber.Ctx) error {
 	}
 	if len(shown) == 0 {
 		// Nothing the caller may see yet: no round, or one still scoring.
-		return c.JSON(fiber.Map{"complete": false, "criteria": []any{}, "rounds": shown})
+		return fiber.Map{"complete": false, "criteria": []any{}, "rounds": shown}, nil
 	}
-	return c.JSON(struct {
+	return struct {
 		storage.ContractEvaluation
 		Rounds []storage.ContractEvaluation `json:"rounds"`
-	}{shown[len(shown)-1], shown})
+	}{shown[len(shown)-1], shown}, nil
 }
 
 func (a *API) addContractFeedback(c *fiber.Ctx) error {

@@ -74,14 +74,16 @@ func (a *API) listNeeds(c *fiber.Ctx) error {
 			f.Statuses = []tender.NeedStatus{st}
 		}
 	}
-	list, err := a.store.Needs(ctx(c), f)
-	if err != nil {
-		return err
-	}
-	for i := range list {
-		list[i] = tender.NeedView(actor, list[i])
-	}
-	return c.JSON(paginate(list, l, func(n tender.Need) string { return n.ID }))
+	return a.keptPage(c, func() (any, error) {
+		list, err := a.store.Needs(ctx(c), f)
+		if err != nil {
+			return nil, err
+		}
+		for i := range list {
+			list[i] = tender.NeedView(actor, list[i])
+		}
+		return paginate(list, l, func(n tender.Need) string { return n.ID }), nil
+	})
 }
 
 func containsStatus[S comparable](list []S, s S) bool {

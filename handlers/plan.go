@@ -167,12 +167,14 @@ func (a *API) projectList(c *fiber.Ctx) error {
 			f.Statuses = nil
 		}
 	}
-	items, totals, err := a.store.PlanItems(ctx(c), f)
-	if err != nil {
-		return err
-	}
-	pg := paginate(items, l, func(p tender.PlanItem) string { return p.ID })
-	return c.JSON(planPage{Year: year, Items: pg.Items, NextCursor: pg.NextCursor, Totals: totals})
+	return a.keptPage(c, func() (any, error) {
+		items, totals, err := a.store.PlanItems(ctx(c), f)
+		if err != nil {
+			return nil, err
+		}
+		pg := paginate(items, l, func(p tender.PlanItem) string { return p.ID })
+		return planPage{Year: year, Items: pg.Items, NextCursor: pg.NextCursor, Totals: totals}, nil
+	})
 }
 
 func (a *API) getPlanItem(c *fiber.Ctx) error {

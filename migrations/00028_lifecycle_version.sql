@@ -1,0 +1,85 @@
+-- +goose Up
+-- One number that changes with every committed change that can change a
+-- public page of the contract lifecycle the portal keeps encoded (issue #16
+-- item 7, docs/DECISIONS.md "Performance"): the project list, a community's
+-- needs, the contract list, a contract's page and its evaluation page. The
+-- portal reads it together with tender_list_version (migration 00025, which
+-- already moves with every change of a tender or a community: their titles,
+-- codes and names are on these pages) and keeps pages by both.
+--
+-- What the pages read, and so what moves the number (storage/contracts.go,
+-- contract_evaluations.go, plan.go, needs.go):
+--   contracts, contract_milestones, contract_criteria, contract_payments,
+--   contract_reports, contract_volunteers (a report's volunteer count),
+--   contract_panel_appointments (named panels: a red flag),
+--   contract_evaluations, contract_panel_members, contract_scores (the
+--   results of a complete round), calendar_days (a contract's red flags count
+--   working days), project_items, needs, and an organization's name (a
+--   contract shows its contractor's name; nothing else of organizations).
+-- Never bids, scores (a tender's evaluation), audit_* or the other tables
+-- written in bursts: their commits would all wait for this one row. The
+-- tables above are written by the bureau, a contract's contractor and its
+-- 3–5 evaluators, a community's staff and residents' needs: a few a day.
+--
+-- Deferred to the commit, one bump per transaction, for the reasons given in
+-- 00025 (the row is the last lock a transaction takes: a writer may wait for
+-- another's commit, never in a cycle).
+CREATE TABLE lifecycle_version (
+    one  boolean PRIMARY KEY DEFAULT true CHECK (one),
+    n    bigint NOT NULL DEFAULT 0,
+    xact xid8
+);
+INSERT INTO lifecycle_version DEFAULT VALUES;
+
+-- +goose StatementBegin
+CREATE FUNCTION lifecycle_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE lifecycle_version SET n = n + 1, xact = pg_current_xact_id()
+     WHERE xact IS DISTINCT FROM pg_current_xact_id();
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['contracts', 'contract_milestones', 'contract_criteria', 'contract_payments',
+        'contract_reports', 'contract_volunteers', 'contract_panel_appointments', 'contract_evaluations',
+        'contract_panel_members', 'contract_scores', 'calendar_days', 'project_items', 'needs']
+    LOOP
+        EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION lifecycle_changed()', t || '_lifecycle_changed', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION lifecycle_changed()',
+            t || '_lifecycle_truncated', t);
+    END LOOP;
+END
+$$;
+-- +goose StatementEnd
+-- Organizations: only a new name (an insert names no contract yet; a delete
+-- of one with contracts is refused by their foreign key).
+CREATE CONSTRAINT TRIGGER organizations_lifecycle_changed AFTER UPDATE OF name ON organizations
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+    EXECUTE FUNCTION lifecycle_changed();
+
+-- +goose Down
+DROP TRIGGER organizations_lifecycle_changed ON organizations;
+-- +goose StatementBegin
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['contracts', 'contract_milestones', 'contract_criteria', 'contract_payments',
+        'contract_reports', 'contract_volunteers', 'contract_panel_appointments', 'contract_evaluations',
+        'contract_panel_members', 'contract_scores', 'calendar_days', 'project_items', 'needs']
+    LOOP
+        EXECUTE format('DROP TRIGGER %I ON %I', t || '_lifecycle_changed', t);
+        EXECUTE format('DROP TRIGGER %I ON %I', t || '_lifecycle_truncated', t);
+    END LOOP;
+END
+$$;
+-- +goose StatementEnd
+DROP FUNCTION lifecycle_changed();
+DROP TABLE lifecycle_version;
