@@ -38,8 +38,13 @@ type uploadResult struct {
 	minio  []float64 // MinIO's CPU ms per MiB (BENCH_MINIO_PID), each round
 }
 
-func (u uploadResult) median() float64 {
-	s := slices.Clone(u.mbps)
+func (u uploadResult) median() float64 { return medianOf(u.mbps) }
+
+func medianOf(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
 	slices.Sort(s)
 	return s[len(s)/2]
 }
@@ -183,6 +188,18 @@ func printUploads(us []uploadResult) {
 	for _, u := range us {
 		fmt.Printf("| %s | %s | %.1f | %.0f | %s | %s |\n", u.name, join(u.mbps, "%.1f"), u.median(), u.rssMiB,
 			join(u.cpu, "%.2f"), join(u.minio, "%.1f"))
+	}
+	if len(us) < 2 || medianOf(us[0].minio) == 0 {
+		return
+	}
+	// With every core busy (load average above the core count), the MB/s of
+	// each way goes as the inverse of the CPU it costs per MiB, the portal's
+	// and MinIO's together: this is the ratio to the direct PUT it allows.
+	base := medianOf(us[0].cpu) + medianOf(us[0].minio)
+	fmt.Println("\nCPU per MiB, this process + MinIO (medians), and the ratio to the direct PUT that this CPU allows when the cores are all busy:")
+	for _, u := range us {
+		total := medianOf(u.cpu) + medianOf(u.minio)
+		fmt.Printf("  %-70s %.2f + %.2f = %.2f ms  %.2f×\n", u.name, medianOf(u.cpu), medianOf(u.minio), total, base/total)
 	}
 }
 
