@@ -76,16 +76,22 @@ type communityView struct {
 	Service []storage.ServiceYear `json:"service"`
 }
 
+// getCommunity: the public's pages are kept (keptPage). The page shows the
+// community's row and its service per year (accepted reports of the
+// contracts of its tenders), none of it computed at the clock; the figures of
+// the last 365 days are the indicators', which are not kept.
 func (a *API) getCommunity(c *fiber.Ctx) error {
-	cm, err := a.store.Community(ctx(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	delivery, err := a.store.CommunityDelivery(ctx(c), cm.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(communityView{Community: cm, Service: delivery.Service})
+	return a.keptPage(c, func() (any, error) {
+		cm, err := a.store.Community(ctx(c), c.Params("id"))
+		if err != nil {
+			return nil, err
+		}
+		delivery, err := a.store.CommunityDelivery(ctx(c), cm.ID)
+		if err != nil {
+			return nil, err
+		}
+		return communityView{Community: cm, Service: delivery.Service}, nil
+	})
 }
 
 // patchCommunityRequest: absent fields keep their value. The community's own

@@ -62,6 +62,11 @@ func TestLifecyclePagesFollowEveryChange(t *testing.T) {
 	k := e.sign(c)
 	base := "/api/v1/contracts/" + c.contractID
 	list, page := "/api/v1/contracts?limit=20", base
+	var community string
+	if err := e.store.DB().Get(&community, `SELECT community_id::text FROM tenders WHERE id = $1`, c.id); err != nil {
+		t.Fatal(err)
+	}
+	communityPage := "/api/v1/communities/" + community
 	mids := []string{k.Milestones[0].ID, k.Milestones[1].ID}
 	evaluation := base + "/milestones/" + mids[1] + "/evaluation"
 	both := []string{list, page}
@@ -84,9 +89,9 @@ func TestLifecyclePagesFollowEveryChange(t *testing.T) {
 	e.watch("a volunteer (contract_volunteers)", []string{page}, func() {
 		e.exec(`DELETE FROM contract_volunteers WHERE id_hash = $1`, volunteerHash("V002"))
 	}, `"volunteer_count":1`)
-	e.watch("an acceptance", []string{page}, func() {
+	e.watch("an acceptance (contract_reports: the community's service figures)", []string{page, communityPage}, func() {
 		e.do("POST", base+"/milestones/"+mids[0]+"/accept", e.admin, map[string]any{}).ok(t, 200)
-	}, `"accepted"`)
+	}, `"beneficiaries":120`)
 	voucher := e.voucher(c.contractID)
 	e.watch("a payment (contract_payments)", both, func() {
 		e.do("POST", base+"/payments", e.admin, map[string]any{"milestone_id": mids[0], "amount_fen": 100,
@@ -125,6 +130,15 @@ func TestLifecyclePagesFollowEveryChange(t *testing.T) {
 		e.exec(`INSERT INTO contract_panel_appointments (contract_id, milestone_id, evaluation_id, evaluator_ids, reason)
 			SELECT contract_id, milestone_id, id, '{}', '专家库不足' FROM contract_evaluations WHERE milestone_id = $1`, mids[1])
 	}, tender.RedFlagPanelNotDrawn)
+	e.watch("a report's figures (contract_reports)", []string{communityPage}, func() {
+		e.exec(`UPDATE contract_reports SET beneficiaries = 777 WHERE milestone_id = $1`, mids[0])
+	}, `"beneficiaries":897`) // and the mid-term report's 120
+	e.watch("a community's counts (communities)", []string{communityPage}, func() {
+		e.do("PATCH", "/api/v1/communities/"+community, e.admin, map[string]any{"residents": 4321}).ok(t, 200)
+	}, `"residents":4321`)
+	e.watch("a tender moved to another community (tenders)", []string{communityPage}, func() {
+		e.exec(`UPDATE tenders SET community_id = NULL WHERE id = $1`, c.id)
+	}, `"service":[]`)
 	e.watch("a suspension (contracts)", both, func() {
 		e.do("POST", base+"/suspend", e.admin, map[string]any{"reason": "核查经费使用"}).ok(t, 200)
 	}, "核查经费使用")
