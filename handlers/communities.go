@@ -81,7 +81,7 @@ type communityView struct {
 // contracts of its tenders), none of it computed at the clock; the figures of
 // the last 365 days are the indicators', which are not kept.
 func (a *API) getCommunity(c *fiber.Ctx) error {
-	return a.keptPage(c, func() (any, error) {
+	return a.keptPage(c, "", func() (any, error) {
 		cm, err := a.store.Community(ctx(c), c.Params("id"))
 		if err != nil {
 			return nil, err

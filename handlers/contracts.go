@@ -87,7 +87,7 @@ func (a *API) listContracts(c *fiber.Ctx) error {
 	if actor.Is(tender.RoleOrg) {
 		f.OwnOrgID = actor.OrgID
 	}
-	return a.keptPage(c, func() (any, error) {
+	return a.keptPage(c, "", func() (any, error) {
 		list, err := a.store.Contracts(ctx(c), f)
 		if err != nil {
 			return nil, err
@@ -105,7 +105,7 @@ type contractView struct {
 // getContract: the public's pages are kept (keptPage); a contract's red
 // flags depend on the date at the database clock, which is in the label.
 func (a *API) getContract(c *fiber.Ctx) error {
-	return a.keptPage(c, func() (any, error) {
+	return a.keptPage(c, "", func() (any, error) {
 		k, access, err := a.visibleContract(c, c.Params("id"))
 		if err != nil {
 			return nil, err
@@ -484,7 +484,7 @@ func (a *API) submitContractScores(c *fiber.Ctx) error {
 // auditors and members also see a round in progress. With nothing to show
 // the answer is {complete: false, criteria: [], rounds: []}.
 func (a *API) contractEvaluation(c *fiber.Ctx) error {
-	return a.keptPage(c, func() (any, error) { return a.contractEvaluationPage(c) })
+	return a.keptPage(c, "", func() (any, error) { return a.contractEvaluationPage(c) })
 }
 
 func (a *API) contractEvaluationPage(c *fiber.Ctx) (any, error) {

@@ -57,8 +57,11 @@ func (c *lifecycleCache) put(key string, v storage.LifecycleVersion, body []byte
 // kept under the current label, or else the one build makes, kept under the
 // label read before making it; for anyone else what build makes. The page is
 // keyed by the request's path and query string, which are all build reads
-// besides the caller. Errors are answered as usual and never kept.
-func (a *API) keptPage(c *fiber.Ctx, build func() (any, error)) error {
+// besides the caller, and by extra: what the handler took from elsewhere
+// (the project list's default year, from the portal's clock, which need not
+// turn at the very instant the label's date does). Errors are answered as
+// usual and never kept.
+func (a *API) keptPage(c *fiber.Ctx, extra string, build func() (any, error)) error {
 	if !actorOf(c).Anonymous() {
 		v, err := build()
 		if err != nil {
@@ -66,7 +69,7 @@ func (a *API) keptPage(c *fiber.Ctx, build func() (any, error)) error {
 		}
 		return c.JSON(v)
 	}
-	key := c.Path() + "?" + string(c.Request().URI().QueryString())
+	key := c.Path() + "?" + string(c.Request().URI().QueryString()) + "\x00" + extra
 	version, err := a.store.LifecycleVersion(ctx(c))
 	if err != nil {
 		return err

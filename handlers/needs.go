@@ -74,7 +74,7 @@ func (a *API) listNeeds(c *fiber.Ctx) error {
 			f.Statuses = []tender.NeedStatus{st}
 		}
 	}
-	return a.keptPage(c, func() (any, error) {
+	return a.keptPage(c, "", func() (any, error) {
 		list, err := a.store.Needs(ctx(c), f)
 		if err != nil {
 			return nil, err

@@ -167,7 +167,7 @@ func (a *API) projectList(c *fiber.Ctx) error {
 			f.Statuses = nil
 		}
 	}
-	return a.keptPage(c, func() (any, error) {
+	return a.keptPage(c, strconv.Itoa(year), func() (any, error) {
 		items, totals, err := a.store.PlanItems(ctx(c), f)
 		if err != nil {
 			return nil, err
