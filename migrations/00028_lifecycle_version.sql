@@ -22,8 +22,13 @@
 -- 3–5 evaluators, a community's staff and residents' needs: a few a day.
 --
 -- Deferred to the commit, one bump per transaction, for the reasons given in
--- 00025 (the row is the last lock a transaction takes: a writer may wait for
--- another's commit, never in a cycle).
+-- 00025. With two such rows, a transaction writing a tender and then a
+-- contract (a completion) would lock tender_list_version and then this row
+-- at its commit, and one writing a need and then a community this row and
+-- then tender_list_version: a cycle. So the bump here first locks
+-- tender_list_version's row (without changing it): every transaction takes
+-- the two rows in the same order, tender_list_version first, and they stay
+-- its last locks; a writer may wait for another's commit, never in a cycle.
 CREATE TABLE lifecycle_version (
     one  boolean PRIMARY KEY DEFAULT true CHECK (one),
     n    bigint NOT NULL DEFAULT 0,
@@ -34,6 +39,7 @@ INSERT INTO lifecycle_version DEFAULT VALUES;
 -- +goose StatementBegin
 CREATE FUNCTION lifecycle_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM FROM tender_list_version FOR UPDATE;
     UPDATE lifecycle_version SET n = n + 1, xact = pg_current_xact_id()
      WHERE xact IS DISTINCT FROM pg_current_xact_id();
     RETURN NULL;
