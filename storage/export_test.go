@@ -53,3 +53,16 @@ func (o *Objects) IncompleteUploads(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// PartSize is the size of an upload's parts; HeadSize the largest upload of
+// unknown size stored with one PUT.
+const (
+	PartSize = partSize
+	HeadSize = headSize
+)
+
+// ETag is key's ETag: a multipart upload's ends in "-" and its number of parts.
+func (o *Objects) ETag(ctx context.Context, key string) (string, error) {
+	st, err := o.client.StatObject(ctx, o.bucket, key, minio.StatObjectOptions{})
+	return st.ETag, err
+}

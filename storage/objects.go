@@ -1,11 +1,13 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -30,10 +32,11 @@ type Objects struct {
 	bucket string
 }
 
-// An upload of unknown size goes up in parts of partSize, partThreads at a
-// time: while one part is sent to the object store the next is read from the
-// client. minio-go holds partThreads × partSize of buffers (16 MiB) per upload;
-// with an unknown size and no part size it would allocate ~528 MiB.
+// An upload of unknown size beyond partSize goes up in parts of partSize,
+// partThreads at a time: while one part is sent to the object store the next
+// is read from the client. minio-go holds partThreads × partSize of buffers
+// (16 MiB) per upload; with an unknown size and no part size it would
+// allocate ~528 MiB.
 const (
 	partSize    = 8 << 20
 	partThreads = 2
@@ -103,10 +106,40 @@ func (o *Objects) Ready(ctx context.Context) error {
 	return nil
 }
 
-// Put streams r into key. size may be -1 when unknown; memory stays bounded by partSize.
+// Put streams r into key. size may be -1 when unknown; memory stays bounded
+// by partThreads × partSize + headSize per upload.
+//
+// With an unknown size the first headSize bytes are read first: a document
+// that ends within them goes up in one PUT of known size from a pooled
+// buffer; a multipart upload would cost three requests and minio-go's fresh
+// partThreads × partSize (16 MiB) of buffers. A longer one continues as a
+// multipart upload that reads the head first.
 func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
-	return o.put(ctx, key, r, size, putOptions(contentType))
+	if size >= 0 {
+		return o.put(ctx, key, r, size, putOptions(contentType))
+	}
+	buf := headBuffers.Get().(*[]byte)
+	defer headBuffers.Put(buf)
+	head := *buf
+	n, err := io.ReadFull(r, head)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return o.put(ctx, key, bytes.NewReader(head[:n]), int64(n), putOptions(contentType))
+	case err != nil:
+		return unavailable(err) // as minio-go's own read of r would report it
+	}
+	return o.put(ctx, key, io.MultiReader(bytes.NewReader(head), r), -1, putOptions(contentType))
 }
+
+// headBuffers hold the first part of uploads of unknown size.
+var headBuffers = sync.Pool{New: func() any { b := make([]byte, headSize+1); return &b }}
+
+// headSize is the largest upload of unknown size stored with one PUT. Its
+// buffer is read first (one byte more tells that the document is longer). A
+// larger head (4 or 8 MiB) made uploads of 64 MiB cost more CPU per MiB
+// (0.73–1.32 ms against 0.61–0.80, BenchmarkUpload, same minutes), for reasons
+// not found; 1 MiB costs nothing measurable.
+const headSize = 1 << 20
 
 func (o *Objects) put(ctx context.Context, key string, r io.Reader, size int64, opts minio.PutObjectOptions) error {
 	ctx, cancel := context.WithTimeout(ctx, uploadTimeout)
