@@ -219,11 +219,20 @@ func TestLifecycleVersionFollowsEveryTable(t *testing.T) {
 		"contract_volunteers,contracts,needs,organizations,project_items" {
 		t.Fatalf("deferred triggers of the label on %s", got)
 	}
+	// A resident's need is submitted, which the public does not see: its
+	// insert does not move the label (its acceptance does, as the pages
+	// above show); one inserted already accepted does.
+	v0 := version()
+	e.do("POST", "/api/v1/needs", "", map[string]any{"community": "临沭街道兴大社区", "title": "儿童托管"}).ok(t, 201)
+	if v := version(); v != v0 {
+		t.Fatalf("a submitted need moved the label: %+v → %+v", v0, v)
+	}
+	moves("needs", `INSERT INTO needs (community_id, title, status, source) SELECT community_id, '已受理', 'accepted', source FROM needs LIMIT 1`)
 	moves("calendar_days", `INSERT INTO calendar_days (day, kind) VALUES ('2031-01-02', 'holiday')`)
 	moves("calendar_days", `DELETE FROM calendar_days WHERE day = '2031-01-02'`)
 	orgID, _ := e.org("renamed", true)
 	moves("organizations", `UPDATE organizations SET name = '新名字' WHERE id = '`+orgID+`'`)
-	v0 := version()
+	v0 = version()
 	e.exec(`UPDATE organizations SET name = name WHERE id = $1`, orgID)
 	if v := version(); v != v0 {
 		t.Fatalf("an organization's unchanged name moved the label: %+v → %+v", v0, v)

@@ -14,7 +14,8 @@
 --   contract_panel_appointments (named panels: a red flag),
 --   contract_evaluations, contract_panel_members, contract_scores (the
 --   results of a complete round), calendar_days (a contract's red flags count
---   working days), project_items, needs, and an organization's name (a
+--   working days), project_items, needs (but not a submitted one's insert),
+--   and an organization's name (a
 --   contract shows its contractor's name; nothing else of organizations).
 -- Never bids, scores (a tender's evaluation), audit_* or the other tables
 -- written in bursts: their commits would all wait for this one row. The
@@ -54,7 +55,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['contracts', 'contract_milestones', 'contract_criteria', 'contract_payments',
         'contract_reports', 'contract_volunteers', 'contract_panel_appointments', 'contract_evaluations',
-        'contract_panel_members', 'contract_scores', 'calendar_days', 'project_items', 'needs']
+        'contract_panel_members', 'contract_scores', 'calendar_days', 'project_items']
     LOOP
         EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
             DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION lifecycle_changed()', t || '_lifecycle_changed', t);
@@ -64,6 +65,15 @@ BEGIN
 END
 $$;
 -- +goose StatementEnd
+-- Needs: a new need is submitted, which the public never sees (kept pages
+-- are the public's), so an insert counts only when it is not; residents
+-- submit needs anonymously and their commits need not queue on the row.
+-- Accepting, declining, listing, editing and deleting always count.
+CREATE CONSTRAINT TRIGGER needs_lifecycle_changed AFTER UPDATE OR DELETE ON needs
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION lifecycle_changed();
+CREATE CONSTRAINT TRIGGER needs_lifecycle_inserted AFTER INSERT ON needs
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.status <> 'submitted') EXECUTE FUNCTION lifecycle_changed();
+CREATE TRIGGER needs_lifecycle_truncated AFTER TRUNCATE ON needs FOR EACH STATEMENT EXECUTE FUNCTION lifecycle_changed();
 -- Organizations: only a new name (an insert names no contract yet; a delete
 -- of one with contracts is refused by their foreign key).
 CREATE CONSTRAINT TRIGGER organizations_lifecycle_changed AFTER UPDATE OF name ON organizations
@@ -72,6 +82,9 @@ CREATE CONSTRAINT TRIGGER organizations_lifecycle_changed AFTER UPDATE OF name O
 
 -- +goose Down
 DROP TRIGGER organizations_lifecycle_changed ON organizations;
+DROP TRIGGER needs_lifecycle_truncated ON needs;
+DROP TRIGGER needs_lifecycle_inserted ON needs;
+DROP TRIGGER needs_lifecycle_changed ON needs;
 -- +goose StatementBegin
 DO $$
 DECLARE
@@ -79,7 +92,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['contracts', 'contract_milestones', 'contract_criteria', 'contract_payments',
         'contract_reports', 'contract_volunteers', 'contract_panel_appointments', 'contract_evaluations',
-        'contract_panel_members', 'contract_scores', 'calendar_days', 'project_items', 'needs']
+        'contract_panel_members', 'contract_scores', 'calendar_days', 'project_items']
     LOOP
         EXECUTE format('DROP TRIGGER %I ON %I', t || '_lifecycle_changed', t);
         EXECUTE format('DROP TRIGGER %I ON %I', t || '_lifecycle_truncated', t);
