@@ -680,6 +680,18 @@ func (s *Store) selectPrepared(ctx context.Context, dest any, query string, args
 	return stmt.SelectContext(ctx, dest, args...)
 }
 
+// getPrepared is selectPrepared for one row (sql.ErrNoRows: not found).
+func (s *Store) getPrepared(ctx context.Context, dest any, query string, args ...any) error {
+	stmt, err := s.stmts.get(ctx, s.db, query)
+	if err != nil {
+		return err
+	}
+	if stmt == nil {
+		return mapError(s.db.GetContext(ctx, dest, query, args...))
+	}
+	return mapError(stmt.GetContext(ctx, dest, args...))
+}
+
 // get returns the cached statement of query, preparing it on a connection
 // of the pool the first time. The lock is not held while preparing: a caller
 // inside a transaction (cached) must never wait for a connection.
