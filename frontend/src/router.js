@@ -21,7 +21,7 @@ const routes = [
   { path: '/communities/:id', name: 'community', component: () => import('@/views/public/CommunityPage.vue'), props: true },
   { path: '/needs', name: 'needs', component: () => import('@/views/public/NeedsBoard.vue') },
   { path: '/claims', name: 'claims', component: () => import('@/views/public/ClaimsBoard.vue'), meta: { prefetch: ['/tenders?procedure=claim&status=open&limit=50'] } },
-  { path: '/project-list', name: 'project-list', component: () => import('@/views/public/ProjectListPage.vue') },
+  { path: '/project-list', name: 'project-list', component: () => import('@/views/public/ProjectListPage.vue'), meta: { prefetch: ['/communities?limit=100'] } },
   { path: '/community', name: 'community-desk', component: () => import('@/views/community/CommunityDesk.vue'), meta: { roles: ['community'] } },
   { path: '/manage/needs', name: 'need-triage', component: () => import('@/views/admin/NeedTriage.vue'), meta: { roles: ['admin'] } },
   { path: '/manage/project-list', name: 'plan-editor', component: () => import('@/views/admin/PlanEditor.vue'), meta: { roles: ['admin'] } },
