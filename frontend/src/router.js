@@ -18,7 +18,10 @@ const routes = [
     meta: { prefetch: ['/public/organizations/:id'] },
   },
   { path: '/communities', name: 'communities', component: () => import('@/views/public/CommunitiesPage.vue'), meta: { prefetch: ['/communities?limit=100'] } },
-  { path: '/communities/:id', name: 'community', component: () => import('@/views/public/CommunityPage.vue'), props: true },
+  {
+    path: '/communities/:id', name: 'community', component: () => import('@/views/public/CommunityPage.vue'), props: true,
+    meta: { prefetch: ['/communities/:id', '/communities/:id/indicators', '/needs?community_id=:id&limit=100', '/project-list?community_id=:id&limit=100'] },
+  },
   { path: '/needs', name: 'needs', component: () => import('@/views/public/NeedsBoard.vue') },
   { path: '/claims', name: 'claims', component: () => import('@/views/public/ClaimsBoard.vue'), meta: { prefetch: ['/tenders?procedure=claim&status=open&limit=50'] } },
   { path: '/project-list', name: 'project-list', component: () => import('@/views/public/ProjectListPage.vue'), meta: { prefetch: ['/communities?limit=100'] } },
