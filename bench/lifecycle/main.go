@@ -10,29 +10,24 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
-	"net/http/httptest"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/linshu/portal/bench/internal/cli"
+	"github.com/linshu/portal/bench/internal/load"
+	"github.com/linshu/portal/bench/internal/portalapp"
 	"github.com/linshu/portal/bench/internal/report"
-	"github.com/linshu/portal/handlers"
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
@@ -50,8 +45,7 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.DB, "db", "", "PostgreSQL URL of a fresh database, as its owner (required)")
-	flag.StringVar(&cfg.AppDB, "app-db", "", "the same database as the serving role; after seeding everything runs as it (default: the owner)")
+	cli.DBFlags(&cfg.DB, &cfg.AppDB)
 	flag.IntVar(&cfg.Sizes.Orgs, "orgs", 10_000, "organizations")
 	flag.IntVar(&cfg.Sizes.Bids, "bids", 1_000_000, "bids")
 	flag.IntVar(&cfg.Sizes.BidsPerTender, "bids-per-tender", 50, "bids of each tender that is not a draft (tenders = bids ÷ this)")
@@ -68,17 +62,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: go run ./bench/lifecycle -db postgres://… (see bench/README.md)")
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
+	cli.Main(func(ctx context.Context) error { return run(ctx, cfg) })
 }
 
-func progress(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "--> "+format+"\n", args...)
-}
+var progress = cli.Progress
 
 // readCase is one request of a public page, as the page's code sends it.
 type readCase struct {
@@ -99,9 +86,7 @@ func run(ctx context.Context, cfg config) error {
 	if err := owner.Migrate(ctx); err != nil {
 		return err
 	}
-	sealKey := make([]byte, 32)
-	rand.Read(sealKey)
-	sealer, err := storage.NewSealer(base64.StdEncoding.EncodeToString(sealKey))
+	sealer, err := portalapp.NewSealer()
 	if err != nil {
 		return err
 	}
@@ -127,16 +112,8 @@ func run(ctx context.Context, cfg config) error {
 
 	store, appURL := owner, cfg.DB
 	if cfg.AppDB != "" {
-		app, err := storage.Open(ctx, cfg.AppDB)
+		app, _, err := cli.ServingStore(ctx, owner, cfg.AppDB)
 		if err != nil {
-			return err
-		}
-		role, err := app.Role(ctx)
-		if err == nil {
-			err = owner.GrantServing(ctx, role)
-		}
-		if err != nil {
-			app.Close()
 			return err
 		}
 		defer app.Close()
@@ -163,15 +140,11 @@ func run(ctx context.Context, cfg config) error {
 		}
 		cases = kept
 	}
-	out := cfg.Out
-	if out == "" {
-		if out, err = os.MkdirTemp("", "portal-bench-lifecycle-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(out)
-	} else if err := os.MkdirAll(out, 0o755); err != nil {
+	out, done, err := cli.OutDir(cfg.Out, "portal-bench-lifecycle-")
+	if err != nil {
 		return err
 	}
+	defer done()
 	if cfg.ProfileDir != "" {
 		if err := os.MkdirAll(cfg.ProfileDir, 0o755); err != nil {
 			return err
@@ -191,13 +164,11 @@ func run(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stopApp, err := portalapp.Serve(app)
 	if err != nil {
 		return err
 	}
-	go func() { _ = app.Listener(ln) }()
-	defer app.ShutdownWithTimeout(5 * time.Second) //nolint:errcheck
-	base := "http://" + ln.Addr().String()
+	defer stopApp()
 
 	var targets []report.Target
 	fmt.Printf("\neach case: wrk -t %d -c %d -d %ds on the portal, then at once pgbench -n -M prepared -c %d -j %d -T %d on the statements it sent\n",
@@ -206,15 +177,15 @@ func run(ctx context.Context, cfg config) error {
 	fmt.Println("|---|--:|--:|--:|--:|--:|--:|--:|---|---|")
 	for _, c := range cases {
 		progress("%s: wrk %ds", c.name, cfg.Seconds)
-		meter, err := startCost(cfg.ProfileDir, fileName(c.name))
+		meter, err := load.StartCost(cfg.ProfileDir, load.FileName(c.name))
 		if err != nil {
 			return err
 		}
-		w, err := runWrk(ctx, c.name, base+c.path, cfg.Threads, cfg.Conns, cfg.Seconds)
+		w, err := load.RunWrk(ctx, c.name, base+c.path, cfg.Threads, cfg.Conns, cfg.Seconds)
 		if err != nil {
 			return err
 		}
-		used, err := meter.stop(cfg.ProfileDir, fileName(c.name))
+		used, err := meter.Stop(cfg.ProfileDir, load.FileName(c.name))
 		if err != nil {
 			return err
 		}
@@ -223,17 +194,17 @@ func run(ctx context.Context, cfg config) error {
 		if err != nil {
 			return err
 		}
-		load := loadAverage1()
+		avg := loadAverage1()
 		n := max(w.N, 1)
 		fmt.Printf("| %s · GET %s | %d | %.0f | %.0f | %.2f× | %.2f | %d | %.1f | %.1f / %.1f | %s |\n", c.name, shownPath(c.path),
-			len(c.statements), w.OpsPerS, pg, w.OpsPerS/pg, ms(used.cpu)/float64(n), used.allocs/uint64(n),
-			float64(used.bytes)/float64(n)/1024, ms(w.P50), ms(w.P99), load)
+			len(c.statements), w.OpsPerS, pg, w.OpsPerS/pg, report.Ms(used.CPU)/float64(n), used.Allocs/uint64(n),
+			float64(used.Bytes)/float64(n)/1024, report.Ms(w.P50), report.Ms(w.P99), avg)
 		t := report.AtLeast(c.item, fmt.Sprintf("%s: GET %s, wrk -c %d", c.name, shownPath(c.path), cfg.Conns), "req/s", w.OpsPerS,
 			fmt.Sprintf("pgbench -M prepared -c %d, its %d statements", cfg.Conns, len(c.statements)), pg, 0.5)
-		t.Note = fmt.Sprintf("portal %.2f ms CPU/req, load %s", ms(used.cpu)/float64(n), load)
+		t.Note = fmt.Sprintf("portal %.2f ms CPU/req, load %s", report.Ms(used.CPU)/float64(n), avg)
 		targets = append(targets, t)
 	}
-	fmt.Printf("\nload average at the end: %s\n", loadAverage())
+	fmt.Printf("\nload average at the end: %s\n", load.LoadAverage())
 	fmt.Println("\ntargets (issue #16):")
 	report.PrintTable(os.Stdout, targets)
 	return report.Record(targets...)
@@ -284,98 +255,12 @@ func shownPath(p string) string {
 }
 
 func newApp(ctx context.Context, store *storage.Store, sealer *storage.Sealer, secret []byte) (*fiber.App, error) {
-	store.UseSealer(sealer)
 	// No object store: the public reads never reach it.
-	objects, err := storage.NewObjects(storage.ObjectConfig{Endpoint: "127.0.0.1:9", AccessKey: "none", SecretKey: "none", Bucket: "portal"})
+	objects, err := portalapp.NoObjects()
 	if err != nil {
 		return nil, err
 	}
-	store.UseObjects(objects)
-	receiptKey, err := store.ReceiptKey(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil)) // formatted as in production, then discarded
-	return handlers.New(handlers.Options{JWTSecret: secret, Domain: tender.DefaultConfig(), Logger: logger,
-		ReceiptKey: receiptKey, MaxInFlight: storage.DefaultMaxConns}, store)
-}
-
-// captureCases sends each request twice to an app whose store connects
-// through the sniffer, dropping the kept pages in between, and keeps the
-// statements of the second (a miss in the steady state: caches warm,
-// statements prepared), inlined, as a pgbench script.
-func captureCases(ctx context.Context, cfg config, store *storage.Store, appURL string, sealer *storage.Sealer, secret []byte,
-	cases []*readCase, out string) error {
-	sn, url, err := newSniffer(appURL)
-	if err != nil {
-		return err
-	}
-	defer sn.Close()
-	cs, err := storage.Open(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer cs.Close()
-	app, err := newApp(ctx, cs, sealer, secret)
-	if err != nil {
-		return err
-	}
-	// The baseline is what PostgreSQL does to answer a request when the portal
-	// keeps nothing (as item 1 measures the kept list against the plain list
-	// query): the statements of a miss in the steady state — the request made
-	// once to warm every cache, then every kept page dropped (both list
-	// versions bumped, every community row rewritten for the registry's
-	// fingerprint), then made again and captured.
-	dropKept := func() error {
-		_, err := store.DB().ExecContext(ctx, `UPDATE communities SET name = name;
-			UPDATE lifecycle_version SET n = n + 1, xact = pg_current_xact_id()`)
-		return err
-	}
-	fmt.Println("statements each request sends when nothing is kept (captured on the wire: the request made twice, the kept pages dropped in between):")
-	for i, c := range cases {
-		var got []statement
-		for round := range 2 {
-			if round == 1 {
-				if err := dropKept(); err != nil {
-					return fmt.Errorf("dropping kept pages: %w", err)
-				}
-			}
-			sn.take()
-			resp, err := app.Test(httptest.NewRequest("GET", c.path, nil), 30_000)
-			if err != nil {
-				return err
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				return fmt.Errorf("%s: GET %s → %d %s", c.name, c.path, resp.StatusCode, body)
-			}
-			got = sn.take()
-			if round == 1 {
-				fmt.Printf("  %-45s GET %-50s %2d statements, %6d bytes of JSON\n", c.name, shownPath(c.path), len(got), len(body))
-			}
-		}
-		c.item = "7"
-		var script strings.Builder
-		fmt.Fprintf(&script, "-- %s: GET %s — every statement the store sent for it, parameters inlined\n", c.name, c.path)
-		for _, st := range got {
-			sql, err := inline(ctx, store.DB(), st)
-			if err != nil {
-				return fmt.Errorf("%s: %w", c.name, err)
-			}
-			if _, err := store.DB().ExecContext(ctx, sql); err != nil {
-				return fmt.Errorf("%s: inlined statement fails: %w\n%s", c.name, err, sql)
-			}
-			c.statements = append(c.statements, sql)
-			script.WriteString(strings.TrimSpace(sql) + ";\n")
-		}
-		c.file = filepath.Join(out, fmt.Sprintf("lifecycle-%02d.sql", i+1))
-		if err := os.WriteFile(c.file, []byte(script.String()), 0o644); err != nil {
-			return err
-		}
-	}
-	fmt.Printf("pgbench scripts: %s\n\n", out)
-	return nil
+	return portalapp.New(ctx, store, sealer, objects, secret)
 }
 
 // explainCases prints, per case, each statement's execution time in one
@@ -440,7 +325,7 @@ func printSetting(ctx context.Context, db *sqlx.DB, cfg config, seeded, vacuumed
 	host, _ := os.Hostname()
 	fmt.Printf("portal lifecycle bench · %s · host %s\n", time.Now().Format("2006-01-02 15:04 MST"), host)
 	fmt.Printf("%s · %d CPUs · GOMAXPROCS %d · load average %s · %s\n", runtime.Version(), runtime.NumCPU(), runtime.GOMAXPROCS(0),
-		loadAverage(), s.Version)
+		load.LoadAverage(), s.Version)
 	fmt.Printf("seeded with SQL in %s (VACUUM ANALYZE %s), database %s: %d communities, %d organizations, %d tenders, %d bids,\n"+
 		"  %d project items, %d needs, %d contracts, %d milestones, %d reports, %d payments, %d evaluations\n\n",
 		seeded.Round(time.Millisecond), vacuumed.Round(time.Millisecond), s.Size, s.Cm, s.Orgs, s.Tenders, s.Bids,
@@ -448,17 +333,7 @@ func printSetting(ctx context.Context, db *sqlx.DB, cfg config, seeded, vacuumed
 	return nil
 }
 
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
-		return strings.Join(f[:3], " ")
-	}
-	return "unknown"
-}
-
-func loadAverage1() string { return strings.Fields(loadAverage() + " ")[0] }
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+func loadAverage1() string { return strings.Fields(load.LoadAverage() + " ")[0] }
 
 var (
 	pgbenchTPS    = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
@@ -487,13 +362,4 @@ func runPgbench(ctx context.Context, name, dbURL, file string, clients, jobs, se
 		return 0, fmt.Errorf("pgbench %s: cannot read its output:\n%s", name, text)
 	}
 	return strconv.ParseFloat(m[1], 64)
-}
-
-// processCPU is this process's CPU time (the portal; wrk and PostgreSQL are other processes).
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

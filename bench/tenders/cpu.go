@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/linshu/portal/bench/internal/load"
 	"github.com/linshu/portal/bench/internal/report"
 	"github.com/linshu/portal/storage"
 )
@@ -46,7 +47,7 @@ func measureSerialCost(ctx context.Context, cfg config, cases []*queryCase, plai
 			}
 		}
 		b0, _ := report.ProcCPU(int64(pid))
-		g0 := processCPU()
+		g0 := load.ProcessCPU()
 		for range calls {
 			if err := op(); err != nil {
 				return serialCost{}, fmt.Errorf("%s: %w", name, err)
@@ -54,7 +55,7 @@ func measureSerialCost(ctx context.Context, cfg config, cases []*queryCase, plai
 		}
 		b1, _ := report.ProcCPU(int64(pid))
 		return serialCost{name: name, backend: (b1 - b0) / time.Duration(calls),
-			goCPU: (processCPU() - g0) / time.Duration(calls)}, nil
+			goCPU: (load.ProcessCPU() - g0) / time.Duration(calls)}, nil
 	}
 	var out []serialCost
 	for _, c := range cases {
@@ -106,7 +107,7 @@ func printSerialCost(costs []serialCost, calls int) {
 	fmt.Println("| call | PostgreSQL ms CPU | Go ms CPU |")
 	fmt.Println("|---|--:|--:|")
 	for _, c := range costs {
-		fmt.Printf("| %s | %.3f | %.3f |\n", c.name, ms(c.backend), ms(c.goCPU))
+		fmt.Printf("| %s | %.3f | %.3f |\n", c.name, report.Ms(c.backend), report.Ms(c.goCPU))
 	}
 	fmt.Println()
 }

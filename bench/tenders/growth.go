@@ -112,8 +112,8 @@ func measureGrowth(ctx context.Context, cfg config, big *storage.Store) ([]resul
 			rows = append(rows, res[i])
 		}
 		targets = append(targets, report.AtMostRatio("3",
-			fmt.Sprintf("list %s at %d tenders, p50, %d clients", page, cfg.Rows, cfg.GrowthWorkers), "ms", ms(res[1].P50),
-			fmt.Sprintf("at %d tenders", cfg.GrowthRows), ms(res[0].P50), 1.3))
+			fmt.Sprintf("list %s at %d tenders, p50, %d clients", page, cfg.Rows, cfg.GrowthWorkers), "ms", report.Ms(res[1].P50),
+			fmt.Sprintf("at %d tenders", cfg.GrowthRows), report.Ms(res[0].P50), 1.3))
 	}
 	return rows, targets, nil
 }

@@ -8,16 +8,12 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -25,8 +21,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/linshu/portal/bench/internal/cli"
+	"github.com/linshu/portal/bench/internal/load"
+	"github.com/linshu/portal/bench/internal/pgwire"
+	"github.com/linshu/portal/bench/internal/portalapp"
 	"github.com/linshu/portal/bench/internal/report"
-	"github.com/linshu/portal/handlers"
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
@@ -58,8 +57,7 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.DB, "db", "", "PostgreSQL URL of a fresh database, as its owner (required)")
-	flag.StringVar(&cfg.AppDB, "app-db", "", "the same database as the serving role (SPEC §8.5); after seeding, everything runs as it (default: the owner)")
+	cli.DBFlags(&cfg.DB, &cfg.AppDB)
 	flag.IntVar(&cfg.Rows, "rows", 100_000, "tenders to insert")
 	flag.IntVar(&cfg.Workers, "workers", 8, "concurrent clients, for Go and for pgbench")
 	flag.IntVar(&cfg.N, "n", 3000, "timed requests per Go case")
@@ -85,12 +83,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: go run ./bench/tenders -db postgres://… (see bench/README.md)")
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
+	cli.Main(func(ctx context.Context) error { return run(ctx, cfg) })
 }
 
 // queryCase is one call of Store.Tenders, measured directly, with pgbench
@@ -104,9 +97,7 @@ type queryCase struct {
 	file string
 }
 
-func progress(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "--> "+format+"\n", args...)
-}
+var progress = cli.Progress
 
 func run(ctx context.Context, cfg config) error {
 	store, err := storage.Open(ctx, cfg.DB)
@@ -142,16 +133,8 @@ func run(ctx context.Context, cfg config) error {
 	}
 	// The owner seeded; the app and the baselines run as the serving role, as `portal serve` does.
 	if cfg.AppDB != "" {
-		app, err := storage.Open(ctx, cfg.AppDB)
+		app, role, err := cli.ServingStore(ctx, store, cfg.AppDB)
 		if err != nil {
-			return err
-		}
-		role, err := app.Role(ctx)
-		if err == nil {
-			err = store.GrantServing(ctx, role)
-		}
-		if err != nil {
-			app.Close()
 			return err
 		}
 		store.Close()
@@ -196,15 +179,11 @@ func run(ctx context.Context, cfg config) error {
 		{name: "search q=健", filter: search("健"), path: "/api/v1/tenders?q=" + url.QueryEscape("健")},
 	}
 
-	out := cfg.Out
-	if out == "" {
-		if out, err = os.MkdirTemp("", "portal-bench-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(out)
-	} else if err := os.MkdirAll(out, 0o755); err != nil {
+	out, done, err := cli.OutDir(cfg.Out, "portal-bench-")
+	if err != nil {
 		return err
 	}
+	defer done()
 	if err := prepareSQL(ctx, store, cfg, cases, out); err != nil {
 		return err
 	}
@@ -323,7 +302,7 @@ func listTargets(cfg config, cases []*queryCase, httpRes map[*queryCase]result, 
 	var out []report.Target
 	out = append(out, report.AtLeast("1", fmt.Sprintf("GET /tenders?limit=20, wrk -c %d", cfg.HTTPConns), "req/s", list.OpsPerS,
 		fmt.Sprintf("pgbench -M prepared -c %d, plain list", cfg.HTTPConns), plain.OpsPerS, 0.5))
-	out = append(out, report.AtMostRatio("1", "GET /tenders?limit=20, p99", "ms", ms(list.P99), "its p50", ms(list.P50), 3))
+	out = append(out, report.AtMostRatio("1", "GET /tenders?limit=20, p99", "ms", report.Ms(list.P99), "its p50", report.Ms(list.P50), 3))
 	for _, c := range cases[1:] {
 		r, ok := httpRes[c]
 		if !ok || c.filter.Q == "" {
@@ -364,23 +343,13 @@ func printSetting(ctx context.Context, store *storage.Store, cfg config) error {
 	host, _ := os.Hostname()
 	fmt.Printf("portal bench · %s · host %s\n", time.Now().Format("2006-01-02 15:04 MST"), host)
 	fmt.Printf("%s · %d CPUs · %s · GOMAXPROCS %d · load average %s\n", runtime.Version(), runtime.NumCPU(), memTotal(),
-		runtime.GOMAXPROCS(0), loadAverage())
+		runtime.GOMAXPROCS(0), load.LoadAverage())
 	fmt.Printf("%s · shared_buffers %s · work_mem %s · jit %s\n", s.Version, s.SharedBufs, s.WorkMem, s.JIT)
 	fmt.Printf("tenders: %d rows (%d public, i.e. not draft) · table with indexes and TOAST %s · "+
 		"tenders_search_idx (GIN) %s · tenders_list_idx %s\n", s.Rows, s.Public, s.TableSize, s.SearchIdx, s.ListIdx)
 	fmt.Printf("clients: %d concurrent (Go workers and pgbench -c), %d timed requests per Go case, pgbench -T %d -j %d\n\n",
 		cfg.Workers, cfg.N, cfg.PgbenchSecs, cfg.PgbenchJobs)
 	return nil
-}
-
-// loadAverage is the 1, 5 and 15 minute load average: other work on the
-// machine shows here, and in the figures.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
-		return strings.Join(f[:3], " ")
-	}
-	return "unknown"
 }
 
 func memTotal() string {
@@ -410,7 +379,7 @@ func prepareSQL(ctx context.Context, store *storage.Store, cfg config, cases []*
 		return fmt.Errorf("capture the SQL of Store.Tenders: %w", err)
 	}
 	for i, c := range cases {
-		if c.sql, err = inline(ctx, store, caps[i]); err != nil {
+		if c.sql, err = pgwire.Inline(ctx, store.DB(), caps[i]); err != nil {
 			return err
 		}
 		want, err := store.Tenders(ctx, c.filter)
@@ -502,28 +471,17 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 	if err != nil {
 		return nil, result{}, err
 	}
-	secret, sealKey := make([]byte, 32), make([]byte, 32)
+	secret := make([]byte, 32)
 	rand.Read(secret)
-	rand.Read(sealKey)
-	sealer, err := storage.NewSealer(base64.StdEncoding.EncodeToString(sealKey))
+	sealer, err := portalapp.NewSealer()
 	if err != nil {
 		return nil, result{}, err
 	}
-	store.UseSealer(sealer)
-	store.UseObjects(objects)
-	receiptKey, err := store.ReceiptKey(ctx, "") // generated and kept in the database, as without PORTAL_RECEIPT_KEY
+	app, err := portalapp.New(ctx, store, sealer, objects, secret)
 	if err != nil {
 		return nil, result{}, err
 	}
-	// Request logs are formatted as in production, then discarded instead of
-	// written to the terminal.
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	app, err := handlers.New(handlers.Options{JWTSecret: secret, Domain: tender.DefaultConfig(), Logger: logger,
-		ReceiptKey: receiptKey, MaxInFlight: storage.DefaultMaxConns}, store)
-	if err != nil {
-		return nil, result{}, err
-	}
-	base, stopApp, err := serve(app)
+	base, stopApp, err := portalapp.Serve(app)
 	if err != nil {
 		return nil, result{}, err
 	}
@@ -531,7 +489,7 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 
 	hello := fiber.New(fiber.Config{DisableStartupMessage: true})
 	hello.Get("/", func(c *fiber.Ctx) error { return c.SendString("Hello, World!") })
-	helloBase, stopHello, err := serve(hello)
+	helloBase, stopHello, err := portalapp.Serve(hello)
 	if err != nil {
 		return nil, result{}, err
 	}
@@ -575,29 +533,29 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 		shown, _ := url.QueryUnescape(c.path)
 		fmt.Printf("real app: GET %s → %d bytes of JSON\n", shown, size)
 		progress("HTTP: %s, wrk -c %d %ds", c.name, cfg.HTTPConns, cfg.WrkSecs)
-		meter, err := startCost(cfg.ProfileDir, fileName(c.name))
+		meter, err := load.StartCost(cfg.ProfileDir, load.FileName(c.name))
 		if err != nil {
 			return nil, result{}, err
 		}
 		pg0 := backendsCPU(ctx, store)
-		r, err := runWrk(ctx, c.name, u, cfg.WrkThreads, cfg.HTTPConns, cfg.WrkSecs)
+		r, err := load.RunWrk(ctx, c.name, u, cfg.WrkThreads, cfg.HTTPConns, cfg.WrkSecs)
 		if err != nil {
 			return nil, result{}, err
 		}
 		pgUsed := backendsUsed(pg0, backendsCPU(ctx, store))
-		used, err := meter.stop(cfg.ProfileDir, fileName(c.name))
+		used, err := meter.Stop(cfg.ProfileDir, load.FileName(c.name))
 		if err != nil {
 			return nil, result{}, err
 		}
-		r.Note = strings.TrimPrefix(r.Note+"; "+used.per(r.N), "; ")
+		r.Note = strings.TrimPrefix(r.Note+"; "+used.Per(r.N), "; ")
 		if pg0 != nil && r.N > 0 {
-			r.Note += fmt.Sprintf(", PostgreSQL CPU %.3f ms/req", ms(pgUsed)/float64(r.N))
+			r.Note += fmt.Sprintf(", PostgreSQL CPU %.3f ms/req", report.Ms(pgUsed)/float64(r.N))
 		}
 		out[c] = r
 	}
 	fmt.Println()
 	progress("HTTP: Fiber hello-world, wrk -c %d %ds", cfg.HTTPConns, cfg.WrkSecs)
-	h, err := runWrk(ctx, "hello", helloBase+"/", cfg.WrkThreads, cfg.HTTPConns, cfg.WrkSecs)
+	h, err := load.RunWrk(ctx, "hello", helloBase+"/", cfg.WrkThreads, cfg.HTTPConns, cfg.WrkSecs)
 	return out, h, err
 }
 
@@ -605,7 +563,7 @@ func measureHTTP(ctx context.Context, store *storage.Store, cfg config, cases []
 // never reaches the object store; without one the app still serves lists.
 func benchObjects(ctx context.Context, cfg config) (*storage.Objects, string, error) {
 	if cfg.S3Endpoint == "" {
-		o, err := storage.NewObjects(storage.ObjectConfig{Endpoint: "127.0.0.1:9", AccessKey: "none", SecretKey: "none", Bucket: "portal"})
+		o, err := portalapp.NoObjects()
 		return o, " (no BENCH_S3_ENDPOINT: no object store, which GET /tenders does not use)", err
 	}
 	o, err := storage.NewObjects(storage.ObjectConfig{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
@@ -614,15 +572,6 @@ func benchObjects(ctx context.Context, cfg config) (*storage.Objects, string, er
 		return nil, "", err
 	}
 	return o, "", o.EnsureBucket(ctx)
-}
-
-func serve(app *fiber.App) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	go func() { _ = app.Listener(ln) }()
-	return "http://" + ln.Addr().String(), func() { _ = app.ShutdownWithTimeout(5 * time.Second) }, nil
 }
 
 func printTable(cfg config, rows []any) {
@@ -645,13 +594,11 @@ func printTable(cfg config, rows []any) {
 		if r.Note != "" {
 			name += " (" + r.Note + ")"
 		}
-		fmt.Printf("| %s | %d | %.2f | %.2f | %.0f |\n", name, r.N, ms(r.P50), ms(r.P99), r.OpsPerS)
+		fmt.Printf("| %s | %d | %.2f | %.2f | %.0f |\n", name, r.N, report.Ms(r.P50), report.Ms(r.P99), r.OpsPerS)
 	}
 	fmt.Println("\npgbench's own summary lines:")
 	for _, e := range extra {
 		fmt.Println(e)
 	}
-	fmt.Printf("\nload average at the end: %s\n", loadAverage())
+	fmt.Printf("\nload average at the end: %s\n", load.LoadAverage())
 }
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

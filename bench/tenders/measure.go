@@ -14,17 +14,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/linshu/portal/bench/internal/load"
 	"github.com/linshu/portal/bench/internal/report"
 )
 
 // result is one measured case.
-type result struct {
-	Name     string
-	N        int
-	P50, P99 time.Duration
-	OpsPerS  float64
-	Note     string
-}
+type result = load.Result
 
 // measure runs op n times on workers goroutines after a warm-up of n/10
 // (at most 50) unrecorded runs, and times every run. It stops early, with

@@ -1,4 +1,4 @@
-package main
+package load
 
 import (
 	"fmt"
@@ -9,24 +9,21 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/linshu/portal/bench/internal/report"
 )
 
-// cost is what this process (the portal, in process; wrk and PostgreSQL are
-// other processes) spent during one HTTP case: CPU time and allocations per
-// request. Unlike req/s these hardly move with other load on the machine.
-type cost struct {
-	cpu    time.Duration
-	allocs uint64
-	bytes  uint64
+// Cost is what this process (the portal, in process; wrk and PostgreSQL are
+// other processes) spent during one HTTP case: CPU time and allocations.
+// Unlike req/s these hardly move with other load on the machine.
+type Cost struct {
+	CPU    time.Duration
+	Allocs uint64
+	Bytes  uint64
 }
 
-type costMeter struct {
-	cpu0             time.Duration
-	mallocs0, bytes0 uint64
-	profile          *os.File
-}
-
-func processCPU() time.Duration {
+// ProcessCPU is this process's CPU time, user and system.
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
@@ -34,10 +31,17 @@ func processCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// startCost starts counting; with dir set it also writes a CPU profile and
+// A CostMeter counts from StartCost to Stop.
+type CostMeter struct {
+	cpu0             time.Duration
+	mallocs0, bytes0 uint64
+	profile          *os.File
+}
+
+// StartCost starts counting; with dir set it also writes a CPU profile and
 // an allocation profile of the case to dir/<name>.{cpu,allocs}.pprof.
-func startCost(dir, name string) (*costMeter, error) {
-	m := &costMeter{}
+func StartCost(dir, name string) (*CostMeter, error) {
+	m := &CostMeter{}
 	if dir != "" {
 		f, err := os.Create(filepath.Join(dir, name+".cpu.pprof"))
 		if err != nil {
@@ -55,7 +59,7 @@ func startCost(dir, name string) (*costMeter, error) {
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	m.mallocs0, m.bytes0, m.cpu0 = ms.Mallocs, ms.TotalAlloc, processCPU()
+	m.mallocs0, m.bytes0, m.cpu0 = ms.Mallocs, ms.TotalAlloc, ProcessCPU()
 	return m, nil
 }
 
@@ -68,11 +72,12 @@ func writeAllocs(path string) error {
 	return pprof.Lookup("allocs").WriteTo(f, 0)
 }
 
-func (m *costMeter) stop(dir, name string) (cost, error) {
-	c := cost{cpu: processCPU() - m.cpu0}
+// Stop returns what was spent since StartCost (with the same dir and name).
+func (m *CostMeter) Stop(dir, name string) (Cost, error) {
+	c := Cost{CPU: ProcessCPU() - m.cpu0}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	c.allocs, c.bytes = ms.Mallocs-m.mallocs0, ms.TotalAlloc-m.bytes0
+	c.Allocs, c.Bytes = ms.Mallocs-m.mallocs0, ms.TotalAlloc-m.bytes0
 	if m.profile != nil {
 		pprof.StopCPUProfile()
 		m.profile.Close()
@@ -83,16 +88,17 @@ func (m *costMeter) stop(dir, name string) (cost, error) {
 	return c, nil
 }
 
-func (c cost) per(n int) string {
+// Per is the cost of one of n requests, as a note.
+func (c Cost) Per(n int) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("portal CPU %.2f ms/req, %d allocs/req, %.1f KiB/req", ms(c.cpu)/float64(n), c.allocs/uint64(n),
-		float64(c.bytes)/float64(n)/1024)
+	return fmt.Sprintf("portal CPU %.2f ms/req, %d allocs/req, %.1f KiB/req", report.Ms(c.CPU)/float64(n), c.Allocs/uint64(n),
+		float64(c.Bytes)/float64(n)/1024)
 }
 
-// fileName turns a case name into a file name.
-func fileName(s string) string {
+// FileName turns a case name into a file name.
+func FileName(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r == ' ' || r == ',' || r == '=' || r == '/' || r == '?' {
 			return '-'
