@@ -4,16 +4,7 @@
 # SQL, a Fiber hello-world for the HTTP layer. Extra arguments go to the Go
 # program (e.g. `bash bench/run.sh -rows 20000 -n 1000`). See bench/README.md.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/services.sh"
-cd "$ROOT"
-
-command -v pgbench >/dev/null || { echo "pgbench is missing (Debian ships it in postgresql-15)" >&2; exit 1; }
-if ! command -v wrk >/dev/null; then
-	log "installing Debian's wrk (the HTTP load generator)"
-	as_root apt-get update -qq
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
-pg_up
+source "$(dirname "${BASH_SOURCE[0]}")/internal/setup.sh" # services.sh, at the root, pgbench and wrk, PostgreSQL up
 db="portal_bench_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 port=$(free_port)
 data=$(mktemp -d)

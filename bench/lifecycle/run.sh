@@ -5,16 +5,7 @@
 # against pgbench -M prepared on the statements it sent. Extra arguments go
 # to the Go program, e.g. `bash bench/lifecycle/run.sh -seconds 10 -profile /tmp/prof`.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/services.sh"
-cd "$ROOT"
-
-command -v pgbench >/dev/null || { echo "pgbench is missing (Debian ships it in postgresql-15)" >&2; exit 1; }
-if ! command -v wrk >/dev/null; then
-	log "installing Debian's wrk (the HTTP load generator)"
-	as_root apt-get update -qq
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
-pg_up
+source "$(dirname "${BASH_SOURCE[0]}")/../internal/setup.sh" # services.sh, at the root, pgbench and wrk, PostgreSQL up
 db="portal_bench_life_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 cleanup() { psql -q "$PORTAL_PG_BASE/postgres" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" || true; }
 trap cleanup EXIT
