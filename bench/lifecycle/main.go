@@ -33,14 +33,10 @@ import (
 )
 
 type config struct {
-	DB, AppDB  string
-	Sizes      sizes
-	Conns      int
-	Threads    int
-	Seconds    int
-	Out        string
-	ProfileDir string
-	Only       string
+	DB, AppDB               string
+	Sizes                   sizes
+	Conns, Threads, Seconds int
+	Out, ProfileDir, Only   string
 }
 
 func main() {
@@ -78,14 +74,11 @@ type readCase struct {
 }
 
 func run(ctx context.Context, cfg config) error {
-	owner, err := storage.Open(ctx, cfg.DB)
+	owner, err := cli.OwnerStore(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer func() { owner.Close() }()
-	if err := owner.Migrate(ctx); err != nil {
-		return err
-	}
 	sealer, err := portalapp.NewSealer()
 	if err != nil {
 		return err

@@ -100,14 +100,11 @@ type queryCase struct {
 var progress = cli.Progress
 
 func run(ctx context.Context, cfg config) error {
-	store, err := storage.Open(ctx, cfg.DB)
+	store, err := cli.OwnerStore(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer func() { store.Close() }()
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
 	db := store.DB()
 
 	var have int

@@ -67,3 +67,16 @@ func DBFlags(db, appDB *string) {
 	flag.StringVar(db, "db", "", "PostgreSQL URL of a fresh database, as its owner (required)")
 	flag.StringVar(appDB, "app-db", "", "the same database as the serving role (SPEC §8.5); after seeding, everything runs as it (default: the owner)")
 }
+
+// OwnerStore opens dbURL as the database's owner and migrates it.
+func OwnerStore(ctx context.Context, dbURL string) (*storage.Store, error) {
+	s, err := storage.Open(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}

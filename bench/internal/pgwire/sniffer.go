@@ -30,17 +30,6 @@ type Statement struct {
 	Simple bool
 }
 
-// Extended is the extended-protocol statements of sts (those with a Bind).
-func Extended(sts []Statement) []Statement {
-	var out []Statement
-	for _, st := range sts {
-		if !st.Simple {
-			out = append(out, st)
-		}
-	}
-	return out
-}
-
 // Sniffer is a TCP proxy between lib/pq and PostgreSQL that records every
 // query passing through it: simple queries, and extended ones with their
 // bound values, including statements prepared once and bound by name
@@ -88,6 +77,17 @@ func (s *Sniffer) Take() []Statement {
 	q := s.queries
 	s.queries = nil
 	return q
+}
+
+// Extended is the extended-protocol statements of sts (those with a Bind).
+func Extended(sts []Statement) []Statement {
+	var out []Statement
+	for _, st := range sts {
+		if !st.Simple {
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 func (s *Sniffer) serve() {
