@@ -108,7 +108,7 @@ func TestDeadlineRace(t *testing.T) {
 	for i := range tokens {
 		_, tokens[i] = e.org(fmt.Sprintf("racer%02d", i), true)
 	}
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(5 * time.Second) // room for the tender and 40 bids on a loaded machine
 	body := tenderBody("截止竞态测试")
 	body["enquiry_deadline"] = deadline.Add(-time.Second).Format(time.RFC3339Nano)
 	body["bid_deadline"] = deadline.Format(time.RFC3339Nano)
@@ -141,13 +141,15 @@ func TestDeadlineRace(t *testing.T) {
 
 	results := make([][]outcome, orgs)
 	var wg sync.WaitGroup
-	start := deadline.Add(-900 * time.Millisecond)
+	// Each organization's requests are spread across the deadline: the j-th
+	// at deadline − 750 ms + j × 300 ms (and up to 100 ms later), so every run has
+	// requests on both sides of it, however fast the machine answers.
 	for i := 0; i < orgs; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			time.Sleep(time.Until(start) + time.Duration(rand.IntN(300))*time.Millisecond)
 			for j := 0; j < perOrg; j++ {
+				time.Sleep(time.Until(deadline.Add(time.Duration(-750+300*j+rand.IntN(100)) * time.Millisecond)))
 				base := []string{a.url, b.url}[(i+j)%2]
 				var o outcome
 				if j%2 == 0 {
@@ -172,7 +174,6 @@ func TestDeadlineRace(t *testing.T) {
 					o.code, o.updated = r.Code, r.UpdatedAt
 				}
 				results[i] = append(results[i], o)
-				time.Sleep(time.Duration(rand.IntN(250)) * time.Millisecond)
 			}
 		}(i)
 	}
