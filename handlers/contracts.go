@@ -456,6 +456,10 @@ func (a *API) putContractScores(c *fiber.Ctx) error {
 }
 
 func (a *API) listContractScores(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
 	if _, _, err := a.contractPanelReader(c); err != nil {
 		return err
 	}
@@ -464,11 +468,11 @@ func (a *API) listContractScores(c *fiber.Ctx) error {
 	if actor.Is(tender.RoleEvaluator) {
 		who = actor.UserID // a member reads only their own sheet
 	}
-	scores, err := a.store.ContractScores(ctx(c), c.Params("id"), c.Params("mid"), who)
+	scores, err := a.store.ContractScorePage(ctx(c), c.Params("id"), c.Params("mid"), who, c.Query("cursor"), l+1)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": scores, "next_cursor": nil})
+	return c.JSON(paginate(scores, l, storage.ContractScoreCursor))
 }
 
 func (a *API) submitContractScores(c *fiber.Ctx) error {

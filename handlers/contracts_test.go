@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -546,6 +547,11 @@ func TestContractEvaluationsAndCompletion(t *testing.T) {
 		finals = append(finals, tok)
 	}
 	e.evaluate(c.contractID, mids[2], k.Criteria, finals, "85")
+	// The milestone's scores page like any list: every member's every criterion once.
+	scoresPath := "/api/v1/contracts/" + c.contractID + "/milestones/" + mids[2] + "/scores"
+	if whole, one := e.scoreKeys(scoresPath, e.admin, 100), e.scoreKeys(scoresPath, e.admin, 1); len(whole) != len(finals)*len(k.Criteria) || !slices.Equal(one, whole) {
+		t.Fatalf("milestone scores: %d entries whole, %v one at a time, want %d: %v", len(whole), one, len(finals)*len(k.Criteria), whole)
+	}
 	e.do("POST", base+"/payments", e.admin, map[string]any{"milestone_id": mids[2], "amount_fen": k.Milestones[2].ShareFen,
 		"paid_at": "2027-12-31", "document_id": voucher}).ok(t, 201)
 

@@ -163,6 +163,10 @@ func (a *API) putScores(c *fiber.Ctx) error {
 // listScores: as tender.CanReadScores says; a seated member reads only their
 // own sheet until the evaluation is complete.
 func (a *API) listScores(c *fiber.Ctx) error {
+	l, err := limit(c)
+	if err != nil {
+		return err
+	}
 	t, err := a.visibleTender(c, c.Params("id"))
 	if err != nil {
 		return err
@@ -191,11 +195,12 @@ func (a *API) listScores(c *fiber.Ctx) error {
 	if ownOnly {
 		who = actor.UserID
 	}
-	scores, err := a.store.Scores(ctx(c), t.ID, who)
+	scores, err := a.store.ScorePage(ctx(c), t.ID, who, c.Query("cursor"), l+1)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": scores, "own_only": ownOnly})
+	p := paginate(scores, l, storage.ScoreCursor)
+	return c.JSON(fiber.Map{"items": p.Items, "next_cursor": p.NextCursor, "own_only": ownOnly})
 }
 
 func (a *API) submitScores(c *fiber.Ctx) error {

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -205,10 +206,7 @@ func TestDocumentAndCatalogListsPage(t *testing.T) {
 }
 
 // wholeLists answer {items, next_cursor} but are read whole, with the reason.
-var wholeLists = map[string]string{
-	"GET /api/v1/tenders/{id}/scores":                    "one tender's score matrix, read whole by the evaluation",
-	"GET /api/v1/contracts/{id}/milestones/{mid}/scores": "one milestone's score matrix, read whole by the evaluation",
-}
+var wholeLists = map[string]string{}
 
 // TestEveryListDocumentsItsPaging: every GET whose answer is a list with a
 // next_cursor declares limit and cursor in the OpenAPI document (SPEC §5), so
@@ -279,5 +277,81 @@ func TestPublicTenderFeedbackPages(t *testing.T) {
 	e.do("GET", path+"?limit=1", "", nil).decode(t, &first)
 	if first.Count != 3 || first.Average == nil || *first.Average != 4 {
 		t.Fatalf("a page's count %d and average %v, want those of all 3 ratings", first.Count, first.Average)
+	}
+}
+
+// scoreKeys reads a score list limit entries at a time, following
+// next_cursor, and returns "evaluator/bid/criterion" of each entry in the
+// order served; an entry served twice or a walk that does not end fails.
+func (e *env) scoreKeys(path, token string, limit int) []string {
+	e.t.Helper()
+	var out []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		var p struct {
+			Items []struct {
+				EvaluatorID string `json:"evaluator_id"`
+				BidID       string `json:"bid_id"`
+				CriterionID string `json:"criterion_id"`
+			} `json:"items"`
+			NextCursor *string `json:"next_cursor"`
+		}
+		e.do("GET", fmt.Sprintf("%s?limit=%d&cursor=%s", path, limit, url.QueryEscape(cursor)), token, nil).decode(e.t, &p)
+		if len(p.Items) > limit {
+			e.t.Fatalf("%s: limit=%d served %d entries", path, limit, len(p.Items))
+		}
+		for _, it := range p.Items {
+			k := it.EvaluatorID + "/" + it.BidID + "/" + it.CriterionID
+			if slices.Contains(out, k) {
+				e.t.Fatalf("%s: %s served twice", path, k)
+			}
+			out = append(out, k)
+		}
+		if p.NextCursor == nil {
+			return out
+		}
+		if pages > 200 {
+			e.t.Fatalf("%s: paging does not end", path)
+		}
+		cursor = *p.NextCursor
+	}
+}
+
+// TestScoreSheetsPage: a tender's score sheets are a list like any other
+// (SPEC §5): limit and cursor, every entry once whatever the page size, a
+// member's own only while others score, a malformed cursor or an oversized
+// limit refused naming the parameter.
+func TestScoreSheetsPage(t *testing.T) {
+	e := newEnv(t)
+	ev := e.evaluatingTender("purchase", 3, []int64{28000000, 27000000, 29000000})
+	for i, tok := range ev.experts {
+		for j, b := range ev.bids {
+			e.score(ev.id, tok, b, map[string]string{"c1": fmt.Sprint(30 + i + j), "c2": "25"}).ok(t, 200)
+		}
+	}
+	path := "/api/v1/tenders/" + ev.id + "/scores"
+	whole := e.scoreKeys(path, e.admin, 100)
+	if len(whole) != 3*3*2 {
+		t.Fatalf("the bureau reads %d entries, want 18", len(whole))
+	}
+	for _, size := range []int{1, 5, 18} {
+		if got := e.scoreKeys(path, e.admin, size); !slices.Equal(got, whole) {
+			t.Fatalf("pages of %d: %v, want %v", size, got, whole)
+		}
+	}
+	own := e.scoreKeys(path, ev.experts[0], 4)
+	if len(own) != 6 {
+		t.Fatalf("a member reads %d entries while others score, want their own 6", len(own))
+	}
+	for _, k := range own {
+		if !strings.HasPrefix(k, ev.expertID[0]+"/") {
+			t.Fatalf("a member reads another's score %s", k)
+		}
+	}
+	for _, q := range []string{"?cursor=not-a-cursor", "?limit=101", "?cursor=" + url.QueryEscape("c2NvcmU6eA")} {
+		m := e.do("GET", path+q, e.admin, nil).problem(t, 422, "validation_failed")
+		if f := fieldsOf(m); !contains(f, "cursor") && !contains(f, "limit") {
+			t.Fatalf("%s: fields %v", q, f)
+		}
 	}
 }

@@ -418,18 +418,6 @@ func (s *Store) SaveContractScores(ctx context.Context, actor tender.Actor, cont
 	}), "contract evaluations: save contract scores %s", contractID)
 }
 
-// ContractScores lists the scores of the newest round of a milestone;
-// evaluatorID "" lists every active member's.
-func (s *Store) ContractScores(ctx context.Context, contractID, milestoneID, evaluatorID string) ([]ContractScore, error) {
-	out := []ContractScore{}
-	err := s.db.SelectContext(ctx, &out, `SELECT s.evaluator_id, s.criterion_id, s.score, s.comment FROM contract_scores s
-		JOIN contract_panel_members p ON p.evaluation_id = s.evaluation_id AND p.evaluator_id = s.evaluator_id AND p.active
-		WHERE s.evaluation_id = (SELECT id FROM contract_evaluations WHERE contract_id = $1 AND milestone_id = $2
-		                         ORDER BY round DESC LIMIT 1)
-		  AND ($3 = '' OR s.evaluator_id::text = $3) ORDER BY s.evaluator_id, s.criterion_id`, contractID, milestoneID, evaluatorID)
-	return out, wrapf(mapError(err), "contract evaluations: contract scores %s", contractID)
-}
-
 // SubmitContractSheet locks the actor's sheet once it scores every
 // criterion. When the last active member of a full panel submits, the round
 // completes: the result and grade are stored; a failing mid-term gets its

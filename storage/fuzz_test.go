@@ -21,10 +21,12 @@ func FuzzCursors(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, c string) {
 		for name, parse := range map[string]func(string) error{
-			"tender":  func(c string) error { _, _, err := parseTenderCursor(c); return err },
-			"ocds":    func(c string) error { _, _, err := parseOCDSCursor(c); return err },
-			"keyset":  func(c string) error { _, _, err := parseKeyset(c); return err },
-			"catalog": func(c string) error { _, err := parseCatalogCursor(c); return err },
+			"tender":         func(c string) error { _, _, err := parseTenderCursor(c); return err },
+			"ocds":           func(c string) error { _, _, err := parseOCDSCursor(c); return err },
+			"keyset":         func(c string) error { _, _, err := parseKeyset(c); return err },
+			"catalog":        func(c string) error { _, err := parseCatalogCursor(c); return err },
+			"score":          func(c string) error { _, err := parseScoreCursor(c, true); return err },
+			"contract score": func(c string) error { _, err := parseScoreCursor(c, false); return err },
 		} {
 			if err := parse(c); err != nil && tender.ErrorCode(err) != tender.CodeValidationFailed {
 				t.Fatalf("%s cursor %q: %v", name, c, err)

@@ -1,5 +1,5 @@
 // Contracts and delivery (SPEC §7.5–7.6): milestones, reports, payments, evaluations.
-import { api, download, upload } from './client'
+import { allPages, api, download, upload } from './client'
 
 const e = encodeURIComponent
 const m = (id, mid) => `/contracts/${e(id)}/milestones/${e(mid)}`
@@ -26,7 +26,8 @@ export const drawEvaluationPanel = (id, mid, body = {}) => api.post(`${m(id, mid
 export const getEvaluationPanel = (id, mid) => api.get(`${m(id, mid)}/panel`)
 export const declareEvaluation = (id, mid, body) => api.post(`${m(id, mid)}/declaration`, body)
 export const putEvaluationScores = (id, mid, scores) => api.put(`${m(id, mid)}/scores`, { scores })
-export const listEvaluationScores = (id, mid) => api.get(`${m(id, mid)}/scores`)
+/** listEvaluationScores reads every page of the scores the caller may see. */
+export const listEvaluationScores = (id, mid) => allPages((q) => api.get(`${m(id, mid)}/scores`, q))
 export const submitEvaluationScores = (id, mid) => api.post(`${m(id, mid)}/scores/submit`)
 export const getEvaluation = (id, mid) => api.get(`${m(id, mid)}/evaluation`)
 export const contractFeedback = (id, body) => api.post(`/public/contracts/${e(id)}/feedback`, body)

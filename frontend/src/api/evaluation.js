@@ -11,7 +11,8 @@ export const listMyPanels = (query) => api.get('/me/panels', query)
 export const allMyPanels = () => allPages(listMyPanels)
 export const declare = (tenderId, body) => api.post(`/tenders/${e(tenderId)}/declaration`, body)
 
-export const listScores = (tenderId) => api.get(`/tenders/${e(tenderId)}/scores`)
+/** listScores reads every page of the score sheet(s) the caller may see. */
+export const listScores = (tenderId) => allPages((q) => api.get(`/tenders/${e(tenderId)}/scores`, q))
 export const saveScores = (tenderId, bidId, scores) => api.put(`/tenders/${e(tenderId)}/bids/${e(bidId)}/scores`, { scores })
 export const submitScores = (tenderId) => api.post(`/tenders/${e(tenderId)}/scores/submit`, {}, { idempotent: true })
 
