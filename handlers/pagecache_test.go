@@ -104,20 +104,7 @@ func TestTenderSearchPagesFollowChanges(t *testing.T) {
 	}
 	a := e.openTender(body("兴大社区居家养老服务"))
 	e.openTender(body("文化社区物业管理"))
-	search := func(q string) string {
-		t.Helper()
-		r := e.do("GET", "/api/v1/tenders?q="+urlQuery(q), "", nil)
-		r.ok(t, 200)
-		var p struct {
-			Items []tender.Tender `json:"items"`
-		}
-		r.decode(t, &p)
-		var out []string
-		for _, it := range p.Items {
-			out = append(out, it.Title)
-		}
-		return strings.Join(out, "|")
-	}
+	search := func(q string) string { return strings.Join(e.searchTitles(q), "|") }
 	if got := search("养老"); got != "兴大社区居家养老服务" {
 		t.Fatalf("q=养老: %s", got)
 	}

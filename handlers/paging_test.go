@@ -30,8 +30,23 @@ func (p idPage) ids() []string {
 }
 
 // walk reads path one item at a time, following next_cursor, and returns the
-// ids in the order served; an id served twice or a walk that does not end fails.
+// ids in the order served (a panel's id is its tender's); an id served twice
+// or a walk that does not end fails.
 func (e *env) walk(path, token string) []string {
+	e.t.Helper()
+	return e.walkBy(path, token, 1, func(it map[string]any) string {
+		if id, _ := it["id"].(string); id != "" {
+			return id
+		}
+		id, _ := it["tender_id"].(string)
+		return id
+	})
+}
+
+// walkBy reads path limit items at a time, following next_cursor, and returns
+// keyOf of each item in the order served; a key served twice, a page over
+// limit or a walk that does not end fails.
+func (e *env) walkBy(path, token string, limit int, keyOf func(map[string]any) string) []string {
 	e.t.Helper()
 	sep := "?"
 	if strings.Contains(path, "?") {
@@ -40,21 +55,25 @@ func (e *env) walk(path, token string) []string {
 	var out []string
 	cursor := ""
 	for pages := 0; ; pages++ {
-		var p idPage
-		e.do("GET", path+sep+"limit=1&cursor="+url.QueryEscape(cursor), token, nil).decode(e.t, &p)
-		if len(p.Items) > 1 {
-			e.t.Fatalf("%s: limit=1 served %d items", path, len(p.Items))
+		var p struct {
+			Items      []map[string]any `json:"items"`
+			NextCursor *string          `json:"next_cursor"`
 		}
-		for _, id := range p.ids() {
-			if slices.Contains(out, id) {
-				e.t.Fatalf("%s: %s served twice", path, id)
+		e.do("GET", fmt.Sprintf("%s%slimit=%d&cursor=%s", path, sep, limit, url.QueryEscape(cursor)), token, nil).decode(e.t, &p)
+		if len(p.Items) > limit {
+			e.t.Fatalf("%s: limit=%d served %d items", path, limit, len(p.Items))
+		}
+		for _, it := range p.Items {
+			k := keyOf(it)
+			if slices.Contains(out, k) {
+				e.t.Fatalf("%s: %s served twice", path, k)
 			}
-			out = append(out, id)
+			out = append(out, k)
 		}
 		if p.NextCursor == nil {
 			return out
 		}
-		if pages > 50 {
+		if pages > 200 {
 			e.t.Fatalf("%s: paging does not end", path)
 		}
 		cursor = *p.NextCursor
@@ -280,41 +299,13 @@ func TestPublicTenderFeedbackPages(t *testing.T) {
 	}
 }
 
-// scoreKeys reads a score list limit entries at a time, following
-// next_cursor, and returns "evaluator/bid/criterion" of each entry in the
-// order served; an entry served twice or a walk that does not end fails.
+// scoreKeys reads a score list limit entries at a time (walkBy) and returns
+// "evaluator/bid/criterion" of each entry in the order served.
 func (e *env) scoreKeys(path, token string, limit int) []string {
 	e.t.Helper()
-	var out []string
-	cursor := ""
-	for pages := 0; ; pages++ {
-		var p struct {
-			Items []struct {
-				EvaluatorID string `json:"evaluator_id"`
-				BidID       string `json:"bid_id"`
-				CriterionID string `json:"criterion_id"`
-			} `json:"items"`
-			NextCursor *string `json:"next_cursor"`
-		}
-		e.do("GET", fmt.Sprintf("%s?limit=%d&cursor=%s", path, limit, url.QueryEscape(cursor)), token, nil).decode(e.t, &p)
-		if len(p.Items) > limit {
-			e.t.Fatalf("%s: limit=%d served %d entries", path, limit, len(p.Items))
-		}
-		for _, it := range p.Items {
-			k := it.EvaluatorID + "/" + it.BidID + "/" + it.CriterionID
-			if slices.Contains(out, k) {
-				e.t.Fatalf("%s: %s served twice", path, k)
-			}
-			out = append(out, k)
-		}
-		if p.NextCursor == nil {
-			return out
-		}
-		if pages > 200 {
-			e.t.Fatalf("%s: paging does not end", path)
-		}
-		cursor = *p.NextCursor
-	}
+	return e.walkBy(path, token, limit, func(it map[string]any) string {
+		return fmt.Sprintf("%v/%v/%v", it["evaluator_id"], it["bid_id"], it["criterion_id"])
+	})
 }
 
 // TestScoreSheetsPage: a tender's score sheets are a list like any other

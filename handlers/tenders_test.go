@@ -269,19 +269,7 @@ func TestTenderListFiltersSearchAndCursor(t *testing.T) {
 		ids[title] = e.openTender(b)
 	}
 	e.createTender(tenderBody("草稿里的居家养老"))
-	search := func(q string) []string {
-		r := e.do("GET", "/api/v1/tenders?q="+urlQuery(q), "", nil)
-		r.ok(t, 200)
-		var p struct {
-			Items []tender.Tender `json:"items"`
-		}
-		r.decode(t, &p)
-		var out []string
-		for _, it := range p.Items {
-			out = append(out, it.Title)
-		}
-		return out
-	}
+	search := func(q string) []string { return e.searchTitles(q) }
 	cases := map[string][]string{
 		"养老":     {"兴大社区居家养老服务"},
 		"物业管理":   {"文化社区小区物业管理服务"},
@@ -524,4 +512,20 @@ func TestUploadWhenMinIOStops(t *testing.T) {
 		t.Fatalf("readyz with MinIO stopped: %d", r.Status)
 	}
 	e.do("GET", "/healthz", "", nil).ok(t, 200)
+}
+
+// searchTitles are the titles of the public's first page of a search for q.
+func (e *env) searchTitles(q string) []string {
+	e.t.Helper()
+	r := e.do("GET", "/api/v1/tenders?q="+urlQuery(q), "", nil)
+	r.ok(e.t, 200)
+	var p struct {
+		Items []tender.Tender `json:"items"`
+	}
+	r.decode(e.t, &p)
+	var out []string
+	for _, it := range p.Items {
+		out = append(out, it.Title)
+	}
+	return out
 }
