@@ -721,7 +721,7 @@ func TestContractNamedPanel(t *testing.T) {
 			RedFlags map[string]int `json:"red_flags"`
 		}
 		e.do("GET", "/api/v1/stats", "", nil).decode(t, &st)
-		return fmt.Sprintf("named %d, signed late %d, published late %d", st.RedFlags["contract_panel_not_drawn"],
+		return fmt.Sprintf("named %d, signed late %d, published late %d", st.RedFlags[tender.RedFlagContractPanelNotDrawn],
 			st.RedFlags[tender.RedFlagContractSignedLate], st.RedFlags[tender.RedFlagContractPublishedLate])
 	}
 	if got := contractFlags(); got != "named 1, signed late 0, published late 0" {

@@ -118,11 +118,6 @@ func (s *Store) RedFlagCounts(ctx context.Context) (map[string]int, error) {
 	return counts, nil
 }
 
-// RedFlagContractPanelNotDrawn counts, among RedFlagCounts, the contracts
-// whose milestone evaluators were named (tender.RedFlagPanelNotDrawn on the
-// contract's page).
-const RedFlagContractPanelNotDrawn = "contract_panel_not_drawn"
-
 // contractRedFlagCounts adds the contracts' red flags, computed as a
 // contract's page computes them (Store.Contract), to counts.
 func (s *Store) contractRedFlagCounts(ctx context.Context, cal tender.Calendar, counts map[string]int) error {
@@ -138,13 +133,13 @@ func (s *Store) contractRedFlagCounts(ctx context.Context, cal tender.Calendar, 
 		clock_timestamp() AS now FROM contracts c`); err != nil {
 		return err
 	}
-	counts[tender.RedFlagContractSignedLate], counts[tender.RedFlagContractPublishedLate], counts[RedFlagContractPanelNotDrawn] = 0, 0, 0
+	counts[tender.RedFlagContractSignedLate], counts[tender.RedFlagContractPublishedLate], counts[tender.RedFlagContractPanelNotDrawn] = 0, 0, 0
 	for _, r := range rows {
 		for _, f := range tender.ContractRedFlags(r.AwardedAt, r.SignedOn, r.SignedAt, r.Now, cal) {
 			counts[f]++
 		}
 		if r.Named {
-			counts[RedFlagContractPanelNotDrawn]++
+			counts[tender.RedFlagContractPanelNotDrawn]++
 		}
 	}
 	return nil

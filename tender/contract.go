@@ -683,6 +683,11 @@ const (
 	// RedFlagContractPublishedLate: not published within 2 working days of
 	// signing (政府采购法实施条例 第五十条).
 	RedFlagContractPublishedLate = "contract_published_late"
+	// RedFlagContractPanelNotDrawn counts, in the public statistics, the
+	// contracts whose milestone evaluators were named instead of drawn
+	// (RedFlagPanelNotDrawn on the contract's own page; kept apart from the
+	// tenders' count).
+	RedFlagContractPanelNotDrawn = "contract_panel_not_drawn"
 )
 
 const (
