@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,8 +25,10 @@ import (
 //
 // Uploads stream their body while the handler runs, for minutes on a slow
 // link, so they do not take a slot (they take a connection only for their
-// short closing transaction). Bid changes keep the instant they arrived
-// (limitBody runs first), so waiting here never makes a bid late.
+// short closing transaction). Nor do a bid's changes (edit, submit,
+// withdraw): they are judged at the instant they arrived, forgiving at most
+// tender.ArrivalGrace of waiting, and a wait here of up to maxWait (longer
+// than the grace) could turn a bid that arrived in time into a late one.
 type admission struct {
 	slots   chan struct{}
 	maxWait time.Duration
@@ -66,7 +69,7 @@ func (g *admission) leave() { <-g.slots }
 // admit is the middleware of every API route.
 func (a *API) admit(c *fiber.Ctx) error {
 	g := a.admission
-	if g == nil || isUpload(c) {
+	if g == nil || isUpload(c) || isBidChange(c) {
 		return c.Next()
 	}
 	if !g.enter() {
@@ -74,4 +77,25 @@ func (a *API) admit(c *fiber.Ctx) error {
 	}
 	defer g.leave()
 	return c.Next()
+}
+
+// isBidChange reports an organization's change of its bid that is judged at
+// its arrival (SPEC §4 Bid): PATCH /bids/{id}, POST /bids/{id}/submit and
+// POST /bids/{id}/withdraw.
+func isBidChange(c *fiber.Ctx) bool {
+	rest, ok := strings.CutPrefix(c.Path(), "/api/v1/bids/")
+	if !ok || rest == "" {
+		return false
+	}
+	id, verb, _ := strings.Cut(rest, "/")
+	if id == "" {
+		return false
+	}
+	switch c.Method() {
+	case fiber.MethodPatch:
+		return verb == ""
+	case fiber.MethodPost:
+		return verb == "submit" || verb == "withdraw"
+	}
+	return false
 }

@@ -1,11 +1,14 @@
 package handlers
 
 import (
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // queued counts the goroutines blocked in admission.enter.
@@ -80,5 +83,28 @@ func TestAdmissionRefusesAfterItsWait(t *testing.T) {
 	}
 	if newAdmission(0, 0) != nil {
 		t.Fatal("MaxInFlight 0 must mean no gate")
+	}
+}
+
+func TestIsBidChange(t *testing.T) {
+	app := fiber.New()
+	got := map[string]bool{}
+	app.Use(func(c *fiber.Ctx) error { got[c.Method()+" "+c.Path()] = isBidChange(c); return nil })
+	for method, paths := range map[string][]string{
+		"PATCH": {"/api/v1/bids/b1", "/api/v1/bids/b1/documents"},
+		"POST":  {"/api/v1/bids/b1/submit", "/api/v1/bids/b1/withdraw", "/api/v1/bids/b1/qualify", "/api/v1/bids/b1/documents", "/api/v1/tenders/t1/bids"},
+		"GET":   {"/api/v1/bids/b1"},
+	} {
+		for _, p := range paths {
+			if _, err := app.Test(httptest.NewRequest(method, p, nil)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want := map[string]bool{"PATCH /api/v1/bids/b1": true, "POST /api/v1/bids/b1/submit": true, "POST /api/v1/bids/b1/withdraw": true}
+	for k, v := range got {
+		if v != want[k] {
+			t.Errorf("%s: bid change %v, want %v", k, v, want[k])
+		}
 	}
 }

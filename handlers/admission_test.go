@@ -15,6 +15,10 @@ import (
 func TestAdmissionAnswersOverloadedAndRecovers(t *testing.T) {
 	e := newEnv(t, func(o *handlers.Options) { o.MaxInFlight, o.QueueWait = 1, 200*time.Millisecond })
 	id := e.createTender(tenderBody("兴大社区居家养老服务"))
+	// A bid to submit while the gate is full: bid changes do not queue there.
+	open := e.openTender(tenderBody("郑山街道金山社区助餐服务"))
+	_, orgTok := e.org("admission-bidder", true)
+	bidID := e.bid(open, orgTok, 20000000)
 
 	tx, err := e.store.DB().Beginx()
 	if err != nil {
@@ -49,8 +53,11 @@ func TestAdmissionAnswersOverloadedAndRecovers(t *testing.T) {
 	if r.Header.Get("Retry-After") == "" {
 		t.Fatal("503 overloaded without Retry-After")
 	}
+	// A bid's submission arriving meanwhile is not held at the gate: it is
+	// judged at its arrival, and a wait of QueueWait could make it late.
+	e.do("POST", "/api/v1/bids/"+bidID+"/submit", orgTok, nil).ok(t, 200)
 	var n int
-	if err := e.store.DB().Get(&n, `SELECT count(*) FROM tenders`); err != nil || n != 1 {
+	if err := e.store.DB().Get(&n, `SELECT count(*) FROM tenders`); err != nil || n != 2 {
 		t.Fatalf("tenders after the refused creation: %d (%v)", n, err)
 	}
 

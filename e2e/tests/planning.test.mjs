@@ -125,7 +125,7 @@ step('the public sees need, item and tender linked', async () => {
   await context.close()
 })
 
-step('the community page and the project list in English, with no Chinese left in the chrome', async () => {
+step('the community page, the project list and the statistics in English, with no Chinese left in the chrome', async () => {
   const s = await session('public-english')
   await goto(s.page, `/communities/${state.communityId}`)
   await byId(s.page, 'community-name').filter({ hasText: COMMUNITY }).waitFor()
@@ -135,5 +135,10 @@ step('the community page and the project list in English, with no Chinese left i
   await byId(s.page, `plan-item-${ITEM}`).waitFor()
   await inEnglish(s, 'Project list of purchasable services', { keep: true })
   await shot(s.page, 'planning-project-list-english')
+  // The statistics: SVG charts with their text alternatives, the red flags of tenders and contracts.
+  await goto(s.page, '/stats')
+  for (const id of ['chart-funding', 'chart-status', 'stats-red-flags']) await byId(s.page, id).waitFor()
+  await inEnglish(s, 'Statistics', { keep: true })
+  await shot(s.page, 'planning-stats-english')
   await s.context.close()
 })
