@@ -227,7 +227,7 @@ func (a *API) uploadBidDocument(c *fiber.Ctx) error {
 	doc, err := a.store.AddDocument(ctx(c), actor, storage.DocumentUpload{
 		Doc: tender.Document{OwnerType: "bid", OwnerID: id, Filename: up.filename, ContentType: up.contentType,
 			Sealed: true},
-		Key: storage.NewObjectKey("bids/" + id), Body: up.body, Measured: up.body.result,
+		Key: storage.NewObjectKey("bids/" + id), Body: up.body, Size: up.size, Measured: up.body.result,
 	})
 	if storage.IsTooLarge(err) {
 		return tooLarge(a.opts.MaxUpload)

@@ -267,6 +267,7 @@ func (a *API) storeUpload(c *fiber.Ctx, ownerType, ownerID, prefix, contractID s
 		Doc:          tender.Document{OwnerType: ownerType, OwnerID: ownerID, Filename: up.filename, ContentType: up.contentType},
 		Key:          storage.NewObjectKey(prefix),
 		Body:         up.body,
+		Size:         up.size,
 		Measured:     up.body.result,
 		ContractID:   contractID,
 		ContractRule: rule,

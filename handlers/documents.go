@@ -57,12 +57,40 @@ func (m *meter) result() (int64, string, error) {
 type upload struct {
 	filename    string
 	contentType string
+	size        int64 // as the client declared it; 0: not declared
 	body        *meter
+}
+
+// maxSizeField is the longest value of the form field "size" read.
+const maxSizeField = 32
+
+// declaredSize reads a declared file size (the form field "size" or the file
+// part's Content-Length): a positive number of bytes.
+func declaredSize(v string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 {
+		return 0, &tender.Error{Code: tender.CodeValidationFailed, Key: "document.size", Message: "文件大小应为非负整数（字节）",
+			Fields: []tender.FieldError{{Field: "size", Message: "应为文件的字节数"}}}
+	}
+	if n == 0 {
+		return 0, emptyFile()
+	}
+	return n, nil
+}
+
+func emptyFile() error {
+	return &tender.Error{Code: tender.CodeValidationFailed, Key: "document.empty", Message: "文件为空",
+		Fields: []tender.FieldError{{Field: "file", Message: "文件为空（0 字节）"}}}
 }
 
 // receiveFile finds the multipart field "file" in the streamed request body,
 // sniffs its type and returns a reader that hashes, counts and limits it. The
 // body is never held in memory whole.
+//
+// The client may declare the file's size in a field "size" sent before the
+// file (the browser's File.size), or in the file part's Content-Length; then
+// a size above the limit is refused before the file is read, and the document
+// is stored with one PUT of that size (storage.Objects.Put).
 func (a *API) receiveFile(c *fiber.Ctx) (*upload, error) {
 	max := a.opts.MaxUpload
 	if cl := c.Request().Header.ContentLength(); cl > 0 && int64(cl) > max+multipartOverhead {
@@ -82,6 +110,7 @@ func (a *API) receiveFile(c *fiber.Ctx) (*upload, error) {
 		body = bufio.NewReaderSize(body, streamReadSize)
 	}
 	mr := multipart.NewReader(body, params["boundary"])
+	var size int64
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -92,8 +121,31 @@ func (a *API) receiveFile(c *fiber.Ctx) (*upload, error) {
 			// boundary), the body is not a multipart form we can read.
 			return nil, fileMissing()
 		}
+		if part.FormName() == "size" && part.FileName() == "" {
+			raw, err := io.ReadAll(io.LimitReader(part, maxSizeField+1))
+			if err != nil {
+				return nil, fileMissing()
+			}
+			if size, err = declaredSize(string(raw)); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if part.FormName() != "file" {
 			continue
+		}
+		if cl := part.Header.Get("Content-Length"); cl != "" {
+			n, err := declaredSize(cl)
+			if err != nil {
+				return nil, err
+			}
+			if size != 0 && n != size {
+				return nil, storage.ErrSizeMismatch
+			}
+			size = n
+		}
+		if size > max {
+			return nil, tooLarge(max)
 		}
 		name := tender.SanitizeFilename(part.FileName())
 		head := make([]byte, tender.MaxSniff)
@@ -103,15 +155,14 @@ func (a *API) receiveFile(c *fiber.Ctx) (*upload, error) {
 		}
 		head = head[:n]
 		if n == 0 {
-			return nil, &tender.Error{Code: tender.CodeValidationFailed, Key: "document.empty", Message: "文件为空",
-				Fields: []tender.FieldError{{Field: "file", Message: "文件为空（0 字节）"}}}
+			return nil, emptyFile()
 		}
 		ct, err := tender.SniffDocument(head, name)
 		if err != nil {
 			return nil, err
 		}
 		m := &meter{r: io.MultiReader(bytes.NewReader(head), part), h: sha256.New(), limit: max}
-		return &upload{filename: name, contentType: ct, body: m}, nil
+		return &upload{filename: name, contentType: ct, size: size, body: m}, nil
 	}
 }
 
@@ -143,6 +194,7 @@ func (a *API) uploadTenderDocument(c *fiber.Ctx) error {
 		Doc:      tender.Document{OwnerType: "tender", OwnerID: id, Filename: up.filename, ContentType: up.contentType},
 		Key:      storage.NewObjectKey("tenders/" + id),
 		Body:     up.body,
+		Size:     up.size,
 		Measured: up.body.result,
 	})
 	if storage.IsTooLarge(err) {

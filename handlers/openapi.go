@@ -613,8 +613,11 @@ var apiSchemas = map[string]jsonObject{
 		"sealed": boolean("开标前加密保存 · Encrypted until opening"), "created_at": dateTime(""),
 	}),
 	"DocumentList": listOf("Document"),
-	"FileUpload": object("", []string{"file"}, jsonObject{"file": jsonObject{"type": "string", "contentMediaType": "application/octet-stream",
-		"description": "PDF、Word、Excel、JPG、PNG 或 ZIP · PDF, Word, Excel, JPG, PNG or ZIP"}}),
+	"FileUpload": object("", []string{"file"}, jsonObject{
+		"size": jsonObject{"type": "integer", "minimum": 1, "description": "文件的字节数，须在 file 之前发送；声明后超限即拒绝，文件一次存入，实际字节数不符则不保存（422 document.size_mismatch） · " +
+			"The file's size in bytes, sent before file; when declared, a file over the limit is refused before it is read, it is stored in one PUT, and a file of another length is not stored (422 document.size_mismatch)"},
+		"file": jsonObject{"type": "string", "contentMediaType": "application/octet-stream",
+			"description": "PDF、Word、Excel、JPG、PNG 或 ZIP · PDF, Word, Excel, JPG, PNG or ZIP"}}),
 	"TextRequest": strict("", []string{"text"}, jsonObject{"text": str("")}),
 	"Question": object("", []string{"id", "tender_id", "text"}, jsonObject{
 		"id": str(""), "tender_id": str(""), "mine": boolean("本机构所提 · Asked by my organization"), "text": str(""),

@@ -31,6 +31,12 @@ type DocumentUpload struct {
 	Doc  tender.Document
 	Key  string
 	Body io.Reader
+	// Size is the plaintext's length as the client declared it, or 0 when it
+	// declared none (a document is never empty). With
+	// it the object goes up in one PUT of that size (a sealed document's
+	// size follows from it), and a body of any other length fails with
+	// ErrSizeMismatch leaving nothing stored.
+	Size int64
 	// Measured reports the plaintext size and hash once Body is drained, or the
 	// error that stopped it (e.g. the size limit).
 	Measured func() (size int64, sha256 string, err error)
@@ -86,8 +92,18 @@ func (s *Store) AddDocument(ctx context.Context, actor tender.Actor, up Document
 			return tender.Document{}, wrapf(err, "documents: add document")
 		}
 	}
-	putErr := objects.Put(ctx, up.Key, body, -1, up.Doc.ContentType)
+	objectSize := int64(-1)
+	if up.Size > 0 {
+		objectSize = up.Size
+		if up.Doc.Sealed {
+			objectSize = SealedSize(up.Size)
+		}
+	}
+	putErr := objects.Put(ctx, up.Key, body, objectSize, up.Doc.ContentType)
 	size, sum, measureErr := up.Measured()
+	if errors.Is(putErr, ErrSizeMismatch) && !IsTooLarge(measureErr) {
+		measureErr = nil // the mismatch is the reason to report, not what it left the meter with
+	}
 	if measureErr != nil || putErr != nil {
 		// Best effort: the object may be partial or absent; the sweeper is the backstop.
 		_ = objects.Remove(context.WithoutCancel(ctx), up.Key)

@@ -109,6 +109,12 @@ func (o *Objects) Ready(ctx context.Context) error {
 // Put streams r into key. size may be -1 when unknown; memory stays bounded
 // by partThreads × partSize + headSize per upload.
 //
+// A known size (the client declared it) goes up in one streaming PUT, as a
+// direct S3 PUT would: MinIO spends less CPU on one PUT than on a multipart
+// upload. r must then yield exactly size bytes: past size, or ending short, Put
+// fails with ErrSizeMismatch before the last byte is sent, so the object store
+// never completes the object.
+//
 // With an unknown size the first headSize bytes are read first: a document
 // that ends within them goes up in one PUT of known size from a pooled
 // buffer; a multipart upload would cost three requests and minio-go's fresh
@@ -116,7 +122,12 @@ func (o *Objects) Ready(ctx context.Context) error {
 // multipart upload that reads the head first.
 func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
 	if size >= 0 {
-		return o.put(ctx, key, r, size, putOptions(contentType))
+		ex := &exactReader{r: r, left: size}
+		err := o.put(ctx, key, ex, size, singlePutOptions(contentType))
+		if ex.err != nil {
+			return ex.err
+		}
+		return err
 	}
 	buf := headBuffers.Get().(*[]byte)
 	defer headBuffers.Put(buf)
@@ -129,6 +140,81 @@ func (o *Objects) Put(ctx context.Context, key string, r io.Reader, size int64, 
 		return unavailable(err) // as minio-go's own read of r would report it
 	}
 	return o.put(ctx, key, io.MultiReader(bytes.NewReader(head), r), -1, putOptions(contentType))
+}
+
+// ErrSizeMismatch is returned when an upload's bytes differ in number from its declared size.
+var ErrSizeMismatch = &tender.Error{Code: tender.CodeValidationFailed, Key: "document.size_mismatch",
+	Message: "收到的文件大小与声明的大小不符",
+	Fields:  []tender.FieldError{{Field: "size", Message: "与文件的实际大小不符"}}}
+
+// exactReader yields r's bytes while they are exactly left in number. It
+// makes sure r ends before handing over the last of them: the object store
+// completes an object when it has its Content-Length, so a longer body must
+// fail before that, and a shorter one fails at its end.
+type exactReader struct {
+	r     io.Reader
+	left  int64
+	err   error // why it failed
+	ended bool  // r's end was seen where it should be
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	if e.ended {
+		return 0, io.EOF
+	}
+	if e.left == 0 {
+		// Only an empty upload gets here before its end was checked.
+		if err := endsHere(e.r); err != nil {
+			e.err = err
+			return 0, err
+		}
+		e.ended = true
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.left {
+		p = p[:e.left]
+	}
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	switch {
+	case err == io.EOF && e.left > 0:
+		e.err = ErrSizeMismatch
+		return 0, e.err
+	case err != nil && err != io.EOF:
+		e.err = err
+		return 0, err
+	case e.left == 0:
+		if err != io.EOF {
+			if err := endsHere(e.r); err != nil {
+				e.err = err
+				return 0, err // the last bytes are withheld
+			}
+		}
+		e.ended = true
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// endsHere reads on until r reports its end: nil when it has no more bytes,
+// ErrSizeMismatch when it has.
+func endsHere(r io.Reader) error {
+	var one [1]byte
+	for {
+		n, err := r.Read(one[:])
+		if n > 0 {
+			return ErrSizeMismatch
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // headBuffers hold the first part of uploads of unknown size.
@@ -160,6 +246,14 @@ func (o *Objects) put(ctx context.Context, key string, r io.Reader, size int64, 
 func putOptions(contentType string) minio.PutObjectOptions {
 	return minio.PutObjectOptions{ContentType: contentType, PartSize: partSize, DisableContentSha256: true,
 		ConcurrentStreamParts: true, NumThreads: partThreads}
+}
+
+// singlePutOptions are those of an upload of known size: one PUT, however
+// long (a document is far below S3's 5 GiB for one PUT).
+func singlePutOptions(contentType string) minio.PutObjectOptions {
+	opts := putOptions(contentType)
+	opts.DisableMultipart = true
+	return opts
 }
 
 // AbortStaleUploads aborts multipart uploads begun more than minAge ago: a

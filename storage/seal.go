@@ -65,6 +65,17 @@ func (s *Sealer) Seal(plaintext io.Reader) (io.Reader, []byte, error) {
 	return &sealReader{aead: aead, src: plaintext, buf: make([]byte, sealChunk+1)}, wrapped, nil
 }
 
+// SealedSize is the length of what Seal makes of n bytes of plaintext: every
+// chunk of up to sealChunk bytes gains a GCM tag, and an empty document is one
+// empty chunk.
+func SealedSize(n int64) int64 {
+	chunks := max(1, (n+sealChunk-1)/sealChunk)
+	return n + chunks*sealOverhead
+}
+
+// sealOverhead is what AES-GCM adds to each chunk (its tag).
+const sealOverhead = 16
+
 // Open returns a reader of the plaintext of an object sealed with wrapped.
 func (s *Sealer) Open(ciphertext io.Reader, wrapped []byte) (io.Reader, error) {
 	ns := s.kek.NonceSize()

@@ -196,3 +196,22 @@ func TestSealValue(t *testing.T) {
 		t.Error("a truncated value opens")
 	}
 }
+
+// TestSealedSize: SealedSize tells the length of what Seal makes, so a sealed
+// document of declared size goes up in one PUT of the right Content-Length.
+func TestSealedSize(t *testing.T) {
+	s := testSealer(t)
+	for _, size := range []int{0, 1, 100, sealChunk - 1, sealChunk, sealChunk + 1, 2 * sealChunk, 3*sealChunk + 17} {
+		r, _, err := s.Seal(bytes.NewReader(make([]byte, size)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := SealedSize(int64(size)); got != int64(len(ct)) {
+			t.Errorf("size %d: SealedSize %d, Seal made %d bytes", size, got, len(ct))
+		}
+	}
+}

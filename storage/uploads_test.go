@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/storage/storagetest"
+	"github.com/linshu/portal/tender"
 )
 
 // TestPutOneRequestOrParts: an upload of unknown size of at most HeadSize
@@ -64,5 +68,57 @@ func TestAbortStaleUploads(t *testing.T) {
 	}
 	if n, _ := objects.IncompleteUploads(ctx); n != 0 {
 		t.Fatalf("%d incomplete uploads left after the sweep", n)
+	}
+}
+
+// TestPutKnownSize: an upload of declared size goes up in one PUT (no part
+// count in its ETag), even past the part size; one byte more or less than
+// declared fails with ErrSizeMismatch and leaves no object and no unfinished
+// upload behind, whether the source hands its end over with its last bytes
+// or on a later read.
+func TestPutKnownSize(t *testing.T) {
+	ctx := context.Background()
+	objects := storagetest.NewObjects(t)
+	for _, size := range []int{1000, storage.PartSize + 5} {
+		body := make([]byte, size)
+		rand.Read(body)
+		for _, c := range []struct {
+			name     string
+			declared int
+			src      func([]byte) io.Reader
+		}{
+			{"exact", size, func(b []byte) io.Reader { return bytes.NewReader(b) }},
+			{"exact, end with the data", size, func(b []byte) io.Reader { return iotest.DataErrReader(bytes.NewReader(b)) }},
+			{"one byte more than declared", size - 1, func(b []byte) io.Reader { return bytes.NewReader(b) }},
+			{"one byte more, in halves", size - 1, func(b []byte) io.Reader { return iotest.HalfReader(bytes.NewReader(b)) }},
+			{"one byte less than declared", size + 1, func(b []byte) io.Reader { return bytes.NewReader(b) }},
+			{"one byte less, end with the data", size + 1, func(b []byte) io.Reader { return iotest.DataErrReader(bytes.NewReader(b)) }},
+		} {
+			key := storage.NewObjectKey("tests/known")
+			err := objects.Put(ctx, key, c.src(body), int64(c.declared), "application/pdf")
+			if c.declared != size {
+				if !errors.Is(err, storage.ErrSizeMismatch) {
+					t.Errorf("%d bytes, %s: %v, want ErrSizeMismatch", size, c.name, err)
+				}
+				if _, err := objects.Get(ctx, key, 0, -1); !errors.Is(err, tender.ErrNotFound) {
+					t.Errorf("%d bytes, %s: the object is there (%v)", size, c.name, err)
+				}
+				if n, _ := objects.IncompleteUploads(ctx); n != 0 {
+					t.Errorf("%d bytes, %s: %d unfinished uploads left", size, c.name, n)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%d bytes, %s: %v", size, c.name, err)
+			}
+			if etag, _ := objects.ETag(ctx, key); strings.Contains(etag, "-") {
+				t.Errorf("%d bytes, %s: ETag %s of a multipart upload, want one PUT", size, c.name, etag)
+			}
+			got, err := objects.RawGet(ctx, key)
+			if err != nil || !bytes.Equal(got, body) {
+				t.Errorf("%d bytes, %s: read back %d bytes (%v)", size, c.name, len(got), err)
+			}
+			_ = objects.Remove(ctx, key)
+		}
 	}
 }

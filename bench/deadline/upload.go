@@ -51,7 +51,8 @@ func medianOf(v []float64) float64 {
 
 // runUploads is item 4 of issue #16 over HTTP: a tender document (POST
 // /tenders/{id}/documents, as the bureau) and a sealed bid document (POST
-// /bids/{id}/documents, as the organization; the portal encrypts it) against
+// /bids/{id}/documents, as the organization; the portal encrypts it), each
+// with its size declared before the file as the portal's uploader does, against
 // a direct S3 PUT of the same bytes, of known size, to the same MinIO, round
 // by round.
 func runUploads(ctx context.Context, cfg config, cl *cluster, orgs []org) ([]uploadResult, error) {
@@ -77,9 +78,15 @@ func runUploads(ctx context.Context, cfg config, cl *cluster, orgs []org) ([]upl
 	copy(block, "%PDF-1.7\n")
 	body := func() io.Reader { return io.LimitReader(&repeatReader{b: block}, uploadSize) }
 	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
-	post := func(url, token string) error {
+	post := func(url, token string, declare bool) error {
 		var head bytes.Buffer
 		w := multipart.NewWriter(&head)
+		if declare {
+			// As the portal's uploader does: the size before the file.
+			if err := w.WriteField("size", strconv.Itoa(uploadSize)); err != nil {
+				return err
+			}
+		}
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", `form-data; name="file"; filename="bench.pdf"`)
 		h.Set("Content-Type", "application/pdf")
@@ -119,11 +126,24 @@ func runUploads(ctx context.Context, cfg config, cl *cluster, orgs []org) ([]upl
 			return objects.Put(ctx, storage.NewObjectKey("bench-put"), body(), -1, "application/pdf")
 		}},
 		{"HTTP POST /api/v1/tenders/{id}/documents (bureau)", func() error {
-			return post(cl.url(0)+"/api/v1/tenders/"+t.ID+"/documents", cl.adminToken)
+			return post(cl.url(0)+"/api/v1/tenders/"+t.ID+"/documents", cl.adminToken, true)
 		}},
 		{"HTTP POST /api/v1/bids/{id}/documents (organization, sealed)", func() error {
-			return post(cl.url(0)+"/api/v1/bids/"+bids[0]+"/documents", orgs[0].token)
+			return post(cl.url(0)+"/api/v1/bids/"+bids[0]+"/documents", orgs[0].token, true)
 		}},
+	}
+	if cfg.UploadUndeclared {
+		ways = append(ways, []struct {
+			name string
+			do   func() error
+		}{
+			{"HTTP POST tender document, size not declared (multipart upload)", func() error {
+				return post(cl.url(0)+"/api/v1/tenders/"+t.ID+"/documents", cl.adminToken, false)
+			}},
+			{"HTTP POST sealed bid document, size not declared (multipart upload)", func() error {
+				return post(cl.url(0)+"/api/v1/bids/"+bids[0]+"/documents", orgs[0].token, false)
+			}},
+		}...)
 	}
 	out := make([]uploadResult, len(ways))
 	for i, w := range ways {
@@ -209,7 +229,7 @@ func uploadTargets(us []uploadResult) []report.Target {
 	}
 	base := us[0]
 	var ts []report.Target
-	for _, u := range us[2:] { // the HTTP uploads
+	for _, u := range us[2:4] { // the HTTP uploads, size declared as the portal's uploader does
 		ts = append(ts, report.AtLeast("4", u.name+", 48 MiB", "MB/s", u.median(), base.name, base.median(), 0.8))
 		ts = append(ts, report.Below("4", u.name+", peak RSS growth", "MiB", u.rssMiB, 64, false))
 	}

@@ -168,6 +168,9 @@ function xhrUpload(path, file, onProgress) {
     xhr.onload = () => resolve(xhr)
     xhr.onerror = () => resolve(xhr)
     const fd = new FormData()
+    // The size first: the portal then refuses a file over the limit before it
+    // is sent on, and stores it with one PUT of known size.
+    fd.append('size', String(file.size))
     fd.append('file', file, file.name)
     xhr.send(fd)
   })
@@ -181,7 +184,7 @@ function parseXHR(xhr) {
   }
 }
 
-/** upload sends file as multipart field "file", reporting progress 0–100. */
+/** upload sends file as multipart field "file" after its size (field "size"), reporting progress 0–100. */
 export async function upload(path, file, onProgress) {
   const store = useAuthStore()
   let xhr = await xhrUpload(path, file, onProgress)
