@@ -73,12 +73,15 @@ type SpreadFlag struct {
 // more than 40% of the criterion's maximum; exactly 40% is not flagged.
 func ScoreSpreadFlags(in ScoreInput) []SpreadFlag {
 	var out []SpreadFlag
+	var rows []map[string]Hundredths
+	var scores []Hundredths
 	for _, b := range in.Bids {
+		rows = bidSheets(rows, in.Sheets, b.BidID)
 		for _, c := range in.Criteria {
 			if c.Price {
 				continue
 			}
-			scores := panelScores(in.Sheets, b.BidID, c.ID)
+			scores = criterionScores(scores, rows, c.ID)
 			if len(scores) < 2 {
 				continue
 			}

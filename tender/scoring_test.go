@@ -2,7 +2,9 @@ package tender
 
 import (
 	"encoding/json"
+	"math"
 	"math/big"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -480,5 +482,41 @@ func TestScoreSheetComplete(t *testing.T) {
 	want := []string{"scores.a.q2", "scores.b.q1", "scores.b.q2"}
 	if !reflect.DeepEqual(fields, want) {
 		t.Errorf("missing pairs %v, want %v", fields, want)
+	}
+}
+
+// TestScoreCriterionMeanInt64 holds CriterionMean's int64 path to the exact
+// computation (criterionMeanBig) on scores near and beyond the int64 range,
+// negative ones, odd halves, with and without trimming.
+func TestScoreCriterionMeanInt64(t *testing.T) {
+	const top, bottom = Hundredths(math.MaxInt64), Hundredths(math.MinInt64)
+	cases := [][]Hundredths{
+		{1}, {0, 1}, {1, 2}, {-1, 0}, {-1, -2}, {-3, 0, 0}, {3, 0, 0}, {5, 0, 0, 0, 0, 0},
+		{-5, 0, 0, 0, 0, 0}, {1, 2, 3, 4, 10000}, {-7, 2, 9, -4, 11, 6}, {10000, 0, 5000, 7500, 2500, 9999, 1},
+		{top, top}, {top, 1}, {top, -1, 1}, {bottom, bottom}, {bottom, -1}, {bottom, top}, {top, top, top, top, top},
+		{bottom, 1, 2, 3, top}, {top, top, 0, 0, bottom}, {bottom, bottom, bottom, bottom, bottom, 1}, {top - 1, 2, 3, 4, 5},
+		{bottom + 1, -2, -3, -4, -5}, {top / 2, top / 2, top / 2}, {bottom / 2, bottom / 2, 3},
+	}
+	rng := rand.New(rand.NewPCG(16, 6))
+	for range 2000 {
+		s := make([]Hundredths, 1+rng.IntN(25))
+		for i := range s {
+			switch rng.IntN(3) {
+			case 0:
+				s[i] = Hundredths(rng.Int64N(10001))
+			case 1:
+				s[i] = Hundredths(rng.Int64() - rng.Int64())
+			default:
+				s[i] = top - Hundredths(rng.Int64N(1000))
+			}
+		}
+		cases = append(cases, s)
+	}
+	for _, s := range cases {
+		for _, trim := range []bool{false, true} {
+			if got, want := CriterionMean(s, trim), criterionMeanBig(s, trim); got != want {
+				t.Fatalf("CriterionMean(%v, trim=%v) = %d, exactly %d", s, trim, got, want)
+			}
+		}
 	}
 }
