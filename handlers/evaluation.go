@@ -310,6 +310,10 @@ func (a *API) evaluationXLSX(c *fiber.Ctx) error {
 		f.SetSheetRow(summary, cell, &row)
 	}
 	f.SetColWidth(summary, "B", "B", 36)
+	scores, err := a.store.SubmittedScores(ctx(c), t.ID)
+	if err != nil {
+		return err
+	}
 	for i, m := range ev.Panel {
 		if !m.Active || !m.Submitted {
 			continue
@@ -326,7 +330,7 @@ func (a *API) evaluationXLSX(c *fiber.Ctx) error {
 		f.SetSheetRow(sheet, "A1", &h)
 		byBid := map[string]map[string]storage.ScoreRow{}
 		var order []string
-		for _, s := range ev.Scores {
+		for _, s := range scores {
 			if s.EvaluatorID != m.EvaluatorID {
 				continue
 			}
