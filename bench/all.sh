@@ -13,6 +13,7 @@ status=0
 bash bench/run.sh | tee "$results/tenders.txt" || status=$?
 bash bench/deadline/run.sh | tee "$results/deadline.txt" || status=$?
 bash bench/lifecycle/run.sh | tee "$results/lifecycle.txt" || status=$?
+bash bench/evaluation/run.sh | tee "$results/evaluation.txt" || status=$?
 echo
 echo "targets of issue #16, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - start )) s in all:"
 go run ./bench/table "$BENCH_TARGETS" | tee "$results/targets.md"
