@@ -115,3 +115,70 @@ func TestUploadDeclaredSize(t *testing.T) {
 		}
 	}
 }
+
+// postForm posts a hand-built multipart body with the given boundary.
+func (e *env) postForm(path, token, boundary, body string) response {
+	e.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
+	req.Header.Set("Authorization", "Bearer "+token)
+	return e.send(req)
+}
+
+// TestUploadDeclaredSizeFraming: forms of other shapes than the uploader's —
+// another field first, a preamble before the first boundary, a field after
+// the file, the file's bytes containing what looks like a boundary — are read
+// as multipart/form-data says, declared size or not, and a declaration that
+// runs into the next part is refused with nothing stored.
+func TestUploadDeclaredSizeFraming(t *testing.T) {
+	e := newEnv(t)
+	id := e.createTender(tenderBody("表单形状"))
+	path := "/api/v1/tenders/" + id + "/documents"
+	const b = "XyZ123boundary"
+	file := "%PDF-1.7 内容\r\n--XyZ123bound 不是分隔符\r\n" + strings.Repeat("正文", 3000)
+	n := strconv.Itoa(len(file))
+	field := func(name, value string) string {
+		return "--" + b + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n"
+	}
+	filePart := "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"形状.pdf\"\r\nContent-Type: application/pdf\r\n\r\n" + file + "\r\n"
+	end := "--" + b + "--\r\n"
+	rows := func() (n int) {
+		e.store.DB().Get(&n, `SELECT count(*) FROM documents`)
+		return n
+	}
+	for _, c := range []struct{ name, body string }{
+		{"another field first", field("note", "说明") + field("size", n) + filePart + end},
+		{"a preamble", "preamble text\r\n" + field("size", n) + filePart + end},
+		{"a field after the file", field("size", n) + filePart + field("note", "x") + end},
+		{"no size", field("note", "说明") + filePart + end},
+		{"transport padding after the boundary", strings.Replace(field("size", n), b+"\r\n", b+"  \r\n", 1) + filePart + end},
+	} {
+		r := e.postForm(path, e.admin, b, c.body)
+		r.ok(t, 201)
+		if doc := r.json(t); doc["size_bytes"] != float64(len(file)) {
+			t.Fatalf("%s: %s", c.name, r.Body)
+		}
+		back := e.do("GET", "/api/v1/documents/"+r.json(t)["id"].(string)+"/content", e.admin, nil)
+		if string(back.Body) != file {
+			t.Fatalf("%s: read back %d bytes, want the %d sent", c.name, len(back.Body), len(file))
+		}
+	}
+	before := rows()
+	objs, _ := e.objects.List(t.Context(), "tenders/")
+	next := field("note", "x")
+	for _, c := range []struct{ name, body string }{
+		{"declared into the next part", field("size", strconv.Itoa(len(file)+2+len(next)-2)) + filePart + next + end},
+		{"declared one byte short, a field after", field("size", strconv.Itoa(len(file)-1)) + filePart + next + end},
+		{"declared past the end of the form", field("size", strconv.Itoa(len(file)+100)) + filePart + end},
+		{"no closing boundary", field("size", n) + strings.TrimSuffix(filePart, "\r\n")},
+		{"a preamble, declared one byte short", "preamble\r\n" + field("size", strconv.Itoa(len(file)-1)) + filePart + end},
+	} {
+		if p := e.postForm(path, e.admin, b, c.body).problem(t, 422, "validation_failed"); p["key"] != "document.size_mismatch" {
+			t.Errorf("%s: key %v, want document.size_mismatch", c.name, p["key"])
+		}
+		after, _ := e.objects.List(t.Context(), "tenders/")
+		if rows() != before || len(after) != len(objs) {
+			t.Fatalf("%s: a refused upload left a row or an object", c.name)
+		}
+	}
+}

@@ -33,11 +33,18 @@ type meter struct {
 	h     hash.Hash
 	n     int64
 	limit int64
-	err   error
+	// declared is the size the client declared (0: none).
+	declared int64
+	err      error
 }
 
 func (m *meter) Read(p []byte) (int, error) {
 	n, err := readFull(m.r, p)
+	if err == io.ErrUnexpectedEOF && m.declared > 0 {
+		// The form ended inside the file: fewer bytes than declared, or no
+		// closing boundary after them.
+		err = storage.ErrSizeMismatch
+	}
 	m.h.Write(p[:n])
 	m.n += int64(n)
 	if m.n > m.limit {
@@ -180,7 +187,7 @@ func (a *API) receiveFile(c *fiber.Ctx) (*upload, error) {
 		if err != nil {
 			return nil, err
 		}
-		m := &meter{r: io.MultiReader(bytes.NewReader(head), part), h: sha256.New(), limit: max}
+		m := &meter{r: io.MultiReader(bytes.NewReader(head), part), h: sha256.New(), limit: max, declared: size}
 		return &upload{filename: name, contentType: ct, size: size, body: m}, nil
 	}
 }
