@@ -56,6 +56,7 @@ type API struct {
 
 	communityPages fingerprintCache // community registry pages (the project list, needs and communities pages read it whole)
 	lifecyclePages lifecycleCache   // the public's project list, needs, contract list, contract and evaluation pages
+	firstViews     firstViewCache   // index.html with a public tender's first screen, per tender (firstview.go)
 }
 
 const (

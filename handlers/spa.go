@@ -129,8 +129,10 @@ func (a *API) spa() fiber.Handler {
 	files := loadAssets(a.opts.Frontend)
 	index := files["index.html"]
 	csp := contentSecurityPolicy("")
+	var tpl *indexTemplate // nil: index.html without the holes of firstview.go, every page plain
 	if index != nil {
 		csp = contentSecurityPolicy(inlineScriptHashes(index.raw))
+		tpl, _ = splitIndex(index.raw)
 	}
 	return func(c *fiber.Ctx) error {
 		// /metrics is served on PORTAL_METRICS_ADDR only (SPEC §8.5), never here.
@@ -157,6 +159,12 @@ func (a *API) spa() fiber.Handler {
 		}
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 		c.Set("Content-Security-Policy", csp)
+		if id, ok := tenderPageID(p); ok && tpl != nil {
+			// The same inline script as index.html (the holes are escaped text): the same CSP.
+			if page := a.tenderPage(c, tpl, index.typ, id); page != nil {
+				return page.send(c)
+			}
+		}
 		return index.send(c)
 	}
 }

@@ -313,14 +313,15 @@ func (t *Tender) procedureDraftProblems(f *Fields) {
 		return
 	}
 	if t.Kind.Valid() && r.Kind != t.Kind {
-		f.Addf("procedure", "%s只适用于%s项目", r.NameZh, kindText(r.Kind))
+		f.Addf("procedure", "%s只适用于%s项目", r.NameZh, KindText(r.Kind))
 	}
 	if t.SingleSourceOrgID != "" && t.Procedure != ProcedureSingleSource {
 		f.Add("single_source_org_id", "只有单一来源采购指定供应商")
 	}
 }
 
-func kindText(k Kind) string {
+// KindText is the kind's name in Chinese, as the notices and the public pages name it.
+func KindText(k Kind) string {
 	if k == KindVenture {
 		return "公益创投"
 	}

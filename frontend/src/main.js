@@ -10,6 +10,7 @@ import { setUnauthorizedHandler } from './api/client'
 import { formatFen } from './lib/money'
 import { formatDate, formatDateTime } from './lib/time'
 import { formatScore } from './lib/decimal'
+import { captureFirstView } from './lib/firstView'
 
 const app = createApp(App)
 const pinia = createPinia()
@@ -40,5 +41,8 @@ app.config.globalProperties.$dt = (v) => formatDateTime(v, loc())
 app.config.globalProperties.$date = (v) => formatDate(v, loc())
 app.config.globalProperties.$score = formatScore
 
-// The language's messages (English is fetched on demand) are there before the first render.
-startLocale().then(() => app.mount('#app'))
+// The language's messages (English is fetched on demand) are there before the first render. When the portal
+// wrote the page's first screen into index.html, the page's chunk is there too: the app's first render then
+// shows that page (with the same text) instead of an empty main between the server's paint and the page's.
+const ready = captureFirstView() ? router.isReady().catch(() => {}) : null
+Promise.all([startLocale(), ready]).then(() => app.mount('#app'))
