@@ -36,6 +36,13 @@ export function formatDate(v, locale = 'zh-CN') {
   return fmt(locale, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
 }
 
+/** shanghaiYear is the year in Shanghai at ms (default now), by arithmetic on the constant offset: no
+ * Intl.DateTimeFormat with a time zone, whose first use loads ICU's zone data (the project list's first render,
+ * issue #17). */
+export function shanghaiYear(ms = Date.now()) {
+  return new Date(ms + 8 * 3600 * 1000).getUTCFullYear()
+}
+
 /** toShanghaiLocal turns an RFC 3339 time into "YYYY-MM-DDTHH:mm:ss" wall-clock time in Shanghai, for pickers. */
 export function toShanghaiLocal(v) {
   if (!v) return ''
