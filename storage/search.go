@@ -2,12 +2,15 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // searchPlan is how a tender search runs (issue #16, bench/README.md). A term
@@ -206,19 +209,73 @@ func (st searchStatistics) selectivity(term string) float64 {
 }
 
 // bigramStats caches what PostgreSQL's statistics say of tenders.search.
+// mu guards the fields and is never held over a query: one reload runs at a
+// time (flight), and the requests that find the figures stale wait for it
+// only as long as their own context allows, taking the old figures otherwise.
 type bigramStats struct {
 	mu     sync.Mutex
 	stats  searchStatistics
-	loaded time.Time
+	loaded time.Time // the last reload that found figures; zero: none yet
+	retry  time.Time // after a failed or empty reload: not again before then
 	way    searchWay
+	flight singleflight.Group
 }
+
+const (
+	// statsPeriod is how long loaded figures are used before they are read again.
+	statsPeriod = 10 * time.Minute
+	// statsRetry spaces the reloads while they fail or find no statistics
+	// (before the first ANALYZE), so that a failing lookup does not cost every search 3 queries.
+	statsRetry = 10 * time.Second
+	// statsTimeout bounds a reload, which runs detached from the request that started it.
+	statsTimeout = 5 * time.Second
+)
 
 func (s *Store) searchStats(ctx context.Context) (searchStatistics, searchWay) {
 	s.stats.mu.Lock()
-	defer s.stats.mu.Unlock()
-	if time.Since(s.stats.loaded) < 10*time.Minute {
-		return s.stats.stats, s.stats.way
+	st, way := s.stats.stats, s.stats.way
+	now := time.Now()
+	fresh := now.Sub(s.stats.loaded) < statsPeriod || now.Before(s.stats.retry)
+	s.stats.mu.Unlock()
+	if fresh {
+		return st, way
 	}
+	// The reload is the request's in nothing but its values: a cancelled or
+	// timed-out request neither fails it nor leaves it empty for the others.
+	done := s.stats.flight.DoChan("stats", func() (any, error) {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), statsTimeout)
+		defer cancel()
+		return nil, s.reloadSearchStats(rctx)
+	})
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return st, way // the old figures; the reload goes on for the next request
+	}
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	return s.stats.stats, s.stats.way
+}
+
+// reloadSearchStats reads the statistics and keeps them if it found any;
+// a failure or an empty answer keeps the old figures and asks again after statsRetry.
+func (s *Store) reloadSearchStats(ctx context.Context) error {
+	st, err := s.readSearchStats(ctx)
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	if err == nil && len(st.freq) == 0 {
+		err = errors.New("search: no statistics of tenders.search yet")
+	}
+	if err != nil {
+		s.stats.retry = time.Now().Add(statsRetry)
+		return err
+	}
+	s.stats.stats, s.stats.loaded, s.stats.retry = st, time.Now(), time.Time{}
+	return nil
+}
+
+// readSearchStats queries pg_stats and pg_class for the search's statistics.
+func (s *Store) readSearchStats(ctx context.Context) (searchStatistics, error) {
 	var rows []struct {
 		Elem string  `db:"elem"`
 		Freq float64 `db:"freq"`
@@ -230,21 +287,18 @@ func (s *Store) searchStats(ctx context.Context) (searchStatistics, searchWay) {
 		unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) AS e(elem, freq)
 		WHERE st.schemaname = current_schema() AND st.tablename = 'tenders' AND st.attname = 'search'
 		  AND e.elem IS NOT NULL`)
+	if err != nil {
+		return searchStatistics{}, wrapf(err, "search: token statistics")
+	}
 	var n float64
-	if err == nil {
-		err = s.db.GetContext(ctx, &n, `SELECT reltuples FROM pg_class WHERE oid = 'tenders'::regclass`)
+	if err := s.db.GetContext(ctx, &n, `SELECT reltuples FROM pg_class WHERE oid = 'tenders'::regclass`); err != nil {
+		return searchStatistics{}, wrapf(err, "search: table size")
 	}
 	var bounds []time.Time
-	if err == nil {
-		// histogram_bounds is anyarray: through its text form to timestamptz[].
-		err = s.db.SelectContext(ctx, &bounds, `SELECT b FROM pg_stats st, unnest(st.histogram_bounds::text::timestamptz[]) AS b
-			WHERE st.schemaname = current_schema() AND st.tablename = 'tenders' AND st.attname = 'created_at' ORDER BY b`)
-	}
-	// Whatever the outcome, ask again only after the period: a failing lookup
-	// per request would cost every search a query, serialised on this lock.
-	s.stats.loaded = time.Now()
-	if err != nil {
-		return s.stats.stats, s.stats.way // keep the old figures; the query is still exact
+	// histogram_bounds is anyarray: through its text form to timestamptz[].
+	if err := s.db.SelectContext(ctx, &bounds, `SELECT b FROM pg_stats st, unnest(st.histogram_bounds::text::timestamptz[]) AS b
+			WHERE st.schemaname = current_schema() AND st.tablename = 'tenders' AND st.attname = 'created_at' ORDER BY b`); err != nil {
+		return searchStatistics{}, wrapf(err, "search: created_at histogram")
 	}
 	st := searchStatistics{freq: make(map[string]float64, len(rows)), rows: n, bounds: bounds}
 	for _, r := range rows {
@@ -253,8 +307,7 @@ func (s *Store) searchStats(ctx context.Context) (searchStatistics, searchWay) {
 			st.minFreq = r.Freq
 		}
 	}
-	s.stats.stats = st
-	return st, s.stats.way
+	return st, nil
 }
 
 // limitSQL writes a page size into a search's SQL: a prepared statement with
