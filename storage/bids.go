@@ -151,6 +151,21 @@ func checkBidderOrg(t tender.Tender, org tender.Organization, lotID string, pric
 	return tender.FactsOf(org), tender.CheckBidSummary(summary)
 }
 
+// deadlinePassedSQL is the condition, on a row of tenders, that a bid change
+// judged at the instant at (an SQL expression) is late: the tender is past
+// bidding (a status of the parameter past, tender.PastBiddingStatuses) or
+// open (the parameter open) with its bid deadline not after at — the cases
+// where tender.CanChangeBid answers deadline_passed. refuseLate and the bid
+// change's share lock state it with this one text, OpenDue its open half.
+func deadlinePassedSQL(past, open, at string) string {
+	return `(status = ANY(` + past + `) OR ` + openPastSQL(open, at) + `)`
+}
+
+// openPastSQL is the open tender whose bid deadline is not after at.
+func openPastSQL(open, at string) string {
+	return `(status = ` + open + ` AND bid_deadline <= ` + at + `)`
+}
+
 // refuseLate answers deadline_passed without taking the tender's share lock
 // when the deadline has visibly passed: late requests in a burst then do not
 // queue in front of the opening's FOR UPDATE. A request that passes this
@@ -158,8 +173,7 @@ func checkBidderOrg(t tender.Tender, org tender.Organization, lotID string, pric
 // lockBidForChange, at the request's arrival.)
 func refuseLate(ctx context.Context, tx *sqlx.Tx, tenderID string) error {
 	var late bool
-	err := tx.GetContext(ctx, &late, `SELECT status = ANY($2)
-		OR (status = $3 AND bid_deadline <= clock_timestamp()) FROM tenders WHERE id = $1`,
+	err := tx.GetContext(ctx, &late, `SELECT `+deadlinePassedSQL("$2", "$3", "clock_timestamp()")+` FROM tenders WHERE id = $1`,
 		tenderID, statusSet(tender.PastBiddingStatuses()...), tender.StatusOpen)
 	if err != nil {
 		return mapError(err)
@@ -427,11 +441,12 @@ func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action
 }
 
 // The statements of a bid change (see lockBidForChange), prepared (changeBid).
+var shareBidTenderSQL = `SELECT ` + tenderColumns + ` FROM tenders
+	WHERE id = (SELECT tender_id FROM bids WHERE id = $1 AND org_id::text = $2)
+	  AND NOT ` + deadlinePassedSQL("$3", "$4", "statement_timestamp() - $5 * interval '1 microsecond'") + `
+	FOR SHARE`
+
 const (
-	shareBidTenderSQL = `SELECT ` + tenderColumns + ` FROM tenders
-		WHERE id = (SELECT tender_id FROM bids WHERE id = $1 AND org_id::text = $2)
-		  AND NOT (status = ANY($3) OR (status = $4 AND bid_deadline <= statement_timestamp() - $5 * interval '1 microsecond'))
-		FOR SHARE`
 	shareBidOrgSQL = `SELECT ` + orgColumns + `, statement_timestamp() - $3 * interval '1 microsecond' AS judged_at,
 		ARRAY(SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = $2) AS docs
 		FROM organizations WHERE id = $1 FOR SHARE`
@@ -663,7 +678,7 @@ type OpeningLot struct {
 func (s *Store) OpenDue(ctx context.Context) ([]string, error) {
 	var due []string
 	if err := s.db.SelectContext(ctx, &due, `SELECT id FROM tenders
-		WHERE status = $1 AND bid_deadline <= clock_timestamp() - $3 * interval '1 microsecond'
+		WHERE `+openPastSQL("$1", "clock_timestamp() - $3 * interval '1 microsecond'")+`
 		  AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.tender_id = tenders.id AND o.status = $2)
 		ORDER BY bid_deadline LIMIT 50`, tender.StatusOpen, tender.ObjectionPending, tender.ArrivalGrace.Microseconds()); err != nil {
 		return nil, wrapf(err, "bids: open due")

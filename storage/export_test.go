@@ -19,6 +19,9 @@ func (s *Store) CreatedAtBounds(ctx context.Context) int {
 	return len(st.bounds)
 }
 
+// DeadlinePassedSQL is the late condition of bid changes (deadlinePassedSQL).
+func DeadlinePassedSQL(past, open, at string) string { return deadlinePassedSQL(past, open, at) }
+
 // ForceSearchWay makes every search walk ("walk"), use the bigram index
 // ("index") or the index in a window of the newest tenders, first as small
 // as a page and widened until it holds one ("window"); "" lets the
