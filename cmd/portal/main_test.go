@@ -66,6 +66,41 @@ func TestConfigProcedures(t *testing.T) {
 	}
 }
 
+// TestSeedDemoStoppedHalfWay: a seed-demo that stopped half-way (here at a
+// staff user the database already has) leaves no working demo login, and a
+// second run refuses rather than printing the logins of half a demo.
+func TestSeedDemoStoppedHalfWay(t *testing.T) {
+	d := storagetest.NewDatabase(t)
+	s3 := storagetest.ObjectConfig(t)
+	env := envMap(map[string]string{"PORTAL_DATABASE_URL": d.URL, "PORTAL_MIGRATE_DATABASE_URL": d.OwnerURL, "PORTAL_SEAL_KEY": storagetest.SealKey,
+		"PORTAL_S3_ENDPOINT": s3.Endpoint, "PORTAL_S3_ACCESS_KEY": s3.AccessKey, "PORTAL_S3_SECRET_KEY": s3.SecretKey,
+		"PORTAL_S3_BUCKET": s3.Bucket})
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"create-user", "-role", "auditor", "-username", "auditor", "-password", "long-enough-pw"}, env, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"seed-demo"}, env, &out); err == nil {
+		t.Fatal("seed-demo went through a user it could not create")
+	}
+	s, err := storage.Open(ctx, d.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Authenticate(ctx, "admin", demoPassword); err == nil {
+		t.Fatal("the demo admin logs in to half a demo")
+	}
+	out.Reset()
+	err = run(ctx, []string{"seed-demo"}, env, &out)
+	if err == nil || !strings.Contains(err.Error(), "half-way") {
+		t.Fatalf("a second seed-demo over half a demo: %v (%s)", err, out.String())
+	}
+	if strings.Contains(out.String(), demoPassword) {
+		t.Fatalf("demo logins printed for half a demo: %s", out.String())
+	}
+}
+
 func TestCreateUserSeedAndAuditVerify(t *testing.T) {
 	d := storagetest.NewDatabase(t)
 	url := d.URL
