@@ -108,7 +108,10 @@ export async function session(label, { locale = 'zh-CN' } = {}) {
   return { context, page, label, data }
 }
 
-const HAN = /[\u3400-\u9fff]/
+// Han characters and the CJK and full-width punctuation (：、，（）《》): an English
+// reader gets neither unless it is content.
+const CJK = '\\u3000-\\u303f\\u3400-\\u9fff\\uff00-\\uffef'
+const HAN = new RegExp(`[${CJK}]`)
 function hanStrings(v, out) {
   if (typeof v === 'string') {
     if (HAN.test(v)) out.add(v)
@@ -138,14 +141,15 @@ export async function inEnglish(s, text, { keep = false } = {}) {
 
 /**
  * chineseChrome lists the Chinese the page shows that is not content: visible
- * text, titles, placeholders and labels with Han characters that no API
+ * text, titles, placeholders and labels with Han characters or full-width
+ * punctuation (：、（）) that no API
  * response of this session contained. Text marked with another lang (the
  * language menu's 中文, the logo) is skipped, as a screen reader would switch
  * voices for it.
  */
 export async function chineseChrome(s) {
-  const texts = await s.page.evaluate(() => {
-    const han = /[\u3400-\u9fff]/
+  const texts = await s.page.evaluate((cjk) => {
+    const han = new RegExp(`[${cjk}]`)
     const out = []
     const foreign = (el) => {
       const l = el?.closest('[lang]')?.getAttribute('lang') || ''
@@ -166,11 +170,16 @@ export async function chineseChrome(s) {
     }
     if (han.test(document.title)) out.push(document.title)
     return out
-  })
+  }, CJK)
   const data = [...s.data]
   const bad = []
+  const runs = new RegExp(`[${CJK}]+`, 'g')
+  const punctuation = /^[\u3000-\u303f\uff00-\uffef]+$/
   for (const text of texts) {
-    for (const run of text.match(/[\u3400-\u9fff]+/g) || []) {
+    for (const m of text.matchAll(runs)) {
+      // Punctuation alone (a "：" after an English label) counts as content only with
+      // the characters either side of it, as the API sent them: "A（B" but not "Lot：A".
+      const run = punctuation.test(m[0]) ? text.slice(Math.max(0, m.index - 1), m.index + m[0].length + 1) : m[0]
       if (!data.some((d) => d.includes(run))) bad.push(text)
     }
   }

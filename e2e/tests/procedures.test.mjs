@@ -160,7 +160,9 @@ step('an organization that bid for lot 1 picks lot 2 in the bid editor and bids 
 })
 
 step('at the deadline both open; the bureau qualifies lot 1 and disqualifies a bid of lot 2, which fails (流标)', async () => {
-  const { page } = await session('admin')
+  const admin = await session('admin')
+  const { page } = admin
+  state.adminSession = admin
   state.adminPage = page
   await login(page, ADMIN.username, ADMIN.password)
   const wait = state.deadline.getTime() - Date.now()
@@ -218,6 +220,14 @@ step('the bureau awards lot 1 alone; lot 2 shows 流标', async () => {
   assert.equal(await byId(page, 'award-card-l2').count(), 0, 'nothing to award on a failed lot')
   await byId(page, 'recommendation-l1').filter({ hasText: state.orgs[0].name }).waitFor()
   await byId(page, 'award-bids-l1').locator('.el-radio.is-checked', { hasText: state.orgs[0].name }).waitFor()
+  // The lot's award card in English: English punctuation between the labels and the names, no Chinese chrome.
+  await setLanguage(page, 'en')
+  await byId(page, 'recommendation-l1').filter({ hasText: `Recommended: ${state.orgs[0].name}` }).waitFor()
+  const choice = await byId(page, 'award-bids-l1').locator('.el-radio', { hasText: state.orgs[0].name }).innerText()
+  assert.match(choice, new RegExp(`^${state.orgs[0].name} \\(.+\\)$`), 'a choice is "name (score)" in English')
+  assert.deepEqual(await chineseChrome(state.adminSession), [], 'the lots\' evaluation and award in English')
+  await setLanguage(page, 'zh-CN')
+  await byId(page, 'recommendation-l1').filter({ hasText: `系统推荐：${state.orgs[0].name}` }).waitFor()
   await typeDate(page, 'award-publicity-l1', shanghaiInput(nextMinuteAfter(180)))
   await shot(page, 'admin-lot1-award')
   await byId(page, 'award-submit-l1').click()
@@ -230,7 +240,8 @@ step('the bureau awards lot 1 alone; lot 2 shows 流标', async () => {
 })
 
 step('the public page shows each lot: lot 1 awarded with its organization and price, lot 2 流标', async () => {
-  const { page, context } = await session('public-lots')
+  const s = await session('public-lots')
+  const { page, context } = s
   await goto(page, `/tenders/${state.lotsId}`)
   await byId(page, 'tender-title').filter({ hasText: LOTS_TITLE }).waitFor()
   await byId(page, 'lot-result-l1').filter({ hasText: state.orgs[0].name }).waitFor()
@@ -246,6 +257,13 @@ step('the public page shows each lot: lot 1 awarded with its organization and pr
   await byId(page, 'opening-lot-l2').waitFor()
   await byId(page, 'lot-evaluation-l1').locator('tbody tr').first().filter({ hasText: state.orgs[0].name }).waitFor()
   await shot(page, 'public-lots')
+  // The lots' results in English: the failed lot's note in English brackets, no Chinese chrome.
+  await setLanguage(page, 'en')
+  await byId(page, 'lot-status-l2').filter({ hasText: 'Failed' }).waitFor()
+  assert.equal(await byId(page, 'lot-result-l2').innerText(), 'Failed (Too few valid or qualified bids: this lot failed)')
+  await byId(page, 'lot-result-l1').filter({ hasText: state.orgs[0].name }).waitFor()
+  assert.deepEqual(await chineseChrome(s), [], 'the lots\' results in English')
+  await shot(page, 'public-lots-english')
   await context.close()
 })
 

@@ -36,7 +36,8 @@ function flat(o, p = '', out = new Set()) {
 }
 const zk = flat(zh)
 const ek = flat(en)
-const han = /[\u3400-\u9fff]/
+// Han characters and the full-width punctuation (：、，（）《》) an English reader must not get.
+const han = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/
 function english(o, p = '') {
   for (const [k, v] of Object.entries(o)) {
     const key = p ? `${p}.${k}` : k

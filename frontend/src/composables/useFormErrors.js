@@ -1,6 +1,7 @@
 import { reactive, ref } from 'vue'
 import { ApiError } from '@/api/client'
 import { fieldMessage, notifyError, problemMessage } from '@/lib/feedback'
+import { t } from '@/i18n'
 
 /**
  * useFormErrors keeps a form's server-side problems: fields[name] for errors
@@ -33,7 +34,7 @@ export function useFormErrors(known = []) {
     for (const e of err.errors) {
       const f = e.field || ''
       const msg = fieldMessage(e)
-      if (f && isKnown(f)) fields[f] = fields[f] ? `${fields[f]}；${msg}` : msg
+      if (f && isKnown(f)) fields[f] = fields[f] ? `${fields[f]}${t('common.clauseSep')}${msg}` : msg
       else others.value.push({ ...e, message: msg })
     }
     if (toast) notifyError(err)

@@ -15,10 +15,10 @@ export function problemMessage(err) {
   // The server's Chinese detail is only repeated to readers of Chinese.
   const zh = i18n.global.locale.value === 'zh-CN'
   const detail = err.detail && err.detail !== main && (zh || !HAN.test(err.detail)) ? err.detail : ''
-  return detail ? (zh ? `${main}（${detail}）` : `${main} (${detail})`) : main
+  return detail ? t('common.noted', { text: main, note: detail }) : main
 }
 
-const HAN = /[\u3400-\u9fff]/
+const HAN = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/
 
 /** fieldKey is the apiFields message key of a server field path: evaluation.criteria[2].name → evaluation_criteria_name. */
 export const fieldKey = (field) => `apiFields.${String(field || '').replace(/\[\d*\]/g, '').replace(/\./g, '_')}`
