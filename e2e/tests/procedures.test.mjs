@@ -28,6 +28,7 @@ const HOME = '临沭街道兴大社区'
 const SERVED = '临沭街道文化社区'
 const LOTS_TITLE = `居家养老上门服务（分两个标包，${runId}）`
 const CLAIM_TITLE = `文化社区老年人理发服务认领（${runId}）`
+const SINGLE_TITLE = `兴大社区日间照料中心运营（单一来源，${runId}）`
 const ORGS = [0, 1, 2, 3].map((i) => ({ name: `临沭县为老服务中心${runId}${i}`, username: `lot${runId}${i}`, uscc: uscc() }))
 const EXPERTS = [0, 1, 2].map((i) => ({ username: `lotzj${runId}${i}`, name: ['周教授', '吴老师', '郑主任'][i] }))
 
@@ -83,6 +84,16 @@ step('set-up through the API: organizations, evaluators, a tender in two lots an
   })
   state.claimId = claim.id
   await must(adm, 'POST', `/tenders/${claim.id}/publish`)
+  // A single-source purchase naming organization 2, which responds.
+  const single = await must(adm, 'POST', '/tenders', {
+    ...common, title: SINGLE_TITLE, description: '兴大社区日间照料中心运营，仅原运营机构具备条件', community: HOME,
+    procedure: 'single_source', single_source_org_id: state.orgs[2].id, budget_fen: 2000000,
+  })
+  state.singleId = single.id
+  await must(adm, 'POST', `/tenders/${single.id}/publish`)
+  const sb = await must(state.orgs[2].token, 'POST', `/tenders/${single.id}/bids`, { price_fen: 1950000, summary: '运营方案' })
+  await must(state.orgs[2].token, 'POST', `/bids/${sb.id}/submit`)
+  state.singleBid = sb.id
   // Lot 1: organizations 0 and 1; lot 2: organization 2 (organization 0 adds its own in the bid editor).
   const bid = async (o, lot, price) => {
     const b = await must(o.token, 'POST', `/tenders/${lots.id}/bids`, { lot_id: lot, price_fen: price, summary: '服务方案摘要' })
@@ -237,6 +248,32 @@ step('the bureau awards lot 1 alone; lot 2 shows 流标', async () => {
   await page.locator('.page-title [data-status="awarded"]').waitFor()
   await byId(page, 'manage-awards').filter({ hasText: '第一标包' }).filter({ hasText: '56,000.00' }).waitFor()
   await shot(page, 'admin-lots-awarded')
+})
+
+step('a single-source award asks for its reason though it follows the recommendation, in both languages', async () => {
+  await must(state.admin, 'POST', `/bids/${state.singleBid}/qualify`, { qualified: true, reason: '' })
+  const page = state.adminPage
+  await goto(page, `/manage/tenders/${state.singleId}`)
+  await page.locator('.el-tabs__item', { hasText: '评审与定标' }).click()
+  await byId(page, 'recommendation').filter({ hasText: state.orgs[2].name }).waitFor()
+  await byId(page, 'award-bids').locator('.el-radio.is-checked', { hasText: state.orgs[2].name }).waitFor()
+  // The reason is asked for, and why, before the bureau tries to award (政府采购法 第三十一条).
+  await byId(page, 'award-reason-item').locator('.el-form-item__error', { hasText: '采用单一来源方式的理由' }).waitFor()
+  await setLanguage(page, 'en')
+  await byId(page, 'award-reason-item').locator('.el-form-item__error', { hasText: 'single-source procedure' }).waitFor()
+  assert.deepEqual(await chineseChrome(state.adminSession), [], 'the single-source award in English')
+  await setLanguage(page, 'zh-CN')
+  assert.equal(await byId(page, 'award-submit').isDisabled(), true, 'no award without the reason')
+  await typeDate(page, 'award-publicity', shanghaiInput(nextMinuteAfter(180)))
+  await fill(page, 'award-reason', '原运营机构承接的日间照料中心设施与服务不可中断')
+  await byId(page, 'award-reason-item').locator('.el-form-item__error').waitFor({ state: 'detached' })
+  await byId(page, 'award-submit').click()
+  await confirm(page, state.orgs[2].name)
+  await toast(page, '已定标')
+  await page.locator('.page-title [data-status="awarded"]').waitFor()
+  const awards = (await api('', 'GET', `/tenders/${state.singleId}/awards`)).body.items
+  assert.equal(awards.length, 1)
+  assert.equal(awards[0].bid_id, state.singleBid)
 })
 
 step('the public page shows each lot: lot 1 awarded with its organization and price, lot 2 流标', async () => {
