@@ -13,6 +13,8 @@ import { runId } from '../lib/data.mjs'
 const ADMIN = { username: process.env.E2E_ADMIN_USER || 'admin', password: process.env.E2E_ADMIN_PASSWORD || 'demo-pass-2026' }
 const PASSWORD = 'E2e-pass-2026!'
 const COMMUNITY = `临沭街道测试社区${runId}`
+// A community set up without its counts: its ratios have no value.
+const BLANK = `临沭街道新建社区${runId}`
 const WORKER = `sq${runId}`
 const NEED = `独居老人助餐需求${runId}`
 const ITEM = `测试社区老年助餐服务${runId}`
@@ -24,8 +26,10 @@ before(async () => {
   await launch()
   state.adminToken = await apiLogin(ADMIN.username, ADMIN.password)
   const ids = await ensureCommunities(state.adminToken, [{ name: COMMUNITY, town: '临沭街道', kind: 'urban', residents: 5000,
-    staff_total: 10, social_work_staff: 5, certified_social_workers: 1, registered_volunteers: 480 }])
+    staff_total: 10, social_work_staff: 5, certified_social_workers: 1, registered_volunteers: 480 },
+  { name: BLANK, town: '临沭街道', kind: 'urban', residents: 0, staff_total: 0, social_work_staff: 0, certified_social_workers: 0, registered_volunteers: 0 }])
   state.communityId = ids[COMMUNITY]
+  state.blankId = ids[BLANK]
   const u = await api(state.adminToken, 'POST', '/users', { username: WORKER, password: PASSWORD, role: 'community',
     name: '测试社区 王主任', community_id: state.communityId })
   assert.equal(u.status, 201, JSON.stringify(u.body))
@@ -123,6 +127,32 @@ step('the public sees need, item and tender linked', async () => {
   await page.getByText(ITEM).first().waitFor()
   await shot(page, 'planning-tender')
   await context.close()
+})
+
+step('an indicator without a value reads "no data" in the table and the chart, not 0 %, in both languages', async () => {
+  const s = await session('public-blank')
+  const { page } = s
+  await goto(page, `/communities/${state.blankId}`)
+  await byId(page, 'community-name').filter({ hasText: BLANK }).waitFor()
+  const ind = (await api('', 'GET', `/communities/${state.blankId}/indicators`)).body.indicators
+  const byKey = Object.fromEntries(ind.map((i) => [i.key, i]))
+  for (const k of ['social_work_staff_ratio', 'volunteer_ratio', 'volunteer_participation']) assert.equal(byKey[k].value, null, k)
+  assert.equal(byKey.certified_social_workers.value, 0)
+  const chart = byId(page, 'indicator-chart')
+  await chart.waitFor()
+  // Charted (targeted) in order: staff ratio, certified workers, social organizations, volunteer ratio, participation.
+  const expect = (none) => [none, '0%', '0%', none, none]
+  assert.deepEqual(await chart.locator('svg text.value').allTextContents(), expect('暂无数据'), 'the bars')
+  assert.deepEqual(await chart.locator('table td').allTextContents(), expect('暂无数据'), 'the chart\'s table')
+  assert.equal(await chart.locator('svg rect').count(), 2, 'no bar for no data')
+  assert.equal((await byId(page, 'indicator-value-social_work_staff_ratio').innerText()).trim(), '暂无数据')
+  assert.equal((await byId(page, 'indicator-value-certified_social_workers').innerText()).trim(), '0')
+  await inEnglish(s, 'Counts', { keep: true })
+  assert.deepEqual(await chart.locator('svg text.value').allTextContents(), expect('No data'), 'the bars in English')
+  assert.deepEqual(await chart.locator('table td').allTextContents(), expect('No data'), 'the chart\'s table in English')
+  assert.equal((await byId(page, 'indicator-value-volunteer_ratio').innerText()).trim(), 'No data')
+  await shot(page, 'planning-community-no-data')
+  await s.context.close()
 })
 
 step('the community page, the project list and the statistics in English, with no Chinese left in the chrome', async () => {
