@@ -402,6 +402,12 @@ step('the bureau views the results, downloads the 评分汇总表 and awards per
   const { file, suggested } = await download(page, () => byId(page, 'evaluation-xlsx').click(), 'evaluation.xlsx')
   assert.match(suggested, /评分汇总表\.xlsx$/)
   assert.equal(readFileSync(file).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file')
+  // In English the file is named in English.
+  await setLanguage(page, 'en')
+  const en = await download(page, () => byId(page, 'evaluation-xlsx').click(), 'evaluation-en.xlsx')
+  assert.match(en.suggested, /-evaluation-summary\.xlsx$/)
+  assert.doesNotMatch(en.suggested, /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/)
+  await setLanguage(page, 'zh-CN')
 
   await byId(page, 'recommendation').filter({ hasText: ORGS[0].name }).waitFor()
   // The recommended bid is preselected; publicity ends shortly for the test.

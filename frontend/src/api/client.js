@@ -148,10 +148,13 @@ export async function allPages(fetchPage) {
   }
 }
 
-/** download fetches an authenticated file and offers it to the user under its server name. */
-export async function download(path, fallbackName) {
+/**
+ * download fetches an authenticated file and offers it to the user under its server name, or under
+ * fallbackName when the server gives none — or always, with { own: true }, for a name in the UI's language.
+ */
+export async function download(path, fallbackName, { own = false } = {}) {
   const res = await request('GET', path, { raw: true })
-  const name = filenameFromDisposition(res.headers.get('content-disposition'), fallbackName)
+  const name = own ? fallbackName : filenameFromDisposition(res.headers.get('content-disposition'), fallbackName)
   saveBlob(await res.blob(), name)
 }
 

@@ -22,4 +22,4 @@ export const getEvaluation = (tenderId, lotId = '') => api.get(`/tenders/${e(ten
 /** getRecommendation computes the recommendation once: for a claim with several claimants it runs the public draw. */
 export const getRecommendation = (tenderId, lotId = '') => api.get(`/tenders/${e(tenderId)}/recommendation`, lotQuery(lotId))
 export const downloadEvaluationXlsx = (tenderId, filename, lotId = '') =>
-  download(`/tenders/${e(tenderId)}/evaluation.xlsx${lotId ? `?lot_id=${e(lotId)}` : ''}`, filename)
+  download(`/tenders/${e(tenderId)}/evaluation.xlsx${lotId ? `?lot_id=${e(lotId)}` : ''}`, filename, { own: true })
