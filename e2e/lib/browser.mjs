@@ -177,10 +177,14 @@ export async function chineseChrome(s) {
   const punctuation = /^[\u3000-\u303f\uff00-\uffef]+$/
   for (const text of texts) {
     for (const m of text.matchAll(runs)) {
-      // Punctuation alone (a "：" after an English label) counts as content only with
-      // the characters either side of it, as the API sent them: "A（B" but not "Lot：A".
-      const run = punctuation.test(m[0]) ? text.slice(Math.max(0, m.index - 1), m.index + m[0].length + 1) : m[0]
-      if (!data.some((d) => d.includes(run))) bad.push(text)
+      // Punctuation alone (a "：" after an English label) counts as content only with a
+      // character beside it as the API sent them: "A（B" or a title's closing "6）", not "Lot：".
+      const [run, end] = [m[0], m.index + m[0].length]
+      const beside = punctuation.test(run)
+        ? [m.index > 0 && text.slice(m.index - 1, end), end < text.length && text.slice(m.index, end + 1)].filter(Boolean)
+        : [run]
+      if (!beside.length) beside.push(run)
+      if (!data.some((d) => beside.some((b) => d.includes(b)))) bad.push(text)
     }
   }
   return [...new Set(bad)]
