@@ -6,6 +6,8 @@ const e = encodeURIComponent
 /** listTenderBids follows next_cursor: every bid of the tender the caller may see. */
 export const listTenderBids = (tenderId) => allPages((q) => api.get(`/tenders/${e(tenderId)}/bids`, q))
 export const listMyBids = (query) => api.get('/me/bids', query)
+/** allMyBids follows next_cursor: every bid of the caller's organization. */
+export const allMyBids = () => allPages((q) => listMyBids(q))
 export const createBid = (tenderId, body) => api.post(`/tenders/${e(tenderId)}/bids`, body, { idempotent: true })
 export const getBid = (id) => api.get(`/bids/${e(id)}`)
 export const updateBid = (id, body) => api.patch(`/bids/${e(id)}`, body)
