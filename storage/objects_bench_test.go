@@ -16,9 +16,10 @@ import (
 )
 
 // BenchmarkUpload is issue #16 item 4 without HTTP: an upload the way the
-// portal stores a document (size unknown, streamed in parts) against a
-// direct S3 PUT of the same bytes with their size known, in the same run,
-// to the MinIO of the tests. Run it with
+// portal stores a document (size unknown, streamed in parts; or size
+// declared, one PUT) against a direct S3 PUT of the same bytes with their
+// size known (no checksum trailer, as bench/deadline's), in the same run, to
+// the MinIO of the tests. Run it with
 //
 //	source /work/testenv.sh   # or the PORTAL_TEST_S3_* of scripts/test.sh
 //	go test -run '^$' -bench Upload -benchtime 4x ./storage/
@@ -63,12 +64,15 @@ func BenchmarkUpload(b *testing.B) {
 		put  func(key string) error
 	}{
 		{"direct PUT, size known", func(key string) error {
-			_, err := o.client.PutObject(ctx, o.bucket, key, body(), size, minio.PutObjectOptions{
+			_, err := o.plain.PutObject(ctx, o.bucket, key, body(), size, minio.PutObjectOptions{
 				ContentType: "application/pdf", DisableMultipart: true, DisableContentSha256: true})
 			return err
 		}},
 		{"Objects.Put, size unknown", func(key string) error {
 			return o.Put(ctx, key, body(), -1, "application/pdf")
+		}},
+		{"Objects.Put, size known (one PUT)", func(key string) error {
+			return o.Put(ctx, key, body(), size, "application/pdf")
 		}},
 		// A client that sends at a fixed pace (sleeping, not spinning: it
 		// costs no CPU): parts read one after another and sent in turn
@@ -86,6 +90,13 @@ func BenchmarkUpload(b *testing.B) {
 				return err
 			}
 			return o.Put(ctx, key, r, -1, "application/octet-stream")
+		}},
+		{"Objects.Put sealed, size known (one PUT)", func(key string) error {
+			r, _, err := sealer.Seal(body())
+			if err != nil {
+				return err
+			}
+			return o.Put(ctx, key, r, SealedSize(size), "application/octet-stream")
 		}},
 	}
 	for _, c := range cases {
