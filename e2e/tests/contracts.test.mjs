@@ -8,7 +8,8 @@
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, byId, close, confirm, fill, goto, inEnglish, launch, login, pollUntil, problems, stepper, provoked, session, shot, toast } from '../lib/browser.mjs'
+import { readFileSync } from 'node:fs'
+import { BASE, byId, close, confirm, download, fill, goto, inEnglish, launch, login, pollUntil, problems, stepper, provoked, session, setLanguage, shot, toast } from '../lib/browser.mjs'
 import { pdf, runId, uscc } from '../lib/data.mjs'
 import { ensureCommunities } from '../lib/api.mjs'
 
@@ -107,8 +108,10 @@ step('set-up through the API: a purchase tender awarded and completed, its contr
 })
 
 step("the bureau edits the drafted contract's milestones; a schedule not summing to 100 is refused and nothing is written", async () => {
-  const { page } = await session('admin')
+  const admin = await session('admin')
+  const { page } = admin
   await login(page, ADMIN.username, ADMIN.password)
+  state.adminSession = admin
   state.adminPage = page
   await goto(page, `/contracts/${state.contractId}`)
   await byId(page, 'schedule-editor').waitFor()
@@ -301,4 +304,12 @@ step('the contract page in English, with no Chinese left in the chrome', async (
   await byId(s.page, 'contract-head').getByText('Completed').waitFor()
   await shot(s.page, 'contract-english')
   await s.context.close()
+  // The bureau's contract list in English: the ledger is saved under an English name.
+  const adm = state.adminSession
+  await goto(adm.page, '/contracts')
+  await inEnglish(adm, 'Contracts and delivery', { keep: true })
+  const ledger = await download(adm.page, () => byId(adm.page, 'ledger-download').click(), 'ledger-en.xlsx')
+  assert.match(ledger.suggested, /^contract-ledger-\d{4}\.xlsx$/)
+  assert.equal(readFileSync(ledger.file).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file')
+  await setLanguage(adm.page, 'zh-CN')
 })

@@ -31,8 +31,11 @@ export const listEvaluationScores = (id, mid) => allPages((q) => api.get(`${m(id
 export const submitEvaluationScores = (id, mid) => api.post(`${m(id, mid)}/scores/submit`)
 export const getEvaluation = (id, mid) => api.get(`${m(id, mid)}/evaluation`)
 export const contractFeedback = (id, body) => api.post(`/public/contracts/${e(id)}/feedback`, body)
-/** downloadLedger saves the contract ledger (合同台账) of a year, optionally of one funding source. */
-export const downloadLedger = (year, fundingSource) =>
-  download(`/contracts/ledger.xlsx?year=${e(year)}${fundingSource ? `&funding_source=${e(fundingSource)}` : ''}`, `合同台账-${year}.xlsx`)
+/**
+ * downloadLedger saves the contract ledger (合同台账) of a year, optionally of one funding source, under
+ * filename (a name in the UI's language) rather than the server's Chinese one.
+ */
+export const downloadLedger = (year, filename, fundingSource) =>
+  download(`/contracts/ledger.xlsx?year=${e(year)}${fundingSource ? `&funding_source=${e(fundingSource)}` : ''}`, filename, { own: true })
 /** listMyContractPanels lists the evaluator's contract evaluations, paged: {limit, cursor}. */
 export const listMyContractPanels = (query) => api.get('/me/contract-panels', query)
