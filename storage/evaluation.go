@@ -3,8 +3,10 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -486,27 +488,36 @@ type scoredBid struct {
 // members × 9 quality criteria = 16,200 scores, issue #16 item 6), so it
 // reads only what scoring needs — no names, no comments, no order (sorting
 // 16,200 rows by a collated name cost PostgreSQL ~18 ms) — and scans each row
-// by hand into the maps instead of a row struct: the ids are the known ones
-// of the bids, the panel and the criteria, found without a copy.
+// by hand into the maps instead of a row struct. The ids come as bytes
+// (uuid_send, convert_to: lib/pq hands bytea over without a copy, where it
+// formats every uuid into a new string) and are looked up among the known
+// ones of the bids, the panel and the criteria, so no row allocates a string.
 func panelSheets(ctx context.Context, q sqlx.QueryerContext, t tender.Tender, bids []scoredBid, panel []tender.PanelMember) (map[string]*tender.Sheet, error) {
-	known := make(map[string]string, len(bids)+len(panel)+len(t.Evaluation.Criteria))
+	ids := make(map[string]string, len(bids)+len(panel)) // 16 bytes of a uuid → its text
 	for _, b := range bids {
-		known[b.BidID] = b.BidID
+		ids[uuidBytes(b.BidID)] = b.BidID
 	}
 	for _, m := range panel {
-		known[m.EvaluatorID] = m.EvaluatorID
+		ids[uuidBytes(m.EvaluatorID)] = m.EvaluatorID
 	}
+	criteria := make(map[string]string, len(t.Evaluation.Criteria))
 	for _, c := range t.Evaluation.Criteria {
-		known[c.ID] = c.ID
+		criteria[c.ID] = c.ID
 	}
-	intern := func(b []byte) string {
-		if s, ok := known[string(b)]; ok { // no allocation: the compiler looks the bytes up in place
+	id := func(b []byte) string {
+		if s, ok := ids[string(b)]; ok { // no allocation: the compiler looks the bytes up in place
 			return s
 		}
-		return string(b) // a score of a bid or member the maps above do not list: kept as it was before
+		return uuidText(b) // a bid or member the lists above do not hold: kept, as before
 	}
-	rows, err := q.QueryContext(ctx, `SELECT s.evaluator_id, s.bid_id, s.criterion_id, s.score FROM scores s
-		JOIN panel_members p ON p.tender_id = s.tender_id AND p.evaluator_id = s.evaluator_id
+	criterion := func(b []byte) string {
+		if s, ok := criteria[string(b)]; ok {
+			return s
+		}
+		return string(b)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT uuid_send(s.evaluator_id), uuid_send(s.bid_id), convert_to(s.criterion_id, 'UTF8'), s.score
+		FROM scores s JOIN panel_members p ON p.tender_id = s.tender_id AND p.evaluator_id = s.evaluator_id
 		WHERE s.tender_id = $1 AND p.active AND p.submitted_at IS NOT NULL`, t.ID)
 	if err != nil {
 		return nil, err
@@ -514,23 +525,43 @@ func panelSheets(ctx context.Context, q sqlx.QueryerContext, t tender.Tender, bi
 	defer rows.Close()
 	sheets := map[string]*tender.Sheet{}
 	quality := len(t.Evaluation.Criteria)
-	var evaluator, bid, criterion sql.RawBytes
+	var evaluatorB, bidB, criterionB sql.RawBytes
 	var score int64
 	for rows.Next() {
-		if err := rows.Scan(&evaluator, &bid, &criterion, &score); err != nil {
+		if err := rows.Scan(&evaluatorB, &bidB, &criterionB, &score); err != nil {
 			return nil, err
 		}
-		sh := sheets[string(evaluator)]
+		evaluator, bid := id(evaluatorB), id(bidB)
+		sh := sheets[evaluator]
 		if sh == nil {
-			sh = &tender.Sheet{EvaluatorID: intern(evaluator), Scores: make(map[string]map[string]tender.Hundredths, len(bids))}
-			sheets[sh.EvaluatorID] = sh
+			sh = &tender.Sheet{EvaluatorID: evaluator, Scores: make(map[string]map[string]tender.Hundredths, len(bids))}
+			sheets[evaluator] = sh
 		}
-		byCriterion := sh.Scores[string(bid)]
+		byCriterion := sh.Scores[bid]
 		if byCriterion == nil {
 			byCriterion = make(map[string]tender.Hundredths, quality)
-			sh.Scores[intern(bid)] = byCriterion
+			sh.Scores[bid] = byCriterion
 		}
-		byCriterion[intern(criterion)] = tender.Hundredths(score)
+		byCriterion[criterion(criterionB)] = tender.Hundredths(score)
 	}
 	return sheets, rows.Err()
+}
+
+// uuidBytes is the 16 bytes of a uuid in its text form (as uuid_send sends
+// them); "" when id is not one.
+func uuidBytes(id string) string {
+	b, err := hex.DecodeString(strings.ReplaceAll(id, "-", ""))
+	if err != nil || len(b) != 16 {
+		return ""
+	}
+	return string(b)
+}
+
+// uuidText is the text form of 16 bytes of a uuid.
+func uuidText(b []byte) string {
+	h := hex.EncodeToString(b)
+	if len(h) != 32 {
+		return h
+	}
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
