@@ -208,3 +208,60 @@ func isCode(err error, code string) bool {
 	var te *tender.Error
 	return errors.As(err, &te) && te.Code == code
 }
+
+// A submit that waits for its bid's row lock behind a transaction adding a
+// document to the bid (which saves the bid, as every document change does)
+// hashes that document too. The submit reads its locks and its documents in
+// one statement whose snapshot predates the document: it must notice the bid
+// changed under it and read again (storage lockBidForChange, stale).
+func TestSubmitAfterConcurrentDocumentHashesIt(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	id := e.shortTender(time.Hour)
+	a := e.bidder(id, "docrace")
+
+	blocker, err := e.store.DB().Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blocker.Rollback()
+	const sha = "00aa00aa00aa00aa00aa00aa00aa00aa00aa00aa00aa00aa00aa00aa00aa00aa"
+	if _, err := blocker.Exec(`UPDATE bids SET updated_at = clock_timestamp() WHERE id = $1`, a.bid); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := blocker.Exec(`INSERT INTO documents (owner_type, owner_id, object_key, filename, content_type, size_bytes, sha256)
+		VALUES ('bid', $1, 'test/docrace', 'a.pdf', 'application/pdf', 1, $2)`, a.bid, sha); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		b   tender.Bid
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := e.store.SubmitBid(ctx, a.actor, a.bid, time.Now())
+		done <- result{b, err}
+	}()
+	// Wait until the submit waits for the bid's lock (no time limit but the test's).
+	for {
+		var waiting int
+		if err := e.store.DB().Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := blocker.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if want := tender.BidContentHash(r.b.PriceFen, r.b.Summary, []string{sha}); r.b.ContentSHA256 != want {
+		t.Fatalf("content hash %s does not cover the document added before the submit got the bid (want %s)", r.b.ContentSHA256, want)
+	}
+}

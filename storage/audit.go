@@ -27,18 +27,28 @@ func appendAudit(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, action, e
 // appendAuditWith is appendAudit running its statements as the prepared
 // statements of c when they are cached there (c may be nil).
 func appendAuditWith(ctx context.Context, tx *sqlx.Tx, c *stmtCache, actor tender.Actor, action, entity, id string, details any) error {
+	head, err := lockAuditHead(ctx, tx, c, tender.Stream(entity, id))
+	if err != nil {
+		return err
+	}
+	e, err := newAuditEntry(head, actor, action, entity, id, details)
+	if err != nil {
+		return err
+	}
+	return insertAuditEntry(ctx, tx, c, e)
+}
+
+// newAuditEntry is the entry appended after head (its stream's head, locked),
+// dated by head.Now, with its hash (tender.AuditEntry.ComputeHash, which the
+// verifier recomputes).
+func newAuditEntry(head auditHead, actor tender.Actor, action, entity, id string, details any) (tender.AuditEntry, error) {
 	raw, err := json.Marshal(details)
 	if err != nil {
-		return fmt.Errorf("audit details: %w", err)
+		return tender.AuditEntry{}, fmt.Errorf("audit details: %w", err)
 	}
 	canon, err := tender.CanonicalJSON(raw)
 	if err != nil {
-		return fmt.Errorf("audit details: %w", err)
-	}
-	stream := tender.Stream(entity, id)
-	head, err := lockAuditHead(ctx, tx, c, stream)
-	if err != nil {
-		return err
+		return tender.AuditEntry{}, fmt.Errorf("audit details: %w", err)
 	}
 	actorID := actor.UserID
 	if actorID == "" {
@@ -48,13 +58,10 @@ func appendAuditWith(ctx context.Context, tx *sqlx.Tx, c *stmtCache, actor tende
 	if role == "" {
 		role = "system"
 	}
-	e := tender.AuditEntry{Stream: stream, Seq: head.Seq + 1, ActorID: actorID, ActorRole: role,
+	e := tender.AuditEntry{Stream: tender.Stream(entity, id), Seq: head.Seq + 1, ActorID: actorID, ActorRole: role,
 		Action: action, Entity: entity, EntityID: id, At: head.Now, Details: canon, PrevHash: head.Hash}
 	e.Hash, err = e.ComputeHash(head.Hash)
-	if err != nil {
-		return err
-	}
-	return insertAuditEntry(ctx, tx, c, e)
+	return e, err
 }
 
 // The statements of an audit append (appendAuditWith).
@@ -127,8 +134,7 @@ func insertAuditEntry(ctx context.Context, tx *sqlx.Tx, c *stmtCache, e tender.A
 		if _, err := rand.Read(b[:]); err != nil {
 			return err
 		}
-		id := int64(1<<52 | binary.BigEndian.Uint64(b[:])&(1<<52-1))
-		res, err := txExec(ctx, tx, c, auditInsertBidSQL, append(args, id)...)
+		res, err := txExec(ctx, tx, c, auditInsertBidSQL, append(args, randomAuditID(b))...)
 		if err != nil {
 			return fmt.Errorf("audit insert: %w", err)
 		}
@@ -137,6 +143,11 @@ func insertAuditEntry(ctx context.Context, tx *sqlx.Tx, c *stmtCache, e tender.A
 		}
 	}
 	return errors.New("audit insert: no free entry id")
+}
+
+// randomAuditID is a bid entry's id, from 8 random bytes: in [2^52, 2^53).
+func randomAuditID(b [8]byte) int64 {
+	return int64(1<<52 | binary.BigEndian.Uint64(b[:])&(1<<52-1))
 }
 
 // auditCheckpointLock is the advisory lock id that makes one instance at a time write checkpoints.

@@ -403,6 +403,7 @@ type lockedBid struct {
 	now    time.Time           // the database clock at the request's arrival (see changeBid)
 	org    tender.Organization // the bid's organization, FOR SHARE
 	docs   []string            // the SHA-256s of the bid's documents
+	head   *auditHead          // the bid's audit stream head, FOR UPDATE (nil: no stream yet)
 }
 
 // changeBid lets the bid's own organization change it: the tender is read
@@ -412,13 +413,20 @@ type lockedBid struct {
 // process's monotonic clock; zero: at the present): the database clock less
 // the time waited since, counted up to tender.ArrivalGrace.
 //
-// A submit is 8 statements, each one round trip: BEGIN, the three reads of
-// lockBidForChange, the bid's UPDATE and the two statements of the audit
-// append (prepared statements), COMMIT.
+// A change is 4 round trips, two of them prepared statements (issue #16
+// item 5): BEGIN; one statement that takes every lock in the order of the
+// opening and reads what the rules decide on (lockBidForChange); the rules
+// in Go (tender/: the verb, eligibility, price, the content hash) and the
+// audit entry's hash; one statement that writes the bid, its audit entry
+// and its stream's new head (saveBidAuditedSQL); COMMIT. lib/pq sends BEGIN
+// and COMMIT as round trips of their own, and a transaction is needed
+// because the rules run in Go between the locks and the write. It was 8
+// (BEGIN, three reads, the UPDATE, the audit head and the audit insert,
+// COMMIT) until 2026-11-29.
 func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action string, arrived time.Time, change bidChange) (tender.Bid, error) {
 	var out tender.Bid
 	// Prepared before the transaction: preparing takes a connection of the pool.
-	for _, q := range []string{shareBidTenderSQL, lockBidSQL, shareBidOrgSQL, saveBidSQL, auditHeadSQL, auditInsertBidSQL} {
+	for _, q := range []string{lockBidChangeSQL, saveBidAuditedSQL} {
 		if _, err := s.stmts.get(ctx, s.db, q); err != nil {
 			return out, err
 		}
@@ -432,24 +440,58 @@ func (s *Store) changeBid(ctx context.Context, actor tender.Actor, bidID, action
 		if err != nil {
 			return err
 		}
-		if out, err = s.saveBid(ctx, tx, l.bid, l.tender.BidsSealed()); err != nil {
+		stream := tender.Stream("bid", bidID)
+		if l.head == nil { // a bid without its stream (none since bids are audited from their creation)
+			h, err := lockAuditHead(ctx, tx, s.stmts, stream)
+			if err != nil {
+				return err
+			}
+			l.head = &h
+		}
+		e, err := newAuditEntry(*l.head, actor, action, "bid", bidID, details)
+		if err != nil {
 			return err
 		}
-		return appendAuditWith(ctx, tx, s.stmts, actor, action, "bid", bidID, details)
+		out, err = s.saveBidAudited(ctx, tx, l.bid, l.tender.BidsSealed(), e)
+		return err
 	})
 	return out, err
 }
 
-// The statements of a bid change (see lockBidForChange), prepared (changeBid).
-var shareBidTenderSQL = `SELECT ` + tenderColumns + ` FROM tenders
-	WHERE id = (SELECT tender_id FROM bids WHERE id = $1 AND org_id::text = $2)
-	  AND NOT ` + deadlinePassedSQL("$3", "$4", "statement_timestamp() - $5 * interval '1 microsecond'") + `
-	FOR SHARE`
-
-const (
-	shareBidOrgSQL = `SELECT ` + orgColumns + `, statement_timestamp() - $3 * interval '1 microsecond' AS judged_at,
-		ARRAY(SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = $2) AS docs
-		FROM organizations WHERE id = $1 FOR SHARE`
+// The statements of a bid change, prepared (changeBid).
+var (
+	// lockBidChangeSQL: see lockBidForChange. Each CTE takes its lock only
+	// after the one it reads from has produced its row (t, then b, then o,
+	// then h), so the order is the data's, not the planner's. $1 the bid,
+	// $2 the actor's organization, $3 the statuses past bidding, $4 open,
+	// $5 the microseconds waited since the arrival, $6 the bid's audit stream.
+	lockBidChangeSQL = `WITH t AS MATERIALIZED (SELECT ` + tenderColumns + ` FROM tenders
+			WHERE id = (SELECT tender_id FROM bids WHERE id = $1 AND org_id::text = $2)
+			  AND NOT ` + deadlinePassedSQL("$3", "$4", "statement_timestamp() - $5 * interval '1 microsecond'") + `
+			FOR SHARE),
+		b AS MATERIALIZED (SELECT ` + bidColumns + `, b.xmin::text <> (SELECT x.xmin::text FROM bids x WHERE x.id = b.id) AS stale
+			FROM bids b JOIN organizations o ON o.id = b.org_id
+			WHERE b.id = $1 AND b.tender_id = (SELECT id FROM t) FOR UPDATE OF b),
+		o AS MATERIALIZED (SELECT ` + orgColumns + `, statement_timestamp() - $5 * interval '1 microsecond' AS judged_at,
+			ARRAY(SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = $1) AS docs
+			FROM organizations WHERE id = (SELECT org_id FROM b) FOR SHARE),
+		h AS MATERIALIZED (SELECT seq, head_hash, date_trunc('microseconds', clock_timestamp()) AS now
+			FROM audit_streams WHERE stream = $6 AND EXISTS (SELECT FROM o) FOR UPDATE)
+		SELECT ` + selectAs("t", tenderColumns) + `, ` + selectAs("b", bidColumns) + `, b.stale,
+			` + selectAs("o", orgColumns) + `, o.judged_at, o.docs, h.seq AS h_seq, h.head_hash AS h_hash, h.now AS h_now
+		FROM t, b, o LEFT JOIN h ON true`
+	// saveBidAuditedSQL is saveBidSQL ($1–$10) and the audit append of a bid
+	// entry (insertAuditEntry's auditInsertBidSQL, $11–$22) in one statement:
+	// audited is false only if the entry's random id was taken (the head then
+	// did not move; insertAuditEntry tries again).
+	saveBidAuditedSQL = `WITH u AS (UPDATE bids SET price_fen = $2, summary = $3, status = $4, version = $5,
+			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, sealed = $9, facts = $10,
+			updated_at = clock_timestamp()
+			WHERE id = $1 RETURNING *),
+		e AS (INSERT INTO audit_entries (id, ` + auditEntryColumns + `)
+			VALUES ($22, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) ON CONFLICT (id) DO NOTHING RETURNING 1),
+		m AS (UPDATE audit_streams SET seq = $12, head_hash = $21 WHERE stream = $11 AND EXISTS (SELECT 1 FROM e) RETURNING 1)
+		SELECT ` + bidColumns + `, EXISTS (SELECT 1 FROM m) AS audited FROM u b JOIN organizations o ON o.id = b.org_id`
 	saveBidSQL = `WITH u AS (UPDATE bids SET price_fen = $2, summary = $3, status = $4, version = $5,
 			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, sealed = $9, facts = $10,
 			updated_at = clock_timestamp()
@@ -457,72 +499,168 @@ const (
 		SELECT ` + bidColumns + ` FROM u b JOIN organizations o ON o.id = b.org_id`
 )
 
+// BidChangeSQL returns the two statements a bid change sends between BEGIN
+// and COMMIT, for bench/deadline's pgbench script (which must run exactly
+// what the portal sends).
+func BidChangeSQL() (lock, save string) { return lockBidChangeSQL, saveBidAuditedSQL }
+
+// selectAs is the select list reading the output columns of cols (a select
+// list over one table, as tenderColumns) from the relation alias, each named
+// "alias.column": sqlx scans them into a struct field tagged alias.
+func selectAs(alias, cols string) string {
+	var out []string
+	depth, start := 0, 0
+	item := func(s string) {
+		s = strings.TrimSpace(s)
+		name := s
+		if i := strings.LastIndex(strings.ToUpper(s), " AS "); i >= 0 && !strings.ContainsAny(s[i+4:], "() ") {
+			name = strings.TrimSpace(s[i+4:])
+		} else if i := strings.LastIndexByte(s, '.'); i >= 0 {
+			name = s[i+1:]
+		}
+		out = append(out, alias+"."+name+` AS "`+alias+"."+name+`"`)
+	}
+	for i, r := range cols {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				item(cols[start:i])
+				start = i + 1
+			}
+		}
+	}
+	item(cols[start:])
+	return strings.Join(out, ", ")
+}
+
 // lockBidForChange reads, in the lock order of the opening (the tender, then
 // its bids), what a change of the actor's bid is decided on, and checks the
-// deadline at the request's arrival (see changeBid) — three statements:
+// deadline at the request's arrival (see changeBid) — one statement
+// (lockBidChangeSQL) that:
 //
-//  1. the tender FOR SHARE, unless the bid is not the actor's or the deadline
-//     has visibly passed at the arrival: late requests in a burst then do not
-//     queue in front of the opening's FOR UPDATE (a request that passes this
-//     filter is still judged below, under the lock);
-//  2. the bid FOR UPDATE;
-//  3. its organization FOR SHARE, its documents' hashes and the database
-//     clock less the time waited since the arrival, measured just before this
-//     statement is sent (so it includes every wait for a connection or a lock
-//     and the instant judged is never before the arrival).
+//  1. reads the tender FOR SHARE, unless the bid is not the actor's or the
+//     deadline has visibly passed at the arrival: late requests in a burst
+//     then do not queue in front of the opening's FOR UPDATE (a request that
+//     passes this filter is still judged below, under the lock);
+//  2. locks the bid FOR UPDATE;
+//  3. reads its organization FOR SHARE, its documents' hashes and the
+//     database clock less the time waited since the arrival, measured just
+//     before the statement is sent (so it includes every wait for a
+//     connection, and the instant judged is never before the arrival);
+//  4. locks the head of the bid's audit stream FOR UPDATE (every writer of a
+//     bid's stream holds the bid first) and reads the clock that dates the
+//     entry.
 //
-// The clock is statement_timestamp(), when the database received the
+// The clock judged is statement_timestamp(), when the database received the
 // statement: fixed for the statement, so a wait for a row lock inside it
-// (after which PostgreSQL re-evaluates the row with clock_timestamp() read
-// anew) cannot move the instant judged past the wait already measured.
-// Statement 3 is sent after the share lock was granted.
+// cannot move the instant judged. The rows locked are read as they are once
+// the lock is granted, but the rest (the documents) from the statement's
+// snapshot: if the bid changed between the snapshot and its lock (stale: a
+// document added or removed, which saves the bid, committed meanwhile), the
+// statement runs again under the locks now held.
 func (s *Store) lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.Actor, bidID string, arrived time.Time) (lockedBid, error) {
 	var l lockedBid
-	var r tenderRow
-	err := s.txGet(ctx, tx, &r, shareBidTenderSQL, bidID, actor.OrgID, statusSet(tender.PastBiddingStatuses()...),
-		tender.StatusOpen, waitedSince(arrived).Microseconds())
-	if errors.Is(err, sql.ErrNoRows) {
-		// Not the actor's bid (or none), or visibly late: which one?
-		var orgID string
-		if err := tx.GetContext(ctx, &orgID, `SELECT org_id FROM bids WHERE id = $1`, bidID); err != nil {
+	var r struct {
+		T       tenderRow           `db:"t"`
+		B       bidRow              `db:"b"`
+		Stale   bool                `db:"stale"`
+		O       tender.Organization `db:"o"`
+		Now     time.Time           `db:"judged_at"`
+		Docs    pq.StringArray      `db:"docs"`
+		HeadSeq sql.NullInt64       `db:"h_seq"`
+		Hash    sql.NullString      `db:"h_hash"`
+		HeadNow sql.NullTime        `db:"h_now"`
+	}
+	for try := 0; ; try++ {
+		err := s.txGet(ctx, tx, &r, lockBidChangeSQL, bidID, actor.OrgID, statusSet(tender.PastBiddingStatuses()...),
+			tender.StatusOpen, waitedSince(arrived).Microseconds(), tender.Stream("bid", bidID))
+		if errors.Is(err, sql.ErrNoRows) {
+			// Not the actor's bid (or none), or visibly late: which one?
+			var orgID string
+			if err := tx.GetContext(ctx, &orgID, `SELECT org_id FROM bids WHERE id = $1`, bidID); err != nil {
+				return l, mapError(err)
+			}
+			if orgID != actor.OrgID {
+				return l, tender.ErrNotFound // another organization's bid
+			}
+			return l, tender.BidDeadlinePassed()
+		}
+		if err != nil {
 			return l, mapError(err)
 		}
-		if orgID != actor.OrgID {
-			return l, tender.ErrNotFound // another organization's bid
+		if !r.Stale || try > 0 {
+			break
 		}
-		return l, tender.BidDeadlinePassed()
 	}
-	if err != nil {
-		return l, mapError(err)
-	}
-	if l.tender, err = r.tender(); err != nil {
+	var err error
+	if l.tender, err = r.T.tender(); err != nil {
 		return l, err
 	}
-	if l.bid, err = s.lockBid(ctx, tx, bidID); err != nil {
+	if l.bid, err = s.bid(r.B); err != nil {
 		return l, err
 	}
-	var org struct {
-		tender.Organization
-		Now  time.Time      `db:"judged_at"`
-		Docs pq.StringArray `db:"docs"`
+	l.org, l.now, l.docs = r.O, r.Now, r.Docs
+	if r.HeadSeq.Valid {
+		l.head = &auditHead{Seq: r.HeadSeq.Int64, Hash: r.Hash.String, Now: r.HeadNow.Time}
 	}
-	if err := s.txGet(ctx, tx, &org, shareBidOrgSQL, l.bid.OrgID, bidID, waitedSince(arrived).Microseconds()); err != nil {
-		return l, mapError(err)
-	}
-	l.org, l.now, l.docs = org.Organization, org.Now, org.Docs
 	return l, tender.CanChangeBid(l.tender, l.now)
+}
+
+// saveBidAudited is saveBid (sealed) and the append of e to the bid's
+// audit stream, whose head the transaction holds, in one statement.
+func (s *Store) saveBidAudited(ctx context.Context, tx *sqlx.Tx, b tender.Bid, sealed bool, e tender.AuditEntry) (tender.Bid, error) {
+	args, err := s.saveBidArgs(b, sealed)
+	if err != nil {
+		return b, err
+	}
+	var id [8]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return b, err
+	}
+	args = append(args, e.Stream, e.Seq, e.ActorID, e.ActorRole, e.Action, e.Entity, e.EntityID, e.At, string(e.Details),
+		e.PrevHash, e.Hash, randomAuditID(id))
+	var out struct {
+		bidRow
+		Audited bool `db:"audited"`
+	}
+	if err := s.txGet(ctx, tx, &out, saveBidAuditedSQL, args...); err != nil {
+		return out.Bid, mapError(err)
+	}
+	if !out.Audited {
+		if err := insertAuditEntry(ctx, tx, s.stmts, e); err != nil {
+			return out.Bid, err
+		}
+	}
+	return s.bid(out.bidRow)
 }
 
 // saveBid writes the bid, its frozen facts included; while sealed (before
 // its tender's opening) the price and summary are written encrypted only (§8.1).
 func (s *Store) saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid, sealed bool) (tender.Bid, error) {
+	args, err := s.saveBidArgs(b, sealed)
+	if err != nil {
+		return b, err
+	}
+	var out bidRow
+	if err := s.txGet(ctx, tx, &out, saveBidSQL, args...); err != nil {
+		return out.Bid, mapError(err)
+	}
+	return s.bid(out)
+}
+
+// saveBidArgs are saveBidSQL's parameters for b.
+func (s *Store) saveBidArgs(b tender.Bid, sealed bool) ([]any, error) {
 	var price *int64
 	summary := ""
 	var blob []byte
 	if sealed {
 		var err error
 		if blob, err = s.sealBid(b); err != nil {
-			return b, err
+			return nil, err
 		}
 	} else {
 		price, summary = &b.PriceFen, b.Summary
@@ -531,18 +669,12 @@ func (s *Store) saveBid(ctx context.Context, tx *sqlx.Tx, b tender.Bid, sealed b
 	if b.Facts != nil {
 		raw, err := json.Marshal(b.Facts)
 		if err != nil {
-			return b, err
+			return nil, err
 		}
 		f := string(raw)
 		facts = &f
 	}
-	var out bidRow
-	err := s.txGet(ctx, tx, &out, saveBidSQL,
-		b.ID, price, summary, b.Status, b.Version, b.SubmittedAt, b.ContentSHA256, b.QualificationReason, blob, facts)
-	if err != nil {
-		return out.Bid, mapError(err)
-	}
-	return s.bid(out)
+	return []any{b.ID, price, summary, b.Status, b.Version, b.SubmittedAt, b.ContentSHA256, b.QualificationReason, blob, facts}, nil
 }
 
 // checkBidDocument is the in-transaction check for adding or removing a bid

@@ -300,31 +300,76 @@ const (
 // sqlString quotes s as an SQL string literal.
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// submitSQL is, statement for statement, the transaction Store.SubmitBid runs
-// for a submit since #16 item 5 (lockBidForChange's three reads, saveBid
-// sealed with the frozen facts, appendAudit's two statements): 6 statements
-// between BEGIN and COMMIT. The random bid is picked inside each statement
-// (a subquery on the bench's scratch table) so that pgbench makes no round
-// trip the portal does not; hashes are random hex instead of Go's SHA-256, and
-// the sealed value written is the bid's own ciphertext (same length) instead
-// of a fresh AES-GCM one. facts is the frozen facts' JSON. The wait since the
-// arrival is a constant 1 ms. Encrypting and decrypting are Go-side work.
+// submitSQL is the transaction Store.SubmitBid runs for a submit: BEGIN, the
+// two statements a bid change sends (storage.BidChangeSQL, their very text),
+// COMMIT. Their parameters are replaced by SQL that computes them inside the
+// statement (the random bid through a subquery on the bench's scratch table,
+// the version, the audit head's seq and hash read again by subqueries), so
+// that pgbench makes no round trip the portal does not; hashes are random hex
+// instead of Go's SHA-256, and the sealed value written is the bid's own
+// ciphertext (same length) instead of a fresh AES-GCM one. facts is the
+// frozen facts' JSON. The wait since the arrival is a constant 1 ms.
+// Encrypting, decrypting, the rules and the audit entry's hash are Go-side
+// work.
 func submitSQL(n int, facts string) string {
 	past := "{" + strings.Join(tender.Strings(tender.PastBiddingStatuses()), ",") + "}"
 	bid := `(SELECT bid_id FROM bench_deadline_bids WHERE n = :n)`
 	stream := `('bid:' || ` + bid + `::text)`
 	judged := `statement_timestamp() - 1000 * interval '1 microsecond'`
+	lock, save := storage.BidChangeSQL()
+	lockArgs := map[int]string{
+		1: bid,
+		2: `(SELECT org_id::text FROM bids WHERE id = ` + bid + `)`,
+		3: sqlString(past) + `::text[]`,
+		4: sqlString(string(tender.StatusOpen)),
+		5: `1000`,
+		6: stream,
+	}
+	saveArgs := map[int]string{
+		1:  bid,
+		2:  `NULL`,
+		3:  `''`,
+		4:  sqlString(string(tender.BidSubmitted)),
+		5:  `(SELECT version + 1 FROM bids WHERE id = ` + bid + `)`,
+		6:  judged,
+		7:  randomHex,
+		8:  `qualification_reason`,
+		9:  `(SELECT CAST(sealed AS bytea) FROM bench_deadline_bids WHERE n = :n)`,
+		10: sqlString(facts),
+		11: stream,
+		12: `(SELECT seq + 1 FROM audit_streams WHERE stream = ` + stream + `)`,
+		13: `(SELECT user_id::text FROM bench_deadline_bids WHERE n = :n)`,
+		14: sqlString(string(tender.RoleOrg)),
+		15: `'submit'`,
+		16: `'bid'`,
+		17: bid + `::text`,
+		18: `date_trunc('microseconds', clock_timestamp())`,
+		19: `jsonb_build_object('content_sha256', ` + randomHex + `, 'submitted_at', clock_timestamp(), 'version', 1)`,
+		20: `(SELECT head_hash FROM audit_streams WHERE stream = ` + stream + `)`,
+		21: randomHex,
+		22: `(1::bigint << 52) + (random() * ((1::bigint << 52) - 1))::bigint`,
+	}
 	return strings.Join([]string{
 		fmt.Sprintf(`\set n random(1, %d)`, n),
 		`BEGIN;`,
-		`SELECT ` + tenderCols + ` FROM tenders WHERE id = (SELECT tender_id FROM bids WHERE id = ` + bid + ` AND org_id::text = (SELECT org_id::text FROM bids WHERE id = ` + bid + `)) AND NOT (status = ANY(` + sqlString(past) + `::text[]) OR (status = ` + sqlString(string(tender.StatusOpen)) + ` AND bid_deadline <= ` + judged + `)) FOR SHARE;`,
-		`SELECT ` + bidCols + ` FROM bids b JOIN organizations o ON o.id = b.org_id WHERE b.id = ` + bid + ` FOR UPDATE OF b;`,
-		`SELECT ` + orgCols + `, ` + judged + ` AS judged_at, ARRAY(SELECT sha256 FROM documents WHERE owner_type = 'bid' AND owner_id = ` + bid + `) AS docs FROM organizations WHERE id = (SELECT org_id FROM bids WHERE id = ` + bid + `) FOR SHARE;`,
-		`WITH u AS (UPDATE bids SET price_fen = NULL, summary = '', status = 'submitted', version = version + 1, submitted_at = ` + judged + `, content_sha256 = ` + randomHex + `, qualification_reason = qualification_reason, sealed = (SELECT CAST(sealed AS bytea) FROM bench_deadline_bids WHERE n = :n), facts = ` + sqlString(facts) + `, updated_at = clock_timestamp() WHERE id = ` + bid + ` RETURNING *) SELECT ` + bidCols + ` FROM u b JOIN organizations o ON o.id = b.org_id;`,
-		`SELECT seq AS h_seq, head_hash AS h_prev, date_trunc('microseconds', clock_timestamp()) AS h_now FROM audit_streams WHERE stream = ` + stream + ` FOR UPDATE \gset`,
-		`WITH e AS (INSERT INTO audit_entries (id, stream, seq, actor_id, actor_role, action, entity, entity_id, at, details, prev_hash, hash) VALUES ((1::bigint << 52) + (random() * ((1::bigint << 52) - 1))::bigint, ` + stream + `, :h_seq + 1, (SELECT user_id::text FROM bench_deadline_bids WHERE n = :n), 'org', 'submit', 'bid', ` + bid + `::text, :h_now, jsonb_build_object('content_sha256', ` + randomHex + `, 'submitted_at', clock_timestamp(), 'version', :h_seq + 1), :h_prev, ` + randomHex + `) ON CONFLICT (id) DO NOTHING RETURNING 1) UPDATE audit_streams SET seq = :h_seq + 1, head_hash = ` + randomHex + ` WHERE stream = ` + stream + ` AND EXISTS (SELECT 1 FROM e);`,
+		inline(lock, lockArgs) + `;`,
+		inline(save, saveArgs) + `;`,
 		`COMMIT;`,
 	}, "\n") + "\n"
+}
+
+var reParam = regexp.MustCompile(`\$([0-9]+)`)
+
+// inline replaces each parameter $k of query by args[k] (all must be given).
+func inline(query string, args map[int]string) string {
+	return reParam.ReplaceAllStringFunc(query, func(p string) string {
+		k, _ := strconv.Atoi(p[1:])
+		v, ok := args[k]
+		if !ok {
+			panic(fmt.Sprintf("bench: no value for %s in %.80s…", p, query))
+		}
+		return v
+	})
 }
 
 // minimalSQL is the smallest transaction that still obeys the deadline rule.

@@ -82,7 +82,7 @@ func main() {
 	flag.IntVar(&cfg.Clients, "clients", 16, "closed-loop baselines: concurrent clients (Go workers, pgbench -c)")
 	flag.IntVar(&cfg.Seconds, "seconds", 10, "closed-loop baselines: seconds each")
 	flag.IntVar(&cfg.PgbenchJobs, "pgbench-jobs", 2, "pgbench -j")
-	flag.StringVar(&cfg.PgbenchMode, "pgbench-mode", "extended", "pgbench -M: extended (parse every time, as an unprepared lib/pq statement) or prepared (as the portal's prepared statements)")
+	flag.StringVar(&cfg.PgbenchMode, "pgbench-mode", "prepared", "pgbench -M: prepared (as the portal's prepared statements: the honest floor) or extended (parse every time, as an unprepared lib/pq statement)")
 	flag.BoolVar(&cfg.Keep, "keep", false, "keep the bench database instead of dropping it")
 	flag.BoolVar(&cfg.NoUploads, "no-uploads", false, "skip the uploads over HTTP (item 4 of #16)")
 	flag.BoolVar(&cfg.UploadsOnly, "uploads-only", false, "run only the uploads over HTTP (item 4 of #16): no burst, no baselines")
