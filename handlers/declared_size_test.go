@@ -182,3 +182,59 @@ func TestUploadDeclaredSizeFraming(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadUndeclaredTruncated: without a declared size, a form that ends
+// inside the file — mid-file, or after the file's bytes with no closing
+// boundary, a tender document and a sealed bid document alike — is the
+// client's fault (422 document.incomplete), not the object store's (503), and
+// stores nothing: no row, no object, nothing for the sweeper.
+func TestUploadUndeclaredTruncated(t *testing.T) {
+	e := newEnv(t)
+	_, org := e.org("org1", true)
+	tenderID := e.createTender(tenderBody("不完整的上传"))
+	bid := e.bid(e.openTender(tenderBody("不完整的投标文件")), org, 28000000)
+	const b = "TrUnc4tedB0undary"
+	file := "%PDF-1.7 内容 " + strings.Repeat("正文", 100000) // 600 KB: several sealed chunks
+	head := "--" + b + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n说明\r\n" +
+		"--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"残缺.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+	for _, c := range []struct {
+		name, path, token, prefix string
+	}{
+		{"tender document", "/api/v1/tenders/" + tenderID + "/documents", e.admin, "tenders/"},
+		{"sealed bid document", "/api/v1/bids/" + bid + "/documents", org, "bids/"},
+	} {
+		stored := func() (rows, objects int) {
+			e.store.DB().Get(&rows, `SELECT count(*) FROM documents WHERE object_key LIKE $1 || '%'`, c.prefix)
+			objs, err := e.objects.List(t.Context(), c.prefix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rows, len(objs)
+		}
+		rows, objects := stored()
+		for _, cut := range []struct{ name, body string }{
+			{"mid-file", head + file[:len(file)/2]},
+			{"within the first bytes", head + file[:100]},
+			{"no closing boundary", head + file},
+			{"no closing boundary after the line break", head + file + "\r\n"},
+			{"half a closing boundary", head + file + "\r\n--" + b[:5]},
+		} {
+			p := e.postForm(c.path, c.token, b, cut.body).problem(t, 422, "validation_failed")
+			if p["key"] != "document.incomplete" {
+				t.Errorf("%s, %s: key %v, want document.incomplete", c.name, cut.name, p["key"])
+			}
+			if r, o := stored(); r != rows || o != objects {
+				t.Fatalf("%s, %s: %d rows and %d objects after it, want %d and %d", c.name, cut.name, r, o, rows, objects)
+			}
+		}
+		// The same form, whole, is stored.
+		r := e.postForm(c.path, c.token, b, head+file+"\r\n--"+b+"--\r\n")
+		r.ok(t, 201)
+		if doc := r.json(t); doc["size_bytes"] != float64(len(file)) {
+			t.Fatalf("%s, whole: %s", c.name, r.Body)
+		}
+	}
+	if n, err := e.store.SweepOrphans(t.Context(), -time.Minute); err != nil || n != 0 {
+		t.Errorf("the sweeper found %d orphans (%v): a refused upload left an object", n, err)
+	}
+}

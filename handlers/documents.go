@@ -40,10 +40,15 @@ type meter struct {
 
 func (m *meter) Read(p []byte) (int, error) {
 	n, err := readFull(m.r, p)
-	if err == io.ErrUnexpectedEOF && m.declared > 0 {
+	if err == io.ErrUnexpectedEOF {
 		// The form ended inside the file: fewer bytes than declared, or no
-		// closing boundary after them.
-		err = storage.ErrSizeMismatch
+		// closing boundary after them. The client's fault, not the object
+		// store's (storage.Classify would take a bare unexpected EOF for a
+		// lost connection: 503).
+		err = errIncomplete
+		if m.declared > 0 {
+			err = storage.ErrSizeMismatch
+		}
 	}
 	m.h.Write(p[:n])
 	m.n += int64(n)
@@ -191,6 +196,12 @@ func (a *API) receiveFile(c *fiber.Ctx) (*upload, error) {
 		return &upload{filename: name, contentType: ct, size: size, body: m}, nil
 	}
 }
+
+// errIncomplete is a form without a declared size that ends inside the file:
+// mid-file, or with no closing boundary after it. Nothing is stored.
+var errIncomplete = &tender.Error{Code: tender.CodeValidationFailed, Key: "document.incomplete",
+	Message: "上传的文件不完整（表单在文件结束前中断），未保存",
+	Fields:  []tender.FieldError{{Field: "file", Message: "文件内容不完整"}}}
 
 func fileMissing() error {
 	return &tender.Error{Code: tender.CodeValidationFailed, Key: "document.missing", Message: "请选择要上传的文件",

@@ -617,7 +617,7 @@ var apiSchemas = map[string]jsonObject{
 		"size": jsonObject{"type": "integer", "minimum": 1, "description": "文件的字节数，须在 file 之前发送；声明后超限即拒绝，文件一次存入，实际字节数不符则不保存（422 document.size_mismatch） · " +
 			"The file's size in bytes, sent before file; when declared, a file over the limit is refused before it is read, it is stored in one PUT, and a file of another length is not stored (422 document.size_mismatch)"},
 		"file": jsonObject{"type": "string", "contentMediaType": "application/octet-stream",
-			"description": "PDF、Word、Excel、JPG、PNG 或 ZIP · PDF, Word, Excel, JPG, PNG or ZIP"}}),
+			"description": "PDF、Word、Excel、JPG、PNG 或 ZIP；表单在文件结束前中断（无 size 时）则不保存（422 document.incomplete） · PDF, Word, Excel, JPG, PNG or ZIP; a form that ends before the file does (without size) is not stored (422 document.incomplete)"}}),
 	"TextRequest": strict("", []string{"text"}, jsonObject{"text": str("")}),
 	"Question": object("", []string{"id", "tender_id", "text"}, jsonObject{
 		"id": str(""), "tender_id": str(""), "mine": boolean("本机构所提 · Asked by my organization"), "text": str(""),
