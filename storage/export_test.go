@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 )
@@ -68,4 +69,12 @@ const (
 func (o *Objects) ETag(ctx context.Context, key string) (string, error) {
 	st, err := o.client.StatObject(ctx, o.bucket, key, minio.StatObjectOptions{})
 	return st.ETag, err
+}
+
+// RetrySearchStatsNow lets the next search reload the statistics at once,
+// as it would statsRetry after a failed reload.
+func (s *Store) RetrySearchStatsNow() {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	s.stats.retry = time.Time{}
 }

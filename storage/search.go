@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
@@ -217,8 +218,10 @@ type bigramStats struct {
 	stats  searchStatistics
 	loaded time.Time // the last reload that found figures; zero: none yet
 	retry  time.Time // after a failed or empty reload: not again before then
-	way    searchWay
-	flight singleflight.Group
+	// failures counts the failed or empty reloads since the last that found figures.
+	failures int
+	way      searchWay
+	flight   singleflight.Group
 }
 
 const (
@@ -258,20 +261,39 @@ func (s *Store) searchStats(ctx context.Context) (searchStatistics, searchWay) {
 }
 
 // reloadSearchStats reads the statistics and keeps them if it found any;
-// a failure or an empty answer keeps the old figures and asks again after statsRetry.
+// a failure or an empty answer keeps the old figures and asks again after
+// statsRetry. Each failed reload is logged once: the flight makes the requests
+// waiting for it share one reload, and statsRetry spaces them, so a lasting
+// failure logs at most once per statsRetry. No statistics before the first
+// ANALYZE (a new or small table) is no fault: it is logged at debug level.
 func (s *Store) reloadSearchStats(ctx context.Context) error {
 	st, err := s.readSearchStats(ctx)
-	s.stats.mu.Lock()
-	defer s.stats.mu.Unlock()
-	if err == nil && len(st.freq) == 0 {
+	empty := err == nil && len(st.freq) == 0
+	if empty {
 		err = errors.New("search: no statistics of tenders.search yet")
 	}
+	s.stats.mu.Lock()
+	failures := s.stats.failures
 	if err != nil {
 		s.stats.retry = time.Now().Add(statsRetry)
-		return err
+		s.stats.failures++
+	} else {
+		s.stats.stats, s.stats.loaded, s.stats.retry, s.stats.failures = st, time.Now(), time.Time{}, 0
 	}
-	s.stats.stats, s.stats.loaded, s.stats.retry = st, time.Now(), time.Time{}
-	return nil
+	s.stats.mu.Unlock()
+	// Logged outside the lock, which every search takes.
+	switch {
+	case err != nil:
+		level := slog.LevelWarn
+		if empty {
+			level = slog.LevelDebug
+		}
+		s.log.Log(ctx, level, "search statistics reload failed; searches keep the previous figures",
+			"error", err, "failures_in_a_row", failures+1, "retry_in", statsRetry.String())
+	case failures > 0:
+		s.log.Info("search statistics reloaded", "after_failures", failures)
+	}
+	return err
 }
 
 // readSearchStats queries pg_stats and pg_class for the search's statistics.

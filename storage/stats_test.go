@@ -1,7 +1,11 @@
 package storage_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/linshu/portal/storage"
@@ -60,5 +64,62 @@ func checkFreq(t *testing.T, freq map[string]float64) {
 	}
 	if _, ok := freq["物业"]; !ok {
 		t.Errorf("物业 missing from the statistics: %v", freq)
+	}
+}
+
+// lines is a log destination safe for the reload's goroutine.
+type lines struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lines) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.buf.String(), s)
+}
+
+// TestBigramStatisticsReloadFailureLogged: a reload that fails is logged with
+// the store's logger, once per failed reload however many searches wait for
+// it, and not again until it is retried (statsRetry); a table without
+// statistics yet is not a warning.
+func TestBigramStatisticsReloadFailureLogged(t *testing.T) {
+	s := storagetest.NewStore(t)
+	var out lines
+	s.UseLogger(slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	ctx := context.Background()
+	s.BigramFreq(ctx) // no ANALYZE yet: no statistics, which is no fault
+	if n := out.count("level=WARN"); n != 0 {
+		t.Fatalf("a table without statistics logged %d warnings:\n%s", n, out.buf.String())
+	}
+	s.RetrySearchStatsNow()
+	s.DB().Close() // every query now fails
+	const msg = "search statistics reload failed"
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.BigramFreq(ctx) }()
+	}
+	wg.Wait()
+	if n := out.count(msg); n != 1 {
+		t.Fatalf("20 searches during one failed reload logged it %d times, want once:\n%s", n, out.buf.String())
+	}
+	if !strings.Contains(out.buf.String(), "database is closed") || out.count("level=WARN") != 1 {
+		t.Fatalf("the log does not name the failure as a warning:\n%s", out.buf.String())
+	}
+	s.BigramFreq(ctx) // within statsRetry: no reload, nothing logged
+	if n := out.count(msg); n != 1 {
+		t.Fatalf("a search before the retry logged again (%d lines)", n)
+	}
+	s.RetrySearchStatsNow()
+	s.BigramFreq(ctx)
+	if n := out.count(msg); n != 2 || out.count("failures_in_a_row=2") != 1 {
+		t.Fatalf("the retried reload's failure: %d lines, want 2:\n%s", n, out.buf.String())
 	}
 }

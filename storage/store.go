@@ -16,6 +16,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -31,8 +32,9 @@ type Store struct {
 	db      *sqlx.DB
 	stats   *bigramStats
 	stmts   *stmtCache
-	sealer  *Sealer  // seals bid prices, summaries, draw secrets and the receipt key (§8.1, §8.4)
-	objects *Objects // document bytes (MinIO); rows and objects change together in storage only
+	sealer  *Sealer      // seals bid prices, summaries, draw secrets and the receipt key (§8.1, §8.4)
+	objects *Objects     // document bytes (MinIO); rows and objects change together in storage only
+	log     *slog.Logger // what the store does on its own, outside any request (the search statistics' reload)
 }
 
 // Config is what a Store is opened with: its database, the object store its
@@ -44,6 +46,7 @@ type Config struct {
 	MaxConns    int          // connection pool size; 0: DefaultMaxConns
 	Objects     ObjectConfig // without an AccessKey the store has no object store and refuses documents
 	SealKey     string       // PORTAL_SEAL_KEY; empty: the store cannot seal (bids, draws, the receipt key)
+	Logger      *slog.Logger // nil: slog.Default()
 }
 
 // OpenConfig connects to PostgreSQL and, when configured, to the object store
@@ -74,8 +77,15 @@ func OpenConfig(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	s.sealer, s.objects = sealer, objects
+	if cfg.Logger != nil {
+		s.log = cfg.Logger
+	}
 	return s, nil
 }
+
+// UseLogger sets the logger of what the store does outside any request, for a
+// Store opened without OpenConfig (tests, benchmarks).
+func (s *Store) UseLogger(l *slog.Logger) { s.log = l }
 
 // UseObjects sets the object store documents are kept in, for a Store opened
 // without OpenConfig (tests, benchmarks).
@@ -142,7 +152,7 @@ func OpenPool(ctx context.Context, url string, maxConns int) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: db, stats: &bigramStats{}, stmts: &stmtCache{}}, nil
+	return &Store{db: db, stats: &bigramStats{}, stmts: &stmtCache{}, log: slog.Default()}, nil
 }
 
 // Close releases the connection pool.

@@ -183,7 +183,8 @@ func serve(ctx context.Context, getenv func(string) string) error {
 		}
 	}
 	// The store owns the object store and the seal key: handlers never touch either.
-	sc := storage.Config{DatabaseURL: cfg.DatabaseURL, MaxConns: cfg.DBMaxConns, Objects: cfg.S3, SealKey: cfg.SealKey}
+	sc := storage.Config{DatabaseURL: cfg.DatabaseURL, MaxConns: cfg.DBMaxConns, Objects: cfg.S3, SealKey: cfg.SealKey,
+		Logger: log}
 	store, err := storage.OpenConfig(ctx, sc)
 	if err != nil {
 		return err
