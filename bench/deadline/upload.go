@@ -303,14 +303,14 @@ func uploadShortfall(u, base uploadResult) string {
 	direct := medianOf(base.cpu) + medianOf(base.minio)
 	return fmt.Sprintf("measured: CPU per MiB %.2f (portal and client) + %.2f (MinIO) = %.2f ms against the direct PUT's %.2f + %.2f = %.2f ms, "+
 		"which allows %.2f× when the cores are busy: the portal receives the bytes once more over loopback and hashes them "+
-		"(SHA-256, the recorded hash)%s; next step: the judgement on a machine whose load generator and MinIO do not share "+
-		"the portal's 2 cores, or hashing off the request's core", medianOf(u.cpu), medianOf(u.minio), way,
+		"(SHA-256, the recorded hash)%s; next step: less portal CPU per MiB (its profile: bench/deadline -upload-cpuprofile), "+
+		"and the judgement where the client and MinIO do not share the portal's 2 cores", medianOf(u.cpu), medianOf(u.minio), way,
 		medianOf(base.cpu), medianOf(base.minio), direct, direct/way, sealedWork(u.name))
 }
 
 func sealedWork(name string) string {
 	if strings.Contains(name, "sealed") {
-		return " and encrypt them (AES-GCM)"
+		return " and encrypts them (AES-GCM)"
 	}
 	return ""
 }
