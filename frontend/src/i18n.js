@@ -1,4 +1,5 @@
 import { createI18n } from 'vue-i18n'
+import { compile } from '@intlify/core-base'
 // Each feature may keep its messages in locales/<feature>/{zh-CN,en}.json; they
 // are merged over the shared files so features do not edit one big file.
 // Each language is one chunk (locales/zh-CN.js, locales/en.js) loaded before
@@ -33,8 +34,20 @@ function initial() {
   return LOCALES.includes(saved) ? saved : preferred()
 }
 
+// vue-i18n compiles each message the first time it is shown, at run time (a parse into an AST it then
+// interprets): on a public page's first render, dozens of messages — a fifth of the render's CPU on a throttled
+// phone (issue #17, total blocking time). Nearly all are plain text; they are their own result and are not
+// parsed. A message with any of vue-i18n's syntax characters ({ } for interpolation, @ for links, | for plural
+// forms, $) goes to vue-i18n's own compiler, as before.
+const PLAIN = /^[^{}@|$]*$/
+export function messageCompiler(message, ctx) {
+  if (typeof message === 'string' && PLAIN.test(message)) return () => message
+  return compile(message, ctx)
+}
+
 /** i18n is the app's translator; zh-CN is complete and the fallback. */
 export const i18n = createI18n({
+  messageCompiler,
   legacy: false,
   globalInjection: true,
   locale: 'zh-CN',
