@@ -557,23 +557,27 @@ func (a *API) contractLedger(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	lang := xlsxLanguage(c)
 	x := excelize.NewFile()
 	defer x.Close()
-	const ledger, payments = "合同台账", "付款明细"
+	ledger, payments := lang.pick("合同台账", "Contract ledger"), lang.pick("付款明细", "Payments")
 	x.SetSheetName("Sheet1", ledger)
 	x.NewSheet(payments)
-	x.SetSheetRow(ledger, "A1", &[]any{"项目编号", "项目名称", "资金来源", "承接组织", "合同金额（元）", "服务开始", "服务结束",
-		"合同状态", "已付（元）", "履约节点", "结项评估得分", "等级"})
-	x.SetSheetRow(payments, "A1", &[]any{"项目编号", "承接组织", "履约节点", "付款日期", "金额（元）"})
-	status := map[tender.ContractStatus]string{tender.ContractDrafted: "待签订", tender.ContractActive: "履行中",
-		tender.ContractSuspended: "已暂停", tender.ContractCompleted: "已完成", tender.ContractTerminated: "已终止"}
-	funds := map[string]string{"fiscal": "财政资金", "welfare_lottery": "福彩公益金", "charity": "慈善资金", "social": "社会资金"}
+	if lang.en {
+		x.SetSheetRow(ledger, "A1", &[]any{"Tender code", "Tender title", "Funding source", "Contractor", "Contract amount (CNY)",
+			"Service start", "Service end", "Contract status", "Paid (CNY)", "Milestones", "Final evaluation score", "Grade"})
+		x.SetSheetRow(payments, "A1", &[]any{"Tender code", "Contractor", "Milestone", "Paid on", "Amount (CNY)"})
+	} else {
+		x.SetSheetRow(ledger, "A1", &[]any{"项目编号", "项目名称", "资金来源", "承接组织", "合同金额（元）", "服务开始", "服务结束",
+			"合同状态", "已付（元）", "履约节点", "结项评估得分", "等级"})
+		x.SetSheetRow(payments, "A1", &[]any{"项目编号", "承接组织", "履约节点", "付款日期", "金额（元）"})
+	}
 	pay := 2
 	for i, r := range rows {
 		var ms []string
 		titles := map[string]string{}
 		for _, m := range r.Milestones {
-			ms = append(ms, fmt.Sprintf("%s %d%%（%s）", m.Title, m.PaymentPct, m.Status))
+			ms = append(ms, fmt.Sprintf(lang.pick("%s %d%%（%s）", "%s %d%% (%s)"), m.Title, m.PaymentPct, m.Status))
 			titles[m.ID] = m.Title
 		}
 		score, grade := "", ""
@@ -581,11 +585,11 @@ func (a *API) contractLedger(c *fiber.Ctx) error {
 			score = r.FinalTotal.String()
 		}
 		if r.FinalGrade != nil {
-			grade = tender.GradeLabel[tender.Grade(*r.FinalGrade)]
+			grade = lang.grade(tender.Grade(*r.FinalGrade))
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, 2+i)
-		x.SetSheetRow(ledger, cell, &[]any{r.TenderCode, r.TenderTitle, funds[r.FundingSource], r.OrgName, yuan(r.AmountFen),
-			r.PeriodStart, r.PeriodEnd, status[r.Status], yuan(r.PaymentsFenTotal), strings.Join(ms, "；"), score, grade})
+		x.SetSheetRow(ledger, cell, &[]any{r.TenderCode, r.TenderTitle, lang.funding(r.FundingSource), r.OrgName, yuan(r.AmountFen),
+			r.PeriodStart, r.PeriodEnd, lang.contractStatus(r.Status), yuan(r.PaymentsFenTotal), strings.Join(ms, lang.pick("；", "; ")), score, grade})
 		for _, p := range r.Payments {
 			cell, _ := excelize.CoordinatesToCellName(1, pay)
 			x.SetSheetRow(payments, cell, &[]any{r.TenderCode, r.OrgName, titles[p.MilestoneID], p.PaidAt, yuan(p.AmountFen)})
@@ -599,6 +603,6 @@ func (a *API) contractLedger(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(fmt.Sprintf("合同台账-%d.xlsx", year)))
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(fmt.Sprintf(lang.pick("合同台账-%d.xlsx", "contract-ledger-%d.xlsx"), year)))
 	return c.Send(buf.Bytes())
 }

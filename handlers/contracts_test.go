@@ -378,6 +378,30 @@ func TestContractReportsAndPayments(t *testing.T) {
 	if len(ledger) != 2 || ledger[1][3] == "" || ledger[1][8] != tender.Hundredths(m1.ShareFen).String() || len(pays) != 3 {
 		t.Fatalf("ledger %v, payments %v", ledger, pays)
 	}
+	// In English (the UI's language, ?lang=en): English sheet names and headings, the same rows.
+	lg = e.do("GET", "/api/v1/contracts/ledger.xlsx?year=2027&funding_source=welfare_lottery&lang=en", e.admin, nil)
+	lg.ok(t, 200)
+	if cd := lg.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="contract-ledger-2027.xlsx"`) {
+		t.Fatalf("English Content-Disposition %q", cd)
+	}
+	if book, err = excelize.OpenReader(bytes.NewReader(lg.Body)); err != nil {
+		t.Fatal(err)
+	}
+	if sheets := book.GetSheetList(); len(sheets) != 2 || sheets[0] != "Contract ledger" || sheets[1] != "Payments" {
+		t.Fatalf("English ledger sheets %v", sheets)
+	}
+	enLedger, _ := book.GetRows("Contract ledger")
+	enPays, _ := book.GetRows("Payments")
+	if len(enLedger) != 2 || len(enPays) != 3 || enLedger[0][0] != "Tender code" || enLedger[0][4] != "Contract amount (CNY)" ||
+		enPays[0][3] != "Paid on" || enLedger[1][2] != "Welfare lottery fund" || enLedger[1][7] != "In force" ||
+		enLedger[1][8] != ledger[1][8] || strings.Contains(enLedger[1][9], "；") {
+		t.Fatalf("English ledger %q, payments %q", enLedger, enPays)
+	}
+	for _, h := range append(enLedger[0], enPays[0]...) {
+		if han.MatchString(h) {
+			t.Fatalf("Chinese heading %q in the English ledger", h)
+		}
+	}
 	if other := e.do("GET", "/api/v1/contracts/ledger.xlsx?year=2027&funding_source=fiscal", e.admin, nil); other.Status != 200 {
 		t.Fatalf("fiscal ledger: %d", other.Status)
 	} else if b, _ := excelize.OpenReader(bytes.NewReader(other.Body)); b != nil {

@@ -271,6 +271,7 @@ func (a *API) evaluationXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	lang := xlsxLanguage(c)
 	f := excelize.NewFile()
 	defer f.Close()
 	t := ev.Tender
@@ -280,19 +281,21 @@ func (a *API) evaluationXLSX(c *fiber.Ctx) error {
 			quality = append(quality, cr)
 		}
 	}
-	summary := "评分汇总表"
+	summary := lang.pick("评分汇总表", "Evaluation summary")
 	f.SetSheetName("Sheet1", summary)
-	status := "评审已完成"
+	status := lang.pick("评审已完成", "Evaluation complete")
 	if !ev.Complete {
-		status = "评审未完成（仅含已提交的评分表）"
+		status = lang.pick("评审未完成（仅含已提交的评分表）", "Evaluation not complete (submitted score sheets only)")
 	}
-	f.SetCellValue(summary, "A1", fmt.Sprintf("%s %s 评分汇总表", t.Code, t.Title))
+	f.SetCellValue(summary, "A1", fmt.Sprintf(lang.pick("%s %s 评分汇总表", "%s %s evaluation summary"), t.Code, t.Title))
 	f.SetCellValue(summary, "A2", status)
-	header := []any{"排名", "投标单位", "报价（元）", "评审价（元）"}
+	header := []any{lang.pick("排名", "Rank"), lang.pick("投标单位", "Bidder"), lang.pick("报价（元）", "Price (CNY)"),
+		lang.pick("评审价（元）", "Evaluated price (CNY)")}
 	for _, cr := range quality {
-		header = append(header, fmt.Sprintf("%s（%d分）", cr.Name, cr.MaxScore))
+		header = append(header, lang.criterion(cr.Name, cr.MaxScore))
 	}
-	header = append(header, "技术得分合计", "价格得分", "总分", "提示")
+	header = append(header, lang.pick("技术得分合计", "Quality total"), lang.pick("价格得分", "Price score"),
+		lang.pick("总分", "Total"), lang.pick("提示", "Notes"))
 	f.SetSheetRow(summary, "A4", &header)
 	names := map[string]string{}
 	for i, it := range tender.Evaluate(ev.Input) {
@@ -303,7 +306,7 @@ func (a *API) evaluationXLSX(c *fiber.Ctx) error {
 		}
 		hints := ""
 		for _, fl := range it.Flags {
-			hints += map[string]string{tender.FlagAbnormallyLowPrice: "报价明显低于其他报价；", tender.FlagScoreSpread: "评分差异较大；"}[fl]
+			hints += lang.flag(fl)
 		}
 		row = append(row, it.QualityTotal.String(), it.PriceScore.String(), it.Total.String(), hints)
 		cell, _ := excelize.CoordinatesToCellName(1, 5+i)
@@ -318,14 +321,14 @@ func (a *API) evaluationXLSX(c *fiber.Ctx) error {
 		if !m.Active || !m.Submitted {
 			continue
 		}
-		sheet := fmt.Sprintf("专家%d-%s", i+1, m.Name)
+		sheet := fmt.Sprintf(lang.pick("专家%d-%s", "Evaluator %d-%s"), i+1, m.Name)
 		if len([]rune(sheet)) > 31 {
 			sheet = string([]rune(sheet)[:31])
 		}
 		f.NewSheet(sheet)
-		h := []any{"投标单位"}
+		h := []any{lang.pick("投标单位", "Bidder")}
 		for _, cr := range quality {
-			h = append(h, fmt.Sprintf("%s（%d分）", cr.Name, cr.MaxScore), "评语")
+			h = append(h, lang.criterion(cr.Name, cr.MaxScore), lang.pick("评语", "Comment"))
 		}
 		f.SetSheetRow(sheet, "A1", &h)
 		byBid := map[string]map[string]storage.ScoreRow{}
@@ -356,7 +359,7 @@ func (a *API) evaluationXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(t.Code+"-评分汇总表.xlsx"))
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(t.Code+lang.pick("-评分汇总表.xlsx", "-evaluation-summary.xlsx")))
 	return c.Send(buf.Bytes())
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -266,7 +267,46 @@ func TestScoringRulesAndVisibility(t *testing.T) {
 	if v, _ := f.GetCellValue("评分汇总表", "A4"); v != "排名" {
 		t.Fatalf("header %q", v)
 	}
+	// In the UI's language: English sheet names and headings around the content as entered.
+	x = e.do("GET", "/api/v1/tenders/"+ev.id+"/evaluation.xlsx?lang=en", e.admin, nil)
+	x.ok(t, 200)
+	if cd := x.Header.Get("Content-Disposition"); !strings.Contains(cd, "-evaluation-summary.xlsx") {
+		t.Fatalf("English Content-Disposition %q", cd)
+	}
+	if f, err = excelize.OpenReader(bytes.NewReader(x.Body)); err != nil {
+		t.Fatal(err)
+	}
+	sheets = f.GetSheetList()
+	if len(sheets) != 4 || sheets[0] != "Evaluation summary" {
+		t.Fatalf("English sheets %v", sheets)
+	}
+	for _, sh := range sheets[1:] {
+		if !strings.HasPrefix(sh, "Evaluator ") {
+			t.Fatalf("English evaluator sheet %q", sh)
+		}
+	}
+	rows, _ := f.GetRows("Evaluation summary")
+	if len(rows) < 5 || rows[3][0] != "Rank" || rows[3][1] != "Bidder" || !strings.HasSuffix(rows[0][0], " evaluation summary") ||
+		rows[1][0] != "Evaluation complete" || !strings.HasSuffix(rows[3][4], " pts)") {
+		t.Fatalf("English summary %q", rows)
+	}
+	for _, h := range rows[3] {
+		if han.MatchString(h) && !strings.HasSuffix(h, " pts)") { // a criterion's name is content
+			t.Fatalf("Chinese heading %q in the English summary: %q", h, rows[3])
+		}
+	}
+	if own, _ := f.GetRows(sheets[1]); len(own) == 0 || own[0][0] != "Bidder" || own[0][2] != "Comment" {
+		t.Fatalf("English evaluator sheet %q", own)
+	}
+	// Any other language, or none, is the default: Chinese.
+	x = e.do("GET", "/api/v1/tenders/"+ev.id+"/evaluation.xlsx?lang=zh-CN", e.admin, nil)
+	if f, err = excelize.OpenReader(bytes.NewReader(x.Body)); err != nil || f.GetSheetList()[0] != "评分汇总表" {
+		t.Fatalf("zh-CN sheets %v (%v)", f.GetSheetList(), err)
+	}
 }
+
+// han matches a Han character or CJK punctuation.
+var han = regexp.MustCompile(`[\x{3000}-\x{303f}\x{3400}-\x{9fff}\x{ff00}-\x{ffef}]`)
 
 func TestPurchaseFlowToCompletion(t *testing.T) {
 	e := newEnv(t)

@@ -162,7 +162,7 @@ var apiRoutes = []apiRoute{
 	{"GET", apiV1 + "/tenders/{id}/scores", "evaluation", "评分明细 · Scores", only(rAdmin, rAuditor, rEvaluator), "", 200, "ScoreList", []string{"limit", "cursor"}},
 	{"POST", apiV1 + "/tenders/{id}/scores/submit", "evaluation", "提交评分表 · Submit my score sheet", only(rEvaluator), "", 200, "Panel", nil},
 	{"GET", apiV1 + "/tenders/{id}/evaluation", "evaluation", "评审结果（成交后公开） · Results (public after award)", publicRoute, "", 200, "Evaluation", nil},
-	{"GET", apiV1 + "/tenders/{id}/evaluation.xlsx", "evaluation", "评分汇总表 · Score summary spreadsheet", publicRoute, "", 200, xlsx, nil},
+	{"GET", apiV1 + "/tenders/{id}/evaluation.xlsx", "evaluation", "评分汇总表 · Score summary spreadsheet", publicRoute, "", 200, xlsx, []string{"xlsx_lang"}},
 	{"GET", apiV1 + "/tenders/{id}/recommendation", "awards", "推荐成交 · Recommendation", only(rAdmin), "", 200, "Recommendation", nil},
 	{"POST", apiV1 + "/tenders/{id}/award", "awards", "确定成交并公示 · Award and start publicity", only(rAdmin), "AwardRequest", 201, "AwardsMade", nil},
 	{"GET", apiV1 + "/tenders/{id}/awards", "awards", "成交公告 · Award notice", publicRoute, "", 200, "AwardList", []string{"limit", "cursor"}},
@@ -188,7 +188,7 @@ var apiRoutes = []apiRoute{
 	{"GET", apiV1 + "/contracts", "contracts", "合同列表（公众：已签订的） · Contracts (public: once signed)", publicRoute, "", 200, "ContractPage",
 		[]string{"tender_id", "org_id", "contract_status", "limit", "cursor"}},
 	{"GET", apiV1 + "/contracts/ledger.xlsx", "contracts", "合同台账（按年度、资金来源） · Contract ledger by year and funding source", only(rAdmin, rAuditor), "", 200, xlsx,
-		[]string{"ledger_year", "funding_source"}},
+		[]string{"ledger_year", "funding_source", "xlsx_lang"}},
 	{"GET", apiV1 + "/contracts/{id}", "contracts", "合同详情、履约节点、付款、报告 · A contract with milestones, payments, reports", publicRoute, "", 200, "Contract", nil},
 	{"PUT", apiV1 + "/contracts/{id}/milestones", "contracts", "设置履约节点（待签订） · Set the milestones (drafted)", only(rAdmin), "MilestonesRequest", 200, "Contract", nil},
 	{"POST", apiV1 + "/contracts/{id}/documents", "contracts", "上传合同文本、付款凭证 · Upload the signed contract or a voucher", only(rAdmin), fileBody, 201, "Document", nil},
@@ -863,6 +863,7 @@ var apiParameters = map[string]jsonObject{
 	"org_id":          queryParam("org_id", "承接组织 · Contractor", str("")),
 	"contract_status": queryParam("status", "", enum("", contractStatusEnum...)),
 	"ledger_year":     queryParam("year", "服务期开始的年度，默认今年 · Year the service period starts, default this year", integer("")),
+	"xlsx_lang":       queryParam("lang", "表名与表头的语言（界面语言），默认中文 · Language of the sheet names and headings (the UI's), default Chinese", enum("", "zh-CN", "en")),
 }
 
 // errorResponses are the shared problem answers, by status.

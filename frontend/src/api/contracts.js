@@ -1,5 +1,6 @@
 // Contracts and delivery (SPEC §7.5–7.6): milestones, reports, payments, evaluations.
 import { allPages, api, download, upload } from './client'
+import { i18n } from '@/i18n'
 
 const e = encodeURIComponent
 const m = (id, mid) => `/contracts/${e(id)}/milestones/${e(mid)}`
@@ -33,9 +34,13 @@ export const getEvaluation = (id, mid) => api.get(`${m(id, mid)}/evaluation`)
 export const contractFeedback = (id, body) => api.post(`/public/contracts/${e(id)}/feedback`, body)
 /**
  * downloadLedger saves the contract ledger (合同台账) of a year, optionally of one funding source, under
- * filename (a name in the UI's language) rather than the server's Chinese one.
+ * filename (a name in the UI's language), its sheets and headings in the UI's language (?lang=).
  */
 export const downloadLedger = (year, filename, fundingSource) =>
-  download(`/contracts/ledger.xlsx?year=${e(year)}${fundingSource ? `&funding_source=${e(fundingSource)}` : ''}`, filename, { own: true })
+  download(
+    `/contracts/ledger.xlsx?year=${e(year)}&lang=${e(i18n.global.locale.value)}${fundingSource ? `&funding_source=${e(fundingSource)}` : ''}`,
+    filename,
+    { own: true },
+  )
 /** listMyContractPanels lists the evaluator's contract evaluations, paged: {limit, cursor}. */
 export const listMyContractPanels = (query) => api.get('/me/contract-panels', query)

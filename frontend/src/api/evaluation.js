@@ -1,5 +1,6 @@
 // The panel, declarations, score sheets, the evaluation and the recommendation (SPEC §5).
 import { allPages, api, download } from './client'
+import { i18n } from '@/i18n'
 
 const e = encodeURIComponent
 
@@ -21,5 +22,6 @@ const lotQuery = (lotId) => (lotId ? { lot_id: lotId } : undefined)
 export const getEvaluation = (tenderId, lotId = '') => api.get(`/tenders/${e(tenderId)}/evaluation`, lotQuery(lotId))
 /** getRecommendation computes the recommendation once: for a claim with several claimants it runs the public draw. */
 export const getRecommendation = (tenderId, lotId = '') => api.get(`/tenders/${e(tenderId)}/recommendation`, lotQuery(lotId))
+/** downloadEvaluationXlsx saves the 评分汇总表 under filename, its sheets and headings in the UI's language (?lang=). */
 export const downloadEvaluationXlsx = (tenderId, filename, lotId = '') =>
-  download(`/tenders/${e(tenderId)}/evaluation.xlsx${lotId ? `?lot_id=${e(lotId)}` : ''}`, filename, { own: true })
+  download(`/tenders/${e(tenderId)}/evaluation.xlsx?lang=${e(i18n.global.locale.value)}${lotId ? `&lot_id=${e(lotId)}` : ''}`, filename, { own: true })
