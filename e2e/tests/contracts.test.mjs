@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { BASE, byId, close, confirm, download, fill, goto, inEnglish, launch, login, pollUntil, problems, stepper, provoked, session, setLanguage, shot, toast } from '../lib/browser.mjs'
+import { BASE, byId, close, confirm, download, fill, goto, inEnglish, launch, login, pollUntil, problems, stepper, provoked, radio, session, setLanguage, shot, toast } from '../lib/browser.mjs'
 import { pdf, runId, uscc } from '../lib/data.mjs'
 import { ensureCommunities } from '../lib/api.mjs'
 
@@ -295,6 +295,42 @@ step("the community page shows the volunteer hours of the accepted service recor
   await card.getByRole('cell', { name: String(year.year), exact: true }).waitFor()
   await card.getByRole('cell', { name: String(year.volunteer_hours), exact: true }).waitFor()
   await shot(page, 'community-volunteer-hours')
+})
+
+// A resident (not logged in) rates the completed service on the tender's page (居民评价): the card first reads
+// in English, then in Chinese asks for a rating when none is chosen, and thanks once it is sent; the bureau
+// publishes the feedback from 居民评价审核.
+const FEEDBACK = `邻里互助小组上门很及时，希望明年继续开展（${runId}）`
+
+step('a resident rates the completed service on the tender page; the bureau publishes the feedback', async () => {
+  const s = await session('resident')
+  const { page } = s
+  await goto(page, `/tenders/${state.tenderId}`)
+  const card = byId(page, 'feedback-card')
+  await card.filter({ hasText: '居民评价' }).waitFor()
+  await inEnglish(s, 'Resident feedback')
+  await card.filter({ hasText: '满意度' }).waitFor()
+  // No rating chosen: the form asks for one and sends nothing.
+  await byId(page, 'feedback-submit').click()
+  await card.getByText('请选择满意度').waitFor()
+  assert.equal(await byId(page, 'feedback-thanks').count(), 0)
+  await byId(page, 'feedback-rating').locator('.el-rate__item').nth(3).click()
+  await card.getByText('满意', { exact: true }).waitFor()
+  await fill(page, 'feedback-comment', FEEDBACK)
+  await byId(page, 'feedback-submit').click()
+  await byId(page, 'feedback-thanks').filter({ hasText: '感谢您的评价' }).filter({ hasText: '评价经审核后公开' }).waitFor()
+  await shot(page, 'resident-feedback')
+  await s.context.close()
+
+  const ap = state.adminPage
+  await goto(ap, '/manage/feedback')
+  const row = byId(ap, 'feedback-table').locator('.el-table__row', { hasText: FEEDBACK })
+  await row.filter({ hasText: TITLE }).filter({ hasText: '待审核' }).waitFor()
+  await row.locator('[data-testid^="feedback-approve-"]').click()
+  await toast(ap, '评价已公开')
+  await radio(ap, 'feedback-status', '已公开')
+  await row.filter({ hasText: '已公开' }).waitFor()
+  await shot(ap, 'admin-feedback-published')
 })
 
 step('the contract page in English, with no Chinese left in the chrome', async () => {
