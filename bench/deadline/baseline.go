@@ -202,6 +202,10 @@ func runBaselines(ctx context.Context, cfg config, cl *cluster, setup *storage.S
 	// 3. The portal: POST /bids/{id}/submit, alternating instances.
 	progress("portal submit over HTTP, %ds", cfg.Seconds)
 	c := newClient()
+	stopProf, err := startProfile(cfg.SubmitProf)
+	if err != nil {
+		return nil, err
+	}
 	out.loops = append(out.loops, closedLoop(ctx, fmt.Sprintf("portal POST /bids/{id}/submit (%d instances)", len(cl.instances)),
 		cfg.Clients, d, func(ctx context.Context, w int, rng *rand.Rand) error {
 			i := rng.IntN(len(orgs))
@@ -214,6 +218,7 @@ func runBaselines(ctx context.Context, cfg config, cl *cluster, setup *storage.S
 			}
 			return nil
 		}))
+	stopProf()
 	c.close()
 
 	// 4. A Fiber hello-world answering the bytes of a real receipt, same client.

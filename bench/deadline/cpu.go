@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,4 +57,21 @@ func cpuBetween(a, b cpuSnap, cpus int) string {
 			100*(b.busy-a.busy)/(b.all-a.all), cpus)
 	}
 	return out
+}
+
+// startProfile starts a CPU profile of this process into path ("" = none) and
+// returns what stops it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -52,6 +52,7 @@ type config struct {
 	NoUploads    bool // skip item 4 (uploads over HTTP)
 	UploadsOnly  bool // item 4 only: no burst, no baselines
 	UploadProf   string
+	SubmitProf   string
 	// UploadUndeclared also posts the documents without a declared size (the
 	// portal stores them as multipart uploads), alternating with the rest.
 	UploadUndeclared bool
@@ -87,6 +88,7 @@ func main() {
 	flag.BoolVar(&cfg.NoUploads, "no-uploads", false, "skip the uploads over HTTP (item 4 of #16)")
 	flag.BoolVar(&cfg.UploadsOnly, "uploads-only", false, "run only the uploads over HTTP (item 4 of #16): no burst, no baselines")
 	flag.StringVar(&cfg.UploadProf, "upload-cpuprofile", "", "write a CPU profile of this process (bench and portal instances) during the HTTP uploads to this file")
+	flag.StringVar(&cfg.SubmitProf, "submit-cpuprofile", "", "write a CPU profile of this process (bench and portal instances) during the portal's closed-loop submit over HTTP to this file")
 	flag.BoolVar(&cfg.UploadUndeclared, "upload-undeclared", false, "also upload the documents over HTTP without declaring their size (stored as a multipart upload), for comparison")
 	flag.Parse()
 	if cfg.AdminURL == "" || cfg.S3Endpoint == "" || cfg.S3AccessKey == "" || cfg.S3SecretKey == "" {
