@@ -65,12 +65,21 @@ func compress(enc string, body []byte) []byte {
 	return fasthttp.AppendGzipBytesLevel(nil, body, fasthttp.CompressDefaultCompression)
 }
 
-// compressJSON compresses API JSON answers of compressMin bytes or more for
-// clients that accept br or gzip. Streams (documents, exports) and other
-// types pass untouched; every JSON answer varies on Accept-Encoding.
+// compressJSON compresses API JSON answers to GET (and HEAD) of
+// compressMin bytes or more for clients that accept br or gzip. Streams
+// (documents, exports) and other types pass untouched; every compressed
+// kind of answer varies on Accept-Encoding. Answers to the writes (POST,
+// PUT, PATCH, DELETE) are never compressed: each is one object of a few KB
+// at most, never asked for again (a bid's signed receipt, a created row), so
+// the cache would never hit and would lose the pages it keeps, and
+// compressing a 1–2 KB receipt cost about 8 % of the CPU of a bid submit
+// (bench/README.md, 2026-11-29 submit CPU).
 func compressJSON(c *fiber.Ctx) error {
 	if err := c.Next(); err != nil {
 		return err
+	}
+	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
+		return nil
 	}
 	res := c.Response()
 	if !bytes.Contains(res.Header.ContentType(), []byte("json")) {

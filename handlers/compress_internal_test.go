@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // TestCompressBodyCachesByContent: the same bytes are compressed once, and
@@ -47,5 +50,35 @@ func TestCompressBodyCachesByContent(t *testing.T) {
 	}
 	if kept {
 		t.Error("an answer over compressCacheMax was cached")
+	}
+}
+
+// TestCompressJSONOnlyReads: a large JSON answer to a GET is compressed for a
+// client that accepts gzip; the same answer to a write (a receipt) is not.
+func TestCompressJSONOnlyReads(t *testing.T) {
+	body := strings.Repeat(`{"title":"兴大社区居家养老服务"},`, 100)
+	app := fiber.New()
+	app.Use(compressJSON)
+	answer := func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.SendString(body)
+	}
+	app.Get("/x", answer)
+	app.Post("/x", answer)
+	app.Patch("/x", answer)
+	for _, c := range []struct{ method, want string }{{"GET", "gzip"}, {"POST", ""}, {"PATCH", ""}} {
+		req := httptest.NewRequest(c.method, "/x", nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(res.Body)
+		if got := res.Header.Get("Content-Encoding"); got != c.want {
+			t.Errorf("%s: Content-Encoding %q, want %q", c.method, got, c.want)
+		}
+		if c.want == "" && string(raw) != body {
+			t.Errorf("%s: the uncompressed answer differs (%d bytes, want %d)", c.method, len(raw), len(body))
+		}
 	}
 }
