@@ -3,12 +3,14 @@ package handlers_test
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
 )
 
@@ -263,5 +265,42 @@ func TestSubmitAfterConcurrentDocumentHashesIt(t *testing.T) {
 	}
 	if want := tender.BidContentHash(r.b.PriceFen, r.b.Summary, []string{sha}); r.b.ContentSHA256 != want {
 		t.Fatalf("content hash %s does not cover the document added before the submit got the bid (want %s)", r.b.ContentSHA256, want)
+	}
+}
+
+// TestBidChangeReturnsTheSavedBid: the bid a change returns (not read back
+// since 2026-11-29, storage.saveBidAudited) is the bid as stored, as a later
+// read sees it — sealed price and summary, facts, dates and all — for a
+// submit, an edit and a withdrawal.
+func TestBidChangeReturnsTheSavedBid(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.bidder(e.shortTender(time.Hour), "savedbid1")
+	price, summary := int64(18000000), "修改后的服务方案摘要"
+	steps := []struct {
+		name string
+		do   func() (tender.Bid, error)
+	}{
+		{"submit", func() (tender.Bid, error) { return e.store.SubmitBid(ctx, a.actor, a.bid, time.Now()) }},
+		{"edit", func() (tender.Bid, error) {
+			return e.store.EditBid(ctx, a.actor, a.bid, storage.BidEdit{PriceFen: &price, Summary: &summary}, time.Now())
+		}},
+		{"submit again", func() (tender.Bid, error) { return e.store.SubmitBid(ctx, a.actor, a.bid, time.Now()) }},
+		{"withdraw", func() (tender.Bid, error) { return e.store.WithdrawBid(ctx, a.actor, a.bid, time.Now()) }},
+	}
+	for _, s := range steps {
+		got, err := s.do()
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		stored, err := e.store.Bid(ctx, a.bid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gj, _ := json.Marshal(got)
+		sj, _ := json.Marshal(stored)
+		if string(gj) != string(sj) {
+			t.Errorf("%s returned\n%s\nstored\n%s", s.name, gj, sj)
+		}
 	}
 }

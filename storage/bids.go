@@ -483,15 +483,17 @@ var (
 	// saveBidAuditedSQL is saveBidSQL ($1–$10) and the audit append of a bid
 	// entry (insertAuditEntry's auditInsertBidSQL, $11–$22) in one statement:
 	// audited is false only if the entry's random id was taken (the head then
-	// did not move; insertAuditEntry tries again).
+	// did not move; insertAuditEntry tries again). It returns only what the
+	// database sets (updated_at): the rest of the bid is what was written or
+	// was read under the bid's lock (saveBidAudited).
 	saveBidAuditedSQL = `WITH u AS (UPDATE bids SET price_fen = $2, summary = $3, status = $4, version = $5,
 			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, sealed = $9, facts = $10,
 			updated_at = clock_timestamp()
-			WHERE id = $1 RETURNING *),
+			WHERE id = $1 RETURNING updated_at),
 		e AS (INSERT INTO audit_entries (id, ` + auditEntryColumns + `)
 			VALUES ($22, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) ON CONFLICT (id) DO NOTHING RETURNING 1),
 		m AS (UPDATE audit_streams SET seq = $12, head_hash = $21 WHERE stream = $11 AND EXISTS (SELECT 1 FROM e) RETURNING 1)
-		SELECT ` + bidColumns + `, EXISTS (SELECT 1 FROM m) AS audited FROM u b JOIN organizations o ON o.id = b.org_id`
+		SELECT u.updated_at, EXISTS (SELECT 1 FROM m) AS audited FROM u`
 	saveBidSQL = `WITH u AS (UPDATE bids SET price_fen = $2, summary = $3, status = $4, version = $5,
 			submitted_at = $6, content_sha256 = $7, qualification_reason = $8, sealed = $9, facts = $10,
 			updated_at = clock_timestamp()
@@ -611,7 +613,10 @@ func (s *Store) lockBidForChange(ctx context.Context, tx *sqlx.Tx, actor tender.
 }
 
 // saveBidAudited is saveBid (sealed) and the append of e to the bid's
-// audit stream, whose head the transaction holds, in one statement.
+// audit stream, whose head the transaction holds, in one statement. b is
+// locked FOR UPDATE (lockBidForChange) and every column the statement writes
+// comes from b, so the bid saved is b with the database's updated_at: not
+// read back, decrypted and decoded again (issue #16 item 5: Go CPU per submit).
 func (s *Store) saveBidAudited(ctx context.Context, tx *sqlx.Tx, b tender.Bid, sealed bool, e tender.AuditEntry) (tender.Bid, error) {
 	args, err := s.saveBidArgs(b, sealed)
 	if err != nil {
@@ -624,18 +629,19 @@ func (s *Store) saveBidAudited(ctx context.Context, tx *sqlx.Tx, b tender.Bid, s
 	args = append(args, e.Stream, e.Seq, e.ActorID, e.ActorRole, e.Action, e.Entity, e.EntityID, e.At, string(e.Details),
 		e.PrevHash, e.Hash, randomAuditID(id))
 	var out struct {
-		bidRow
-		Audited bool `db:"audited"`
+		UpdatedAt time.Time `db:"updated_at"`
+		Audited   bool      `db:"audited"`
 	}
 	if err := s.txGet(ctx, tx, &out, saveBidAuditedSQL, args...); err != nil {
-		return out.Bid, mapError(err)
+		return b, mapError(err)
 	}
 	if !out.Audited {
 		if err := insertAuditEntry(ctx, tx, s.stmts, e); err != nil {
-			return out.Bid, err
+			return b, err
 		}
 	}
-	return s.bid(out.bidRow)
+	b.UpdatedAt = out.UpdatedAt
+	return b, nil
 }
 
 // saveBid writes the bid, its frozen facts included; while sealed (before
