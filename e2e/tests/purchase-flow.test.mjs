@@ -446,6 +446,54 @@ step('an organization checks its receipt against the opening record', async () =
   await s.context.close()
 })
 
+// B objects during the publicity (质疑) on the tender page; the bureau dismisses it with a reply on the
+// tender's 质疑 tab, and B reads the reply where it objected. Dismissed, the award stands.
+const OBJECTION = '对团队与资质一项的评分有异议：本机构持证社工 5 名，评审意见未予体现，请予复核。'
+const OBJECTION_REPLY = '经复核，评审专家已按评分标准核定团队与资质得分，质疑不成立。'
+
+step('an organization objects to the award on the tender page; the bureau replies and the organization reads the reply', async () => {
+  const o = ORGS[1]
+  const s = await session(`org-${o.key}-objection`)
+  const { page } = s
+  await login(page, o.username, PASSWORD)
+  await goto(page, `/tenders/${state.tenderId}`)
+  const card = byId(page, 'objection-card')
+  await card.filter({ hasText: '可在公示期内提出书面质疑' }).waitFor()
+  assert.equal(await card.locator('[data-testid^="my-objection-"]').count(), 0, 'no objection yet')
+  assert.ok(await byId(page, 'objection-submit').isDisabled(), 'an empty objection cannot be submitted')
+  await fill(page, 'objection-text', OBJECTION)
+  await byId(page, 'objection-submit').click()
+  await confirm(page, '提交后不可撤回')
+  await toast(page, '质疑已提交')
+  const mine = card.locator('[data-testid^="my-objection-"]', { hasText: OBJECTION })
+  await mine.filter({ hasText: '待处理' }).waitFor()
+  assert.equal(await field(page, 'objection-text').inputValue(), '', 'the form is cleared once filed')
+  await shot(page, 'org-objection-filed')
+
+  // The bureau answers on the tender's 质疑 tab: 质疑不成立 (the default), with a reply.
+  const ap = admin.page
+  await goto(ap, `/manage/tenders/${state.tenderId}`)
+  await ap.locator('.el-tabs__item', { hasText: /^\s*质疑/ }).click()
+  const item = ap.locator('.objection', { hasText: OBJECTION })
+  await item.filter({ hasText: o.name }).filter({ hasText: '待处理' }).waitFor()
+  // el-input puts its test id on the textarea itself.
+  await item.locator('textarea[data-testid^="objection-response-"]').fill(OBJECTION_REPLY)
+  await item.locator('[data-testid^="objection-resolve-"]').click()
+  await confirm(ap, '确认质疑不成立并答复')
+  await toast(ap, '质疑已处理')
+  await item.filter({ hasText: '不成立' }).filter({ hasText: `答复：${OBJECTION_REPLY}` }).waitFor()
+  await shot(ap, 'admin-objection-resolved')
+
+  // The organization sees the answer where it objected; the award stands.
+  await page.reload()
+  await page.waitForLoadState('networkidle')
+  await mine.filter({ hasText: '不成立' }).waitFor()
+  await mine.locator('[data-testid="objection-reply"]').filter({ hasText: `答复：${OBJECTION_REPLY}` }).waitFor()
+  await byId(page, 'awards-table').filter({ hasText: ORGS[0].name }).waitFor()
+  await shot(page, 'org-objection-answered')
+  await s.context.close()
+})
+
 step('an organization reads its bid and the tender page in English, with no Chinese left in the chrome', async () => {
   const o = ORGS[1]
   const s = await session(`org-${o.key}-english`)
@@ -460,6 +508,11 @@ step('an organization reads its bid and the tender page in English, with no Chin
   await goto(page, `/tenders/${state.tenderId}`)
   await byId(page, 'tender-title').filter({ hasText: TENDER_TITLE }).waitFor()
   await byId(page, 'awards-table').filter({ hasText: ORGS[0].name }).waitFor()
+  // Its objection and the bureau's reply, in English chrome around the Chinese content.
+  const objection = byId(page, 'objection-card').locator('[data-testid^="my-objection-"]', { hasText: OBJECTION })
+  await objection.filter({ hasText: 'Dismissed' }).waitFor()
+  await objection.locator('[data-testid="objection-reply"]').filter({ hasText: `Response: ${OBJECTION_REPLY}` }).waitFor()
+  await byId(page, 'objection-card').getByText('Objections', { exact: true }).waitFor()
   assert.deepEqual(await chineseChrome(s), [], 'tender page in English')
   await shot(page, 'tender-english')
   // The choice is remembered.
