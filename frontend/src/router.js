@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory } from 'vue-router'
+import { START_LOCATION, createRouter, createWebHistory } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { routeHead } from '@/lib/head'
 
@@ -79,7 +79,10 @@ const routes = [
 export const router = createRouter({
   history: createWebHistory(),
   routes,
-  scrollBehavior: (to, from, saved) => saved || { top: 0 },
+  // Not on the first navigation (a page opened at its top, or a reload, whose position comes as `saved`):
+  // window.scrollTo there made the browser lay out the page just rendered inside the same task, the longest part
+  // of the project list's render on a phone (issue #17, total blocking time); the layout now runs with the paint.
+  scrollBehavior: (to, from, saved) => saved || (from === START_LOCATION ? false : { top: 0 }),
 })
 
 router.beforeEach((to) => {
