@@ -29,9 +29,10 @@ go vet ./...
 unformatted=$(gofmt -l $(find . -name '*.go' -not -path './frontend/node_modules/*' -not -path './e2e/node_modules/*'))
 if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted" >&2; exit 1; fi
 
-log "frontend checks: i18n (server messages included) and endpoints only in src/api/"
+log "frontend checks: i18n (server messages included), endpoints only in src/api/, Shanghai dates as Intl writes them"
 node "$ROOT/frontend/scripts/check-i18n.mjs"
 node "$ROOT/frontend/scripts/check-api.mjs"
+node "$ROOT/frontend/scripts/check-time.mjs"
 
 log "go test"
 go test -count=1 -timeout 20m ${GOTEST_FLAGS:-} ./...

@@ -11,11 +11,24 @@ function fmt(locale, opts) {
   return cache.get(k)
 }
 
+// shanghaiParts are the wall-clock fields in Shanghai of a time, by arithmetic on the constant offset.
+function shanghaiParts(d) {
+  const s = new Date(d.getTime() + 8 * 3600 * 1000)
+  const p2 = (n) => String(n).padStart(2, '0')
+  return { y: String(s.getUTCFullYear()).padStart(4, '0'), m: p2(s.getUTCMonth() + 1), d: p2(s.getUTCDate()), hh: p2(s.getUTCHours()), mm: p2(s.getUTCMinutes()) }
+}
+
 /** formatDateTime shows "2026/12/08 10:00" in Shanghai time. */
 export function formatDateTime(v, locale = 'zh-CN') {
   if (!v) return '—'
   const d = new Date(v)
   if (Number.isNaN(d.getTime())) return String(v)
+  // In the portal's two languages written as Intl writes it, without a formatter: the first Intl.DateTimeFormat
+  // with a time zone loads ICU's zone data, a long task on a phone (issue #17, total blocking time).
+  if (locale === 'zh-CN' || locale === 'en') {
+    const p = shanghaiParts(d)
+    return locale === 'en' ? `${p.m}/${p.d}/${p.y}, ${p.hh}:${p.mm}` : `${p.y}/${p.m}/${p.d} ${p.hh}:${p.mm}`
+  }
   return fmt(locale, {
     year: 'numeric', month: '2-digit', day: '2-digit',
     hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
@@ -33,6 +46,10 @@ export function formatDate(v, locale = 'zh-CN') {
   if (ymd && (locale === 'zh-CN' || locale === 'en')) return locale === 'en' ? `${ymd[2]}/${ymd[3]}/${ymd[1]}` : `${ymd[1]}/${ymd[2]}/${ymd[3]}`
   const d = ymd ? new Date(`${s}T00:00:00${OFFSET}`) : new Date(s)
   if (Number.isNaN(d.getTime())) return s
+  if (locale === 'zh-CN' || locale === 'en') {
+    const p = shanghaiParts(d)
+    return locale === 'en' ? `${p.m}/${p.d}/${p.y}` : `${p.y}/${p.m}/${p.d}`
+  }
   return fmt(locale, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
 }
 
