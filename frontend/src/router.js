@@ -22,7 +22,7 @@ const routes = [
     path: '/communities/:id', name: 'community', component: () => import('@/views/public/CommunityPage.vue'), props: true,
     meta: { prefetch: ['/communities/:id', '/communities/:id/indicators', '/needs?community_id=:id&limit=100', '/project-list?community_id=:id&limit=100'] },
   },
-  { path: '/needs', name: 'needs', component: () => import('@/views/public/NeedsBoard.vue') },
+  { path: '/needs', name: 'needs', component: () => import('@/views/public/NeedsBoard.vue'), meta: { prefetch: ['/communities?limit=100', '/needs?limit=20'] } },
   { path: '/claims', name: 'claims', component: () => import('@/views/public/ClaimsBoard.vue'), meta: { prefetch: ['/tenders?procedure=claim&status=open&limit=50'] } },
   { path: '/project-list', name: 'project-list', component: () => import('@/views/public/ProjectListPage.vue'), meta: { prefetch: ['/communities?limit=100'] } },
   { path: '/community', name: 'community-desk', component: () => import('@/views/community/CommunityDesk.vue'), meta: { roles: ['community'] } },
