@@ -126,6 +126,17 @@ step('the public sees need, item and tender linked', async () => {
   await page.waitForURL(new RegExp(`/tenders/${state.tenderId}`))
   await page.getByText(ITEM).first().waitFor()
   await shot(page, 'planning-tender')
+  // The needs board: every community's accepted needs, filtered by community and by status (the browser's own
+  // <select>s), the need listed with its item.
+  await goto(page, '/needs')
+  await byId(page, `need-status-${NEED}`).filter({ hasText: '已列入清单' }).waitFor()
+  await byId(page, 'needs-community').selectOption({ label: COMMUNITY })
+  await byId(page, `need-status-${NEED}`).filter({ hasText: '已列入清单' }).waitFor()
+  await byId(page, 'needs-status').selectOption('fulfilled')
+  await byId(page, `need-status-${NEED}`).waitFor({ state: 'detached' })
+  await byId(page, 'needs-status').selectOption('listed')
+  await byId(page, `need-status-${NEED}`).filter({ hasText: '已列入清单' }).waitFor()
+  await shot(page, 'planning-needs-board')
   await context.close()
 })
 
@@ -165,6 +176,10 @@ step('the community page, the project list and the statistics in English, with n
   await byId(s.page, `plan-item-${ITEM}`).waitFor()
   await inEnglish(s, 'Project list of purchasable services', { keep: true })
   await shot(s.page, 'planning-project-list-english')
+  await goto(s.page, '/needs')
+  await byId(s.page, `need-status-${NEED}`).filter({ hasText: 'On the list' }).waitFor()
+  await inEnglish(s, 'Community needs', { keep: true })
+  await shot(s.page, 'planning-needs-board-english')
   // The statistics: SVG charts with their text alternatives, the red flags of tenders and contracts.
   await goto(s.page, '/stats')
   for (const id of ['chart-funding', 'chart-status', 'stats-red-flags']) await byId(s.page, id).waitFor()
