@@ -161,10 +161,10 @@ var apiRoutes = []apiRoute{
 	{"PUT", apiV1 + "/tenders/{id}/bids/{bid_id}/scores", "evaluation", "评分 · Score a bid", only(rEvaluator), "ScoresRequest", 200, "ScoreList", nil},
 	{"GET", apiV1 + "/tenders/{id}/scores", "evaluation", "评分明细 · Scores", only(rAdmin, rAuditor, rEvaluator), "", 200, "ScoreList", []string{"limit", "cursor"}},
 	{"POST", apiV1 + "/tenders/{id}/scores/submit", "evaluation", "提交评分表 · Submit my score sheet", only(rEvaluator), "", 200, "Panel", nil},
-	{"GET", apiV1 + "/tenders/{id}/evaluation", "evaluation", "评审结果（成交后公开） · Results (public after award)", publicRoute, "", 200, "Evaluation", nil},
-	{"GET", apiV1 + "/tenders/{id}/evaluation.xlsx", "evaluation", "评分汇总表 · Score summary spreadsheet", publicRoute, "", 200, xlsx, []string{"xlsx_lang"}},
-	{"GET", apiV1 + "/tenders/{id}/recommendation", "awards", "推荐成交 · Recommendation", only(rAdmin), "", 200, "Recommendation", nil},
-	{"POST", apiV1 + "/tenders/{id}/award", "awards", "确定成交并公示 · Award and start publicity", only(rAdmin), "AwardRequest", 201, "AwardsMade", nil},
+	{"GET", apiV1 + "/tenders/{id}/evaluation", "evaluation", "评审结果（成交后公开） · Results (public after award)", publicRoute, "", 200, "Evaluation", []string{"lot_id"}},
+	{"GET", apiV1 + "/tenders/{id}/evaluation.xlsx", "evaluation", "评分汇总表 · Score summary spreadsheet", publicRoute, "", 200, xlsx, []string{"lot_id", "xlsx_lang"}},
+	{"GET", apiV1 + "/tenders/{id}/recommendation", "awards", "推荐成交 · Recommendation", only(rAdmin), "", 200, "Recommendation", []string{"lot_id"}},
+	{"POST", apiV1 + "/tenders/{id}/award", "awards", "确定成交并公示 · Award and start publicity", only(rAdmin), "AwardRequest", 201, "AwardsMade", []string{"lot_id"}},
 	{"GET", apiV1 + "/tenders/{id}/awards", "awards", "成交公告 · Award notice", publicRoute, "", 200, "AwardList", []string{"limit", "cursor"}},
 	{"POST", apiV1 + "/tenders/{id}/objections", "awards", "质疑（公示期内） · Object (during publicity)", only(rOrg), "TextRequest", 201, "Objection", nil},
 	{"GET", apiV1 + "/tenders/{id}/objections", "awards", "质疑列表 · Objections", only(rAdmin, rAuditor, rOrg), "", 200, "ObjectionList", []string{"limit", "cursor"}},
@@ -727,7 +727,7 @@ var apiSchemas = map[string]jsonObject{
 	}),
 	"AwardRequest": strict("", []string{"bid_ids", "publicity_ends_at"}, jsonObject{
 		"bid_ids": arrayOf(str("")), "publicity_ends_at": dateTime(""),
-		"reason": str("未采纳推荐结果时必填 · Required when differing from the recommendation"),
+		"reason": str("未采纳推荐结果或单一来源采购时必填 · Required when differing from the recommendation, and for a single-source purchase"),
 	}),
 	"Award": object("", []string{"id", "tender_id", "bid_id", "org_id", "amount_fen", "status"}, jsonObject{
 		"id": str(""), "tender_id": str(""), "bid_id": str(""), "org_id": str(""), "org_name": str(""),
@@ -863,6 +863,7 @@ var apiParameters = map[string]jsonObject{
 	"org_id":          queryParam("org_id", "承接组织 · Contractor", str("")),
 	"contract_status": queryParam("status", "", enum("", contractStatusEnum...)),
 	"ledger_year":     queryParam("year", "服务期开始的年度，默认今年 · Year the service period starts, default this year", integer("")),
+	"lot_id":          queryParam("lot_id", "标包：分标包的项目必填，不分标包的项目不可填 · Lot: required where the tender has lots, refused where it has none", str("")),
 	"xlsx_lang":       queryParam("lang", "表名与表头的语言（界面语言），默认中文 · Language of the sheet names and headings (the UI's), default Chinese", enum("", "zh-CN", "en")),
 }
 
