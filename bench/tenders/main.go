@@ -653,7 +653,9 @@ func tailTarget(cfg config, list, hello result, open []openLoopPair) report.Targ
 	if !t.Pass {
 		// The measured reason is the hello-world's ratio beside it: a tail the HTTP layer alone has on this machine.
 		notes = append(notes, "next step: the judgement with the load generator on cores of its own "+
-			"(another machine): here it, the portal and PostgreSQL share 2")
+			"(another machine): here it, the portal and PostgreSQL share 2, and the Go generator's CPU per request "+
+			"(more than wrk's) makes a fraction of wrk's rate more than the list answers under it — or the fraction "+
+			"taken of a capacity measured with this generator (bench/README.md)")
 	}
 	t.Note = strings.Join(append(notes, sat, "load "+load.LoadAverage()), "; ")
 	return t
