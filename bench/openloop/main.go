@@ -23,9 +23,11 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"slices"
 	"sync"
 	"time"
+
+	"github.com/linshu/portal/bench/internal/load"
+	"github.com/linshu/portal/bench/internal/report"
 )
 
 type sample struct {
@@ -34,30 +36,8 @@ type sample struct {
 	err             bool
 }
 
-// Output is what the command prints; durations in nanoseconds.
-type Output struct {
-	URL         string  `json:"url"`
-	Rate        float64 `json:"rate"`        // requested, per second
-	Connections int     `json:"connections"` // fixed
-	Seconds     float64 `json:"seconds"`     // measured (after the warm-up)
-	Requests    int     `json:"requests"`    // due in the measured window
-	Completed   int     `json:"completed"`   // of those, answered 2xx
-	Achieved    float64 `json:"achieved"`    // completed / seconds
-	Errors      int     `json:"errors"`      // transport errors and timeouts
-	Non2xx      int     `json:"non2xx"`
-	// From the due time (coordinated omission accounted for).
-	P50 int64 `json:"p50_ns"`
-	P90 int64 `json:"p90_ns"`
-	P99 int64 `json:"p99_ns"`
-	Max int64 `json:"max_ns"`
-	// From the actual send (what a generator without the correction reports).
-	ServiceP50 int64 `json:"service_p50_ns"`
-	ServiceP99 int64 `json:"service_p99_ns"`
-	// How late requests went out: the generator's or the connection's delay.
-	LateP50 int64 `json:"late_p50_ns"`
-	LateP99 int64 `json:"late_p99_ns"`
-	LateMax int64 `json:"late_max_ns"`
-}
+// Output is what the command prints (load.OpenLoopOutput, which bench/internal/load reads back).
+type Output = load.OpenLoopOutput
 
 func main() {
 	url := flag.String("url", "", "URL to GET")
@@ -134,19 +114,11 @@ func run(url string, rate float64, conns int, warmup, duration, timeout time.Dur
 		return o, fmt.Errorf("no request answered 2xx (%d errors, %d non-2xx)", o.Errors, o.Non2xx)
 	}
 	o.Achieved = float64(o.Completed) / duration.Seconds()
-	slices.Sort(lat)
-	slices.Sort(service)
-	slices.Sort(late)
-	o.P50, o.P90, o.P99, o.Max = q(lat, 0.5), q(lat, 0.9), q(lat, 0.99), int64(lat[len(lat)-1])
-	o.ServiceP50, o.ServiceP99 = q(service, 0.5), q(service, 0.99)
-	o.LateP50, o.LateP99, o.LateMax = q(late, 0.5), q(late, 0.99), int64(late[len(late)-1])
+	l, sv, lt := report.Summarize(lat), report.Summarize(service), report.Summarize(late)
+	o.P50, o.P90, o.P99, o.Max = int64(l.P50), int64(l.P90), int64(l.P99), int64(l.Max)
+	o.ServiceP50, o.ServiceP99 = int64(sv.P50), int64(sv.P99)
+	o.LateP50, o.LateP99, o.LateMax = int64(lt.P50), int64(lt.P99), int64(lt.Max)
 	return o, nil
-}
-
-// q is the nearest-rank percentile of sorted s (as bench/internal/report.Summarize).
-func q(s []time.Duration, p float64) int64 {
-	i := int(p*float64(len(s))+0.999999) - 1
-	return int64(s[min(max(i, 0), len(s)-1)])
 }
 
 func get(ctx context.Context, client *http.Client, url string) (int, bool) {

@@ -22,6 +22,31 @@ type OpenLoop struct {
 	LateP50, LateP99       time.Duration // how late requests went out
 }
 
+// OpenLoopOutput is what bench/openloop prints (JSON); durations in nanoseconds.
+type OpenLoopOutput struct {
+	URL         string  `json:"url"`
+	Rate        float64 `json:"rate"`        // requested, per second
+	Connections int     `json:"connections"` // fixed
+	Seconds     float64 `json:"seconds"`     // measured (after the warm-up)
+	Requests    int     `json:"requests"`    // due in the measured window
+	Completed   int     `json:"completed"`   // of those, answered 2xx
+	Achieved    float64 `json:"achieved"`    // completed / seconds
+	Errors      int     `json:"errors"`      // transport errors and timeouts
+	Non2xx      int     `json:"non2xx"`
+	// From the due time (coordinated omission accounted for).
+	P50 int64 `json:"p50_ns"`
+	P90 int64 `json:"p90_ns"`
+	P99 int64 `json:"p99_ns"`
+	Max int64 `json:"max_ns"`
+	// From the actual send (what a generator without the correction reports).
+	ServiceP50 int64 `json:"service_p50_ns"`
+	ServiceP99 int64 `json:"service_p99_ns"`
+	// How late requests went out: the generator's or the connection's delay.
+	LateP50 int64 `json:"late_p50_ns"`
+	LateP99 int64 `json:"late_p99_ns"`
+	LateMax int64 `json:"late_max_ns"`
+}
+
 // BuildOpenLoop builds bench/openloop (run from the repository's root) into dir.
 func BuildOpenLoop(ctx context.Context, dir string) (string, error) {
 	bin := filepath.Join(dir, "openloop")
@@ -43,18 +68,7 @@ func RunOpenLoop(ctx context.Context, bin, name, url string, rate float64, conns
 		}
 		return OpenLoop{}, fmt.Errorf("openloop %s: %w", name, err)
 	}
-	var o struct {
-		Rate, Achieved                        float64
-		Connections, Requests, Errors, Non2xx int
-		P50                                   int64 `json:"p50_ns"`
-		P90                                   int64 `json:"p90_ns"`
-		P99                                   int64 `json:"p99_ns"`
-		Max                                   int64 `json:"max_ns"`
-		ServiceP50                            int64 `json:"service_p50_ns"`
-		ServiceP99                            int64 `json:"service_p99_ns"`
-		LateP50                               int64 `json:"late_p50_ns"`
-		LateP99                               int64 `json:"late_p99_ns"`
-	}
+	var o OpenLoopOutput
 	if err := json.Unmarshal(out, &o); err != nil {
 		return OpenLoop{}, fmt.Errorf("openloop %s: %w\n%s", name, err, out)
 	}
