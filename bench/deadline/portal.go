@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/linshu/portal/handlers"
 	"github.com/linshu/portal/storage"
@@ -339,42 +340,20 @@ func (cl *cluster) createDrafts(ctx context.Context, tenderID string, orgs []org
 	c := newClient()
 	defer c.close()
 	ids := make([]string, len(orgs))
-	errs := make(chan error, workers)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				var b tender.Bid
-				body := map[string]any{"price_fen": 20000000 + int64(i)*100, "summary": fmt.Sprintf("第%d号服务方案摘要：助餐、助洁、助浴", i+1)}
-				if err := c.expect(ctx, 201, "POST", cl.url(i)+"/api/v1/tenders/"+tenderID+"/bids", orgs[i].token, body, &b); err != nil {
-					errs <- err
-					return
-				}
-				ids[i] = b.ID
-			}
-		}()
-	}
-	var err error
-feed:
+	var g errgroup.Group
+	g.SetLimit(workers)
 	for i := range orgs {
-		select {
-		case next <- i:
-		case err = <-errs:
-			break feed
-		}
+		g.Go(func() error {
+			var b tender.Bid
+			body := map[string]any{"price_fen": 20000000 + int64(i)*100, "summary": fmt.Sprintf("第%d号服务方案摘要：助餐、助洁、助浴", i+1)}
+			if err := c.expect(ctx, 201, "POST", cl.url(i)+"/api/v1/tenders/"+tenderID+"/bids", orgs[i].token, body, &b); err != nil {
+				return err
+			}
+			ids[i] = b.ID
+			return nil
+		})
 	}
-	close(next)
-	wg.Wait()
-	if err == nil {
-		select {
-		case err = <-errs:
-		default:
-		}
-	}
-	return ids, err
+	return ids, g.Wait()
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/lib/pq"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/linshu/portal/storage"
 	"github.com/linshu/portal/tender"
@@ -238,41 +238,12 @@ func seedOrgs(ctx context.Context, store *storage.Store, communityID string, n i
 	return out, nil
 }
 
-// parallel runs fn(0…n-1) on workers goroutines and returns the first error.
+// parallel runs fn(0…n-1), workers at a time, and returns the first error.
 func parallel(workers, n int, fn func(i int) error) error {
-	next := make(chan int)
-	errs := make(chan error, workers)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if err := fn(i); err != nil {
-					errs <- err
-					for range next { // drain
-					}
-					return
-				}
-			}
-		}()
-	}
-	var err error
-feed:
+	var g errgroup.Group
+	g.SetLimit(workers)
 	for i := range n {
-		select {
-		case next <- i:
-		case err = <-errs:
-			break feed
-		}
+		g.Go(func() error { return fn(i) })
 	}
-	close(next)
-	wg.Wait()
-	if err == nil {
-		select {
-		case err = <-errs:
-		default:
-		}
-	}
-	return err
+	return g.Wait()
 }
