@@ -42,6 +42,19 @@ func (e *env) uploadDeclared(path, token, size, partLength string, content []byt
 	return e.send(req)
 }
 
+// storedUnder counts the document rows and the objects whose keys start with prefix.
+func (e *env) storedUnder(prefix string) (rows, objects int) {
+	e.t.Helper()
+	if err := e.store.DB().Get(&rows, `SELECT count(*) FROM documents WHERE object_key LIKE $1 || '%'`, prefix); err != nil {
+		e.t.Fatal(err)
+	}
+	objs, err := e.objects.List(e.t.Context(), prefix)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return rows, len(objs)
+}
+
 // TestUploadDeclaredSize: a client that declares the file's size (the field
 // "size" before the file, or the file part's Content-Length) has its document
 // stored whole when the bytes match — a tender document and a sealed bid
@@ -61,14 +74,7 @@ func TestUploadDeclaredSize(t *testing.T) {
 		{"tender document", "/api/v1/tenders/" + tenderID + "/documents", e.admin, "tenders/"},
 		{"sealed bid document", "/api/v1/bids/" + bid + "/documents", org, "bids/"},
 	} {
-		stored := func() (rows, objects int) {
-			e.store.DB().Get(&rows, `SELECT count(*) FROM documents WHERE object_key LIKE $1 || '%'`, c.prefix)
-			objs, err := e.objects.List(t.Context(), c.prefix)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return rows, len(objs)
-		}
+		stored := func() (rows, objects int) { return e.storedUnder(c.prefix) }
 		for _, ok := range []struct{ size, partLength string }{
 			{strconv.Itoa(n), ""}, {"", strconv.Itoa(n)}, {strconv.Itoa(n), strconv.Itoa(n)}, {" " + strconv.Itoa(n) + "\r\n", ""},
 		} {
@@ -203,14 +209,7 @@ func TestUploadUndeclaredTruncated(t *testing.T) {
 		{"tender document", "/api/v1/tenders/" + tenderID + "/documents", e.admin, "tenders/"},
 		{"sealed bid document", "/api/v1/bids/" + bid + "/documents", org, "bids/"},
 	} {
-		stored := func() (rows, objects int) {
-			e.store.DB().Get(&rows, `SELECT count(*) FROM documents WHERE object_key LIKE $1 || '%'`, c.prefix)
-			objs, err := e.objects.List(t.Context(), c.prefix)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return rows, len(objs)
-		}
+		stored := func() (rows, objects int) { return e.storedUnder(c.prefix) }
 		rows, objects := stored()
 		for _, cut := range []struct{ name, body string }{
 			{"mid-file", head + file[:len(file)/2]},
