@@ -83,8 +83,14 @@ for (const { path, view } of pages) {
   if (over) bad++
   console.log(`${over ? 'OVER' : 'ok  '} ${path.padEnd(22)} JS ${kib(js).padStart(10)} / ${kib(JS_BUDGET)}   total ${kib(total).padStart(10)} / ${kib(TOTAL_BUDGET)}   ${String(files).padStart(2)} files`)
 }
+// Every chunk starts with V8's compile hint (vite.config.js, compileHints): a Vite whose hooks ran in another
+// order would drop it without a word, and the pages' main thread would compile lazily again.
+const chunks = [...new Set(Object.values(manifest).map((m) => m.file))].filter((f) => f.endsWith('.js'))
+const unhinted = chunks.filter((f) => !readFileSync(join(dist, f), 'utf8').startsWith('//# allFunctionsCalledOnLoad\n'))
+if (unhinted.length) console.error(`budget: ${unhinted.length} of ${chunks.length} chunks lack the compile hint, e.g. ${unhinted[0]}`)
 // The manifest has done its work; it is not part of the site.
 rmSync(join(dist, '.vite'), { recursive: true, force: true })
+if (unhinted.length) process.exit(1)
 if (bad) {
   console.error(`budget: ${bad} public page(s) over budget. Load heavy parts with import() where they are used.`)
   process.exit(1)
