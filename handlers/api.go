@@ -51,12 +51,12 @@ type API struct {
 	metrics   *metrics
 	versions  *tokenVersions
 	admission *admission // nil: no limit
-	pages     pageCache  // tender list pages
-	searches  pageCache  // tender search pages, apart so that many searches cannot push the list out
-
-	communityPages fingerprintCache // community registry pages (the project list, needs and communities pages read it whole)
-	lifecyclePages lifecycleCache   // the public's project list, needs, contract list, contract and evaluation pages
-	firstViews     firstViewCache   // index.html with a public tender's first screen, per tender (firstview.go)
+	// What the public reads most, kept under the label it was made at (keptcache.go):
+	pages          *keptCache[int64, []byte]                    // tender list pages, by Store.TenderListVersion
+	searches       *keptCache[int64, []byte]                    // tender search pages, apart so that many searches cannot push the list out
+	communityPages *keptCache[string, []byte]                   // community registry pages, by their rows' fingerprint (fingerprints.go)
+	lifecyclePages *keptCache[storage.LifecycleVersion, []byte] // the public's project list, needs, contract list, contract and evaluation pages
+	firstViews     *keptCache[int64, *asset]                    // index.html with a public tender's first screen, per tender (firstview.go)
 }
 
 const (
@@ -88,7 +88,11 @@ func New(opts Options, store *storage.Store) (*fiber.App, error) {
 		opts.MaxUpload = 50 << 20
 	}
 	a := &API{opts: opts, store: store, log: opts.Logger, metrics: opts.Metrics.orNew(),
-		versions: newTokenVersions(store), admission: newAdmission(opts.MaxInFlight, opts.QueueWait)}
+		versions: newTokenVersions(store), admission: newAdmission(opts.MaxInFlight, opts.QueueWait),
+		pages: newKeptCache[int64, []byte](pageCacheSize, olderNumber), searches: newKeptCache[int64, []byte](pageCacheSize, olderNumber),
+		communityPages: newKeptCache[string, []byte](fingerprintCacheSize, nil),
+		lifecyclePages: newKeptCache[storage.LifecycleVersion, []byte](lifecycleCacheSize, olderLifecycle),
+		firstViews:     newKeptCache[int64, *asset](firstViewCacheSize, olderNumber)}
 	app := fiber.New(fiber.Config{
 		Immutable:    true,
 		ReadTimeout:  10 * time.Minute, // a 50 MiB upload over a slow county link

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"html"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -127,42 +126,11 @@ func truncateRunes(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// firstViewCacheSize bounds the tender pages kept; when full it starts again empty.
+// firstViewCacheSize bounds the tender pages kept (keptCache), each with its
+// brotli and gzip forms, by the tender list version it was made at
+// (Store.TenderListVersion: it moves with every committed change of any
+// tender), as the list pages are kept; when full it starts again empty.
 const firstViewCacheSize = 256
-
-// firstViewCache keeps each tender's page, with its brotli and gzip forms, by
-// the tender list version it was made at (Store.TenderListVersion: it moves
-// with every committed change of any tender), as pageCache keeps list pages.
-type firstViewCache struct {
-	mu    sync.Mutex
-	pages map[string]firstViewPage
-}
-
-type firstViewPage struct {
-	version int64
-	page    *asset
-}
-
-func (c *firstViewCache) get(id string, version int64) *asset {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p, ok := c.pages[id]; ok && p.version == version {
-		return p.page
-	}
-	return nil
-}
-
-func (c *firstViewCache) put(id string, version int64, page *asset) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.pages == nil || len(c.pages) >= firstViewCacheSize {
-		c.pages = map[string]firstViewPage{}
-	}
-	if p, ok := c.pages[id]; ok && p.version > version {
-		return
-	}
-	c.pages[id] = firstViewPage{version: version, page: page}
-}
 
 // newPage is an asset of bytes made at run time: ETag of its bytes, brotli (level 5) and gzip (level 6)
 // made once (the tender page: ~0.5 ms together, bench/README.md), then served from the cache.
@@ -212,7 +180,7 @@ func (a *API) tenderPage(c *fiber.Ctx, tpl *indexTemplate, typ, id string) *asse
 	if err != nil {
 		return nil
 	}
-	if page := a.firstViews.get(id, version); page != nil {
+	if page, ok := a.firstViews.get(id, version); ok {
 		return page
 	}
 	t, err := a.store.Tender(ctx(c), id)

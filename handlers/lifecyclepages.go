@@ -1,57 +1,22 @@
 package handlers
 
 import (
-	"sync"
-
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/linshu/portal/storage"
 )
 
-// lifecycleCache keeps the encoded JSON of the public lifecycle pages the
-// public reads most (the project list, needs, the contract list, a
-// contract's page and its evaluation page), each under the label it was made
-// at (Store.LifecycleVersion: migration 00028's number, 00025's tender list
-// number and the date at the database clock). As for the tender list
-// (pageCache), the label is read first and the page made after, so a page
-// is never older than its label; any committed change of a table these
-// pages read moves a number, so a request that starts after it misses. The
-// pages kept are the public's only (anonymous requests): what the bureau,
-// a contractor or an evaluator sees depends on who asks, and they are few.
-type lifecycleCache struct {
-	mu    sync.Mutex
-	pages map[string]lifecyclePage
-}
-
-type lifecyclePage struct {
-	version storage.LifecycleVersion
-	body    []byte // never modified once stored
-}
+// The public lifecycle pages the public reads most (the project list, needs,
+// the contract list, a contract's page and its evaluation page) are kept
+// (keptCache) under the label they were made at (Store.LifecycleVersion:
+// migration 00028's number, 00025's tender list number and the date at the
+// database clock). As for the tender list (pagecache.go), the label is read
+// first and the page made after, so a page is never older than its label;
+// any committed change of a table these pages read moves a number, so a
+// request that starts after it misses. The pages kept are the public's only
+// (anonymous requests): what the bureau, a contractor or an evaluator sees
+// depends on who asks, and they are few.
 
 // lifecycleCacheSize bounds the cache; when full it starts again empty.
 const lifecycleCacheSize = 512
-
-func (c *lifecycleCache) get(key string, v storage.LifecycleVersion) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, ok := c.pages[key]
-	if !ok || p.version != v {
-		return nil, false
-	}
-	return p.body, true
-}
-
-func (c *lifecycleCache) put(key string, v storage.LifecycleVersion, body []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.pages == nil || len(c.pages) >= lifecycleCacheSize {
-		c.pages = map[string]lifecyclePage{}
-	}
-	if p, ok := c.pages[key]; ok && (p.version.Lifecycle > v.Lifecycle || p.version.TenderList > v.TenderList) {
-		return // a request that read an older label finished last
-	}
-	c.pages[key] = lifecyclePage{version: v, body: body}
-}
 
 // keptPage answers a public lifecycle GET: for an anonymous caller the page
 // kept under the current label, or else the one build makes, kept under the

@@ -182,9 +182,9 @@ func (a *API) listTenders(c *fiber.Ctx) error {
 	f := storage.TenderFilter{IncludeDrafts: tender.SeesDrafts(actorOf(c)), Status: c.Query("status"), Kind: c.Query("kind"), Procedure: c.Query("procedure"),
 		CatalogItemID: c.Query("catalog_item_id"), Community: c.Query("community"), Q: c.Query("q"),
 		Cursor: c.Query("cursor"), Limit: l + 1}
-	pages := &a.pages
+	pages := a.pages
 	if f.Q != "" {
-		pages = &a.searches
+		pages = a.searches
 	}
 	key := pageKey(f)
 	// The version first, then the page: the page is at least as new as the
