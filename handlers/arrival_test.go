@@ -297,8 +297,14 @@ func TestBidChangeReturnsTheSavedBid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		gj, _ := json.Marshal(got)
-		sj, _ := json.Marshal(stored)
+		gj, err := json.Marshal(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sj, err := json.Marshal(stored)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if string(gj) != string(sj) {
 			t.Errorf("%s returned\n%s\nstored\n%s", s.name, gj, sj)
 		}

@@ -73,7 +73,10 @@ func TestCompressJSONOnlyReads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, _ := io.ReadAll(res.Body)
+		raw, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got := res.Header.Get("Content-Encoding"); got != c.want {
 			t.Errorf("%s: Content-Encoding %q, want %q", c.method, got, c.want)
 		}

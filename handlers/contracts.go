@@ -588,7 +588,7 @@ func (a *API) contractLedger(c *fiber.Ctx) error {
 			grade = lang.grade(tender.Grade(*r.FinalGrade))
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, 2+i)
-		x.SetSheetRow(ledger, cell, &[]any{r.TenderCode, r.TenderTitle, lang.funding(r.FundingSource), r.OrgName, yuan(r.AmountFen),
+		x.SetSheetRow(ledger, cell, &[]any{r.TenderCode, r.TenderTitle, lang.funding(tender.FundingSource(r.FundingSource)), r.OrgName, yuan(r.AmountFen),
 			r.PeriodStart, r.PeriodEnd, lang.contractStatus(r.Status), yuan(r.PaymentsFenTotal), strings.Join(ms, lang.pick("；", "; ")), score, grade})
 		for _, p := range r.Payments {
 			cell, _ := excelize.CoordinatesToCellName(1, pay)

@@ -390,8 +390,14 @@ func TestContractReportsAndPayments(t *testing.T) {
 	if sheets := book.GetSheetList(); len(sheets) != 2 || sheets[0] != "Contract ledger" || sheets[1] != "Payments" {
 		t.Fatalf("English ledger sheets %v", sheets)
 	}
-	enLedger, _ := book.GetRows("Contract ledger")
-	enPays, _ := book.GetRows("Payments")
+	enLedger, err := book.GetRows("Contract ledger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enPays, err := book.GetRows("Payments")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(enLedger) != 2 || len(enPays) != 3 || enLedger[0][0] != "Tender code" || enLedger[0][4] != "Contract amount (CNY)" ||
 		enPays[0][3] != "Paid on" || enLedger[1][2] != "Welfare lottery fund" || enLedger[1][7] != "In force" ||
 		enLedger[1][8] != ledger[1][8] || strings.Contains(enLedger[1][9], "；") {

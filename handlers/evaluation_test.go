@@ -285,7 +285,10 @@ func TestScoringRulesAndVisibility(t *testing.T) {
 			t.Fatalf("English evaluator sheet %q", sh)
 		}
 	}
-	rows, _ := f.GetRows("Evaluation summary")
+	rows, err := f.GetRows("Evaluation summary")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(rows) < 5 || rows[3][0] != "Rank" || rows[3][1] != "Bidder" || !strings.HasSuffix(rows[0][0], " evaluation summary") ||
 		rows[1][0] != "Evaluation complete" || !strings.HasSuffix(rows[3][4], " pts)") {
 		t.Fatalf("English summary %q", rows)
@@ -295,13 +298,16 @@ func TestScoringRulesAndVisibility(t *testing.T) {
 			t.Fatalf("Chinese heading %q in the English summary: %q", h, rows[3])
 		}
 	}
-	if own, _ := f.GetRows(sheets[1]); len(own) == 0 || own[0][0] != "Bidder" || own[0][2] != "Comment" {
-		t.Fatalf("English evaluator sheet %q", own)
+	if own, err := f.GetRows(sheets[1]); err != nil || len(own) == 0 || own[0][0] != "Bidder" || own[0][2] != "Comment" {
+		t.Fatalf("English evaluator sheet %q (%v)", own, err)
 	}
 	// Any other language, or none, is the default: Chinese.
 	x = e.do("GET", "/api/v1/tenders/"+ev.id+"/evaluation.xlsx?lang=zh-CN", e.admin, nil)
-	if f, err = excelize.OpenReader(bytes.NewReader(x.Body)); err != nil || f.GetSheetList()[0] != "评分汇总表" {
-		t.Fatalf("zh-CN sheets %v (%v)", f.GetSheetList(), err)
+	if f, err = excelize.OpenReader(bytes.NewReader(x.Body)); err != nil {
+		t.Fatal(err)
+	}
+	if sheets := f.GetSheetList(); sheets[0] != "评分汇总表" {
+		t.Fatalf("zh-CN sheets %v", sheets)
 	}
 }
 

@@ -41,10 +41,11 @@ func (x xlsxText) contractStatus(s tender.ContractStatus) string {
 	return x.pick(zh[s], en[s])
 }
 
-func (x xlsxText) funding(f string) string {
-	zh := map[string]string{"fiscal": "财政资金", "welfare_lottery": "福彩公益金", "charity": "慈善资金", "social": "社会资金"}
-	en := map[string]string{"fiscal": "Fiscal budget", "welfare_lottery": "Welfare lottery fund", "charity": "Charity funds", "social": "Social funds"}
-	return x.pick(zh[f], en[f])
+// funding names a funding source; in Chinese as the OCDS budget does (fundingText).
+func (x xlsxText) funding(f tender.FundingSource) string {
+	en := map[tender.FundingSource]string{tender.FundingFiscal: "Fiscal budget", tender.FundingWelfareLottery: "Welfare lottery fund",
+		tender.FundingCharity: "Charity funds", tender.FundingSocial: "Social funds"}
+	return x.pick(fundingText(f), en[f])
 }
 
 func (x xlsxText) grade(g tender.Grade) string {
