@@ -864,7 +864,7 @@ var apiParameters = map[string]jsonObject{
 	"contract_status": queryParam("status", "", enum("", contractStatusEnum...)),
 	"ledger_year":     queryParam("year", "服务期开始的年度，默认今年 · Year the service period starts, default this year", integer("")),
 	"lot_id":          queryParam("lot_id", "标包：分标包的项目必填，不分标包的项目不可填 · Lot: required where the tender has lots, refused where it has none", str("")),
-	"xlsx_lang":       queryParam("lang", "表名与表头的语言（界面语言），默认中文 · Language of the sheet names and headings (the UI's), default Chinese", enum("", "zh-CN", "en")),
+	"xlsx_lang":       queryParam("lang", "表名与表头的语言（界面语言）：en 或 en-* 为英文，其余为中文 · Language of the sheet names and headings (the UI's): en or en-* English, anything else Chinese", str("")),
 }
 
 // errorResponses are the shared problem answers, by status.
